@@ -1,0 +1,1 @@
+export { generateInitSql, applyInitSql, INIT_SQL_DEFAULTS } from './generate.js';

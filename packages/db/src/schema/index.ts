@@ -1,0 +1,2 @@
+export * from './tenant.js';
+export * from './control.js';

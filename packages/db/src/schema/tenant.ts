@@ -1,0 +1,104 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { check, date, foreignKey, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/*
+ * Tenant tables. No schema qualifier: the tenancy library places them by search_path in the shared
+ * schema (rls tenants), a tenant schema, or a tenant database, from the same migrations.
+ */
+
+const currentTenant = sql`tenant_id = (select tenancy.current_tenant_id())`;
+const appRole = sql`(select tenancy.current_app_role())`;
+const ownsRow = sql`created_by = (select tenancy.current_user_id())`;
+const canWrite: SQL = sql`(${appRole} = 'admin' or (${appRole} = 'member' and ${ownsRow}))`;
+
+/**
+ * Tenant isolation is one RESTRICTIVE policy for every command; the role rules are PERMISSIVE
+ * policies under it, so no role rule can widen past the tenant. Reading is open to every role of
+ * the tenant (the restrictive policy already demands a verified context), which keeps SELECTs to a
+ * single context check per statement.
+ */
+function tenantPolicies(table: string) {
+  return [
+    pgPolicy(`${table}_tenant_isolation`, { as: 'restrictive', for: 'all', to: 'public', using: currentTenant, withCheck: currentTenant }),
+    pgPolicy(`${table}_read`, { as: 'permissive', for: 'select', to: 'public', using: sql`true` }),
+    pgPolicy(`${table}_insert`, { as: 'permissive', for: 'insert', to: 'public', withCheck: canWrite }),
+    pgPolicy(`${table}_update`, { as: 'permissive', for: 'update', to: 'public', using: canWrite, withCheck: canWrite }),
+    pgPolicy(`${table}_delete`, { as: 'permissive', for: 'delete', to: 'public', using: canWrite }),
+  ];
+}
+
+const tenantColumns = {
+  tenantId: uuid('tenant_id').notNull().default(sql`tenancy.current_tenant_id()`),
+  id: uuid('id').notNull().defaultRandom(),
+  createdBy: uuid('created_by').default(sql`tenancy.current_user_id()`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const projects = pgTable(
+  'projects',
+  {
+    ...tenantColumns,
+    name: text('name').notNull(),
+    description: text('description'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'projects_pkey', columns: [t.tenantId, t.id] }),
+    index('projects_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    check('projects_name_length', sql`length(${t.name}) between 1 and 200`),
+    ...tenantPolicies('projects'),
+  ],
+);
+
+export const TASK_STATUSES = ['todo', 'doing', 'done'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    ...tenantColumns,
+    projectId: uuid('project_id').notNull(),
+    title: text('title').notNull(),
+    status: text('status', { enum: TASK_STATUSES }).notNull().default('todo'),
+    assigneeId: uuid('assignee_id'),
+    dueDate: date('due_date'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'tasks_pkey', columns: [t.tenantId, t.id] }),
+    // Children point at parents by (tenant_id, id): a row can never reference another tenant's row.
+    foreignKey({ name: 'tasks_project_fk', columns: [t.tenantId, t.projectId], foreignColumns: [projects.tenantId, projects.id] }).onDelete('cascade'),
+    index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.createdAt),
+    index('tasks_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    index('tasks_tenant_assignee_idx').on(t.tenantId, t.assigneeId),
+    check('tasks_status_valid', sql`${t.status} in ('todo', 'doing', 'done')`),
+    check('tasks_title_length', sql`length(${t.title}) between 1 and 300`),
+    ...tenantPolicies('tasks'),
+  ],
+);
+
+export const comments = pgTable(
+  'comments',
+  {
+    ...tenantColumns,
+    taskId: uuid('task_id').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'comments_pkey', columns: [t.tenantId, t.id] }),
+    foreignKey({ name: 'comments_task_fk', columns: [t.tenantId, t.taskId], foreignColumns: [tasks.tenantId, tasks.id] }).onDelete('cascade'),
+    index('comments_tenant_task_idx').on(t.tenantId, t.taskId, t.createdAt),
+    check('comments_body_length', sql`length(${t.body}) between 1 and 5000`),
+    ...tenantPolicies('comments'),
+  ],
+);
+
+/** Children before parents: the order an rls tenant's rows are deleted in. */
+export const TENANT_TABLES = ['comments', 'tasks', 'projects'] as const;
+
+export type Project = typeof projects.$inferSelect;
+export type NewProject = typeof projects.$inferInsert;
+export type Task = typeof tasks.$inferSelect;
+export type NewTask = typeof tasks.$inferInsert;
+export type Comment = typeof comments.$inferSelect;
+export type NewComment = typeof comments.$inferInsert;

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { createTestDatabase } from '@repo/localdb/harness';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { generateInitSql, INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
+import { SEED_TENANTS, SEED_USERS } from '../src/seed/index.js';
+import { createAppTenancy } from '../src/tenancy.js';
+import { roleUrl } from './support.js';
+
+const INIT_SQL = new URL('../../../init.sql', import.meta.url);
+const run = promisify(execFile);
+
+describe('init.sql', () => {
+  it('matches what setup, the migrations and the seed run (regenerate with `npm run db:init-sql`)', async () => {
+    const db = await createTestDatabase('init_sql_fresh');
+    try {
+      const generated = await generateInitSql(db.url);
+      const committed = await readFile(INIT_SQL, 'utf8');
+      expect(generated === committed, 'init.sql is stale: run `npm run db:init-sql` and commit it').toBe(true);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('applies with psql -v ON_ERROR_STOP=1 -f on an empty database, and the seed is tenant-isolated for app_user', async () => {
+    const db = await createTestDatabase('init_sql_psql');
+    try {
+      const { stderr } = await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-d', db.url, '-f', new URL(INIT_SQL).pathname], {
+        env: { ...process.env, PGOPTIONS: '-c client_min_messages=error' },
+      });
+      expect(stderr).not.toMatch(/ERROR/);
+      const tenancy = createAppTenancy({ appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword), contextSecret: INIT_SQL_DEFAULTS.contextSecret });
+      try {
+        const [acme, globex] = SEED_TENANTS;
+        const alice = SEED_USERS[0]!;
+        const seen = await tenancy.queryAs<{ tenant_id: string }>(acme!.slug, 'select distinct tenant_id from projects', [], { role: 'admin', userId: alice.id });
+        expect(seen.rows).toEqual([{ tenant_id: acme!.id }]);
+        const other = await tenancy.queryAs<{ n: number }>(globex!.slug, 'select count(*)::int as n from projects');
+        expect(other.rows[0]!.n).toBe(globex!.projects.length);
+        const login = await tenancy.queryAs<{ email: string }>(acme!.slug, 'select email from public.auth_user($1)', [alice.email]);
+        expect(login.rows).toEqual([{ email: alice.email }]);
+      } finally {
+        await tenancy.close();
+      }
+      const app = new pg.Client({ connectionString: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword) });
+      await app.connect();
+      try {
+        expect((await app.query('select count(*)::int as n from projects')).rows[0].n).toBe(0);
+        await expect(app.query('select * from public.users')).rejects.toThrow(/permission denied/);
+      } finally {
+        await app.end();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
+import { prepareDatabase, type DatabaseUrls } from '../src/prepare.js';
+import type { AppTenancy } from '../src/tenancy.js';
+
+export function roleUrl(databaseUrl: string, role: string, password: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+export interface PreparedDatabase {
+  db: TestDatabase;
+  urls: DatabaseUrls;
+  tenancy: AppTenancy;
+  /** Superuser pool: only for arranging fixtures and reading what really landed. */
+  admin: pg.Pool;
+}
+
+/** A fresh database with the tenancy schema, tenant tables and control plane, per suite. */
+export function usePreparedDatabase(label: string): () => PreparedDatabase {
+  let prepared: PreparedDatabase | undefined;
+  beforeAll(async () => {
+    const db = await createTestDatabase(label);
+    const urls: DatabaseUrls = {
+      adminUrl: db.url,
+      appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
+      operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+      contextSecret: INIT_SQL_DEFAULTS.contextSecret,
+    };
+    const tenancy = await prepareDatabase(urls);
+    prepared = { db, urls, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
+  });
+  afterAll(async () => {
+    await prepared?.tenancy.close();
+    await prepared?.admin.end();
+    await prepared?.db.drop();
+  });
+  return () => {
+    if (!prepared) throw new Error('usePreparedDatabase(): available only after beforeAll');
+    return prepared;
+  };
+}

@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import type { Deployment } from '../deployment.js';
+import { InvalidTenantSlugError, TenantExistsError, TenantNotFoundError } from '../errors.js';
+import { SLUG_PATTERN, isUuid } from '../sql/ident.js';
+import { TENANT_COLUMNS } from './sql.js';
+import { toTenant, type TenantRow } from './row.js';
+import type { StrategyName, Tenant, TenantStatus } from './types.js';
+import type { Placement } from '../strategies/types.js';
+
+/** Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`. */
+export class Catalog {
+  private readonly cache = new Map<string, { tenant: Tenant; until: number }>();
+
+  constructor(private readonly deployment: Deployment) {}
+
+  /** Resolves a slug or id through the app role's lookup function (the app role cannot read the catalog). */
+  async resolve(key: string): Promise<Tenant> {
+    assertKey(key);
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.tenant;
+    const tenant = await this.lookup(this.deployment.appPool, key);
+    const until = Date.now() + this.deployment.config.catalogCacheMs;
+    this.cache.set(tenant.id, { tenant, until });
+    this.cache.set(tenant.slug, { tenant, until });
+    return tenant;
+  }
+
+  /** Uncached lookup, for lifecycle operations that must see the latest status. */
+  async fresh(key: string, pool: pg.Pool = this.deployment.appPool): Promise<Tenant> {
+    assertKey(key);
+    return this.lookup(pool, key);
+  }
+
+  async list(): Promise<Tenant[]> {
+    const { rows } = await this.deployment.admin().query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenancy.tenants ORDER BY created_at, slug`);
+    return rows.map(toTenant);
+  }
+
+  async insert(input: { id?: string | undefined; slug: string; name: string; strategy: StrategyName; placement: Placement }): Promise<Tenant> {
+    try {
+      const { rows } = await this.deployment.admin().query<TenantRow>(
+        `INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
+         VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) RETURNING ${TENANT_COLUMNS}`,
+        [input.id ?? null, input.slug, input.name, input.strategy, input.placement.schemaName, input.placement.databaseName, input.placement.roleName],
+      );
+      return toTenant(rows[0]!);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new TenantExistsError(input.slug);
+      throw error;
+    }
+  }
+
+  async update(id: string, change: { status?: TenantStatus; schemaVersion?: string | null }): Promise<Tenant> {
+    const { rows } = await this.deployment.admin().query<TenantRow>(
+      `UPDATE tenancy.tenants
+          SET status = coalesce($2, status),
+              schema_version = CASE WHEN $3::boolean THEN $4 ELSE schema_version END,
+              updated_at = now()
+        WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+      [id, change.status ?? null, change.schemaVersion !== undefined, change.schemaVersion ?? null],
+    );
+    if (!rows[0]) throw new TenantNotFoundError(id);
+    const tenant = toTenant(rows[0]);
+    this.forget(tenant);
+    return tenant;
+  }
+
+  async remove(tenant: Tenant): Promise<void> {
+    await this.deployment.admin().query('DELETE FROM tenancy.tenants WHERE id = $1', [tenant.id]);
+    this.forget(tenant);
+  }
+
+  forget(tenant: Tenant): void {
+    this.cache.delete(tenant.id);
+    this.cache.delete(tenant.slug);
+  }
+
+  private async lookup(pool: pg.Pool, key: string): Promise<Tenant> {
+    const { rows } = await pool.query<TenantRow>('SELECT * FROM tenancy.resolve_tenant($1)', [key]);
+    if (!rows[0]) throw new TenantNotFoundError(key);
+    return toTenant(rows[0]);
+  }
+}
+
+function assertKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || !(SLUG_PATTERN.test(key) || isUuid(key))) throw new InvalidTenantSlugError(key);
+}

@@ -1,0 +1,49 @@
+/** DDL of the tenant catalog; every statement is idempotent so setup() can run on every deploy. */
+export const CATALOG_TABLES: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS tenancy.tenants (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    slug text NOT NULL UNIQUE CHECK (slug ~ '^[a-z][a-z0-9_]{1,47}$'),
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    strategy text NOT NULL CHECK (strategy IN ('rls', 'schema', 'database')),
+    status text NOT NULL DEFAULT 'provisioning' CHECK (status IN ('provisioning', 'active', 'moving', 'deleting')),
+    schema_name text NOT NULL,
+    database_name text,
+    role_name text,
+    schema_version text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
+  )`,
+  // One row; app_user has no privilege on it, so SQL run as app_user cannot read the key.
+  `CREATE TABLE IF NOT EXISTS tenancy.context_key (
+    id int PRIMARY KEY CHECK (id = 1),
+    ipad bytea NOT NULL CHECK (length(ipad) = 64),
+    opad bytea NOT NULL CHECK (length(opad) = 64)
+  )`,
+];
+
+export const TENANT_COLUMNS =
+  'id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at';
+
+/**
+ * The app role resolves one tenant at a time through this function instead of reading the
+ * catalog: SQL injected into a tenant request cannot list every tenant.
+ */
+export const RESOLVE_FUNCTION = `
+CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text)
+RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
+               role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_key ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
+    RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
+                        t.schema_version, t.created_at, t.updated_at
+                 FROM tenancy.tenants t WHERE t.id = p_key::uuid;
+  ELSE
+    RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
+                        t.schema_version, t.created_at, t.updated_at
+                 FROM tenancy.tenants t WHERE t.slug = p_key;
+  END IF;
+END
+$fn$`;

@@ -1,0 +1,24 @@
+export const STRATEGIES = ['rls', 'schema', 'database'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+export const TENANT_STATUSES = ['provisioning', 'active', 'moving', 'deleting'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** A row of the tenant catalog, as the public API returns it. */
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  strategy: StrategyName;
+  status: TenantStatus;
+  /** Schema holding the tenant's tables (the shared schema for rls tenants). */
+  schemaName: string;
+  /** Database holding the tenant's tables; null means the deployment's own database. */
+  databaseName: string | null;
+  /** Per-tenant login or group role; null for rls tenants, which run as the app role. */
+  roleName: string | null;
+  /** Tag of the last tenant migration applied to this tenant's placement. */
+  schemaVersion: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}

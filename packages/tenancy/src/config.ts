@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import type pg from 'pg';
+import { z } from 'zod';
+import { TenancyConfigError } from './errors.js';
+import type { SecretsProvider } from './secrets/provider.js';
+
+const postgresUrl = z
+  .string({ error: 'is required: a postgres:// connection URL' })
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,30}$/, 'must be a lowercase SQL identifier (letters, digits, _; at most 31 characters)');
+
+const pooler = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('direct') }),
+  z.object({ kind: z.literal('pgbouncer'), mode: z.enum(['session', 'transaction']) }),
+]);
+
+const secretsProvider = z.custom<SecretsProvider>(
+  (value) => typeof value === 'object' && value !== null && 'get' in value && 'set' in value && 'delete' in value,
+  'must be a SecretsProvider (an object with get, set and delete)',
+);
+
+export const tenancyConfigSchema = z.object({
+  /** Owner connection for DDL, provisioning and migrations; optional for processes that only serve tenants. */
+  adminUrl: postgresUrl.optional(),
+  appUrl: postgresUrl.describe('app_user connection; may point at PgBouncer'),
+  /** The admin app's runtime role (cross-tenant reporting); setup() creates it when given. */
+  operatorUrl: postgresUrl.optional(),
+  pooler: pooler.default({ kind: 'direct' }),
+  contextSecret: z
+    .string({ error: 'is required: the HMAC key for tenant context tokens' })
+    .min(32, 'must be at least 32 characters (generate one with `openssl rand -hex 32`)'),
+  secrets: secretsProvider.optional(),
+  /** Tenant-table migrations (drizzle-kit output); needed by setup, provisioning and migrate, not to serve requests. */
+  migrationsFolder: z
+    .string()
+    .refine((dir) => existsSync(dir), 'does not exist')
+    .optional(),
+  /** Tenant tables, children before parents: the order rows are deleted in when an rls tenant is removed. */
+  tenantTables: z.array(identifier).min(1, 'must list at least one tenant table'),
+  maxConnections: z.number().int().min(1).default(20),
+  appPoolSize: z.number().int().min(1).default(10),
+  sharedSchema: identifier.default('public'),
+  /** Prefix of tenant schemas, databases and roles; lets several deployments (or test suites) share one cluster. */
+  namePrefix: identifier.default('t_'),
+  contextTtlSeconds: z.number().int().min(10).max(86_400).default(300),
+  catalogCacheMs: z.number().int().min(0).default(1000),
+  idleTimeoutMs: z.number().int().min(100).default(30_000),
+  /** pg.Client subclass for every pool, for instrumentation (tracing, recording init.sql). */
+  clientClass: z.custom<typeof pg.Client>((value) => typeof value === 'function', 'must be a pg.Client subclass').optional(),
+});
+
+export type TenancyConfigInput = z.input<typeof tenancyConfigSchema>;
+export type TenancyConfig = z.output<typeof tenancyConfigSchema>;
+
+export function parseConfig(input: unknown): TenancyConfig {
+  const parsed = tenancyConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
+  throw new TenancyConfigError(`Invalid tenancy config:\n${lines.join('\n')}`);
+}

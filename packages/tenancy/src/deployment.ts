@@ -1,0 +1,81 @@
+import pg from 'pg';
+import type { TenancyConfig } from './config.js';
+import type { Tenant } from './catalog/types.js';
+import { TokenCache } from './context/token-cache.js';
+import { deriveKey } from './context/token.js';
+import { TenancyConfigError } from './errors.js';
+import { OWNER_ROLE } from './migrations/apply.js';
+import { readMigrations, type TenantMigration } from './migrations/folder.js';
+import { CONTEXT_SETTING } from './setup/context-functions.js';
+import { quoteIdent } from './sql/ident.js';
+
+/** What every part of the library shares: config, pools, key, migrations. Built once per createTenancy. */
+export class Deployment {
+  readonly key: Buffer;
+  readonly tokens: TokenCache;
+  private loadedMigrations: TenantMigration[] | undefined;
+  readonly appPool: pg.Pool;
+  private adminPool: pg.Pool | undefined;
+
+  constructor(readonly config: TenancyConfig) {
+    this.key = deriveKey(config.contextSecret);
+    this.tokens = new TokenCache(this.key, config.contextTtlSeconds);
+    this.appPool = new pg.Pool({ connectionString: config.appUrl, max: config.appPoolSize, idleTimeoutMillis: config.idleTimeoutMs, Client: config.clientClass });
+    // An idle client's connection error must not crash the process; the next checkout reconnects.
+    this.appPool.on('error', () => undefined);
+  }
+
+  /** The owner connection; only provisioning, migrations and maintenance use it. */
+  admin(): pg.Pool {
+    if (!this.config.adminUrl) {
+      throw new TenancyConfigError('This operation needs adminUrl (the owner connection, direct to the server): set it in createTenancy().');
+    }
+    if (!this.adminPool) {
+      this.adminPool = new pg.Pool({ connectionString: this.config.adminUrl, max: 4, idleTimeoutMillis: this.config.idleTimeoutMs, Client: this.config.clientClass });
+      this.adminPool.on('error', () => undefined);
+    }
+    return this.adminPool;
+  }
+
+  get migrations(): TenantMigration[] {
+    if (!this.config.migrationsFolder) {
+      throw new TenancyConfigError('This operation needs migrationsFolder (the tenant-table migrations): set it in createTenancy().');
+    }
+    this.loadedMigrations ??= readMigrations(this.config.migrationsFolder);
+    return this.loadedMigrations;
+  }
+
+  get latestMigration(): string | null {
+    return this.migrations.at(-1)?.tag ?? null;
+  }
+
+  /**
+   * Runs fn in an owner transaction that carries an admin context for the tenant: tenant tables
+   * force row-level security even on their owner, so maintenance sees exactly one tenant's rows.
+   */
+  async asTenantOwner<T>(tenant: Tenant, pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL ROLE ${quoteIdent(OWNER_ROLE)}`);
+      await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [
+        CONTEXT_SETTING,
+        this.tokens.get({ tenantId: tenant.id, role: 'admin' }),
+        'search_path',
+        `${quoteIdent(tenant.schemaName)}, tenancy, pg_catalog`,
+      ]);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.appPool.end(), this.adminPool?.end()]);
+  }
+}

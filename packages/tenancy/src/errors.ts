@@ -1,0 +1,54 @@
+/** Base class so callers can catch every library error with one `instanceof`. */
+export class TenancyError extends Error {
+  override readonly name: string = 'TenancyError';
+}
+
+export class TenantNotFoundError extends TenancyError {
+  override readonly name = 'TenantNotFoundError';
+  constructor(readonly tenant: string) {
+    super(`Tenant "${tenant}" does not exist (check the slug or id, or create it with createTenant).`);
+  }
+}
+
+export class InvalidTenantSlugError extends TenancyError {
+  override readonly name = 'InvalidTenantSlugError';
+  constructor(readonly slug: unknown) {
+    super(
+      `Invalid tenant slug ${JSON.stringify(slug)}: use 2-48 characters, a lowercase letter first, then lowercase letters, digits or "_" (^[a-z][a-z0-9_]{1,47}$).`,
+    );
+  }
+}
+
+export class TenantExistsError extends TenancyError {
+  override readonly name = 'TenantExistsError';
+  constructor(readonly slug: string) {
+    super(`Tenant "${slug}" already exists: pick another slug, or delete the existing tenant first.`);
+  }
+}
+
+export class StrategyNotSupportedError extends TenancyError {
+  override readonly name = 'StrategyNotSupportedError';
+}
+
+export class TenantContextError extends TenancyError {
+  override readonly name = 'TenantContextError';
+}
+
+/** A tenant exists but is not `active` (provisioning, moving, deleting): it must not serve requests. */
+export class TenantNotActiveError extends TenancyError {
+  override readonly name = 'TenantNotActiveError';
+  constructor(
+    readonly tenant: string,
+    readonly status: string,
+  ) {
+    super(`Tenant "${tenant}" is ${status}, not active: it serves no requests until its lifecycle step finishes (run the same call again to finish it).`);
+  }
+}
+
+export class TenancyConfigError extends TenancyError {
+  override readonly name = 'TenancyConfigError';
+}
+
+export class MigrationError extends TenancyError {
+  override readonly name = 'MigrationError';
+}

@@ -1,0 +1,32 @@
+import type pg from 'pg';
+import type { StrategyName, Tenant } from '../catalog/types.js';
+
+/** Where a tenant transaction runs and what it sets, transaction-locally, before the first statement. */
+export interface Route {
+  pool: pg.Pool;
+  /** search_path for the transaction: the tenant's placement first, then the tenancy functions. */
+  searchPath: string;
+  /** Role to assume for the transaction, when the strategy has one per tenant. */
+  role: string | null;
+}
+
+/** Names a placement will use, decided before anything is created so every step can be re-run. */
+export interface Placement {
+  schemaName: string;
+  databaseName: string | null;
+  roleName: string | null;
+}
+
+/** One isolation strategy. The rest of the library never asks which one it holds. */
+export interface Strategy {
+  readonly name: StrategyName;
+  placementFor(slug: string): Placement;
+  /** Creates what the tenant needs; each step idempotent. Returns the migration tag it is at. */
+  provision(tenant: Tenant): Promise<string | null>;
+  /** Removes the tenant's data and objects; idempotent. */
+  destroy(tenant: Tenant): Promise<void>;
+  /** Rows of each tenant table, for the archive written before a delete. */
+  exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>>;
+  route(tenant: Tenant): Route;
+  migrate(tenant: Tenant): Promise<string | null>;
+}

@@ -1,0 +1,224 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import { z } from 'zod';
+import { archiveExists, writeArchive } from './archive/write.js';
+import { Catalog } from './catalog/catalog.js';
+import { STRATEGIES, type StrategyName, type Tenant } from './catalog/types.js';
+import { parseConfig, type TenancyConfig, type TenancyConfigInput } from './config.js';
+import type { PreludeStatement } from './context/context-query.js';
+import { TenantSession } from './context/session.js';
+import { Deployment } from './deployment.js';
+import { InvalidTenantSlugError, StrategyNotSupportedError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors.js';
+import { applyMigrations } from './migrations/apply.js';
+import { CONTEXT_SETTING } from './setup/context-functions.js';
+import { install } from './setup/install.js';
+import { SLUG_PATTERN } from './sql/ident.js';
+import { RlsStrategy } from './strategies/rls.js';
+import type { Route, Strategy } from './strategies/types.js';
+
+export interface ContextOptions {
+  /** Control-plane user id (uuid) the request acts for; `current_user_id()` returns it. */
+  userId?: string | undefined;
+  /** The user's role in the tenant; `current_app_role()` returns it and role policies read it. */
+  role: string;
+}
+
+export interface TenantTx {
+  readonly tenant: Tenant;
+  /** drizzle over the transaction's own client: every query runs inside the tenant context. */
+  readonly db: NodePgDatabase;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface DeleteOptions {
+  /** Path of the JSON archive written before anything is deleted, or `false` to delete without one. */
+  archive: string | false;
+}
+
+export interface MigrateProgress {
+  tenant: Tenant | null;
+  placement: string;
+  status: 'done' | 'failed';
+  version: string | null;
+  error?: Error;
+}
+
+const createTenantInput = z.object({
+  /** Optional fixed id (imports, deterministic seeds); a random uuid otherwise. */
+  id: z.uuid({ error: 'id must be a uuid' }).optional(),
+  slug: z.string(),
+  name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+  strategy: z.enum(STRATEGIES, { error: `strategy must be one of ${STRATEGIES.join(', ')}` }),
+});
+
+export type Tenancy = ReturnType<typeof createTenancy>;
+
+export function createTenancy(input: TenancyConfigInput) {
+  const config: TenancyConfig = parseConfig(input);
+  const deployment = new Deployment(config);
+  const catalog = new Catalog(deployment);
+  const strategies: Record<StrategyName, Strategy | undefined> = {
+    rls: new RlsStrategy(deployment),
+    schema: undefined,
+    database: undefined,
+  };
+  const allowNamedStatements = !(config.pooler.kind === 'pgbouncer' && config.pooler.mode === 'transaction');
+
+  function strategyOf(name: StrategyName): Strategy {
+    const strategy = strategies[name];
+    if (!strategy) throw new StrategyNotSupportedError(`The "${name}" strategy is not available in this build of @repo/tenancy.`);
+    return strategy;
+  }
+
+  async function activeRoute(key: string, options: ContextOptions): Promise<{ tenant: Tenant; route: Route; settings: PreludeStatement }> {
+    const tenant = await catalog.resolve(key);
+    if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
+    const route = strategyOf(tenant.strategy).route(tenant);
+    const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
+    const values = [CONTEXT_SETTING, token, 'search_path', route.searchPath];
+    if (route.role) values.push('role', route.role);
+    const calls = values.length === 6 ? ', set_config($5, $6, true)' : '';
+    return { tenant, route, settings: { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${calls}`, values } };
+  }
+
+  async function withTenant<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
+    const { tenant, route, settings } = await activeRoute(key, options);
+    const client = await route.pool.connect();
+    const session = new TenantSession(client, [{ text: 'BEGIN' }, settings], { allowNamedStatements });
+    let db: NodePgDatabase | undefined;
+    const tx: TenantTx = {
+      tenant,
+      get db() {
+        db ??= drizzle({ client: session.drizzleClient() as unknown as pg.PoolClient });
+        return db;
+      },
+      query: (text, params) => session.run({ text, values: params ?? [] }),
+    };
+    let broken: Error | undefined;
+    try {
+      const result = await fn(tx);
+      await session.commit();
+      return result;
+    } catch (error) {
+      await session.rollback().catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      // A connection whose rollback failed is in an unknown state: destroy it instead of pooling it.
+      client.release(broken);
+    }
+  }
+
+  async function queryAs<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    key: string,
+    text: string,
+    params: unknown[] = [],
+    options: ContextOptions = { role: 'viewer' },
+  ): Promise<pg.QueryResult<R>> {
+    const { route, settings } = await activeRoute(key, options);
+    const client = await route.pool.connect();
+    try {
+      // No BEGIN: the settings and the statement share one implicit transaction that ends at the Sync.
+      return await new TenantSession(client, [settings], { allowNamedStatements }).run<R>({ text, values: params });
+    } finally {
+      client.release();
+    }
+  }
+
+  function sharedTarget() {
+    return { schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [roleOf(config.appUrl).name] };
+  }
+
+  async function setup(): Promise<void> {
+    const admin = deployment.admin();
+    const client = await admin.connect();
+    try {
+      await install(client, {
+        key: deployment.key,
+        appRole: roleOf(config.appUrl),
+        operatorRole: config.operatorUrl ? roleOf(config.operatorUrl) : undefined,
+        sharedSchema: config.sharedSchema,
+      });
+      await applyMigrations(client, sharedTarget());
+    } finally {
+      client.release();
+    }
+  }
+
+  async function createTenant(input: { id?: string; slug: string; name: string; strategy: StrategyName }): Promise<Tenant> {
+    if (typeof input?.slug !== 'string' || !SLUG_PATTERN.test(input.slug)) throw new InvalidTenantSlugError(input?.slug);
+    const parsed = createTenantInput.safeParse(input);
+    if (!parsed.success) throw new TenancyConfigError(`Invalid tenant: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const { id, slug, name, strategy: strategyName } = parsed.data;
+    const strategy = strategyOf(strategyName);
+    let tenant: Tenant;
+    try {
+      tenant = await catalog.insert({ id, slug, name, strategy: strategyName, placement: strategy.placementFor(slug) });
+    } catch (error) {
+      if (!(error instanceof TenantExistsError)) throw error;
+      // The same call finishes a provisioning that crashed half-way; anything else is a real clash.
+      tenant = await catalog.fresh(slug, deployment.admin());
+      if (tenant.status !== 'provisioning' || tenant.strategy !== strategyName) throw error;
+    }
+    const version = await strategy.provision(tenant);
+    return catalog.update(tenant.id, { status: 'active', schemaVersion: version });
+  }
+
+  async function deleteTenant(key: string, options: DeleteOptions): Promise<void> {
+    if (!options || (options.archive !== false && typeof options.archive !== 'string')) {
+      throw new TenancyConfigError('deleteTenant needs { archive: "<file>" } to archive first, or { archive: false } to delete without an archive.');
+    }
+    let tenant = await catalog.fresh(key, deployment.admin());
+    const strategy = strategyOf(tenant.strategy);
+    // A tenant already "deleting" may be half-deleted: keep the archive written before the first try.
+    if (options.archive && !(tenant.status === 'deleting' && archiveExists(options.archive))) {
+      const tables = await strategy.exportRows(tenant, config.tenantTables);
+      await writeArchive(options.archive, { format: 'tenancy-archive/v1', createdAt: new Date().toISOString(), tenant, schemaVersion: tenant.schemaVersion, tables });
+    }
+    if (tenant.status !== 'deleting') tenant = await catalog.update(tenant.id, { status: 'deleting' });
+    await strategy.destroy(tenant);
+    deployment.tokens.forgetTenant(tenant.id);
+    await catalog.remove(tenant);
+  }
+
+  async function migrate(options: { concurrency?: number; onProgress?: (progress: MigrateProgress) => void } = {}): Promise<MigrateProgress[]> {
+    const results: MigrateProgress[] = [];
+    const report = (progress: MigrateProgress) => {
+      results.push(progress);
+      options.onProgress?.(progress);
+    };
+    const client = await deployment.admin().connect();
+    try {
+      const version = await applyMigrations(client, sharedTarget());
+      report({ tenant: null, placement: config.sharedSchema, status: 'done', version });
+    } finally {
+      client.release();
+    }
+    for (const tenant of await catalog.list()) {
+      if (tenant.strategy !== 'rls') continue;
+      const updated = await catalog.update(tenant.id, { schemaVersion: deployment.latestMigration });
+      report({ tenant: updated, placement: tenant.schemaName, status: 'done', version: updated.schemaVersion });
+    }
+    return results;
+  }
+
+  return {
+    config,
+    setup,
+    createTenant,
+    getTenant: (key: string) => catalog.fresh(key),
+    listTenants: () => catalog.list(),
+    withTenant,
+    queryAs,
+    deleteTenant,
+    migrate,
+    close: () => deployment.close(),
+  };
+}
+
+/** The login role a URL names, with its password, so setup() can create the runtime roles the URLs expect. */
+function roleOf(url: string): { name: string; password: string | undefined } {
+  const parsed = new URL(url);
+  return { name: decodeURIComponent(parsed.username), password: parsed.password ? decodeURIComponent(parsed.password) : undefined };
+}
