@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { StrategyName, Tenant } from '@repo/tenancy';
+import type { PreparedDatabase } from '../support.js';
+
+export interface TenantFixture {
+  tenant: Tenant;
+  admin: string;
+  member: string;
+  otherMember: string;
+  viewer: string;
+  /** One row of each table, created by `member`. */
+  projectId: string;
+  taskId: string;
+  commentId: string;
+}
+
+export interface Fixture {
+  a: TenantFixture;
+  b: TenantFixture;
+  /** Never touched by any call for A or B: seeing one of its rows anywhere is a leak. */
+  canary: TenantFixture;
+}
+
+/** Three tenants of one strategy, each with one row per table written through the library as a member. */
+export async function buildFixture(prepared: PreparedDatabase, strategy: StrategyName, prefix: string): Promise<Fixture> {
+  const make = async (name: string): Promise<TenantFixture> => {
+    const tenant = await prepared.tenancy.createTenant({ slug: `${prefix}_${name}`, name: `${prefix} ${name}`, strategy });
+    const users = { admin: randomUUID(), member: randomUUID(), otherMember: randomUUID(), viewer: randomUUID() };
+    const ids = await prepared.tenancy.withTenant(
+      tenant.slug,
+      async (tx) => {
+        const project = await tx.query<{ id: string }>(`insert into projects (name) values ($1) returning id`, [`${name} project`]);
+        const projectId = project.rows[0]!.id;
+        const task = await tx.query<{ id: string }>(`insert into tasks (project_id, title) values ($1, $2) returning id`, [projectId, `${name} task`]);
+        const taskId = task.rows[0]!.id;
+        const comment = await tx.query<{ id: string }>(`insert into comments (task_id, body) values ($1, $2) returning id`, [taskId, `${name} comment`]);
+        return { projectId, taskId, commentId: comment.rows[0]!.id };
+      },
+      { role: 'member', userId: users.member },
+    );
+    return { tenant, ...users, ...ids };
+  };
+  return { a: await make('a'), b: await make('b'), canary: await make('canary') };
+}
+
+export type TableName = 'projects' | 'tasks' | 'comments';
+
+/** How to write a row of each table, given a tenant's fixture rows (children need a parent in the same tenant). */
+export const TABLES: Record<TableName, { insert: (f: TenantFixture) => { sql: string; params: unknown[] }; textColumn: string; idOf: (f: TenantFixture) => string }> = {
+  projects: {
+    insert: () => ({ sql: 'insert into projects (tenant_id, name) values ($1, $2)', params: ['x'] }),
+    textColumn: 'name',
+    idOf: (f) => f.projectId,
+  },
+  tasks: {
+    insert: (f) => ({ sql: 'insert into tasks (tenant_id, title, project_id) values ($1, $2, $3)', params: ['x', f.projectId] }),
+    textColumn: 'title',
+    idOf: (f) => f.taskId,
+  },
+  comments: {
+    insert: (f) => ({ sql: 'insert into comments (tenant_id, body, task_id) values ($1, $2, $3)', params: ['x', f.taskId] }),
+    textColumn: 'body',
+    idOf: (f) => f.commentId,
+  },
+};

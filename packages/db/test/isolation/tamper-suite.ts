@@ -1,0 +1,97 @@
+import { deriveKey, signContext } from '@repo/tenancy/context';
+import type { StrategyName, TenantTx } from '@repo/tenancy';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate.js';
+import { usePreparedDatabase } from '../support.js';
+import { buildFixture, type Fixture } from './fixture.js';
+
+const realKey = deriveKey(INIT_SQL_DEFAULTS.contextSecret);
+const wrongKey = deriveKey('an attacker guessing the secret wrongly, 0123456789');
+const now = () => Math.floor(Date.now() / 1000);
+
+/**
+ * What SQL running as the app role inside A's transaction (an injection, a bug) might try in order
+ * to reach B. Each must either fail or leave the transaction still seeing only A.
+ */
+const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unknown[] } }[] = [
+  { name: 'SET the context setting to a token forged with a wrong key', sql: (fx) => ({ text: `set tenancy.context = '${signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() + 600 }, wrongKey)}'` }) },
+  { name: 'set_config of a forged token', sql: (fx) => ({ text: `select set_config('tenancy.context', $1, true)`, params: [signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() + 600 }, wrongKey)] }) },
+  { name: "set_config of B's real token replayed after expiry", sql: (fx) => ({ text: `select set_config('tenancy.context', $1, false)`, params: [signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() - 1 }, realKey)] }) },
+  {
+    name: "A's token with the tenant id swapped for B's (signature kept)",
+    sql: (fx) => ({
+      text: `select set_config('tenancy.context', replace(current_setting('tenancy.context'), $1, $2), true)`,
+      params: [fx.a.tenant.id, fx.b.tenant.id],
+    }),
+  },
+  { name: "A's token with the role raised to admin (signature kept)", sql: () => ({ text: `select set_config('tenancy.context', replace(current_setting('tenancy.context'), '.member.', '.admin.'), true)` }) },
+  { name: 'set_config of every other setting the library uses (search_path, role)', sql: () => ({ text: `select set_config('search_path', 'tenancy, public', true), set_config('role', 'app_user', true)` }) },
+  { name: 'SET ROLE to the owner', sql: () => ({ text: 'set role tenancy_owner' }) },
+  { name: 'SET ROLE to the superuser', sql: () => ({ text: 'set role postgres' }) },
+  { name: 'SET SESSION AUTHORIZATION', sql: () => ({ text: 'set session authorization tenancy_owner' }) },
+  { name: 'RESET ALL', sql: () => ({ text: 'reset all' }) },
+  { name: 'DISCARD ALL', sql: () => ({ text: 'discard all' }) },
+  { name: 'a changed search_path', sql: () => ({ text: 'set search_path = pg_temp, tenancy, public' }) },
+  { name: 'read the key table', sql: () => ({ text: 'select * from tenancy.context_key' }) },
+  { name: 'read the tenant catalog', sql: () => ({ text: 'select * from tenancy.tenants' }) },
+  { name: 'create a function in public', sql: () => ({ text: 'create function public.current_tenant_id() returns uuid language sql as $$ select null::uuid $$' }) },
+  {
+    name: 'create a temporary function shadowing the context function',
+    sql: (fx) => ({ text: `create function pg_temp.current_tenant_id() returns uuid language sql as $$ select '${fx.b.tenant.id}'::uuid $$` }),
+  },
+  { name: 'create a policy', sql: () => ({ text: 'create policy open_door on projects using (true)' }) },
+  { name: 'ALTER TABLE ... DISABLE ROW LEVEL SECURITY', sql: () => ({ text: 'alter table projects disable row level security' }) },
+  { name: 'ALTER TABLE ... NO FORCE ROW LEVEL SECURITY', sql: () => ({ text: 'alter table projects no force row level security' }) },
+  { name: 'TRUNCATE', sql: () => ({ text: 'truncate projects cascade' }) },
+  { name: 'replace the context function', sql: () => ({ text: `create or replace function tenancy.current_tenant_id() returns uuid language sql as $$ select null::uuid $$` }) },
+  { name: 'stack a second statement after a harmless one', sql: (fx) => ({ text: `select 1; select set_config('tenancy.context', '${fx.b.tenant.id}', true)` }) },
+];
+
+export function describeTamper(strategy: StrategyName): void {
+  const prepared = usePreparedDatabase(`tamper_${strategy}`);
+  let fx: Fixture;
+
+  beforeAll(async () => {
+    fx = await buildFixture(prepared(), strategy, `tamper_${strategy}`);
+  });
+
+  /** Rows visible in the (possibly tampered) transaction, across every tenant table. */
+  const visibleTenants = async (tx: TenantTx) => {
+    const { rows } = await tx.query<{ tenant_id: string }>(
+      'select tenant_id from projects union all select tenant_id from tasks union all select tenant_id from comments',
+    );
+    return new Set(rows.map((r) => r.tenant_id));
+  };
+
+  describe.each(CASES)(`${strategy} tamper: $name`, ({ sql }) => {
+    it('errors, or still sees only A', async () => {
+      const outcome = await prepared().tenancy.withTenant(
+        fx.a.tenant.slug,
+        async (tx) => {
+          await tx.query('savepoint tamper');
+          const { text, params } = sql(fx);
+          let failed = false;
+          try {
+            await tx.query(text, params ?? []);
+          } catch {
+            failed = true;
+            await tx.query('rollback to savepoint tamper');
+          }
+          return { failed, seen: await visibleTenants(tx) };
+        },
+        { role: 'member', userId: fx.a.member },
+      );
+      expect(outcome.seen.has(fx.b.tenant.id)).toBe(false);
+      expect(outcome.seen.has(fx.canary.tenant.id)).toBe(false);
+      if (!outcome.failed) expect([...outcome.seen].every((id) => id === fx.a.tenant.id)).toBe(true);
+      // The next transaction on the pool must not inherit anything: B sees B, and only B.
+      const after = await prepared().tenancy.withTenant(fx.b.tenant.slug, visibleTenants, { role: 'viewer' });
+      expect([...after]).toEqual([fx.b.tenant.id]);
+    });
+  });
+
+  it('the tamper cases ran against real rows (A sees its own rows when left alone)', async () => {
+    const seen = await prepared().tenancy.withTenant(fx.a.tenant.slug, visibleTenants, { role: 'viewer' });
+    expect([...seen]).toEqual([fx.a.tenant.id]);
+  });
+}

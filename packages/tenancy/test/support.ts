@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createTenancy, type Tenancy, type TenancyConfigInput } from '../src/index.js';
+
+export const FIXTURE_MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
+export const CONTEXT_SECRET = 'test-context-secret-0123456789-abcdefghij';
+export const APP_PASSWORD = 'app_user_dev';
+
+export function roleUrl(databaseUrl: string, role: string, password: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+export function baseConfig(db: TestDatabase): TenancyConfigInput {
+  return {
+    adminUrl: db.url,
+    appUrl: roleUrl(db.url, 'app_user', APP_PASSWORD),
+    contextSecret: CONTEXT_SECRET,
+    migrationsFolder: FIXTURE_MIGRATIONS,
+    tenantTables: ['notes'],
+  };
+}
+
+export interface Suite {
+  db: TestDatabase;
+  tenancy: Tenancy;
+  admin: pg.Pool;
+}
+
+/** A fresh database per suite with the library set up over the fixture `notes` table. */
+export function useTenancy(label: string, overrides: Partial<TenancyConfigInput> = {}): () => Suite {
+  let suite: Suite | undefined;
+  beforeAll(async () => {
+    const db = await createTestDatabase(label);
+    const tenancy = createTenancy({ ...baseConfig(db), ...overrides });
+    await tenancy.setup();
+    suite = { db, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
+  });
+  afterAll(async () => {
+    await suite?.tenancy.close();
+    await suite?.admin.end();
+    await suite?.db.drop();
+  });
+  return () => {
+    if (!suite) throw new Error('useTenancy(): available only after beforeAll');
+    return suite;
+  };
+}

@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { createTenancy, TenantContextError } from '../src/index.js';
+import { baseConfig, useTenancy } from './support.js';
+
+const suite = useTenancy('transaction');
+
+describe('withTenant / queryAs', () => {
+  beforeAll(async () => {
+    await suite().tenancy.createTenant({ slug: 'tx_a', name: 'A', strategy: 'rls' });
+    await suite().tenancy.createTenant({ slug: 'tx_b', name: 'B', strategy: 'rls' });
+  });
+
+  it('commits on success, and the context is gone after the transaction', async () => {
+    const { tenancy } = suite();
+    const pid = await tenancy.withTenant(
+      'tx_a',
+      async (tx) => {
+        await tx.query(`insert into notes (body) values ('kept')`);
+        return (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      },
+      { role: 'admin' },
+    );
+    expect((await tenancy.queryAs('tx_a', `select body from notes where body = 'kept'`)).rowCount).toBe(1);
+    // Outside a tenant call, the same pool connection has no context left: nothing is visible.
+    const leftover = await tenancy.withTenant('tx_b', (tx) => tx.query(`select current_setting('tenancy.context', true) as ctx, pg_backend_pid() as pid`), { role: 'viewer' });
+    expect(leftover.rows[0].ctx).toMatch(/^v1\./);
+    expect(typeof pid).toBe('number');
+  });
+
+  it('rolls back when fn throws, and releases the client', async () => {
+    const { tenancy } = suite();
+    await expect(
+      tenancy.withTenant(
+        'tx_a',
+        async (tx) => {
+          await tx.query(`insert into notes (body) values ('rolled back')`);
+          throw new Error('boom');
+        },
+        { role: 'admin' },
+      ),
+    ).rejects.toThrow('boom');
+    expect((await tenancy.queryAs('tx_a', `select 1 from notes where body = 'rolled back'`)).rowCount).toBe(0);
+  });
+
+  it('refuses to report success for a transaction the server rolled back (a swallowed statement error)', async () => {
+    const { tenancy } = suite();
+    await expect(
+      tenancy.withTenant(
+        'tx_a',
+        async (tx) => {
+          await tx.query(`insert into notes (body) values ('lost')`);
+          await tx.query('select 1/0').catch(() => undefined);
+        },
+        { role: 'admin' },
+      ),
+    ).rejects.toThrow(TenantContextError);
+    expect((await tenancy.queryAs('tx_a', `select 1 from notes where body = 'lost'`)).rowCount).toBe(0);
+  });
+
+  it('gives fn a drizzle instance on the same transaction; drizzle transactions nest as savepoints', async () => {
+    const { tenancy } = suite();
+    const result = await tenancy.withTenant(
+      'tx_b',
+      async (tx) => {
+        await tx.db.execute(sql`insert into notes (body) values ('via drizzle')`);
+        await tx.db
+          .transaction(async (inner) => {
+            await inner.execute(sql`insert into notes (body) values ('inner, rolled back')`);
+            throw new Error('inner');
+          })
+          .catch(() => undefined);
+        const rows = await tx.db.execute<{ body: string; tenant_id: string }>(sql`select body, tenant_id from notes`);
+        return { rows: rows.rows, txPid: (await tx.query('select pg_backend_pid() as p')).rows[0].p, dbPid: (await tx.db.execute(sql`select pg_backend_pid() as p`)).rows[0]!.p };
+      },
+      { role: 'admin' },
+    );
+    expect(result.rows.map((r) => r.body)).toEqual(['via drizzle']);
+    expect(result.txPid).toBe(result.dbPid);
+  });
+
+  it('a transaction that runs no statement costs no round trip and still returns', async () => {
+    await expect(suite().tenancy.withTenant('tx_a', async () => 'nothing', { role: 'viewer' })).resolves.toBe('nothing');
+  });
+
+  it('refuses several statements in one string (no stacked injection)', async () => {
+    await expect(suite().tenancy.queryAs('tx_a', `select 1; select 2`)).rejects.toThrow(/multiple commands/);
+  });
+
+  it('refuses named prepared statements when the pooler is PgBouncer in transaction mode', async () => {
+    const { db } = suite();
+    const tenancy = createTenancy({ ...baseConfig(db), pooler: { kind: 'pgbouncer', mode: 'transaction' } });
+    try {
+      const error = await tenancy
+        .withTenant('tx_a', (tx) => tx.db.select({ one: sql`1` }).from(sql`notes`).prepare('named_one').execute(), { role: 'viewer' })
+        .then(() => undefined, (e: Error) => e);
+      // drizzle wraps driver errors; ours is the cause.
+      expect(error?.cause).toBeInstanceOf(TenantContextError);
+      expect((error?.cause as Error).message).toMatch(/Named prepared statement "named_one" refused/);
+    } finally {
+      await tenancy.close();
+    }
+  });
+
+  it('a context missing, expired or signed with another secret sees no rows', async () => {
+    const { db, tenancy } = suite();
+    await tenancy.withTenant('tx_a', (tx) => tx.query(`insert into notes (body) values ('secret')`), { role: 'admin' });
+    const other = createTenancy({ ...baseConfig(db), contextSecret: 'a-different-secret-0123456789-abcdefgh' });
+    try {
+      expect((await other.queryAs('tx_a', 'select * from notes')).rowCount).toBe(0);
+    } finally {
+      await other.close();
+    }
+    expect((await tenancy.queryAs('tx_a', 'select * from notes')).rowCount).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // One embedded PostgreSQL per run (or TEST_DATABASE_URL); each suite gets its own database.
+    globalSetup: ['@repo/localdb/vitest-global-setup'],
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    hookTimeout: 60_000,
+    testTimeout: 60_000,
+  },
+});
