@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import type { TenancyConfigInput } from '@repo/tenancy';
 import { CONTROL_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, createAppTenancy, type AppTenancy } from './tenancy.js';
 
 export interface DatabaseUrls {
@@ -9,6 +10,8 @@ export interface DatabaseUrls {
   operatorUrl: string;
   contextSecret: string;
   clientClass?: typeof pg.Client;
+  /** Further createTenancy options (secrets, pooler, namePrefix, pool sizes...). */
+  tenancy?: Partial<Omit<TenancyConfigInput, 'tenantTables'>>;
 }
 
 /**
@@ -23,6 +26,7 @@ export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
     contextSecret: urls.contextSecret,
     migrationsFolder: TENANT_MIGRATIONS_FOLDER,
     clientClass: urls.clientClass,
+    ...urls.tenancy,
   });
   await tenancy.setup();
   await migrateControlPlane(urls.adminUrl, urls.clientClass);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Tenant } from '@repo/tenancy';
 import { describe, expect, it } from 'vitest';
 import { createAppTenancy, TENANT_MIGRATIONS_FOLDER } from '../src/tenancy.js';
 import { usePreparedDatabase } from './support.js';
@@ -10,7 +11,7 @@ describe('concurrent tenant transactions on a small pool', () => {
     const { urls } = prepared();
     const tenancy = createAppTenancy({ ...urls, migrationsFolder: TENANT_MIGRATIONS_FOLDER, appPoolSize: 5 });
     try {
-      const tenants = [];
+      const tenants: Tenant[] = [];
       for (let i = 0; i < 5; i++) tenants.push(await tenancy.createTenant({ slug: `conc_${i}`, name: `Concurrent ${i}`, strategy: 'rls' }));
       const calls = Array.from({ length: 50 }, (_, i) => {
         const tenant = tenants[i % tenants.length]!;

@@ -1,3 +1,4 @@
+import type { Tenant } from '@repo/tenancy';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { usePreparedDatabase } from './support.js';
 
@@ -17,7 +18,7 @@ describe('query plans as app_user', () => {
   let slug = '';
   beforeAll(async () => {
     const { tenancy, admin } = prepared();
-    const tenants = [];
+    const tenants: Tenant[] = [];
     for (let i = 0; i < 20; i++) tenants.push(await tenancy.createTenant({ slug: `plan_${i}`, name: `Plan ${i}`, strategy: 'rls' }));
     slug = tenants[3]!.slug;
     // Enough rows over enough tenants that a sequential scan would be the worse plan.

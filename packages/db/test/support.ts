@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
+import { FileSecretsProvider } from '@repo/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
@@ -21,7 +25,7 @@ export interface PreparedDatabase {
 }
 
 /** A fresh database with the tenancy schema, tenant tables and control plane, per suite. */
-export function usePreparedDatabase(label: string): () => PreparedDatabase {
+export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tenancy'] = {}): () => PreparedDatabase {
   let prepared: PreparedDatabase | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase(label);
@@ -30,6 +34,8 @@ export function usePreparedDatabase(label: string): () => PreparedDatabase {
       appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
       operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
       contextSecret: INIT_SQL_DEFAULTS.contextSecret,
+      // Tenant databases and roles are cluster-wide: a prefix per suite keeps parallel suites apart.
+      tenancy: { secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')), namePrefix: suitePrefix(label), ...overrides },
     };
     const tenancy = await prepareDatabase(urls);
     prepared = { db, urls, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
@@ -43,4 +49,9 @@ export function usePreparedDatabase(label: string): () => PreparedDatabase {
     if (!prepared) throw new Error('usePreparedDatabase(): available only after beforeAll');
     return prepared;
   };
+}
+
+/** A short, per-suite prefix for tenant schemas, databases and roles (cluster-wide names). */
+export function suitePrefix(label: string): string {
+  return `${label.replace(/[^a-z0-9]/g, '').slice(0, 8)}${Math.random().toString(36).slice(2, 6)}_`.replace(/^[^a-z]/, 'x');
 }

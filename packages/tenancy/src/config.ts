@@ -38,14 +38,22 @@ export const tenancyConfigSchema = z.object({
     .optional(),
   /** Tenant tables, children before parents: the order rows are deleted in when an rls tenant is removed. */
   tenantTables: z.array(identifier).min(1, 'must list at least one tenant table'),
+  /** Cap on server connections across all per-tenant (database strategy) pools. */
   maxConnections: z.number().int().min(1).default(20),
+  /** Connections one database tenant's pool may hold. */
+  perTenantPoolSize: z.number().int().min(1).default(2),
   appPoolSize: z.number().int().min(1).default(10),
   sharedSchema: identifier.default('public'),
   /** Prefix of tenant schemas, databases and roles; lets several deployments (or test suites) share one cluster. */
-  namePrefix: identifier.default('t_'),
+  namePrefix: z.string().regex(/^[a-z][a-z0-9_]{0,14}$/, 'must be a lowercase SQL identifier of at most 15 characters (prefix + 48-character slug fits in 63)').default('t_'),
   contextTtlSeconds: z.number().int().min(10).max(86_400).default(300),
   catalogCacheMs: z.number().int().min(0).default(1000),
   idleTimeoutMs: z.number().int().min(100).default(30_000),
+  /**
+   * Called before every lifecycle step (e.g. "schema.placement"); a throw aborts the step. For
+   * instrumentation, and for tests that crash provisioning at each step.
+   */
+  beforeStep: z.custom<(step: string, tenant: { slug: string }) => void | Promise<void>>((value) => typeof value === 'function').optional(),
   /** pg.Client subclass for every pool, for instrumentation (tracing, recording init.sql). */
   clientClass: z.custom<typeof pg.Client>((value) => typeof value === 'function', 'must be a pg.Client subclass').optional(),
 });

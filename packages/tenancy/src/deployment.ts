@@ -6,16 +6,20 @@ import { deriveKey } from './context/token.js';
 import { TenancyConfigError } from './errors.js';
 import { OWNER_ROLE } from './migrations/apply.js';
 import { readMigrations, type TenantMigration } from './migrations/folder.js';
+import { TenantPools } from './pools/tenant-pools.js';
+import type { SecretsProvider } from './secrets/provider.js';
 import { CONTEXT_SETTING } from './setup/context-functions.js';
 import { quoteIdent } from './sql/ident.js';
+import { connectionFor, roleOf } from './sql/urls.js';
 
 /** What every part of the library shares: config, pools, key, migrations. Built once per createTenancy. */
 export class Deployment {
   readonly key: Buffer;
   readonly tokens: TokenCache;
-  private loadedMigrations: TenantMigration[] | undefined;
   readonly appPool: pg.Pool;
+  readonly tenantPools: TenantPools;
   private adminPool: pg.Pool | undefined;
+  private loadedMigrations: TenantMigration[] | undefined;
 
   constructor(readonly config: TenancyConfig) {
     this.key = deriveKey(config.contextSecret);
@@ -23,6 +27,16 @@ export class Deployment {
     this.appPool = new pg.Pool({ connectionString: config.appUrl, max: config.appPoolSize, idleTimeoutMillis: config.idleTimeoutMs, Client: config.clientClass });
     // An idle client's connection error must not crash the process; the next checkout reconnects.
     this.appPool.on('error', () => undefined);
+    this.tenantPools = new TenantPools({
+      maxConnections: config.maxConnections,
+      perTenant: config.perTenantPoolSize,
+      idleTimeoutMs: config.idleTimeoutMs,
+      clientClass: config.clientClass,
+    });
+  }
+
+  get appRole(): string {
+    return roleOf(this.config.appUrl).name;
   }
 
   /** The owner connection; only provisioning, migrations and maintenance use it. */
@@ -37,6 +51,26 @@ export class Deployment {
     return this.adminPool;
   }
 
+  /** A short-lived owner connection to another database of the server (a tenant database, the template). */
+  async adminClientFor<T>(database: string, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    this.admin();
+    const ClientClass = this.config.clientClass ?? pg.Client;
+    const client = new ClientClass(connectionFor(this.config.adminUrl!, { database }));
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  secrets(): SecretsProvider {
+    if (!this.config.secrets) {
+      throw new TenancyConfigError('Database tenants need a SecretsProvider for their role passwords: set `secrets` in createTenancy() (env, file or database).');
+    }
+    return this.config.secrets;
+  }
+
   get migrations(): TenantMigration[] {
     if (!this.config.migrationsFolder) {
       throw new TenancyConfigError('This operation needs migrationsFolder (the tenant-table migrations): set it in createTenancy().');
@@ -49,14 +83,26 @@ export class Deployment {
     return this.migrations.at(-1)?.tag ?? null;
   }
 
+  /** Objects the deployment names itself; a slug cannot produce them (slugs start with a letter). */
+  get templateName(): string {
+    return `${this.config.namePrefix}_template`;
+  }
+
+  placementName(slug: string): string {
+    return `${this.config.namePrefix}${slug}`;
+  }
+
+  async step(name: string, tenant: { slug: string }): Promise<void> {
+    await this.config.beforeStep?.(name, tenant);
+  }
+
   /**
    * Runs fn in an owner transaction that carries an admin context for the tenant: tenant tables
    * force row-level security even on their owner, so maintenance sees exactly one tenant's rows.
    */
-  async asTenantOwner<T>(tenant: Tenant, pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+  async asTenantOwner<T>(tenant: Tenant, client: pg.ClientBase, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
     try {
-      await client.query('BEGIN');
       await client.query(`SET LOCAL ROLE ${quoteIdent(OWNER_ROLE)}`);
       await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [
         CONTEXT_SETTING,
@@ -70,12 +116,20 @@ export class Deployment {
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
+    }
+  }
+
+  /** asTenantOwner on a pooled owner connection to the deployment's database. */
+  async asTenantOwnerHere<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    const client = await this.admin().connect();
+    try {
+      return await this.asTenantOwner(tenant, client, fn);
     } finally {
       client.release();
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.appPool.end(), this.adminPool?.end()]);
+    await Promise.all([this.appPool.end(), this.adminPool?.end(), this.tenantPools.closeAll()]);
   }
 }

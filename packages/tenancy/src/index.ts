@@ -1,5 +1,7 @@
 export { createTenancy } from './tenancy.js';
-export type { Tenancy, TenantTx, ContextOptions, DeleteOptions, MigrateProgress } from './tenancy.js';
+export type { Tenancy, TenantTx, ContextOptions, DeleteOptions, MigrateProgress, MigrateOptions, MigrateSummary } from './tenancy.js';
+export type { PoolStats, TenantPoolStats } from './pools/tenant-pools.js';
+export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type DatabaseSecretsOptions } from './secrets/index.js';
 export type { TenancyConfig, TenancyConfigInput } from './config.js';
 export type { Tenant, StrategyName, TenantStatus } from './catalog/types.js';
 export { STRATEGIES } from './catalog/types.js';

@@ -8,12 +8,17 @@ import { parseConfig, type TenancyConfig, type TenancyConfigInput } from './conf
 import type { PreludeStatement } from './context/context-query.js';
 import { TenantSession } from './context/session.js';
 import { Deployment } from './deployment.js';
-import { InvalidTenantSlugError, StrategyNotSupportedError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors.js';
+import { InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors.js';
+import { migrateAll, type MigrateOptions } from './lifecycle/migrate.js';
 import { applyMigrations } from './migrations/apply.js';
+import type { PoolStats } from './pools/tenant-pools.js';
 import { CONTEXT_SETTING } from './setup/context-functions.js';
 import { install } from './setup/install.js';
 import { SLUG_PATTERN } from './sql/ident.js';
+import { roleOf } from './sql/urls.js';
+import { DatabaseStrategy } from './strategies/database.js';
 import { RlsStrategy } from './strategies/rls.js';
+import { SchemaStrategy } from './strategies/schema.js';
 import type { Route, Strategy } from './strategies/types.js';
 
 export interface ContextOptions {
@@ -35,13 +40,7 @@ export interface DeleteOptions {
   archive: string | false;
 }
 
-export interface MigrateProgress {
-  tenant: Tenant | null;
-  placement: string;
-  status: 'done' | 'failed';
-  version: string | null;
-  error?: Error;
-}
+export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate.js';
 
 const createTenantInput = z.object({
   /** Optional fixed id (imports, deterministic seeds); a random uuid otherwise. */
@@ -57,33 +56,27 @@ export function createTenancy(input: TenancyConfigInput) {
   const config: TenancyConfig = parseConfig(input);
   const deployment = new Deployment(config);
   const catalog = new Catalog(deployment);
-  const strategies: Record<StrategyName, Strategy | undefined> = {
+  const strategies: Record<StrategyName, Strategy> = {
     rls: new RlsStrategy(deployment),
-    schema: undefined,
-    database: undefined,
+    schema: new SchemaStrategy(deployment),
+    database: new DatabaseStrategy(deployment),
   };
   const allowNamedStatements = !(config.pooler.kind === 'pgbouncer' && config.pooler.mode === 'transaction');
-
-  function strategyOf(name: StrategyName): Strategy {
-    const strategy = strategies[name];
-    if (!strategy) throw new StrategyNotSupportedError(`The "${name}" strategy is not available in this build of @repo/tenancy.`);
-    return strategy;
-  }
 
   async function activeRoute(key: string, options: ContextOptions): Promise<{ tenant: Tenant; route: Route; settings: PreludeStatement }> {
     const tenant = await catalog.resolve(key);
     if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
-    const route = strategyOf(tenant.strategy).route(tenant);
+    const route = strategies[tenant.strategy].route(tenant);
     const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
     const values = [CONTEXT_SETTING, token, 'search_path', route.searchPath];
     if (route.role) values.push('role', route.role);
-    const calls = values.length === 6 ? ', set_config($5, $6, true)' : '';
-    return { tenant, route, settings: { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${calls}`, values } };
+    const assumeRole = route.role ? ', set_config($5, $6, true)' : '';
+    return { tenant, route, settings: { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values } };
   }
 
   async function withTenant<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
     const { tenant, route, settings } = await activeRoute(key, options);
-    const client = await route.pool.connect();
+    const client = await route.connect();
     const session = new TenantSession(client, [{ text: 'BEGIN' }, settings], { allowNamedStatements });
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
@@ -117,7 +110,7 @@ export function createTenancy(input: TenancyConfigInput) {
     options: ContextOptions = { role: 'viewer' },
   ): Promise<pg.QueryResult<R>> {
     const { route, settings } = await activeRoute(key, options);
-    const client = await route.pool.connect();
+    const client = await route.connect();
     try {
       // No BEGIN: the settings and the statement share one implicit transaction that ends at the Sync.
       return await new TenantSession(client, [settings], { allowNamedStatements }).run<R>({ text, values: params });
@@ -127,18 +120,18 @@ export function createTenancy(input: TenancyConfigInput) {
   }
 
   function sharedTarget() {
-    return { schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [roleOf(config.appUrl).name] };
+    return { schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [deployment.appRole] };
   }
 
   async function setup(): Promise<void> {
-    const admin = deployment.admin();
-    const client = await admin.connect();
+    const client = await deployment.admin().connect();
     try {
       await install(client, {
         key: deployment.key,
         appRole: roleOf(config.appUrl),
         operatorRole: config.operatorUrl ? roleOf(config.operatorUrl) : undefined,
         sharedSchema: config.sharedSchema,
+        catalog: true,
       });
       await applyMigrations(client, sharedTarget());
     } finally {
@@ -151,13 +144,13 @@ export function createTenancy(input: TenancyConfigInput) {
     const parsed = createTenantInput.safeParse(input);
     if (!parsed.success) throw new TenancyConfigError(`Invalid tenant: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const { id, slug, name, strategy: strategyName } = parsed.data;
-    const strategy = strategyOf(strategyName);
+    const strategy = strategies[strategyName];
     let tenant: Tenant;
     try {
       tenant = await catalog.insert({ id, slug, name, strategy: strategyName, placement: strategy.placementFor(slug) });
     } catch (error) {
       if (!(error instanceof TenantExistsError)) throw error;
-      // The same call finishes a provisioning that crashed half-way; anything else is a real clash.
+      // The same call finishes a provisioning that stopped half-way; anything else is a real clash.
       tenant = await catalog.fresh(slug, deployment.admin());
       if (tenant.status !== 'provisioning' || tenant.strategy !== strategyName) throw error;
     }
@@ -170,9 +163,10 @@ export function createTenancy(input: TenancyConfigInput) {
       throw new TenancyConfigError('deleteTenant needs { archive: "<file>" } to archive first, or { archive: false } to delete without an archive.');
     }
     let tenant = await catalog.fresh(key, deployment.admin());
-    const strategy = strategyOf(tenant.strategy);
+    const strategy = strategies[tenant.strategy];
     // A tenant already "deleting" may be half-deleted: keep the archive written before the first try.
-    if (options.archive && !(tenant.status === 'deleting' && archiveExists(options.archive))) {
+    const archived = tenant.status === 'deleting' && options.archive && archiveExists(options.archive);
+    if (options.archive && !archived) {
       const tables = await strategy.exportRows(tenant, config.tenantTables);
       await writeArchive(options.archive, { format: 'tenancy-archive/v1', createdAt: new Date().toISOString(), tenant, schemaVersion: tenant.schemaVersion, tables });
     }
@@ -180,27 +174,6 @@ export function createTenancy(input: TenancyConfigInput) {
     await strategy.destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);
     await catalog.remove(tenant);
-  }
-
-  async function migrate(options: { concurrency?: number; onProgress?: (progress: MigrateProgress) => void } = {}): Promise<MigrateProgress[]> {
-    const results: MigrateProgress[] = [];
-    const report = (progress: MigrateProgress) => {
-      results.push(progress);
-      options.onProgress?.(progress);
-    };
-    const client = await deployment.admin().connect();
-    try {
-      const version = await applyMigrations(client, sharedTarget());
-      report({ tenant: null, placement: config.sharedSchema, status: 'done', version });
-    } finally {
-      client.release();
-    }
-    for (const tenant of await catalog.list()) {
-      if (tenant.strategy !== 'rls') continue;
-      const updated = await catalog.update(tenant.id, { schemaVersion: deployment.latestMigration });
-      report({ tenant: updated, placement: tenant.schemaName, status: 'done', version: updated.schemaVersion });
-    }
-    return results;
   }
 
   return {
@@ -212,13 +185,11 @@ export function createTenancy(input: TenancyConfigInput) {
     withTenant,
     queryAs,
     deleteTenant,
-    migrate,
+    migrate: (options: MigrateOptions = {}) => migrateAll({ deployment, catalog, strategies, sharedTarget }, options),
+    /** Lifecycle step names per strategy, in the order the `beforeStep` hook sees them. */
+    lifecycleSteps: (strategy: StrategyName) => ({ provision: strategies[strategy].provisionSteps, destroy: strategies[strategy].destroySteps }),
+    /** Per-tenant pools (database tenants) and their server connections, for the admin app. */
+    poolStats: (): PoolStats => deployment.tenantPools.stats(),
     close: () => deployment.close(),
   };
-}
-
-/** The login role a URL names, with its password, so setup() can create the runtime roles the URLs expect. */
-function roleOf(url: string): { name: string; password: string | undefined } {
-  const parsed = new URL(url);
-  return { name: decodeURIComponent(parsed.username), password: parsed.password ? decodeURIComponent(parsed.password) : undefined };
 }

@@ -1,8 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { createTenancy, type Tenancy, type TenancyConfigInput } from '../src/index.js';
+import { createTenancy, FileSecretsProvider, type Tenancy, type TenancyConfigInput } from '../src/index.js';
 
 export const FIXTURE_MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
 export const CONTEXT_SECRET = 'test-context-secret-0123456789-abcdefghij';
@@ -22,6 +25,9 @@ export function baseConfig(db: TestDatabase): TenancyConfigInput {
     contextSecret: CONTEXT_SECRET,
     migrationsFolder: FIXTURE_MIGRATIONS,
     tenantTables: ['notes'],
+    // Tenant databases and roles are cluster-wide: a prefix per database keeps parallel suites apart.
+    namePrefix: `${db.name.replace(/[^a-z0-9]/g, '').slice(-10)}_`.replace(/^[^a-z]/, 'x'),
+    secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'tenancy-secrets-')), 'secrets.json')),
   };
 }
 

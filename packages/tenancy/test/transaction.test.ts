@@ -24,7 +24,7 @@ describe('withTenant / queryAs', () => {
     expect((await tenancy.queryAs('tx_a', `select body from notes where body = 'kept'`)).rowCount).toBe(1);
     // Outside a tenant call, the same pool connection has no context left: nothing is visible.
     const leftover = await tenancy.withTenant('tx_b', (tx) => tx.query(`select current_setting('tenancy.context', true) as ctx, pg_backend_pid() as pid`), { role: 'viewer' });
-    expect(leftover.rows[0].ctx).toMatch(/^v1\./);
+    expect(leftover.rows[0]!.ctx).toMatch(/^v1\./);
     expect(typeof pid).toBe('number');
   });
 
@@ -71,7 +71,7 @@ describe('withTenant / queryAs', () => {
           })
           .catch(() => undefined);
         const rows = await tx.db.execute<{ body: string; tenant_id: string }>(sql`select body, tenant_id from notes`);
-        return { rows: rows.rows, txPid: (await tx.query('select pg_backend_pid() as p')).rows[0].p, dbPid: (await tx.db.execute(sql`select pg_backend_pid() as p`)).rows[0]!.p };
+        return { rows: rows.rows, txPid: (await tx.query('select pg_backend_pid() as p')).rows[0]!.p, dbPid: (await tx.db.execute(sql`select pg_backend_pid() as p`)).rows[0]!.p };
       },
       { role: 'admin' },
     );

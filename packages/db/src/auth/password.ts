@@ -1,7 +1,10 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
+
+// @node-rs/argon2's Algorithm is an ambient const enum, which isolatedModules cannot read: 2 is Argon2id.
+const ARGON2ID = 2;
 
 /** OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): strong, and fast enough for a sign-in request. */
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string, salt?: Uint8Array): Promise<string> {
   return hash(password, salt ? { ...OPTIONS, salt } : OPTIONS);

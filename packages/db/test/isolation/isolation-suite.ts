@@ -1,8 +1,8 @@
 import type { StrategyName } from '@repo/tenancy';
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usePreparedDatabase, type PreparedDatabase } from '../support.js';
 import { buildFixture, TABLES, type Fixture, type TableName, type TenantFixture } from './fixture.js';
+import { superuserQuery, withRuntimeClient } from './placement.js';
 
 type Role = 'admin' | 'member' | 'viewer';
 
@@ -33,13 +33,9 @@ export function describeIsolation(strategy: StrategyName): void {
     });
 
     it('without a context no row comes back', async () => {
-      const client = new pg.Client({ connectionString: await runtimeUrl(prepared(), fx.a) });
-      await client.connect();
-      try {
-        expect((await client.query(`select count(*)::int as n from ${table}`)).rows[0].n).toBe(0);
-      } finally {
-        await client.end();
-      }
+      const n = await withRuntimeClient(prepared(), fx.a.tenant, async (client) => (await client.query(`select count(*)::int as n from ${table}`)).rows[0].n);
+      expect(n).toBe(0);
+      expect((await snapshot(prepared(), fx.a, table)).length).toBeGreaterThan(0);
     });
 
     it("an insert naming B's tenant id is refused and changes nothing", async () => {
@@ -81,8 +77,8 @@ export function describeIsolation(strategy: StrategyName): void {
     it('a member creates rows as themselves; an admin edits and deletes any row of the tenant', async () => {
       const insert = spec.insert(fx.a);
       const created = await run(fx.a, 'otherMember', `${insert.sql} returning id, created_by`, [fx.a.tenant.id, ...insert.params]);
-      expect(created.rows[0].created_by).toBe(fx.a.otherMember);
-      const id = created.rows[0].id as string;
+      expect(created.rows[0]!.created_by).toBe(fx.a.otherMember);
+      const id = created.rows[0]!.id as string;
       expect((await run(fx.a, 'admin', `update ${table} set ${spec.textColumn} = 'by admin' where id = $1`, [id])).rowCount).toBe(1);
       expect((await run(fx.a, 'admin', `delete from ${table} where id = $1`, [id])).rowCount).toBe(1);
     });
@@ -99,15 +95,10 @@ export function describeIsolation(strategy: StrategyName): void {
   });
 }
 
-/** What the tenant's runtime role connects with, for checks made with no context at all. */
-async function runtimeUrl(prepared: PreparedDatabase, _f: TenantFixture): Promise<string> {
-  return prepared.urls.appUrl;
-}
-
 /** The tenant's rows as the superuser sees them, to prove a refused write changed nothing. */
 async function snapshot(prepared: PreparedDatabase, f: TenantFixture, table: TableName): Promise<unknown[]> {
   const text = TABLES[table].textColumn;
-  const { rows } = await prepared.admin.query(`select tenant_id, id, ${text} as text, created_by from ${f.tenant.schemaName}.${table} where tenant_id = $1 order by id`, [
+  const { rows } = await superuserQuery(prepared, f.tenant, `select tenant_id, id, ${text} as text, created_by from ${f.tenant.schemaName}.${table} where tenant_id = $1 order by id`, [
     f.tenant.id,
   ]);
   return rows;

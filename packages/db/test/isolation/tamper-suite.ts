@@ -77,7 +77,15 @@ export function describeTamper(strategy: StrategyName): void {
             failed = true;
             await tx.query('rollback to savepoint tamper');
           }
-          return { failed, seen: await visibleTenants(tx) };
+          // A tamper that leaves the transaction unable to read its tables (permission denied) is a refusal too.
+          await tx.query('savepoint check_visibility');
+          try {
+            return { failed, seen: await visibleTenants(tx) };
+          } catch (error) {
+            await tx.query('rollback to savepoint check_visibility');
+            expect(String(error)).toMatch(/permission denied/);
+            return { failed: true, seen: new Set<string>() };
+          }
         },
         { role: 'member', userId: fx.a.member },
       );

@@ -1,3 +1,10 @@
+// One row; app_user has no privilege on it, so SQL run as app_user cannot read the key.
+export const CONTEXT_KEY_TABLE = `CREATE TABLE IF NOT EXISTS tenancy.context_key (
+    id int PRIMARY KEY CHECK (id = 1),
+    ipad bytea NOT NULL CHECK (length(ipad) = 64),
+    opad bytea NOT NULL CHECK (length(opad) = 64)
+  )`;
+
 /** DDL of the tenant catalog; every statement is idempotent so setup() can run on every deploy. */
 export const CATALOG_TABLES: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS tenancy.tenants (
@@ -13,13 +20,26 @@ export const CATALOG_TABLES: readonly string[] = [
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
-  // One row; app_user has no privilege on it, so SQL run as app_user cannot read the key.
-  `CREATE TABLE IF NOT EXISTS tenancy.context_key (
-    id int PRIMARY KEY CHECK (id = 1),
-    ipad bytea NOT NULL CHECK (length(ipad) = 64),
-    opad bytea NOT NULL CHECK (length(opad) = 64)
+  CONTEXT_KEY_TABLE,
+  // Per-tenant role passwords for DatabaseSecretsProvider: AES-GCM ciphertext only; the key is never here.
+  `CREATE TABLE IF NOT EXISTS tenancy.secrets (
+    name text PRIMARY KEY,
+    iv bytea NOT NULL,
+    tag bytea NOT NULL,
+    ciphertext bytea NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
   )`,
 ];
+
+/** Runtime roles read one ciphertext at a time; they cannot list or write secrets. */
+export const SECRET_FUNCTION = `
+CREATE OR REPLACE FUNCTION tenancy.get_secret(p_name text)
+RETURNS TABLE (iv bytea, tag bytea, ciphertext bytea)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT s.iv, s.tag, s.ciphertext FROM tenancy.secrets s WHERE s.name = p_name
+$fn$`;
 
 export const TENANT_COLUMNS =
   'id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CATALOG_TABLES, RESOLVE_FUNCTION } from '../catalog/sql.js';
+import { CATALOG_TABLES, CONTEXT_KEY_TABLE, RESOLVE_FUNCTION, SECRET_FUNCTION } from '../catalog/sql.js';
 import { hmacPads } from '../context/token.js';
 import { OWNER_ROLE } from '../migrations/apply.js';
 import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES } from './context-functions.js';
@@ -10,6 +10,11 @@ export interface InstallOptions {
   appRole: { name: string; password?: string | undefined };
   operatorRole?: { name: string; password?: string | undefined } | undefined;
   sharedSchema: string;
+  /**
+   * The deployment's database gets the catalog and secrets; a tenant database (or its template)
+   * only the context key and functions its policies call.
+   */
+  catalog: boolean;
 }
 
 /**
@@ -27,9 +32,9 @@ export async function install(client: pg.ClientBase, options: InstallOptions): P
     await grantOwnerPrivileges(client, options.sharedSchema);
     await execFormatted(client, 'CREATE SCHEMA IF NOT EXISTS tenancy AUTHORIZATION %I', [OWNER_ROLE]);
     await execFormatted(client, 'SET LOCAL ROLE %I', [OWNER_ROLE]);
-    for (const ddl of CATALOG_TABLES) await client.query(ddl);
+    for (const ddl of options.catalog ? CATALOG_TABLES : [CONTEXT_KEY_TABLE]) await client.query(ddl);
     await storeKey(client, options.key);
-    for (const ddl of [...CONTEXT_FUNCTIONS, RESOLVE_FUNCTION]) await client.query(ddl);
+    for (const ddl of [...CONTEXT_FUNCTIONS, ...(options.catalog ? [RESOLVE_FUNCTION, SECRET_FUNCTION] : [])]) await client.query(ddl);
     await grantRuntimeRoles(client, options);
     await client.query('COMMIT');
   } catch (error) {
@@ -64,12 +69,10 @@ async function grantRuntimeRoles(client: pg.ClientBase, options: InstallOptions)
   const runtimeRoles = [options.appRole.name, ...(options.operatorRole ? [options.operatorRole.name] : [])];
   for (const role of runtimeRoles) {
     await execFormatted(client, 'GRANT USAGE ON SCHEMA tenancy TO %I', [role]);
-    for (const fn of [...CONTEXT_FUNCTION_NAMES, 'resolve_tenant']) {
-      const signature = fn === 'resolve_tenant' ? 'resolve_tenant(text)' : `${fn}()`;
-      await execFormatted(client, `GRANT EXECUTE ON FUNCTION tenancy.${signature} TO %I`, [role]);
-    }
+    const functions = [...CONTEXT_FUNCTION_NAMES.map((fn) => `${fn}()`), ...(options.catalog ? ['resolve_tenant(text)', 'get_secret(text)'] : [])];
+    for (const signature of functions) await execFormatted(client, `GRANT EXECUTE ON FUNCTION tenancy.${signature} TO %I`, [role]);
   }
-  if (options.operatorRole) await execFormatted(client, 'GRANT SELECT ON tenancy.tenants TO %I', [options.operatorRole.name]);
+  if (options.operatorRole && options.catalog) await execFormatted(client, 'GRANT SELECT ON tenancy.tenants TO %I', [options.operatorRole.name]);
 }
 
 async function currentUser(client: pg.ClientBase): Promise<string> {

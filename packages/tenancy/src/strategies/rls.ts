@@ -1,11 +1,15 @@
 import type { Tenant } from '../catalog/types.js';
 import type { Deployment } from '../deployment.js';
 import { quoteIdent } from '../sql/ident.js';
+import { exportTenantRows } from './export.js';
+import { currentVersion } from './schema.js';
 import type { Placement, Route, Strategy } from './types.js';
 
 /** Shared tables, one set for every rls tenant, filtered by the tenant-isolation policy. */
 export class RlsStrategy implements Strategy {
   readonly name = 'rls' as const;
+  readonly provisionSteps: readonly string[] = [];
+  readonly destroySteps = ['rls.rows'] as const;
 
   constructor(private readonly deployment: Deployment) {}
 
@@ -19,30 +23,32 @@ export class RlsStrategy implements Strategy {
   }
 
   async destroy(tenant: Tenant): Promise<void> {
+    await this.deployment.step('rls.rows', tenant);
     const tables = this.deployment.config.tenantTables;
-    await this.deployment.asTenantOwner(tenant, this.deployment.admin(), async (client) => {
+    // One transaction, children first: a crash deletes all of the tenant's rows or none.
+    await this.deployment.asTenantOwnerHere(tenant, async (client) => {
       for (const table of tables) {
         await client.query(`DELETE FROM ${quoteIdent(tenant.schemaName)}.${quoteIdent(table)} WHERE tenant_id = $1`, [tenant.id]);
       }
     });
   }
 
-  async exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
-    return this.deployment.asTenantOwner(tenant, this.deployment.admin(), async (client) => {
-      const rows: Record<string, unknown[]> = {};
-      for (const table of tables) {
-        rows[table] = (await client.query(`SELECT * FROM ${quoteIdent(tenant.schemaName)}.${quoteIdent(table)} WHERE tenant_id = $1`, [tenant.id])).rows;
-      }
-      return rows;
-    });
+  exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+    return this.deployment.asTenantOwnerHere(tenant, (client) => exportTenantRows(client, tenant, tables));
   }
 
   route(tenant: Tenant): Route {
-    return { pool: this.deployment.appPool, searchPath: `${quoteIdent(tenant.schemaName)}, tenancy`, role: null };
+    return { connect: () => this.deployment.appPool.connect(), searchPath: `${quoteIdent(tenant.schemaName)}, tenancy`, role: null };
   }
 
   async migrate(): Promise<string | null> {
-    // Shared tables are migrated once for all rls tenants, before any tenant (see Tenancy.migrate).
-    return this.deployment.latestMigration;
+    // Shared tables are migrated once for all rls tenants, before any tenant (see migrate()):
+    // an rls tenant is at whatever version the shared tables reached.
+    const client = await this.deployment.admin().connect();
+    try {
+      return await currentVersion(client, this.deployment.config.sharedSchema);
+    } finally {
+      client.release();
+    }
   }
 }

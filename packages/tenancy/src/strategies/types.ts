@@ -3,7 +3,7 @@ import type { StrategyName, Tenant } from '../catalog/types.js';
 
 /** Where a tenant transaction runs and what it sets, transaction-locally, before the first statement. */
 export interface Route {
-  pool: pg.Pool;
+  connect(): Promise<pg.PoolClient>;
   /** search_path for the transaction: the tenant's placement first, then the tenancy functions. */
   searchPath: string;
   /** Role to assume for the transaction, when the strategy has one per tenant. */
@@ -20,6 +20,9 @@ export interface Placement {
 /** One isolation strategy. The rest of the library never asks which one it holds. */
 export interface Strategy {
   readonly name: StrategyName;
+  /** Lifecycle step names, in order, as passed to the `beforeStep` hook. */
+  readonly provisionSteps: readonly string[];
+  readonly destroySteps: readonly string[];
   placementFor(slug: string): Placement;
   /** Creates what the tenant needs; each step idempotent. Returns the migration tag it is at. */
   provision(tenant: Tenant): Promise<string | null>;
@@ -28,5 +31,8 @@ export interface Strategy {
   /** Rows of each tenant table, for the archive written before a delete. */
   exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>>;
   route(tenant: Tenant): Route;
+  /** Brings one tenant's placement to the newest migration; returns its tag. */
   migrate(tenant: Tenant): Promise<string | null>;
+  /** Brings the strategy's shared parts (template schema or database) up to date, if it has any. */
+  migrateTemplate?(): Promise<void>;
 }

@@ -1,0 +1,17 @@
+import { DevError } from './errors.js';
+
+export interface DevOptions {
+  /** Start only PostgreSQL (init.sql, hook) and wait for Ctrl-C; no apps. */
+  dbOnly: boolean;
+}
+
+const USAGE = 'usage: npm run dev [-- --db-only]';
+
+export function parseArgs(argv: readonly string[]): DevOptions {
+  const options: DevOptions = { dbOnly: false };
+  for (const arg of argv) {
+    if (arg === '--db-only') options.dbOnly = true;
+    else throw new DevError(`Unknown option ${arg} (${USAGE}).`);
+  }
+  return options;
+}

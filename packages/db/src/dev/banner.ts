@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { EmbeddedCluster } from '@repo/localdb/cluster';
+import { SEED_LOGINS } from '../seed/logins.js';
+import type { DevUrls } from './config.js';
+import type { DevPaths } from './paths.js';
+
+const APPS = [
+  { app: 'web', url: 'http://localhost:3000' },
+  { app: 'admin', url: 'http://localhost:3001' },
+] as const;
+
+/** Everything a developer needs to start clicking: where things run and how to log in. */
+export function printBanner(cluster: EmbeddedCluster, urls: DevUrls, paths: DevPaths, dbOnly: boolean): void {
+  const lines = [
+    '',
+    `PostgreSQL ${cluster.version} on ${cluster.host}:${cluster.port} (data in ${path.relative(paths.root, cluster.dataDir)}/)`,
+    `  DATABASE_URL           ${urls.databaseUrl}`,
+    `  ADMIN_DATABASE_URL     ${urls.adminDatabaseUrl}`,
+    `  OPERATOR_DATABASE_URL  ${urls.operatorDatabaseUrl}`,
+    '',
+    ...(dbOnly ? ['Apps not started (--db-only). Ctrl-C stops PostgreSQL.'] : APPS.map(({ app, url }) => `${app.padEnd(6)} ${url}`)),
+    ...loginLines(),
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+function loginLines(): string[] {
+  if (SEED_LOGINS.length === 0) return [];
+  const width = Math.max(...SEED_LOGINS.map((login) => login.email.length));
+  return [
+    '',
+    'Seeded logins:',
+    ...SEED_LOGINS.map((login) => `  ${login.app.padEnd(6)} ${login.email.padEnd(width)}  ${login.password}  (${login.note})`),
+  ];
+}

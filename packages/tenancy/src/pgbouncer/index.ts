@@ -1,0 +1,16 @@
+export { pgbouncerIni } from './ini.js';
+export { userlist, pgbouncerUserlist, type UserlistEntry } from './userlist.js';
+export { authSetupSql, type AuthSetupOptions } from './auth-sql.js';
+export { installPgBouncerAuth, type InstallPgBouncerAuthResult } from './install.js';
+export {
+  parsePgBouncerInput,
+  pgbouncerInputSchema,
+  DEFAULT_AUTH_USER,
+  DEFAULT_AUTH_QUERY,
+  POOL_MODES,
+  type PgBouncerInput,
+  type PgBouncerConfig,
+  type PoolMode,
+} from './config.js';
+export { PgBouncerConfigError, PgBouncerAuthSetupError } from './errors.js';
+export { explainPgBouncerLoginError, PgBouncerLoginError, type PgBouncerLoginFailure, type LoginAttempt } from './login-error.js';

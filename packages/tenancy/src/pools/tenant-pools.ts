@@ -1,0 +1,151 @@
+import pg from 'pg';
+
+export interface TenantPoolStats {
+  key: string;
+  /** Server connections this pool holds open (idle + checked out). */
+  total: number;
+  idle: number;
+  checkedOut: number;
+  lastUsed: Date;
+}
+
+export interface PoolStats {
+  maxConnections: number;
+  /** Server connections across every per-tenant pool; never above maxConnections. */
+  open: number;
+  waiting: number;
+  pools: TenantPoolStats[];
+}
+
+interface Entry {
+  key: string;
+  pool: pg.Pool;
+  checkedOut: number;
+  lastUsed: number;
+}
+
+/**
+ * One lazily created pool per tenant database, with a cap on server connections across all of
+ * them. When the cap is reached, the least recently used pool with nothing checked out is closed;
+ * when none can be closed, the caller waits for a release instead of failing.
+ */
+export class TenantPools {
+  // Map order is recency order: a use moves the entry to the end.
+  private readonly entries = new Map<string, Entry>();
+  private waiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly options: { maxConnections: number; perTenant: number; idleTimeoutMs: number; clientClass?: typeof pg.Client | undefined },
+  ) {}
+
+  async connect(key: string, config: () => pg.PoolConfig): Promise<pg.PoolClient> {
+    for (;;) {
+      if (this.closed) throw new Error('The tenant pools are closed (tenancy.close() was called).');
+      const entry = this.touch(key, config);
+      // Decide and check out in the same tick: pg.Pool counts a new client synchronously, so no
+      // other caller can slip between the check and the checkout.
+      if (this.canCheckOut(entry)) return this.checkOut(entry);
+      if (await this.evictIdle(key)) continue;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Closes one tenant's pool (before its database is dropped). */
+  async close(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    await entry.pool.end();
+    this.wake();
+  }
+
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const pools = [...this.entries.values()].map((e) => e.pool.end());
+    this.entries.clear();
+    await Promise.all(pools);
+    this.wake();
+  }
+
+  stats(): PoolStats {
+    return {
+      maxConnections: this.options.maxConnections,
+      open: this.openConnections(),
+      waiting: this.waiters.length,
+      pools: [...this.entries.values()].map((e) => ({
+        key: e.key,
+        total: e.pool.totalCount,
+        idle: e.pool.idleCount,
+        checkedOut: e.checkedOut,
+        lastUsed: new Date(e.lastUsed),
+      })),
+    };
+  }
+
+  private touch(key: string, config: () => pg.PoolConfig): Entry {
+    let entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+    } else {
+      const pool = new pg.Pool({ ...config(), max: this.options.perTenant, idleTimeoutMillis: this.options.idleTimeoutMs, Client: this.options.clientClass });
+      pool.on('error', () => undefined);
+      // An idle connection closed by the pool frees a slot someone may be waiting for.
+      pool.on('remove', () => this.wake());
+      entry = { key, pool, checkedOut: 0, lastUsed: Date.now() };
+    }
+    entry.lastUsed = Date.now();
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private canCheckOut(entry: Entry): boolean {
+    if (entry.checkedOut < entry.pool.totalCount) return true; // an idle connection is there
+    return entry.pool.totalCount < this.options.perTenant && this.openConnections() < this.options.maxConnections;
+  }
+
+  private async checkOut(entry: Entry): Promise<pg.PoolClient> {
+    entry.checkedOut++;
+    let client: pg.PoolClient;
+    try {
+      client = await entry.pool.connect();
+    } catch (error) {
+      entry.checkedOut--;
+      this.wake();
+      throw error;
+    }
+    const release = client.release.bind(client);
+    let released = false;
+    client.release = (destroy?: boolean | Error) => {
+      if (released) return;
+      released = true;
+      entry.checkedOut--;
+      release(destroy);
+      this.wake();
+    };
+    return client;
+  }
+
+  /** Closes the least recently used pool that has nothing checked out. */
+  private async evictIdle(except: string): Promise<boolean> {
+    for (const entry of this.entries.values()) {
+      if (entry.key === except || entry.checkedOut > 0 || entry.pool.totalCount === 0) continue;
+      this.entries.delete(entry.key);
+      await entry.pool.end();
+      return true;
+    }
+    return false;
+  }
+
+  private openConnections(): number {
+    let open = 0;
+    for (const entry of this.entries.values()) open += Math.max(entry.pool.totalCount, entry.checkedOut);
+    return open;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,173 @@
+import type pg from 'pg';
+import type { Tenant } from '../catalog/types.js';
+import type { Deployment } from '../deployment.js';
+import { applyMigrations, OWNER_ROLE } from '../migrations/apply.js';
+import { generatePassword } from '../secrets/password.js';
+import { install } from '../setup/install.js';
+import { ensureRole, execFormatted } from '../setup/roles.js';
+import { connectionFor } from '../sql/urls.js';
+import { exportTenantRows } from './export.js';
+import { grantTenantRole } from './grants.js';
+import { currentVersion, dropRole, ownerTransaction } from './schema.js';
+import type { Placement, Route, Strategy } from './types.js';
+
+const BUSY_TEMPLATE = '55006'; // object_in_use: someone is connected to the template
+
+/**
+ * A database per tenant, cloned from a template database that already holds the migrated tenant
+ * tables and the tenancy functions. Each tenant has a login role, the only role besides the owner
+ * allowed to connect; its password lives in the SecretsProvider. Requests use that tenant's pool.
+ */
+export class DatabaseStrategy implements Strategy {
+  readonly name = 'database' as const;
+  readonly provisionSteps = ['database.secret', 'database.role', 'database.create', 'database.grants'] as const;
+  readonly destroySteps = ['database.pool', 'database.drop', 'database.role', 'database.secret'] as const;
+
+  /** Set once this process brought the template up to date; migrate() clears it. */
+  private templateReady = false;
+
+  constructor(private readonly deployment: Deployment) {}
+
+  placementFor(slug: string): Placement {
+    const name = this.deployment.placementName(slug);
+    return { schemaName: 'public', databaseName: name, roleName: name };
+  }
+
+  async provision(tenant: Tenant): Promise<string | null> {
+    const { databaseName: database, roleName: role } = names(tenant);
+    await this.deployment.step('database.secret', tenant);
+    const password = await this.ensureSecret(tenant.slug);
+    await this.deployment.step('database.role', tenant);
+    await this.withAdmin(async (client) => {
+      await ensureRole(client, role, { login: true, password });
+      // Also when the role survived an earlier attempt: its password must be the stored one.
+      await execFormatted(client, 'ALTER ROLE %I LOGIN PASSWORD %L', [role, password]);
+    });
+    await this.deployment.step('database.create', tenant);
+    await this.createDatabase(database);
+    await this.deployment.step('database.grants', tenant);
+    await this.withAdmin(async (client) => {
+      await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [database]);
+      await execFormatted(client, 'GRANT CONNECT ON DATABASE %I TO %I', [database, role]);
+    });
+    return this.deployment.adminClientFor(database, (client) =>
+      ownerTransaction(client, async () => {
+        await grantTenantRole(client, 'public', role, this.deployment.config.tenantTables);
+        return currentVersion(client, 'public');
+      }),
+    );
+  }
+
+  async destroy(tenant: Tenant): Promise<void> {
+    const { databaseName: database, roleName: role } = names(tenant);
+    await this.deployment.step('database.pool', tenant);
+    await this.deployment.tenantPools.close(tenant.id);
+    await this.deployment.step('database.drop', tenant);
+    await this.withAdmin((client) => execFormatted(client, 'DROP DATABASE IF EXISTS %I WITH (FORCE)', [database]));
+    await this.deployment.step('database.role', tenant);
+    await this.withAdmin((client) => dropRole(client, role));
+    await this.deployment.step('database.secret', tenant);
+    await this.deployment.secrets().delete(tenant.slug);
+  }
+
+  exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+    return this.deployment.adminClientFor(names(tenant).databaseName, (client) =>
+      this.deployment.asTenantOwner(tenant, client, () => exportTenantRows(client, tenant, tables)),
+    );
+  }
+
+  route(tenant: Tenant): Route {
+    const { databaseName: database, roleName: role } = names(tenant);
+    const secrets = this.deployment.secrets();
+    const config = () =>
+      connectionFor(this.deployment.config.appUrl, {
+        user: role,
+        database,
+        // Read at connect time, so a rotated password is picked up by the next connection.
+        password: async () => {
+          const secret = await secrets.get(tenant.slug);
+          if (!secret) throw new Error(`No password for tenant "${tenant.slug}" in the SecretsProvider: re-run createTenant to restore it.`);
+          return secret;
+        },
+      });
+    return { connect: () => this.deployment.tenantPools.connect(tenant.id, config), searchPath: 'public, tenancy', role: null };
+  }
+
+  async migrate(tenant: Tenant): Promise<string | null> {
+    const { databaseName: database, roleName: role } = names(tenant);
+    return this.deployment.adminClientFor(database, (client) =>
+      applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: this.deployment.config.tenantTables, grantees: [role] }),
+    );
+  }
+
+  /** The template: tenancy functions with the current key, migrated tenant tables; nobody else may connect. */
+  async migrateTemplate(): Promise<void> {
+    this.templateReady = false;
+    await this.ensureTemplate();
+  }
+
+  private async ensureTemplate(): Promise<void> {
+    if (this.templateReady) return;
+    const template = this.deployment.templateName;
+    await this.withAdmin(async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+      if (!rowCount) await createDatabaseOnce(client, `CREATE DATABASE %I OWNER %I`, [template, OWNER_ROLE]);
+      await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [template]);
+    });
+    await this.deployment.adminClientFor(template, async (client) => {
+      await install(client, { key: this.deployment.key, appRole: { name: this.deployment.appRole }, sharedSchema: 'public', catalog: false });
+      await applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: [], grantees: [] });
+    });
+    this.templateReady = true;
+  }
+
+  private async ensureSecret(slug: string): Promise<string> {
+    const secrets = this.deployment.secrets();
+    const existing = await secrets.get(slug);
+    if (existing) return existing;
+    const password = generatePassword();
+    await secrets.set(slug, password);
+    return password;
+  }
+
+  private async createDatabase(database: string): Promise<void> {
+    await this.ensureTemplate();
+    await this.withAdmin(async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (rowCount) return;
+      const { rows } = await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
+      // FILE_COPY (PostgreSQL 15+) copies the template's files instead of WAL-logging every block: far faster for a small template.
+      const strategy = rows[0]!.v >= 150000 ? ' STRATEGY FILE_COPY' : '';
+      await createDatabaseOnce(client, `CREATE DATABASE %I OWNER %I TEMPLATE %I${strategy}`, [database, OWNER_ROLE, this.deployment.templateName]);
+    });
+  }
+
+  private async withAdmin<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.deployment.admin().connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function names(tenant: Tenant): { databaseName: string; roleName: string } {
+  return { databaseName: tenant.databaseName!, roleName: tenant.roleName! };
+}
+
+/** CREATE DATABASE, retried while the template is busy, and a lost race to create it counts as done. */
+async function createDatabaseOnce(client: pg.ClientBase, template: string, args: string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await execFormatted(client, template, args);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '42P04') return; // duplicate_database
+      if (code !== BUSY_TEMPLATE || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+    }
+  }
+}
+

@@ -1,0 +1,153 @@
+import type pg from 'pg';
+import type { Tenant } from '../catalog/types.js';
+import type { Deployment } from '../deployment.js';
+import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply.js';
+import { ensureRole, execFormatted } from '../setup/roles.js';
+import { quoteIdent } from '../sql/ident.js';
+import { exportTenantRows } from './export.js';
+import { grantTenantRole } from './grants.js';
+import { cloneSchema, unsupportedForClone } from './schema-clone.js';
+import type { Placement, Route, Strategy } from './types.js';
+
+/**
+ * A schema per tenant in the deployment's database, owned by the owner role, with a group role
+ * per tenant that has rights on that schema only. Requests run on the shared app pool and assume
+ * the tenant's role for the transaction; row-level security still applies inside the schema.
+ */
+export class SchemaStrategy implements Strategy {
+  readonly name = 'schema' as const;
+  readonly provisionSteps = ['schema.role', 'schema.placement', 'schema.grants'] as const;
+  readonly destroySteps = ['schema.drop', 'schema.role'] as const;
+
+  constructor(private readonly deployment: Deployment) {}
+
+  placementFor(slug: string): Placement {
+    const name = this.deployment.placementName(slug);
+    return { schemaName: name, databaseName: null, roleName: name };
+  }
+
+  async provision(tenant: Tenant): Promise<string | null> {
+    const role = tenant.roleName!;
+    await this.deployment.step('schema.role', tenant);
+    await this.withAdmin(async (client) => {
+      await ensureRole(client, role, { login: false });
+      // The app role switches to the tenant's role inside each transaction (SET LOCAL ROLE).
+      await execFormatted(client, 'GRANT %I TO %I', [role, this.deployment.appRole]);
+    });
+    await this.deployment.step('schema.placement', tenant);
+    await this.withAdmin((client) => this.createPlacement(client, tenant.schemaName));
+    await this.deployment.step('schema.grants', tenant);
+    return this.withAdmin((client) =>
+      ownerTransaction(client, async () => {
+        await grantTenantRole(client, tenant.schemaName, role, this.deployment.config.tenantTables);
+        return currentVersion(client, tenant.schemaName);
+      }),
+    );
+  }
+
+  async destroy(tenant: Tenant): Promise<void> {
+    await this.deployment.step('schema.drop', tenant);
+    await this.withAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(tenant.schemaName)} CASCADE`));
+    await this.deployment.step('schema.role', tenant);
+    await this.withAdmin((client) => dropRole(client, tenant.roleName!));
+  }
+
+  async exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+    return this.deployment.asTenantOwnerHere(tenant, (client) => exportTenantRows(client, tenant, tables));
+  }
+
+  route(tenant: Tenant): Route {
+    return { connect: () => this.deployment.appPool.connect(), searchPath: `${quoteIdent(tenant.schemaName)}, tenancy`, role: tenant.roleName };
+  }
+
+  async migrate(tenant: Tenant): Promise<string | null> {
+    return this.withAdmin((client) =>
+      applyMigrations(client, { schema: tenant.schemaName, migrations: this.deployment.migrations, tables: this.deployment.config.tenantTables, grantees: [tenant.roleName!] }),
+    );
+  }
+
+  async migrateTemplate(): Promise<void> {
+    await this.withAdmin((client) => this.ensureTemplate(client));
+  }
+
+  /** Schema and tables in one transaction: a crash leaves either no schema or a complete one. */
+  private async createPlacement(client: pg.ClientBase, schema: string): Promise<void> {
+    if (await hasTracking(client, schema)) return;
+    const template = this.deployment.templateName;
+    await this.ensureTemplate(client);
+    const unsupported = await unsupportedForClone(client, template);
+    await client.query('BEGIN');
+    try {
+      await ensureSchema(client, schema);
+      await execFormatted(client, 'SET LOCAL ROLE %I', [OWNER_ROLE]);
+      if (unsupported.length === 0) {
+        await cloneSchema(client, template, schema);
+        await client.query('COMMIT');
+        return;
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    // The template holds objects a clone cannot copy: apply the migrations instead.
+    await applyMigrations(client, { schema, migrations: this.deployment.migrations, tables: [], grantees: [] });
+  }
+
+  private async ensureTemplate(client: pg.ClientBase): Promise<void> {
+    const template = this.deployment.templateName;
+    await ensureSchema(client, template);
+    await applyMigrations(client, { schema: template, migrations: this.deployment.migrations, tables: [], grantees: [] });
+  }
+
+  private async withAdmin<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.deployment.admin().connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+export async function ownerTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    await execFormatted(client, 'SET LOCAL ROLE %I', [OWNER_ROLE]);
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function hasTracking(client: pg.ClientBase, schema: string): Promise<boolean> {
+  const { rows } = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [`${quoteIdent(schema)}.${TRACKING_TABLE}`]);
+  return rows[0].present === true;
+}
+
+export async function currentVersion(client: pg.ClientBase, schema: string): Promise<string | null> {
+  const { rows } = await client.query<{ tag: string }>(`SELECT max(tag) AS tag FROM ${quoteIdent(schema)}.${TRACKING_TABLE}`);
+  return rows[0]?.tag ?? null;
+}
+
+/** Drops a per-tenant role and every privilege it holds in this database; a missing role is fine. */
+export async function dropRole(client: pg.ClientBase, role: string): Promise<void> {
+  const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  if (!rowCount) return;
+  await execFormatted(client, 'DROP OWNED BY %I', [role]);
+  await execFormatted(client, 'DROP ROLE IF EXISTS %I', [role]);
+}
+
+/** CREATE SCHEMA IF NOT EXISTS still fails when two sessions race to create the same schema: losing is fine. */
+async function ensureSchema(client: pg.ClientBase, schema: string): Promise<void> {
+  await client.query('SAVEPOINT ensure_schema').catch(() => undefined);
+  try {
+    await execFormatted(client, 'CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', [schema, OWNER_ROLE]);
+  } catch (error) {
+    if (!['23505', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT ensure_schema').catch(() => undefined);
+  }
+}
