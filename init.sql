@@ -40,6 +40,14 @@ CREATE TABLE IF NOT EXISTS tenancy.context_key (
     opad bytea NOT NULL CHECK (length(opad) = 64)
   );
 
+CREATE TABLE IF NOT EXISTS tenancy.secrets (
+    name text PRIMARY KEY,
+    iv bytea NOT NULL,
+    tag bytea NOT NULL,
+    ciphertext bytea NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+  );
+
 INSERT INTO tenancy.context_key (id, ipad, opad) VALUES (1, '\x18e6e84b5e727d81206d04dc454b11174e9ad82f73a77697f370ec2794622ab73636363636363636363636363636363636363636363636363636363636363636'::bytea, '\x728c8221341817eb4a076eb62f217b7d24f0b24519cd1cfd991a864dfe0840dd5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c'::bytea)
      ON CONFLICT (id) DO UPDATE SET ipad = excluded.ipad, opad = excluded.opad
      WHERE (context_key.ipad, context_key.opad) IS DISTINCT FROM (excluded.ipad, excluded.opad);
@@ -132,6 +140,14 @@ BEGIN
 END
 $fn$;
 
+CREATE OR REPLACE FUNCTION tenancy.get_secret(p_name text)
+RETURNS TABLE (iv bytea, tag bytea, ciphertext bytea)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT s.iv, s.tag, s.ciphertext FROM tenancy.secrets s WHERE s.name = p_name
+$fn$;
+
 REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA tenancy FROM PUBLIC;
@@ -146,6 +162,8 @@ GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO app_user;
 
 GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text) TO app_user;
 
+GRANT EXECUTE ON FUNCTION tenancy.get_secret(text) TO app_user;
+
 GRANT USAGE ON SCHEMA tenancy TO app_operator;
 
 GRANT EXECUTE ON FUNCTION tenancy.current_tenant_id() TO app_operator;
@@ -155,6 +173,8 @@ GRANT EXECUTE ON FUNCTION tenancy.current_user_id() TO app_operator;
 GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO app_operator;
 
 GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text) TO app_operator;
+
+GRANT EXECUTE ON FUNCTION tenancy.get_secret(text) TO app_operator;
 
 GRANT SELECT ON tenancy.tenants TO app_operator;
 
@@ -369,6 +389,38 @@ insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('93cc
 
 commit;
 
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('fa08b1ec-7506-4607-a82b-79c96a801e67', 'bob@acme.test', 'Bob Member', '$argon2id$v=19$m=19456,t=2,p=1$B0J2UjQvbVu3VZcnHvwLug$fjNqttcemSFc4BiKoj57ue+YKdR9Ya1DNA3wYENx6S4');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('d38d1bae-56b8-4ed2-a0e9-c5cc628d32bf', 'carol@acme.test', 'Carol Viewer', '$argon2id$v=19$m=19456,t=2,p=1$LJl6Dd7HQBphVfLdxWWE1g$RRQjaI0chmRXIsKsn+7yMIXM9vuV2tFQtlYsvBcjrA0');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'gina@globex.test', 'Gina Admin', '$argon2id$v=19$m=19456,t=2,p=1$LaJLUKRoZU0diYZJwtU0QQ$L0pfwtLOi7uxtLFCgS6vQfs5l2mfC2heCcjqZuYXeEY');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('59e9c523-18d7-4abb-a63e-be53af0cc9d1', 'hank@globex.test', 'Hank Member', '$argon2id$v=19$m=19456,t=2,p=1$X7cP8+lVZx5M2nMY97waIg$rnOQm8AOY7buTVMUoJvAMqnhznhPvW9Tb4s09GdIM4E');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('605f3152-0dd9-439e-ac53-9cca5668458c', 'ivy@globex.test', 'Ivy Viewer', '$argon2id$v=19$m=19456,t=2,p=1$GlBsymuHwWnvYbllaZ6+Lw$L49tTXu8N9G8N6w8uh6CJGS5pKafZ2+00yilVzd3ff0');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('8d43822c-1e8e-4c62-a8da-a0433d559cc8', 'peter@initech.test', 'Peter Admin', '$argon2id$v=19$m=19456,t=2,p=1$aR3wpPRP+6DX7soZTcUcow$OBJYUF97PboBEfKqUFFWyB5Ze57SRMwnN/XGdFoaskU');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('e21a6f2b-d4da-462c-a76a-bf38c541eac4', 'michael@initech.test', 'Michael Member', '$argon2id$v=19$m=19456,t=2,p=1$V/QQE5loir+dTRSTFSBGrw$yoVv4ydsR1niQucxkSlZhU/hx11EAviMx7yDdMASQiM');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('ab0a4803-f205-4654-ad50-68885355af35', 'samir@initech.test', 'Samir Viewer', '$argon2id$v=19$m=19456,t=2,p=1$nEAepKFo0SLggTNHg3RrRA$MBvL6MtVGw07Iujdse45P7Ta0B/ODbFs5vKOWb1Awu0');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('24b6f705-34cd-41db-affb-25049932e3a2', 'richard@hooli.test', 'Richard Admin', '$argon2id$v=19$m=19456,t=2,p=1$wkUkduwiHbw9sAAZUwe1xQ$jj0+WHxCWKas7n5ujsPyiPKxskaff0KDh79h7j0JUuY');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('ebdc01b8-3ed7-4032-a232-506f326d53a7', 'dinesh@hooli.test', 'Dinesh Member', '$argon2id$v=19$m=19456,t=2,p=1$Wrqs5rza7WnD6egdMPZgeg$1f27AgGooY6PdqrDGXYbDgu/xdFZ/thUw8CF5UkzhUw');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('21a44c2e-f7f2-4c72-ab4c-4e5cd4bdf042', 'gilfoyle@hooli.test', 'Gilfoyle Viewer', '$argon2id$v=19$m=19456,t=2,p=1$U+RnrCVjEvc2MW/BQg+iPQ$fqlWEEnMhf+VE+rnk6SB5lXt4gNVsNXVBWZPcfHBs3Q');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('4468df57-b45f-4961-afd8-043c0ba90ade', 'albert@umbrella.test', 'Albert Admin', '$argon2id$v=19$m=19456,t=2,p=1$TrD1w/KUje/Y3r5dzc7mAg$ETyZjLcmYjjyMyPFnU2Brc1lBnoi0Ve2IUZ7DGm9ACY');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('f3d8d093-c217-4276-a47f-8630b3a4be2c', 'jill@umbrella.test', 'Jill Member', '$argon2id$v=19$m=19456,t=2,p=1$I7A8U6tbF+PeVwJoxnuz5Q$f1DanQh6eVIKPN93is0Nd7Mi+ZlXLWLC6p+F1InU/cE');
+
+INSERT INTO public.users (id, email, name, password_hash) VALUES ('b8f09947-9c9a-4f9f-ae6c-8cccb19e39da', 'chris@umbrella.test', 'Chris Viewer', '$argon2id$v=19$m=19456,t=2,p=1$WEGaZ2jD3tR4cLSdvRGowQ$/FwBWnzNk49NuCOw/0hamScmZgzlK12vrS47oS8HAcY');
+
+INSERT INTO public.operators (id, email, name, password_hash) VALUES ('d3f386ce-13f2-4c7d-af41-46adfd95b4c7', 'ops@tenancy.test', 'Olivia Operator', '$argon2id$v=19$m=19456,t=2,p=1$j5db1ZBn+dj4qWCitWgL/A$WdOcMLffJe4TnzIV6drYt3bQgierw1GlYm84bZq+b9w');
+
 INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
          VALUES (coalesce('ae00c679-0e9e-49df-aa00-f4baa11ef556'::uuid, gen_random_uuid()), 'acme', 'Acme Corp', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -377,6 +429,127 @@ UPDATE tenancy.tenants
               schema_version = CASE WHEN true::boolean THEN '0001_force_rls' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'admin') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('fa08b1ec-7506-4607-a82b-79c96a801e67', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'member') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('d38d1bae-56b8-4ed2-a0e9-c5cc628d32bf', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'viewer') ON CONFLICT DO NOTHING;
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Website relaunch', 'Website relaunch for Acme Corp.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '5b7627aa-ce32-445a-a36e-55e686b2c3e8', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Write the brief', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '0'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '7d0322aa-052f-47f0-a7fa-2efc5b461198', '5b7627aa-ce32-445a-a36e-55e686b2c3e8', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '1a34d941-8ce7-437e-a7a6-3626d08b386e', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Collect estimates', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '7'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '371582b8-9ab5-42e7-ac38-5b05cc43dfd6', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Review with the team', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '14'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '883ce172-bcff-4726-a9ce-8879f3e233f9', '371582b8-9ab5-42e7-ac38-5b05cc43dfd6', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Mobile app', 'Mobile app for Acme Corp.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '8ecea8c3-88ff-4204-af0e-45b623285911', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Write the brief', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '1'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'b5ea3efe-c7e7-4100-a3e0-0b448b78baff', '8ecea8c3-88ff-4204-af0e-45b623285911', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '1ed099e6-1d17-4ade-aa2c-718bf4f1a35e', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Collect estimates', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '8'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '797a46df-8676-4459-abfc-f4f259b6a53c', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Review with the team', 'todo', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '15'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ad988f5a-988c-4b5a-a527-87af6ada895e', '797a46df-8676-4459-abfc-f4f259b6a53c', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '1f1eb4c7-8498-4b4c-abfe-66d105a1debc', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Fix open issues', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '22'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Q3 marketing', 'Q3 marketing for Acme Corp.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '02ee64f9-53f4-44ac-a9e5-06c4e46401be', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Write the brief', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '2'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'b06ad471-38a8-41a4-ad2f-40096e103769', '02ee64f9-53f4-44ac-a9e5-06c4e46401be', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '76abe9c7-c522-4cca-ae00-4e867a7fbac8', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Collect estimates', 'todo', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '9'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '8cc39d06-905f-4e58-aca4-e15285b3b2c2', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Review with the team', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '16'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'a8fba5e1-7998-415c-a290-429ccfe59b52', '8cc39d06-905f-4e58-aca4-e15285b3b2c2', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '65be1d55-1d30-44d3-a41d-dd0dd63bc3ed', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Fix open issues', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '23'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '9c107cb7-9d44-415a-a054-6ed5e9ed817a', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Ship it', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '30'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'a03802c9-aa7c-4437-a42f-1361d45d2151', '9c107cb7-9d44-415a-a054-6ed5e9ed817a', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Hiring plan', 'Hiring plan for Acme Corp.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '37596705-9250-4ae6-a593-03c9ea0261b9', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Write the brief', 'todo', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '3'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'fc7060fd-85f9-4855-aeb3-c8ea6c59bf20', '37596705-9250-4ae6-a593-03c9ea0261b9', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '6a78ba32-c070-45f1-a360-be1004b510ab', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Collect estimates', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '10'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '03902a05-60a3-4c51-a5a9-2dd95189d172', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Review with the team', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '17'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '84acf068-7a63-4e59-ae9f-f5e85b184b04', '03902a05-60a3-4c51-a5a9-2dd95189d172', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ffdb012b-b6fe-44b5-a59e-5b841ec6e05a', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Fix open issues', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '24'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '84d451a6-f2ad-4b1f-ac20-fb5c49c556b6', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Ship it', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '31'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'acd34205-dc72-47d6-a475-0b101f09469c', '84d451a6-f2ad-4b1f-ac20-fb5c49c556b6', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'f13a2af0-10cf-4f0d-a43d-fe4564847f27', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Retrospective', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '38'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Office move', 'Office move for Acme Corp.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '4c4b1f9c-0d86-4c94-a993-8988dfd0f384', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Write the brief', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '4'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '6646d484-0ddf-4781-a8b6-ce2e88333a8c', '4c4b1f9c-0d86-4c94-a993-8988dfd0f384', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '2aaf015d-dd37-4baf-a76f-8f29c1cb61f0', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Collect estimates', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '11'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'a1005c62-a6fa-40b1-adbc-f4a5cc747f38', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Review with the team', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '18'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '6ca75254-8f26-46bc-ab62-9fbfd06dbee5', 'a1005c62-a6fa-40b1-adbc-f4a5cc747f38', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Security audit', 'Security audit for Acme Corp.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '063575ac-e5f1-46f5-a728-259ddd887155', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Write the brief', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '5'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '0303b86e-c8d6-4e42-a8c1-b23e01ee3cd1', '063575ac-e5f1-46f5-a728-259ddd887155', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '63ce121c-1d92-4761-ab35-639eb11b5058', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Collect estimates', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '12'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'dd7a26b8-3db7-4c10-a538-b1ddd0e70a19', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Review with the team', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '19'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '481c1a39-50d1-4b7d-a861-58054d16d93d', 'dd7a26b8-3db7-4c10-a538-b1ddd0e70a19', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ef29271a-0cf4-48a1-aeec-c43304512e58', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Fix open issues', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '26'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
 
 INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
          VALUES (coalesce('fa1cec38-f697-4855-a3b9-a67a2fc06fd1'::uuid, gen_random_uuid()), 'globex', 'Globex', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
@@ -387,6 +560,109 @@ UPDATE tenancy.tenants
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'admin') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('59e9c523-18d7-4abb-a63e-be53af0cc9d1', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'member') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('605f3152-0dd9-439e-ac53-9cca5668458c', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'viewer') ON CONFLICT DO NOTHING;
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Billing migration', 'Billing migration for Globex.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'b76c9528-abf4-404c-a2ce-c0cd29394b83', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Write the brief', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '0'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '41d56f71-c58c-4917-ad4b-e6a3ef68af8d', 'b76c9528-abf4-404c-a2ce-c0cd29394b83', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'd779056b-4b09-422f-acc4-e361059aa19a', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Collect estimates', 'doing', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '7'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'a1a309bd-0626-465c-ae92-053c96a29fe1', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Review with the team', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '14'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '6e6c0cd8-d4a7-4f52-a66f-395724c4d9a1', 'a1a309bd-0626-465c-ae92-053c96a29fe1', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Customer portal', 'Customer portal for Globex.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '3f7ce83d-59dc-47f9-a6e4-a70263f055fa', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Write the brief', 'doing', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '1'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'd913780f-6b9f-448f-a003-cb7a5050e7a3', '3f7ce83d-59dc-47f9-a6e4-a70263f055fa', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '51bec593-ebca-4160-a2f5-703976fada4c', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Collect estimates', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '8'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '07d3a467-5a99-4d72-af5e-7c4b7771ca3b', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Review with the team', 'todo', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '15'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '6ef799a8-15de-4bde-abc7-0909e435d1fc', '07d3a467-5a99-4d72-af5e-7c4b7771ca3b', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '7618c960-1aad-4d3a-ac1b-ed18793a692b', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Fix open issues', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '22'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Data warehouse', 'Data warehouse for Globex.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '2c31212e-b696-4baf-ab4e-f65e98d88606', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Write the brief', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '2'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'f2b61127-b933-4ea8-a87d-14eeffeb187f', '2c31212e-b696-4baf-ab4e-f65e98d88606', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'a202d2bf-4fdb-438d-a2ff-c6086d5be3f5', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Collect estimates', 'todo', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '9'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '0cca9f85-9292-4224-ad9f-e327ca0531a2', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Review with the team', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '16'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '7ca67830-9593-4f8a-af05-a31c56c1c8fa', '0cca9f85-9292-4224-ad9f-e327ca0531a2', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '904578d1-68ed-45a8-aaa3-2a70312ee36a', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Fix open issues', 'done', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '23'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '5c40f2d1-8e5b-444e-adbb-04ccee6437a7', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Ship it', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '30'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'dc9e1f8a-e8b7-43e2-acca-6f811b7fefba', '5c40f2d1-8e5b-444e-adbb-04ccee6437a7', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Partner API', 'Partner API for Globex.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '3aefa42a-481f-40e9-ac4a-8e86911dd840', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Write the brief', 'todo', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '3'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '258bce03-03e9-4d96-a822-0dabd73a0db4', '3aefa42a-481f-40e9-ac4a-8e86911dd840', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '15bad9f9-f203-49be-add3-41be6c03f1fe', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Collect estimates', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '10'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '0385498c-ebd7-437d-a62a-881f0ca02729', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Review with the team', 'done', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '17'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '57ef7e3c-ab77-4064-ab2d-0e7d458a175a', '0385498c-ebd7-437d-a62a-881f0ca02729', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'ad336bd2-9e59-46fd-a4c4-0175eb97358a', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Fix open issues', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '24'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'c97359fc-5d04-4894-a415-0ee5fcd1ec8e', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Ship it', 'doing', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '31'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '8c008f82-d778-450a-a0ab-6026cf538bf4', 'c97359fc-5d04-4894-a415-0ee5fcd1ec8e', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'e456ac5a-0fa1-4e1c-a0c8-61314d35a887', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Retrospective', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '38'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
+
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Support rota', 'Support rota for Globex.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'ed8290d4-96fd-4110-a41b-87b49e380049', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Write the brief', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '4'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'fd81d92b-9e14-4732-a610-515baeb60260', 'ed8290d4-96fd-4110-a41b-87b49e380049', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '67858283-eb35-4695-a4c5-154ec38f80de', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Collect estimates', 'done', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '11'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '96f362c8-da86-4d1b-a0b3-260b47041173', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Review with the team', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '18'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '071aa835-7b9c-4a9d-a00d-5556eb663c8d', '96f362c8-da86-4d1b-a0b3-260b47041173', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
+
 INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
          VALUES (coalesce('b626ce38-803c-41d3-a8de-ed0833194076'::uuid, gen_random_uuid()), 'initech', 'Initech', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -396,336 +672,394 @@ UPDATE tenancy.tenants
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member') ON CONFLICT DO NOTHING;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'admin');
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('8d43822c-1e8e-4c62-a8da-a0433d559cc8', 'b626ce38-803c-41d3-a8de-ed0833194076', 'admin') ON CONFLICT DO NOTHING;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member');
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('e21a6f2b-d4da-462c-a76a-bf38c541eac4', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member') ON CONFLICT DO NOTHING;
 
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('fa08b1ec-7506-4607-a82b-79c96a801e67', 'bob@acme.test', 'Bob Member', '$argon2id$v=19$m=19456,t=2,p=1$B0J2UjQvbVu3VZcnHvwLug$fjNqttcemSFc4BiKoj57ue+YKdR9Ya1DNA3wYENx6S4');
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('ab0a4803-f205-4654-ad50-68885355af35', 'b626ce38-803c-41d3-a8de-ed0833194076', 'viewer') ON CONFLICT DO NOTHING;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('fa08b1ec-7506-4607-a82b-79c96a801e67', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'member');
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '4e01fa4c-2c17-4641-aca6-a5e23047ab6c', 'TPS reports', 'TPS reports for Initech.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('d38d1bae-56b8-4ed2-a0e9-c5cc628d32bf', 'carol@acme.test', 'Carol Viewer', '$argon2id$v=19$m=19456,t=2,p=1$LJl6Dd7HQBphVfLdxWWE1g$RRQjaI0chmRXIsKsn+7yMIXM9vuV2tFQtlYsvBcjrA0');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('d38d1bae-56b8-4ed2-a0e9-c5cc628d32bf', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'viewer');
-
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'gina@globex.test', 'Gina Admin', '$argon2id$v=19$m=19456,t=2,p=1$LaJLUKRoZU0diYZJwtU0QQ$L0pfwtLOi7uxtLFCgS6vQfs5l2mfC2heCcjqZuYXeEY');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'admin');
-
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('59e9c523-18d7-4abb-a63e-be53af0cc9d1', 'hank@globex.test', 'Hank Member', '$argon2id$v=19$m=19456,t=2,p=1$X7cP8+lVZx5M2nMY97waIg$rnOQm8AOY7buTVMUoJvAMqnhznhPvW9Tb4s09GdIM4E');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('59e9c523-18d7-4abb-a63e-be53af0cc9d1', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'member');
-
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('605f3152-0dd9-439e-ac53-9cca5668458c', 'ivy@globex.test', 'Ivy Viewer', '$argon2id$v=19$m=19456,t=2,p=1$GlBsymuHwWnvYbllaZ6+Lw$L49tTXu8N9G8N6w8uh6CJGS5pKafZ2+00yilVzd3ff0');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('605f3152-0dd9-439e-ac53-9cca5668458c', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'viewer');
-
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('8d43822c-1e8e-4c62-a8da-a0433d559cc8', 'peter@initech.test', 'Peter Admin', '$argon2id$v=19$m=19456,t=2,p=1$aR3wpPRP+6DX7soZTcUcow$OBJYUF97PboBEfKqUFFWyB5Ze57SRMwnN/XGdFoaskU');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('8d43822c-1e8e-4c62-a8da-a0433d559cc8', 'b626ce38-803c-41d3-a8de-ed0833194076', 'admin');
-
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('e21a6f2b-d4da-462c-a76a-bf38c541eac4', 'michael@initech.test', 'Michael Member', '$argon2id$v=19$m=19456,t=2,p=1$V/QQE5loir+dTRSTFSBGrw$yoVv4ydsR1niQucxkSlZhU/hx11EAviMx7yDdMASQiM');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('e21a6f2b-d4da-462c-a76a-bf38c541eac4', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member');
-
-INSERT INTO public.users (id, email, name, password_hash) VALUES ('ab0a4803-f205-4654-ad50-68885355af35', 'samir@initech.test', 'Samir Viewer', '$argon2id$v=19$m=19456,t=2,p=1$nEAepKFo0SLggTNHg3RrRA$MBvL6MtVGw07Iujdse45P7Ta0B/ODbFs5vKOWb1Awu0');
-
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('ab0a4803-f205-4654-ad50-68885355af35', 'b626ce38-803c-41d3-a8de-ed0833194076', 'viewer');
-
-INSERT INTO public.operators (id, email, name, password_hash) VALUES ('d3f386ce-13f2-4c7d-af41-46adfd95b4c7', 'ops@tenancy.test', 'Olivia Operator', '$argon2id$v=19$m=19456,t=2,p=1$j5db1ZBn+dj4qWCitWgL/A$WdOcMLffJe4TnzIV6drYt3bQgierw1GlYm84bZq+b9w');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Website relaunch', 'Website relaunch for acme.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '5b7627aa-ce32-445a-a36e-55e686b2c3e8', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Write the brief', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '0'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '7d0322aa-052f-47f0-a7fa-2efc5b461198', '5b7627aa-ce32-445a-a36e-55e686b2c3e8', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '1a34d941-8ce7-437e-a7a6-3626d08b386e', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Collect estimates', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '7'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '371582b8-9ab5-42e7-ac38-5b05cc43dfd6', 'ec4e081f-ad7e-4a0e-ae14-c26cd1e37f49', 'Review with the team', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '14'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '883ce172-bcff-4726-a9ce-8879f3e233f9', '371582b8-9ab5-42e7-ac38-5b05cc43dfd6', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Mobile app', 'Mobile app for acme.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '8ecea8c3-88ff-4204-af0e-45b623285911', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Write the brief', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '1'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'b5ea3efe-c7e7-4100-a3e0-0b448b78baff', '8ecea8c3-88ff-4204-af0e-45b623285911', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '1ed099e6-1d17-4ade-aa2c-718bf4f1a35e', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Collect estimates', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '8'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '797a46df-8676-4459-abfc-f4f259b6a53c', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Review with the team', 'todo', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '15'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ad988f5a-988c-4b5a-a527-87af6ada895e', '797a46df-8676-4459-abfc-f4f259b6a53c', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '1f1eb4c7-8498-4b4c-abfe-66d105a1debc', 'e5ef31ce-d2ac-4c8d-a18e-270efced445a', 'Fix open issues', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '22'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Q3 marketing', 'Q3 marketing for acme.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '02ee64f9-53f4-44ac-a9e5-06c4e46401be', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Write the brief', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '2'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'b06ad471-38a8-41a4-ad2f-40096e103769', '02ee64f9-53f4-44ac-a9e5-06c4e46401be', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '76abe9c7-c522-4cca-ae00-4e867a7fbac8', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Collect estimates', 'todo', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '9'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '8cc39d06-905f-4e58-aca4-e15285b3b2c2', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Review with the team', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '16'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'a8fba5e1-7998-415c-a290-429ccfe59b52', '8cc39d06-905f-4e58-aca4-e15285b3b2c2', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '65be1d55-1d30-44d3-a41d-dd0dd63bc3ed', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Fix open issues', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '23'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '9c107cb7-9d44-415a-a054-6ed5e9ed817a', '01ba1498-5923-40b4-a1d4-69aa664a8bf9', 'Ship it', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '30'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'a03802c9-aa7c-4437-a42f-1361d45d2151', '9c107cb7-9d44-415a-a054-6ed5e9ed817a', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Hiring plan', 'Hiring plan for acme.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '37596705-9250-4ae6-a593-03c9ea0261b9', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Write the brief', 'todo', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '3'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'fc7060fd-85f9-4855-aeb3-c8ea6c59bf20', '37596705-9250-4ae6-a593-03c9ea0261b9', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '6a78ba32-c070-45f1-a360-be1004b510ab', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Collect estimates', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '10'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '03902a05-60a3-4c51-a5a9-2dd95189d172', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Review with the team', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '17'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '84acf068-7a63-4e59-ae9f-f5e85b184b04', '03902a05-60a3-4c51-a5a9-2dd95189d172', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ffdb012b-b6fe-44b5-a59e-5b841ec6e05a', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Fix open issues', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '24'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '84d451a6-f2ad-4b1f-ac20-fb5c49c556b6', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Ship it', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '31'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'acd34205-dc72-47d6-a475-0b101f09469c', '84d451a6-f2ad-4b1f-ac20-fb5c49c556b6', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'f13a2af0-10cf-4f0d-a43d-fe4564847f27', '03856355-1b22-42cc-ac5d-0e898fc4c837', 'Retrospective', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '38'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Office move', 'Office move for acme.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '4c4b1f9c-0d86-4c94-a993-8988dfd0f384', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Write the brief', 'doing', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '4'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '6646d484-0ddf-4781-a8b6-ce2e88333a8c', '4c4b1f9c-0d86-4c94-a993-8988dfd0f384', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '2aaf015d-dd37-4baf-a76f-8f29c1cb61f0', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Collect estimates', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '11'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'a1005c62-a6fa-40b1-adbc-f4a5cc747f38', '7a121cde-eaed-4569-a871-47c1f72d7df3', 'Review with the team', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '18'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '6ca75254-8f26-46bc-ab62-9fbfd06dbee5', 'a1005c62-a6fa-40b1-adbc-f4a5cc747f38', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Security audit', 'Security audit for acme.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '063575ac-e5f1-46f5-a728-259ddd887155', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Write the brief', 'done', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '5'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '0303b86e-c8d6-4e42-a8c1-b23e01ee3cd1', '063575ac-e5f1-46f5-a728-259ddd887155', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '63ce121c-1d92-4761-ab35-639eb11b5058', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Collect estimates', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '12'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'dd7a26b8-3db7-4c10-a538-b1ddd0e70a19', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Review with the team', 'doing', 'fa08b1ec-7506-4607-a82b-79c96a801e67', DATE '2027-01-04' + '19'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', '481c1a39-50d1-4b7d-a861-58054d16d93d', 'dd7a26b8-3db7-4c10-a538-b1ddd0e70a19', 'Looks good, Bob is on it.', 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ef29271a-0cf4-48a1-aeec-c43304512e58', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Fix open issues', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '26'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Billing migration', 'Billing migration for globex.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'b76c9528-abf4-404c-a2ce-c0cd29394b83', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Write the brief', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '0'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '41d56f71-c58c-4917-ad4b-e6a3ef68af8d', 'b76c9528-abf4-404c-a2ce-c0cd29394b83', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'd779056b-4b09-422f-acc4-e361059aa19a', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Collect estimates', 'doing', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '7'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'a1a309bd-0626-465c-ae92-053c96a29fe1', '71092779-6e73-4ed9-a169-e16128ecf7f8', 'Review with the team', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '14'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '6e6c0cd8-d4a7-4f52-a66f-395724c4d9a1', 'a1a309bd-0626-465c-ae92-053c96a29fe1', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Customer portal', 'Customer portal for globex.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '3f7ce83d-59dc-47f9-a6e4-a70263f055fa', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Write the brief', 'doing', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '1'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'd913780f-6b9f-448f-a003-cb7a5050e7a3', '3f7ce83d-59dc-47f9-a6e4-a70263f055fa', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '51bec593-ebca-4160-a2f5-703976fada4c', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Collect estimates', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '8'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '07d3a467-5a99-4d72-af5e-7c4b7771ca3b', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Review with the team', 'todo', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '15'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '6ef799a8-15de-4bde-abc7-0909e435d1fc', '07d3a467-5a99-4d72-af5e-7c4b7771ca3b', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '7618c960-1aad-4d3a-ac1b-ed18793a692b', 'c607116a-49bf-4de8-ada6-cb39db7d1187', 'Fix open issues', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '22'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Data warehouse', 'Data warehouse for globex.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '2c31212e-b696-4baf-ab4e-f65e98d88606', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Write the brief', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '2'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'f2b61127-b933-4ea8-a87d-14eeffeb187f', '2c31212e-b696-4baf-ab4e-f65e98d88606', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'a202d2bf-4fdb-438d-a2ff-c6086d5be3f5', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Collect estimates', 'todo', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '9'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '0cca9f85-9292-4224-ad9f-e327ca0531a2', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Review with the team', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '16'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '7ca67830-9593-4f8a-af05-a31c56c1c8fa', '0cca9f85-9292-4224-ad9f-e327ca0531a2', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '904578d1-68ed-45a8-aaa3-2a70312ee36a', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Fix open issues', 'done', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '23'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '5c40f2d1-8e5b-444e-adbb-04ccee6437a7', '6b3ced02-3165-40fc-a632-b9dc5a0e5e03', 'Ship it', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '30'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'dc9e1f8a-e8b7-43e2-acca-6f811b7fefba', '5c40f2d1-8e5b-444e-adbb-04ccee6437a7', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Partner API', 'Partner API for globex.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '3aefa42a-481f-40e9-ac4a-8e86911dd840', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Write the brief', 'todo', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '3'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '258bce03-03e9-4d96-a822-0dabd73a0db4', '3aefa42a-481f-40e9-ac4a-8e86911dd840', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '15bad9f9-f203-49be-add3-41be6c03f1fe', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Collect estimates', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '10'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '0385498c-ebd7-437d-a62a-881f0ca02729', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Review with the team', 'done', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '17'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '57ef7e3c-ab77-4064-ab2d-0e7d458a175a', '0385498c-ebd7-437d-a62a-881f0ca02729', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'ad336bd2-9e59-46fd-a4c4-0175eb97358a', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Fix open issues', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '24'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'c97359fc-5d04-4894-a415-0ee5fcd1ec8e', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Ship it', 'doing', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '31'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '8c008f82-d778-450a-a0ab-6026cf538bf4', 'c97359fc-5d04-4894-a415-0ee5fcd1ec8e', 'Looks good, Hank is on it.', '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'e456ac5a-0fa1-4e1c-a0c8-61314d35a887', 'b29f96b8-3848-46b1-ab8c-45f755fb153a', 'Retrospective', 'done', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '38'::int, '59e9c523-18d7-4abb-a63e-be53af0cc9d1');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Support rota', 'Support rota for globex.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'ed8290d4-96fd-4110-a41b-87b49e380049', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Write the brief', 'doing', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '4'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'fd81d92b-9e14-4732-a610-515baeb60260', 'ed8290d4-96fd-4110-a41b-87b49e380049', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '67858283-eb35-4695-a4c5-154ec38f80de', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Collect estimates', 'done', '59e9c523-18d7-4abb-a63e-be53af0cc9d1', DATE '2027-01-04' + '11'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
-         VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '96f362c8-da86-4d1b-a0b3-260b47041173', '8d60de82-24b6-4165-a0cf-32282d1d0fd1', 'Review with the team', 'todo', 'eb37059a-4998-43a0-a5c1-000d1f29ec52', DATE '2027-01-04' + '18'::int, 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '071aa835-7b9c-4a9d-a00d-5556eb663c8d', '96f362c8-da86-4d1b-a0b3-260b47041173', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
-
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '4e01fa4c-2c17-4641-aca6-a5e23047ab6c', 'TPS reports', 'TPS reports for initech.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
-
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '7f43a673-2e78-43cf-a6cb-6be5270f5009', '4e01fa4c-2c17-4641-aca6-a5e23047ab6c', 'Write the brief', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '0'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '5255ef8b-7c16-4da2-a7cf-88b507edcebc', '7f43a673-2e78-43cf-a6cb-6be5270f5009', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '5255ef8b-7c16-4da2-a7cf-88b507edcebc', '7f43a673-2e78-43cf-a6cb-6be5270f5009', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'cc66befa-1ba0-415d-a367-cfb73dbc1f76', '4e01fa4c-2c17-4641-aca6-a5e23047ab6c', 'Collect estimates', 'doing', '8d43822c-1e8e-4c62-a8da-a0433d559cc8', DATE '2027-01-04' + '7'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'b34d138b-56b0-492f-a855-9232c32eb5c5', '4e01fa4c-2c17-4641-aca6-a5e23047ab6c', 'Review with the team', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '14'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '51340edc-c9e9-4470-a61a-02a59a251018', 'b34d138b-56b0-492f-a855-9232c32eb5c5', 'Looks good, Michael is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '51340edc-c9e9-4470-a61a-02a59a251018', 'b34d138b-56b0-492f-a855-9232c32eb5c5', 'Looks good, Michael is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'ef0a43ef-67ed-434d-a7de-a2f5067fb775', 'Printer replacement', 'Printer replacement for initech.', '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'ef0a43ef-67ed-434d-a7de-a2f5067fb775', 'Printer replacement', 'Printer replacement for Initech.', '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'a07a0a2d-6e03-4393-acc7-e1d35b560f40', 'ef0a43ef-67ed-434d-a7de-a2f5067fb775', 'Write the brief', 'doing', '8d43822c-1e8e-4c62-a8da-a0433d559cc8', DATE '2027-01-04' + '1'::int, '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'e39d56e6-9a5f-433e-ad5d-a73f8157edac', 'a07a0a2d-6e03-4393-acc7-e1d35b560f40', 'Looks good, Peter is on it.', '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'e39d56e6-9a5f-433e-ad5d-a73f8157edac', 'a07a0a2d-6e03-4393-acc7-e1d35b560f40', 'Looks good, Peter is on it.', '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '9fbe64c9-1699-454b-abfd-54cbfd0b5727', 'ef0a43ef-67ed-434d-a7de-a2f5067fb775', 'Collect estimates', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '8'::int, '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '113dc7ea-fc54-4ddd-ae23-9684da587fa1', 'ef0a43ef-67ed-434d-a7de-a2f5067fb775', 'Review with the team', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '15'::int, '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '41b8c0fe-0921-459f-a784-17432b893490', '113dc7ea-fc54-4ddd-ae23-9684da587fa1', 'Looks good, Alice is on it.', '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '41b8c0fe-0921-459f-a784-17432b893490', '113dc7ea-fc54-4ddd-ae23-9684da587fa1', 'Looks good, Alice is on it.', '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'e652f59d-3d7b-467b-af4f-64e68538b9a8', 'ef0a43ef-67ed-434d-a7de-a2f5067fb775', 'Fix open issues', 'doing', '8d43822c-1e8e-4c62-a8da-a0433d559cc8', DATE '2027-01-04' + '22'::int, '8d43822c-1e8e-4c62-a8da-a0433d559cc8');
 
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Y2K follow-up', 'Y2K follow-up for initech.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Y2K follow-up', 'Y2K follow-up for Initech.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '41dd9981-0166-46d7-af0e-36e0f9b13702', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Write the brief', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '2'::int, 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '7965aa34-36e3-4a13-a6cb-2e75809a0fc0', '41dd9981-0166-46d7-af0e-36e0f9b13702', 'Looks good, Michael is on it.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '7965aa34-36e3-4a13-a6cb-2e75809a0fc0', '41dd9981-0166-46d7-af0e-36e0f9b13702', 'Looks good, Michael is on it.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'b74eb5a7-f393-4ef2-aa3f-f82567118b84', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Collect estimates', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '9'::int, 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'b8e15d6b-404e-4e3e-ab5c-6365919e7f3a', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Review with the team', 'doing', '8d43822c-1e8e-4c62-a8da-a0433d559cc8', DATE '2027-01-04' + '16'::int, 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'e7a9b7d4-f5d0-42d2-aee6-e1164b86c561', 'b8e15d6b-404e-4e3e-ab5c-6365919e7f3a', 'Looks good, Peter is on it.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'e7a9b7d4-f5d0-42d2-aee6-e1164b86c561', 'b8e15d6b-404e-4e3e-ab5c-6365919e7f3a', 'Looks good, Peter is on it.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '598749e9-d830-46d5-a60c-37cd6c9e461b', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Fix open issues', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '23'::int, 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '73ec77db-6b0f-435a-a7ef-394217709e47', 'fc7c46ef-e96e-40d1-a55f-210f8100fafb', 'Ship it', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '30'::int, 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '9e06067e-a10b-4e6d-a5b6-8f4983092884', '73ec77db-6b0f-435a-a7ef-394217709e47', 'Looks good, Alice is on it.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '9e06067e-a10b-4e6d-a5b6-8f4983092884', '73ec77db-6b0f-435a-a7ef-394217709e47', 'Looks good, Alice is on it.', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4');
 
-INSERT INTO projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Cost cutting', 'Cost cutting for initech.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+INSERT INTO "public".projects (tenant_id, id, name, description, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Cost cutting', 'Cost cutting for Initech.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'cf643099-1530-4ee7-aff0-3fac07666222', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Write the brief', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '3'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'd8d8b11e-e480-452d-a7a2-0584dd200694', 'cf643099-1530-4ee7-aff0-3fac07666222', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'd8d8b11e-e480-452d-a7a2-0584dd200694', 'cf643099-1530-4ee7-aff0-3fac07666222', 'Looks good, Alice is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '935c273f-4f4f-450c-afc7-71f75b2f3a8c', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Collect estimates', 'doing', '8d43822c-1e8e-4c62-a8da-a0433d559cc8', DATE '2027-01-04' + '10'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '27074fce-d5a5-483e-a466-976e3b9a8d9c', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Review with the team', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '17'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'b564406c-12dd-4d32-a6d3-a20bf8271859', '27074fce-d5a5-483e-a466-976e3b9a8d9c', 'Looks good, Michael is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'b564406c-12dd-4d32-a6d3-a20bf8271859', '27074fce-d5a5-483e-a466-976e3b9a8d9c', 'Looks good, Michael is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'bb147201-0b52-443c-a618-d9ad2e3a6adb', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Fix open issues', 'todo', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '24'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '324e6d18-567b-40e0-adbf-66d929ee5a10', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Ship it', 'doing', '8d43822c-1e8e-4c62-a8da-a0433d559cc8', DATE '2027-01-04' + '31'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'ba07b09d-8be5-468d-a090-0e1777920bdf', '324e6d18-567b-40e0-adbf-66d929ee5a10', 'Looks good, Peter is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', 'ba07b09d-8be5-468d-a090-0e1777920bdf', '324e6d18-567b-40e0-adbf-66d929ee5a10', 'Looks good, Peter is on it.', 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '549daeb2-2eec-4989-a5e1-a7b133456af3', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Retrospective', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '38'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
+
+INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
+         VALUES (coalesce('4353177c-9c4c-49b5-a127-82db02582e24'::uuid, gen_random_uuid()), 'hooli', 'Hooli', 'schema', 't_hooli', NULL, 't_hooli') RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+DO $tenancy_role$ BEGIN CREATE ROLE t_hooli NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
+
+GRANT t_hooli TO app_user;
+
+CREATE SCHEMA IF NOT EXISTS t__template AUTHORIZATION tenancy_owner;
+
+BEGIN;
+
+SET LOCAL ROLE "tenancy_owner";
+
+SELECT set_config('search_path', '"t__template", tenancy, pg_catalog', true);
+
+CREATE TABLE IF NOT EXISTS "t__template".__tenant_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+
+CREATE TABLE "comments" (
+	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"created_by" uuid DEFAULT tenancy.current_user_id(),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"task_id" uuid NOT NULL,
+	"body" text NOT NULL,
+	CONSTRAINT "comments_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "comments_body_length" CHECK (length("comments"."body") between 1 and 5000)
+);
+
+ALTER TABLE "comments" ENABLE ROW LEVEL SECURITY;
+
+CREATE TABLE "projects" (
+	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"created_by" uuid DEFAULT tenancy.current_user_id(),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"name" text NOT NULL,
+	"description" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "projects_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "projects_name_length" CHECK (length("projects"."name") between 1 and 200)
+);
+
+ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
+
+CREATE TABLE "tasks" (
+	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"created_by" uuid DEFAULT tenancy.current_user_id(),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"project_id" uuid NOT NULL,
+	"title" text NOT NULL,
+	"status" text DEFAULT 'todo' NOT NULL,
+	"assignee_id" uuid,
+	"due_date" date,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tasks_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "tasks_status_valid" CHECK ("tasks"."status" in ('todo', 'doing', 'done')),
+	CONSTRAINT "tasks_title_length" CHECK (length("tasks"."title") between 1 and 300)
+);
+
+ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "comments" ADD CONSTRAINT "comments_task_fk" FOREIGN KEY ("tenant_id","task_id") REFERENCES "tasks"("tenant_id","id") ON DELETE cascade ON UPDATE no action;
+
+ALTER TABLE "tasks" ADD CONSTRAINT "tasks_project_fk" FOREIGN KEY ("tenant_id","project_id") REFERENCES "projects"("tenant_id","id") ON DELETE cascade ON UPDATE no action;
+
+CREATE INDEX "comments_tenant_task_idx" ON "comments" USING btree ("tenant_id","task_id","created_at");
+
+CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS LAST);
+
+CREATE INDEX "tasks_tenant_project_idx" ON "tasks" USING btree ("tenant_id","project_id","created_at");
+
+CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS LAST);
+
+CREATE INDEX "tasks_tenant_assignee_idx" ON "tasks" USING btree ("tenant_id","assignee_id");
+
+CREATE POLICY "comments_tenant_isolation" ON "comments" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "comments_read" ON "comments" AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY "comments_insert" ON "comments" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "comments_update" ON "comments" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "comments_delete" ON "comments" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "projects_tenant_isolation" ON "projects" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "projects_read" ON "projects" AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY "projects_insert" ON "projects" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "projects_update" ON "projects" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "projects_delete" ON "projects" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "tasks_tenant_isolation" ON "tasks" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "tasks_read" ON "tasks" AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY "tasks_insert" ON "tasks" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "tasks_update" ON "tasks" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "tasks_delete" ON "tasks" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0000_tenant_tables');
+
+-- drizzle-kit cannot express FORCE ROW LEVEL SECURITY: without it the tables' owner would bypass
+-- every policy, so a maintenance job run as the owner could read or write across tenants.
+ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE "tasks" FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0001_force_rls');
+
+COMMIT;
+
+BEGIN;
+
+CREATE SCHEMA IF NOT EXISTS t_hooli AUTHORIZATION tenancy_owner;
+
+SET LOCAL ROLE tenancy_owner;
+
+SELECT set_config('search_path', '"t__template", pg_catalog', true);
+
+SELECT set_config('search_path', '"t_hooli", pg_catalog', true);
+
+CREATE TABLE t_hooli.__tenant_migrations (LIKE t__template.__tenant_migrations INCLUDING ALL);
+
+CREATE TABLE t_hooli.comments (LIKE t__template.comments INCLUDING ALL);
+
+CREATE TABLE t_hooli.projects (LIKE t__template.projects INCLUDING ALL);
+
+CREATE TABLE t_hooli.tasks (LIKE t__template.tasks INCLUDING ALL);
+
+ALTER TABLE t_hooli.comments ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.projects ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.tasks ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.comments FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.projects FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.tasks FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.comments ADD CONSTRAINT comments_task_fk FOREIGN KEY (tenant_id, task_id) REFERENCES tasks(tenant_id, id) ON DELETE CASCADE;
+
+ALTER TABLE t_hooli.tasks ADD CONSTRAINT tasks_project_fk FOREIGN KEY (tenant_id, project_id) REFERENCES projects(tenant_id, id) ON DELETE CASCADE;
+
+CREATE POLICY comments_tenant_isolation ON t_hooli.comments AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY comments_read ON t_hooli.comments AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY comments_insert ON t_hooli.comments AS PERMISSIVE FOR INSERT TO public WITH CHECK (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY comments_update ON t_hooli.comments AS PERMISSIVE FOR UPDATE TO public USING (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))))) WITH CHECK (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY comments_delete ON t_hooli.comments AS PERMISSIVE FOR DELETE TO public USING (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY projects_tenant_isolation ON t_hooli.projects AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY projects_read ON t_hooli.projects AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY projects_insert ON t_hooli.projects AS PERMISSIVE FOR INSERT TO public WITH CHECK (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY projects_update ON t_hooli.projects AS PERMISSIVE FOR UPDATE TO public USING (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))))) WITH CHECK (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY projects_delete ON t_hooli.projects AS PERMISSIVE FOR DELETE TO public USING (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY tasks_tenant_isolation ON t_hooli.tasks AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY tasks_read ON t_hooli.tasks AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY tasks_insert ON t_hooli.tasks AS PERMISSIVE FOR INSERT TO public WITH CHECK (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY tasks_update ON t_hooli.tasks AS PERMISSIVE FOR UPDATE TO public USING (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))))) WITH CHECK (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+CREATE POLICY tasks_delete ON t_hooli.tasks AS PERMISSIVE FOR DELETE TO public USING (((( SELECT tenancy.current_app_role() AS current_app_role) = 'admin'::text) OR ((( SELECT tenancy.current_app_role() AS current_app_role) = 'member'::text) AND (created_by = ( SELECT tenancy.current_user_id() AS current_user_id)))));
+
+INSERT INTO "t_hooli".__tenant_migrations SELECT * FROM "t__template".__tenant_migrations;
+
+COMMIT;
+
+BEGIN;
+
+SET LOCAL ROLE tenancy_owner;
+
+GRANT USAGE ON SCHEMA "t_hooli", tenancy TO "t_hooli";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."comments" TO "t_hooli";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."tasks" TO "t_hooli";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."projects" TO "t_hooli";
+
+GRANT EXECUTE ON FUNCTION tenancy.current_tenant_id() TO "t_hooli";
+
+GRANT EXECUTE ON FUNCTION tenancy.current_user_id() TO "t_hooli";
+
+GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO "t_hooli";
+
+COMMIT;
+
+UPDATE tenancy.tenants
+          SET status = coalesce('active', status),
+              schema_version = CASE WHEN true::boolean THEN '0001_force_rls' ELSE schema_version END,
+              updated_at = now()
+        WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('24b6f705-34cd-41db-affb-25049932e3a2', '4353177c-9c4c-49b5-a127-82db02582e24', 'admin') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('ebdc01b8-3ed7-4032-a232-506f326d53a7', '4353177c-9c4c-49b5-a127-82db02582e24', 'member') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('21a44c2e-f7f2-4c72-ab4c-4e5cd4bdf042', '4353177c-9c4c-49b5-a127-82db02582e24', 'viewer') ON CONFLICT DO NOTHING;
+
+INSERT INTO "t_hooli".projects (tenant_id, id, name, description, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '7035ebc8-a711-4cd7-a74f-aa605d1979de', 'Nucleus compression', 'Nucleus compression for Hooli.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'f827b169-b7bc-4e75-a7cc-e10aa55755ad', '7035ebc8-a711-4cd7-a74f-aa605d1979de', 'Write the brief', 'todo', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '0'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '2a21c3fd-5824-4a77-a3c1-be533b070c16', 'f827b169-b7bc-4e75-a7cc-e10aa55755ad', 'Looks good, Richard is on it.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'd518f87c-e6c5-4b08-ac90-0f43c6a82346', '7035ebc8-a711-4cd7-a74f-aa605d1979de', 'Collect estimates', 'doing', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '7'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'e706e063-0a57-4963-adaf-3dec1cf2526f', '7035ebc8-a711-4cd7-a74f-aa605d1979de', 'Review with the team', 'done', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '14'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '8f4c83b0-5397-41aa-a918-9f3e28860225', 'e706e063-0a57-4963-adaf-3dec1cf2526f', 'Looks good, Richard is on it.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".projects (tenant_id, id, name, description, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '91c7f53f-58d7-4e61-a3ee-adf7168b2381', 'Box appliance', 'Box appliance for Hooli.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '9d6a8ea7-06ca-42e9-a9a8-0fb815796a22', '91c7f53f-58d7-4e61-a3ee-adf7168b2381', 'Write the brief', 'doing', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '1'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'b508b727-69d4-415e-a6d5-3ed86a8a2aa2', '9d6a8ea7-06ca-42e9-a9a8-0fb815796a22', 'Looks good, Dinesh is on it.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '604b30de-7906-4a6b-a659-3a1ea9798b9e', '91c7f53f-58d7-4e61-a3ee-adf7168b2381', 'Collect estimates', 'done', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '8'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'dbd69c8d-05fd-4ca3-a686-38fe735aba3a', '91c7f53f-58d7-4e61-a3ee-adf7168b2381', 'Review with the team', 'todo', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '15'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'd91a0f50-7abe-4cd4-ac58-fc83f512bb53', 'dbd69c8d-05fd-4ca3-a686-38fe735aba3a', 'Looks good, Dinesh is on it.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'f56eb514-8665-4b86-aaf3-ddfac9ba0bde', '91c7f53f-58d7-4e61-a3ee-adf7168b2381', 'Fix open issues', 'doing', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '22'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".projects (tenant_id, id, name, description, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '65230e6d-9a03-4387-a460-4c35f14c3bd7', 'Hooli XYZ', 'Hooli XYZ for Hooli.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '23b94bbf-d7c6-4513-a58c-6a64d72f41fb', '65230e6d-9a03-4387-a460-4c35f14c3bd7', 'Write the brief', 'done', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '2'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'd3cc779c-d6da-42b3-a66c-a7aaa1231eaa', '23b94bbf-d7c6-4513-a58c-6a64d72f41fb', 'Looks good, Richard is on it.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'a76b4429-0a92-42da-a3ef-05302a54202c', '65230e6d-9a03-4387-a460-4c35f14c3bd7', 'Collect estimates', 'todo', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '9'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '1da5824d-4ca8-4516-a644-7b2d71117b5f', '65230e6d-9a03-4387-a460-4c35f14c3bd7', 'Review with the team', 'doing', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '16'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '7324c419-999f-4487-a6fa-ed0c8b53d184', '1da5824d-4ca8-4516-a644-7b2d71117b5f', 'Looks good, Richard is on it.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '66172186-0dba-48d9-afa2-8516d329d529', '65230e6d-9a03-4387-a460-4c35f14c3bd7', 'Fix open issues', 'done', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '23'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '16e9246b-580e-4217-af1b-34e6fcb13601', '65230e6d-9a03-4387-a460-4c35f14c3bd7', 'Ship it', 'todo', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '30'::int, '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'aee28f0b-262c-40ce-a287-baa9bf856fbe', '16e9246b-580e-4217-af1b-34e6fcb13601', 'Looks good, Richard is on it.', '24b6f705-34cd-41db-affb-25049932e3a2');
+
+INSERT INTO "t_hooli".projects (tenant_id, id, name, description, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '644ba025-0da4-44d9-a337-240ed3004d96', 'Signature edition', 'Signature edition for Hooli.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '9a30e4d7-800d-42a0-a2ce-e4aef4ddb0cc', '644ba025-0da4-44d9-a337-240ed3004d96', 'Write the brief', 'todo', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '3'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'd4d94f78-0adb-47d6-a188-2c63040a8e1d', '9a30e4d7-800d-42a0-a2ce-e4aef4ddb0cc', 'Looks good, Dinesh is on it.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'db12c3db-b72c-4db8-ad43-3ee67e98859b', '644ba025-0da4-44d9-a337-240ed3004d96', 'Collect estimates', 'doing', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '10'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '95637bd5-4b7d-4cfe-a665-b79cfe7f1fa0', '644ba025-0da4-44d9-a337-240ed3004d96', 'Review with the team', 'done', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '17'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '7d558602-19c2-41dd-ac33-5b0121674ea0', '95637bd5-4b7d-4cfe-a665-b79cfe7f1fa0', 'Looks good, Dinesh is on it.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '1f875385-132b-4858-a24a-aec90dff38ed', '644ba025-0da4-44d9-a337-240ed3004d96', 'Fix open issues', 'todo', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '24'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '64dd843b-d516-4f20-a368-32030eab2cb6', '644ba025-0da4-44d9-a337-240ed3004d96', 'Ship it', 'doing', 'ebdc01b8-3ed7-4032-a232-506f326d53a7', DATE '2027-01-04' + '31'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".comments (tenant_id, id, task_id, body, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '6e74dc1b-c2a3-4b71-a755-820a0c04a562', '64dd843b-d516-4f20-a368-32030eab2cb6', 'Looks good, Dinesh is on it.', 'ebdc01b8-3ed7-4032-a232-506f326d53a7');
+
+INSERT INTO "t_hooli".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
+         VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '1b5cfe19-6499-426d-a81f-1ab001d851e6', '644ba025-0da4-44d9-a337-240ed3004d96', 'Retrospective', 'done', '24b6f705-34cd-41db-affb-25049932e3a2', DATE '2027-01-04' + '38'::int, 'ebdc01b8-3ed7-4032-a232-506f326d53a7');

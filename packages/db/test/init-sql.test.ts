@@ -5,9 +5,14 @@ import { createTestDatabase } from '@repo/localdb/harness';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { generateInitSql, INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
-import { SEED_TENANTS, SEED_USERS } from '../src/seed/index.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileSecretsProvider } from '@repo/tenancy';
+import { prepareDatabase } from '../src/prepare.js';
+import { SEED_TENANTS, SEED_USERS, seedDatabaseTenants } from '../src/seed/index.js';
 import { createAppTenancy } from '../src/tenancy.js';
-import { roleUrl } from './support.js';
+import { roleUrl, suitePrefix } from './support.js';
 
 const INIT_SQL = new URL('../../../init.sql', import.meta.url);
 const run = promisify(execFile);
@@ -39,11 +44,16 @@ describe('init.sql', () => {
         expect(seen.rows).toEqual([{ tenant_id: acme!.id }]);
         const other = await tenancy.queryAs<{ n: number }>(globex!.slug, 'select count(*)::int as n from projects');
         expect(other.rows[0]!.n).toBe(globex!.projects.length);
+        const hooli = SEED_TENANTS.find((t) => t.strategy === 'schema')!;
+        const schemaRows = await tenancy.queryAs<{ tenant_id: string }>(hooli.slug, 'select tenant_id from projects');
+        expect(schemaRows.rows.length).toBe(hooli.projects.length);
+        expect(new Set(schemaRows.rows.map((r) => r.tenant_id))).toEqual(new Set([hooli.id]));
         const login = await tenancy.queryAs<{ email: string }>(acme!.slug, 'select email from public.auth_user($1)', [alice.email]);
         expect(login.rows).toEqual([{ email: alice.email }]);
       } finally {
         await tenancy.close();
       }
+      await checkDatabaseTenantSeed(db.url);
       const app = new pg.Client({ connectionString: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword) });
       await app.connect();
       try {
@@ -57,3 +67,31 @@ describe('init.sql', () => {
     }
   });
 });
+
+/** Database tenants are seeded at start, not by init.sql: the seeding is idempotent and isolated too. */
+async function checkDatabaseTenantSeed(url: string): Promise<void> {
+  const secretsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'seed-secrets-')), 'secrets.json');
+  const tenancy = await prepareDatabase({
+    adminUrl: url,
+    appUrl: roleUrl(url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
+    operatorUrl: roleUrl(url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+    contextSecret: INIT_SQL_DEFAULTS.contextSecret,
+    tenancy: { secrets: new FileSecretsProvider(secretsFile), namePrefix: suitePrefix('seeddb') },
+  });
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const umbrella = SEED_TENANTS.find((t) => t.strategy === 'database')!;
+    expect(await seedDatabaseTenants(tenancy, admin)).toEqual([umbrella.slug]);
+    expect(await seedDatabaseTenants(tenancy, admin)).toEqual([]);
+    const { rows } = await tenancy.queryAs<{ tenant_id: string }>(umbrella.slug, 'select tenant_id from projects');
+    expect(rows.length).toBe(umbrella.projects.length);
+    expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([umbrella.id]));
+    // Control-plane functions live in the deployment's database, not in the tenant's own.
+    await expect(tenancy.queryAs(umbrella.slug, 'select email from public.tenant_members()')).rejects.toThrow(/does not exist/);
+    await tenancy.deleteTenant(umbrella.slug, { archive: false });
+  } finally {
+    await admin.end();
+    await tenancy.close();
+  }
+}

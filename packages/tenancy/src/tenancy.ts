@@ -155,6 +155,7 @@ export function createTenancy(input: TenancyConfigInput) {
       if (tenant.status !== 'provisioning' || tenant.strategy !== strategyName) throw error;
     }
     const version = await strategy.provision(tenant);
+    await deployment.step('activate', tenant);
     return catalog.update(tenant.id, { status: 'active', schemaVersion: version });
   }
 
@@ -173,6 +174,7 @@ export function createTenancy(input: TenancyConfigInput) {
     if (tenant.status !== 'deleting') tenant = await catalog.update(tenant.id, { status: 'deleting' });
     await strategy.destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);
+    await deployment.step('forget', tenant);
     await catalog.remove(tenant);
   }
 
@@ -187,7 +189,10 @@ export function createTenancy(input: TenancyConfigInput) {
     deleteTenant,
     migrate: (options: MigrateOptions = {}) => migrateAll({ deployment, catalog, strategies, sharedTarget }, options),
     /** Lifecycle step names per strategy, in the order the `beforeStep` hook sees them. */
-    lifecycleSteps: (strategy: StrategyName) => ({ provision: strategies[strategy].provisionSteps, destroy: strategies[strategy].destroySteps }),
+    lifecycleSteps: (strategy: StrategyName) => ({
+      provision: [...strategies[strategy].provisionSteps, 'activate'],
+      destroy: [...strategies[strategy].destroySteps, 'forget'],
+    }),
     /** Per-tenant pools (database tenants) and their server connections, for the admin app. */
     poolStats: (): PoolStats => deployment.tenantPools.stats(),
     close: () => deployment.close(),

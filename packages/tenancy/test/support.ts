@@ -47,12 +47,29 @@ export function useTenancy(label: string, overrides: Partial<TenancyConfigInput>
     suite = { db, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
   });
   afterAll(async () => {
-    await suite?.tenancy.close();
-    await suite?.admin.end();
-    await suite?.db.drop();
+    if (!suite) return;
+    await suite.tenancy.close();
+    await suite.admin.end();
+    await suite.db.drop();
+    await dropClusterObjects(suite.db, suite.tenancy.config.namePrefix);
   });
   return () => {
     if (!suite) throw new Error('useTenancy(): available only after beforeAll');
     return suite;
   };
+}
+
+/** Tenant databases and roles outlive the suite's database; a server given by TEST_DATABASE_URL must not collect them. */
+export async function dropClusterObjects(db: TestDatabase, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: db.serverUrl() });
+  await client.connect();
+  try {
+    const like = `${prefix.replace(/_/g, '\\_')}%`;
+    const { rows: dbs } = await client.query<{ name: string }>('select datname as name from pg_database where datname like $1', [like]);
+    for (const { name } of dbs) await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+    const { rows: roles } = await client.query<{ name: string }>('select rolname as name from pg_roles where rolname like $1', [like]);
+    for (const { name } of roles) await client.query(`drop role if exists ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
 }

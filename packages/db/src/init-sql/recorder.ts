@@ -36,11 +36,13 @@ function literal(value: unknown): string {
   return pg.escapeLiteral(String(value));
 }
 
-/** One statement with its parameters written in as literals (highest number first, so $1 never eats $10). */
+/**
+ * One statement with its parameters written in as literals, in a single pass: a value that itself
+ * contains "$2" (an argon2 hash does) is never substituted again.
+ */
 export function renderStatement(statement: RecordedStatement): string {
-  let sql = statement.text.trim();
-  for (let i = statement.values.length; i >= 1; i--) {
-    sql = sql.replace(new RegExp(`\\$${i}(?![0-9])`, 'g'), () => literal(statement.values[i - 1]));
-  }
+  const sql = statement.values.length
+    ? statement.text.trim().replace(/\$(\d+)/g, (placeholder, n: string) => (Number(n) <= statement.values.length ? literal(statement.values[Number(n) - 1]) : placeholder))
+    : statement.text.trim();
   return sql.endsWith(';') ? sql : `${sql};`;
 }

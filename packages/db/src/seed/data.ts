@@ -32,6 +32,8 @@ export const SEED_TENANTS: SeedTenant[] = [
   tenant('acme', 'Acme Corp', 'rls', ['Website relaunch', 'Mobile app', 'Q3 marketing', 'Hiring plan', 'Office move', 'Security audit']),
   tenant('globex', 'Globex', 'rls', ['Billing migration', 'Customer portal', 'Data warehouse', 'Partner API', 'Support rota']),
   tenant('initech', 'Initech', 'rls', ['TPS reports', 'Printer replacement', 'Y2K follow-up', 'Cost cutting']),
+  tenant('hooli', 'Hooli', 'schema', ['Nucleus compression', 'Box appliance', 'Hooli XYZ', 'Signature edition']),
+  tenant('umbrella', 'Umbrella Corp', 'database', ['Lab inventory', 'Compliance review', 'Raccoon City office']),
 ];
 
 const user = (email: string, name: string, memberships: SeedUser['memberships']): SeedUser => ({
@@ -56,6 +58,12 @@ export const SEED_USERS: SeedUser[] = [
   user('peter@initech.test', 'Peter Admin', [{ tenant: 'initech', role: 'admin' }]),
   user('michael@initech.test', 'Michael Member', [{ tenant: 'initech', role: 'member' }]),
   user('samir@initech.test', 'Samir Viewer', [{ tenant: 'initech', role: 'viewer' }]),
+  user('richard@hooli.test', 'Richard Admin', [{ tenant: 'hooli', role: 'admin' }]),
+  user('dinesh@hooli.test', 'Dinesh Member', [{ tenant: 'hooli', role: 'member' }]),
+  user('gilfoyle@hooli.test', 'Gilfoyle Viewer', [{ tenant: 'hooli', role: 'viewer' }]),
+  user('albert@umbrella.test', 'Albert Admin', [{ tenant: 'umbrella', role: 'admin' }]),
+  user('jill@umbrella.test', 'Jill Member', [{ tenant: 'umbrella', role: 'member' }]),
+  user('chris@umbrella.test', 'Chris Viewer', [{ tenant: 'umbrella', role: 'viewer' }]),
 ];
 
 export const SEED_OPERATORS = [{ id: seedId('operator:ops'), email: 'ops@tenancy.test', name: 'Olivia Operator', password: OPERATOR_PASSWORD }];

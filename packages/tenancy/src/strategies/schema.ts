@@ -141,13 +141,14 @@ export async function dropRole(client: pg.ClientBase, role: string): Promise<voi
   await execFormatted(client, 'DROP ROLE IF EXISTS %I', [role]);
 }
 
-/** CREATE SCHEMA IF NOT EXISTS still fails when two sessions race to create the same schema: losing is fine. */
+/**
+ * CREATE SCHEMA IF NOT EXISTS still fails when two sessions race to create the same schema (the
+ * template, when two tenants are provisioned at once): losing that race is fine.
+ */
 async function ensureSchema(client: pg.ClientBase, schema: string): Promise<void> {
-  await client.query('SAVEPOINT ensure_schema').catch(() => undefined);
   try {
     await execFormatted(client, 'CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', [schema, OWNER_ROLE]);
   } catch (error) {
     if (!['23505', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;
-    await client.query('ROLLBACK TO SAVEPOINT ensure_schema').catch(() => undefined);
   }
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createTenancy } from '../src/index.js';
+import { baseConfig, useTenancy } from './support.js';
+
+const suite = useTenancy('pools', { maxConnections: 20 });
+const TENANTS = 200;
+
+describe('per-tenant pools under a connection cap', () => {
+  it(`${TENANTS} database tenants with maxConnections 20: touching all of them in random order succeeds, never above 20 server connections`, async () => {
+    const { tenancy, admin } = suite();
+    const slugs: string[] = [];
+    for (let i = 0; i < TENANTS; i++) {
+      const tenant = await tenancy.createTenant({ slug: `pool_${i}`, name: `Pool ${i}`, strategy: 'database' });
+      slugs.push(tenant.slug);
+    }
+    const prefix = tenancy.config.namePrefix;
+    let peakServer = 0;
+    let peakLibrary = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where usename like $1`, [`${prefix}pool\\_%`]);
+        peakServer = Math.max(peakServer, rows[0].n);
+        peakLibrary = Math.max(peakLibrary, tenancy.poolStats().open);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const order = [...slugs, ...slugs].sort(() => Math.random() - 0.5);
+    let touched = 0;
+    const worker = async () => {
+      for (let slug = order.pop(); slug; slug = order.pop()) {
+        const { rows } = await tenancy.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes');
+        expect(rows[0]!.n).toBe(0);
+        peakLibrary = Math.max(peakLibrary, tenancy.poolStats().open);
+        touched++;
+      }
+    };
+    try {
+      // More concurrent callers than connections: some must wait for a slot instead of failing.
+      await Promise.all(Array.from({ length: 30 }, worker));
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    expect(touched).toBe(TENANTS * 2);
+    expect(peakLibrary).toBeLessThanOrEqual(20);
+    expect(peakServer).toBeLessThanOrEqual(20);
+    // The cap was really reached (the test would not notice a cap that was never tested).
+    expect(peakLibrary).toBe(20);
+    const stats = tenancy.poolStats();
+    expect(stats.maxConnections).toBe(20);
+    expect(stats.open).toBeLessThanOrEqual(20);
+  }, 300_000);
+
+  it('a second process shares nothing with the first: its own cap holds too', async () => {
+    const other = createTenancy({ ...baseConfig(suite().db), namePrefix: suite().tenancy.config.namePrefix, secrets: suite().tenancy.config.secrets, maxConnections: 2 });
+    try {
+      await Promise.all(['pool_1', 'pool_2', 'pool_3', 'pool_4'].map((slug) => other.queryAs(slug, 'select 1')));
+      expect(other.poolStats().open).toBeLessThanOrEqual(2);
+    } finally {
+      await other.close();
+    }
+  });
+});
