@@ -89,6 +89,9 @@ async function checkDatabaseTenantSeed(url: string): Promise<void> {
     expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([umbrella.id]));
     // Control-plane functions live in the deployment's database, not in the tenant's own.
     await expect(tenancy.queryAs(umbrella.slug, 'select email from public.tenant_members()')).rejects.toThrow(/does not exist/);
+    // ...but withControlPlane reaches them with the same tenant's signed context.
+    const members = await tenancy.withControlPlane(umbrella.slug, (tx) => tx.query<{ email: string }>('select email from public.tenant_members() order by email'), { role: 'viewer' });
+    expect(members.rows.map((m) => m.email)).toEqual(['albert@umbrella.test', 'chris@umbrella.test', 'jill@umbrella.test']);
     await tenancy.deleteTenant(umbrella.slug, { archive: false });
   } finally {
     await admin.end();

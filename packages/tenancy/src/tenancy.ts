@@ -14,7 +14,7 @@ import { applyMigrations } from './migrations/apply.js';
 import type { PoolStats } from './pools/tenant-pools.js';
 import { CONTEXT_SETTING } from './setup/context-functions.js';
 import { install } from './setup/install.js';
-import { SLUG_PATTERN } from './sql/ident.js';
+import { SLUG_PATTERN, quoteIdent } from './sql/ident.js';
 import { roleOf } from './sql/urls.js';
 import { DatabaseStrategy } from './strategies/database.js';
 import { RlsStrategy } from './strategies/rls.js';
@@ -63,19 +63,28 @@ export function createTenancy(input: TenancyConfigInput) {
   };
   const allowNamedStatements = !(config.pooler.kind === 'pgbouncer' && config.pooler.mode === 'transaction');
 
-  async function activeRoute(key: string, options: ContextOptions): Promise<{ tenant: Tenant; route: Route; settings: PreludeStatement }> {
+  async function activeTenant(key: string): Promise<Tenant> {
     const tenant = await catalog.resolve(key);
     if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
-    const route = strategies[tenant.strategy].route(tenant);
+    return tenant;
+  }
+
+  /** The transaction-local settings that go out with the first statement: signed context, search_path, role. */
+  function contextSettings(tenant: Tenant, route: Route, options: ContextOptions): PreludeStatement {
     const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
     const values = [CONTEXT_SETTING, token, 'search_path', route.searchPath];
     if (route.role) values.push('role', route.role);
     const assumeRole = route.role ? ', set_config($5, $6, true)' : '';
-    return { tenant, route, settings: { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values } };
+    return { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values };
   }
 
-  async function withTenant<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
-    const { tenant, route, settings } = await activeRoute(key, options);
+  async function activeRoute(key: string, options: ContextOptions): Promise<{ tenant: Tenant; route: Route; settings: PreludeStatement }> {
+    const tenant = await activeTenant(key);
+    const route = strategies[tenant.strategy].route(tenant);
+    return { tenant, route, settings: contextSettings(tenant, route, options) };
+  }
+
+  async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const client = await route.connect();
     const session = new TenantSession(client, [{ text: 'BEGIN' }, settings], { allowNamedStatements });
     let db: NodePgDatabase | undefined;
@@ -101,6 +110,23 @@ export function createTenancy(input: TenancyConfigInput) {
       // A connection whose rollback failed is in an unknown state: destroy it instead of pooling it.
       client.release(broken);
     }
+  }
+
+  async function withTenant<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
+    const { tenant, route, settings } = await activeRoute(key, options);
+    return transaction(tenant, route, settings, fn);
+  }
+
+  /**
+   * A transaction in the deployment's own database carrying the tenant's signed context, whatever
+   * the tenant's strategy: for application tables that live beside the catalog (memberships,
+   * billing) and filter by `tenancy.current_tenant_id()`. Tenant tables are not reachable here
+   * for schema and database tenants: their rows live elsewhere.
+   */
+  async function withControlPlane<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
+    const tenant = await activeTenant(key);
+    const route: Route = { connect: () => deployment.appPool.connect(), searchPath: `${quoteIdent(config.sharedSchema)}, tenancy`, role: null };
+    return transaction(tenant, route, contextSettings(tenant, route, options), fn);
   }
 
   async function queryAs<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -185,6 +211,7 @@ export function createTenancy(input: TenancyConfigInput) {
     getTenant: (key: string) => catalog.fresh(key),
     listTenants: () => catalog.list(),
     withTenant,
+    withControlPlane,
     queryAs,
     deleteTenant,
     migrate: (options: MigrateOptions = {}) => migrateAll({ deployment, catalog, strategies, sharedTarget }, options),
