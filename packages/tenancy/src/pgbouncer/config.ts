@@ -46,14 +46,16 @@ export const pgbouncerInputSchema = z.object({
   serverPort: port.default(5432),
   poolMode: z.enum(POOL_MODES, { error: 'must be "session" or "transaction"' }),
   /**
-   * scram-sha-256 works with auth_query on PgBouncer 1.18 against SCRAM-stored passwords: the
-   * client's SCRAM proof gives PgBouncer the key it then logs in to the server with. md5 cannot
-   * verify a SCRAM secret at all, so it only fits servers that still store md5 hashes.
+   * scram-sha-256 works with auth_query on PgBouncer 1.18 against PostgreSQL's SCRAM-stored
+   * passwords: the client's SCRAM proof gives PgBouncer the key it logs in to the server with.
+   * md5 also works there (PgBouncer switches to SCRAM for a SCRAM secret), but would offer md5
+   * to a client whose secret is an md5 hash; naming SCRAM says what actually happens.
    */
   authType: z.enum(['scram-sha-256', 'md5']).default('scram-sha-256'),
   /** Dedicated role PgBouncer logs in as to run auth_query; the only entry in the auth file. */
   authUser: roleName.default(DEFAULT_AUTH_USER),
-  authPassword,
+  /** Needed for the auth file only (pgbouncerUserlist); the ini never contains it. */
+  authPassword: authPassword.optional(),
   authFile: filePath,
   authQuery: z
     .string()
@@ -64,6 +66,10 @@ export const pgbouncerInputSchema = z.object({
   maxClientConn: poolSize.default(200),
   /** 0 means no cap per database (PgBouncer's own default). */
   maxDbConnections: z.number().int().min(0).max(10_000).default(0),
+  /**
+   * Users of the admin console (database "pgbouncer"). auth_query does not cover the console:
+   * these users must be in the auth file with their password.
+   */
   adminUsers: z.array(roleName).default([]),
   statsUsers: z.array(roleName).default([]),
   /**
@@ -92,12 +98,23 @@ export const pgbouncerInputSchema = z.object({
   queryWaitTimeout: z.number().int().min(0).max(86_400).optional(),
 });
 
+const withPasswordSchema = pgbouncerInputSchema.extend({ authPassword });
+
 export type PgBouncerInput = z.input<typeof pgbouncerInputSchema>;
 export type PgBouncerConfig = z.output<typeof pgbouncerInputSchema>;
 
 /** Validates and fills defaults; throws PgBouncerConfigError naming every bad field. */
 export function parsePgBouncerInput(input: PgBouncerInput): PgBouncerConfig {
-  const parsed = pgbouncerInputSchema.safeParse(input);
+  return parseWith(pgbouncerInputSchema, input);
+}
+
+/** The same, for the auth file, where the auth user's password is required. */
+export function parsePgBouncerInputWithPassword(input: PgBouncerInput): z.output<typeof withPasswordSchema> {
+  return parseWith(withPasswordSchema, input);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) throw new PgBouncerConfigError(parsed.error.issues);
   return parsed.data;
 }

@@ -4,6 +4,7 @@ export { authSetupSql, type AuthSetupOptions } from './auth-sql.js';
 export { installPgBouncerAuth, type InstallPgBouncerAuthResult } from './install.js';
 export {
   parsePgBouncerInput,
+  parsePgBouncerInputWithPassword,
   pgbouncerInputSchema,
   DEFAULT_AUTH_USER,
   DEFAULT_AUTH_QUERY,

@@ -18,9 +18,9 @@ export interface InstallPgBouncerAuthResult {
 export async function installPgBouncerAuth(client: pg.ClientBase, options: AuthSetupOptions): Promise<InstallPgBouncerAuthResult> {
   const { authUser, authPassword } = parseAuthSetupOptions(options);
   const database = await assertSuperuser(client);
-  await inTransaction(client, async () => {
-    for (const statement of authSetupSql({ authUser, authPassword })) await client.query(statement).catch(raisedAsTyped);
-  });
+  // No BEGIN/COMMIT of our own: the caller may already be in a transaction, and each
+  // statement can be replayed, so a run cut short is finished by running it again.
+  for (const statement of authSetupSql({ authUser, authPassword })) await client.query(statement).catch(raisedAsTyped);
   const passwordUpdated = await syncPassword(client, authUser, authPassword);
   return { database, passwordUpdated };
 }
@@ -55,15 +55,4 @@ async function syncPassword(client: pg.ClientBase, role: string, password: strin
 function raisedAsTyped(error: unknown): never {
   if (error instanceof Error && (error as { code?: unknown }).code === 'P0001') throw new PgBouncerAuthSetupError(error.message, { cause: error });
   throw error;
-}
-
-async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await work();
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePgBouncerInput, roleName, type PgBouncerInput } from './config.js';
+import { parsePgBouncerInputWithPassword, roleName, type PgBouncerInput } from './config.js';
 import { PgBouncerConfigError } from './errors.js';
 
 export interface UserlistEntry {
@@ -29,7 +29,7 @@ export function userlist(entries: readonly UserlistEntry[]): string {
 
 /** The auth file for a generator input: its auth user and password. */
 export function pgbouncerUserlist(input: PgBouncerInput): string {
-  const config = parsePgBouncerInput(input);
+  const config = parsePgBouncerInputWithPassword(input);
   return userlist([{ user: config.authUser, password: config.authPassword }]);
 }
 

@@ -94,7 +94,6 @@ describe('pgbouncerIni', () => {
     ['listenPort', { listenPort: 70_000 }],
     ['serverHost', { serverHost: 'db\nlisten_port = 1' }],
     ['authUser', { authUser: 'Robert"; DROP' }],
-    ['authPassword', { authPassword: undefined }],
     ['authPassword', { authPassword: 'short' }],
     ['authFile', { authFile: 'relative/userlist.txt' }],
     ['authFile', { authFile: '/tmp/a\nauth_type = trust' }],
@@ -116,6 +115,14 @@ describe('userlist', () => {
 
   it('holds only the auth user for a generator input', () => {
     expect(pgbouncerUserlist(base)).toBe('"pgbouncer_auth" "pgbouncer_auth_dev"\n');
+  });
+
+  it('needs the auth password, which the ini alone does not', () => {
+    const { authPassword: _omitted, ...withoutPassword } = base;
+    expect(() => pgbouncerIni(withoutPassword)).not.toThrow();
+    const error = configError(() => pgbouncerUserlist(withoutPassword));
+    expect(error.fields).toEqual(['authPassword']);
+    expect(error.message).toContain('authPassword: is required');
   });
 
   it('refuses a line break in a password', () => {
