@@ -18,3 +18,4 @@ export {
   TenancyConfigError,
   MigrationError,
 } from './errors.js';
+export type { AuditReport, Finding, Severity } from './audit/types.js';

@@ -2,6 +2,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { z } from 'zod';
 import { archiveExists, writeArchive } from './archive/write.js';
+import { audit } from './audit/audit.js';
 import { Catalog } from './catalog/catalog.js';
 import { STRATEGIES, type StrategyName, type Tenant } from './catalog/types.js';
 import { parseConfig, type TenancyConfig, type TenancyConfigInput } from './config.js';
@@ -215,6 +216,8 @@ export function createTenancy(input: TenancyConfigInput) {
     queryAs,
     deleteTenant,
     migrate: (options: MigrateOptions = {}) => migrateAll({ deployment, catalog, strategies, sharedTarget }, options),
+    /** Reads every placement's catalog and reports isolation problems; `findings` is empty when safe. */
+    audit: () => audit(deployment, catalog),
     /** Lifecycle step names per strategy, in the order the `beforeStep` hook sees them. */
     lifecycleSteps: (strategy: StrategyName) => ({
       provision: [...strategies[strategy].provisionSteps, 'activate'],
