@@ -27,10 +27,13 @@ export function printBanner(cluster: EmbeddedCluster, urls: DevUrls, paths: DevP
 
 function loginLines(): string[] {
   if (SEED_LOGINS.length === 0) return [];
-  const width = Math.max(...SEED_LOGINS.map((login) => login.email.length));
+  const email = Math.max(...SEED_LOGINS.map((login) => login.email.length));
+  const password = Math.max(...SEED_LOGINS.map((login) => login.password.length));
   return [
     '',
     'Seeded logins:',
-    ...SEED_LOGINS.map((login) => `  ${login.app.padEnd(6)} ${login.email.padEnd(width)}  ${login.password}  (${login.note})`),
+    ...SEED_LOGINS.map(
+      (login) => `  ${login.app.padEnd(6)} ${login.email.padEnd(email)}  ${login.password.padEnd(password)}  ${login.note}`,
+    ),
   ];
 }

@@ -5,6 +5,7 @@ import { DevError } from './errors.js';
 // Dev-only values: the context secret is the one init.sql was generated with, so the key in
 // the database and the apps' key agree without a re-key on the first start.
 const DEV_NEXTAUTH_SECRET = 'dev-only-nextauth-secret-change-me-0123456789';
+const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me-0123456789abcd';
 
 const schema = z.object({
   DEV_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
@@ -13,6 +14,7 @@ const schema = z.object({
     .string()
     .min(32, 'must be at least 32 characters (generate one with `openssl rand -hex 32`)')
     .default(INIT_SQL_DEFAULTS.contextSecret),
+  TENANCY_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS_KEY),
 });
 
 export type DevConfig = z.infer<typeof schema>;
@@ -34,7 +36,7 @@ export function loadDevConfig(source: NodeJS.ProcessEnv): DevConfig {
   const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // Name the variable, never echo its value: two of them are secrets.
+  // Name the variable, never echo its value: some of them are secrets.
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')} is invalid: ${issue.message}`);
   throw new DevError(`Invalid environment for npm run dev: ${problems.join('; ')}.`);
 }
@@ -63,6 +65,9 @@ export function appEnvironment(config: DevConfig, urls: DevUrls): Record<string,
     OPERATOR_DATABASE_URL: urls.operatorDatabaseUrl,
     NEXTAUTH_SECRET: config.NEXTAUTH_SECRET,
     TENANCY_CONTEXT_SECRET: config.TENANCY_CONTEXT_SECRET,
+    TENANCY_SECRETS_KEY: config.TENANCY_SECRETS_KEY,
     TURBO_TELEMETRY_DISABLED: '1',
+    // Otherwise next dev spawns a detached telemetry flush on every stop, outliving the run.
+    NEXT_TELEMETRY_DISABLED: '1',
   };
 }

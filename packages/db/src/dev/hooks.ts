@@ -1,8 +1,32 @@
-import type { DevUrls } from './config.js';
+import pg from 'pg';
+import { prepareDatabase } from '../prepare.js';
+import { deploymentSecrets } from '../secrets.js';
+import { seedDatabaseTenants } from '../seed/index.js';
+import type { DevConfig, DevUrls } from './config.js';
 
 /**
  * Runs on every `npm run dev`, after the database is up and init.sql has been applied (on the
- * first start), before the apps start: keep it idempotent. A second parameter, the validated
- * `DevConfig` (secrets included), is passed too; declare it when the hook needs it.
+ * first start), before the apps start: keep it idempotent. Brings the schema up to date (and
+ * re-keys the context if TENANCY_CONTEXT_SECRET changed), then creates the seeded database
+ * tenants, which init.sql cannot (they live in databases of their own).
  */
-export async function afterDatabaseReady(urls: DevUrls): Promise<void> {}
+export async function afterDatabaseReady(urls: DevUrls, config: DevConfig): Promise<void> {
+  const secrets = deploymentSecrets(urls.adminDatabaseUrl, config.TENANCY_SECRETS_KEY);
+  const tenancy = await prepareDatabase({
+    adminUrl: urls.adminDatabaseUrl,
+    appUrl: urls.databaseUrl,
+    operatorUrl: urls.operatorDatabaseUrl,
+    contextSecret: config.TENANCY_CONTEXT_SECRET,
+    tenancy: { secrets },
+  });
+  const admin = new pg.Client({ connectionString: urls.adminDatabaseUrl });
+  await admin.connect();
+  try {
+    const created = await seedDatabaseTenants(tenancy, admin);
+    if (created.length) console.log(`[dev] created seeded database tenant(s): ${created.join(', ')}`);
+  } finally {
+    await admin.end();
+    await tenancy.close();
+    await secrets.close();
+  }
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { DEV_DATABASE } from './config.js';
@@ -9,18 +9,21 @@ import type { DevPaths } from './paths.js';
 interface Marker {
   appliedAt: string;
   initSqlSha256: string;
+  /** pg_control_system().system_identifier: new with every initdb, so a marker left from a
+   * deleted cluster never vouches for a new one. */
+  clusterId: string;
 }
 
 export type InitOutcome = 'applied' | 'already-applied';
 
 /**
- * Creates the `saas` database and applies init.sql to it, once per cluster. The marker file
- * remembers it; a freshly created cluster invalidates any marker left from an earlier one.
+ * Creates the `saas` database and applies init.sql to it, once per cluster; the marker file
+ * remembers which cluster it was applied to.
  */
-export async function applyInitSqlOnce(paths: DevPaths, superuserUrl: (db: string) => string, clusterCreated: boolean): Promise<InitOutcome> {
-  if (clusterCreated) await rm(paths.initializedMarker, { force: true });
+export async function applyInitSqlOnce(paths: DevPaths, superuserUrl: (db: string) => string): Promise<InitOutcome> {
+  const clusterId = await readClusterId(superuserUrl('postgres'));
   const marker = await readMarker(paths.initializedMarker);
-  if (marker) {
+  if (marker?.clusterId === clusterId) {
     await warnIfChanged(marker, paths);
     return 'already-applied';
   }
@@ -33,7 +36,7 @@ export async function applyInitSqlOnce(paths: DevPaths, superuserUrl: (db: strin
     if (created) await dropDatabase(superuserUrl('postgres'));
     throw error;
   }
-  const written: Marker = { appliedAt: new Date().toISOString(), initSqlSha256: sha256(sql) };
+  const written: Marker = { appliedAt: new Date().toISOString(), initSqlSha256: sha256(sql), clusterId };
   await writeFile(paths.initializedMarker, `${JSON.stringify(written, null, 2)}\n`);
   return 'applied';
 }
@@ -63,6 +66,13 @@ async function warnIfChanged(marker: Marker, paths: DevPaths): Promise<void> {
   console.warn(
     `[dev] init.sql changed since this database was created (${marker.appliedAt}); to start from the new one, stop and delete ${data}/ (your dev data goes with it).`,
   );
+}
+
+async function readClusterId(maintenanceUrl: string): Promise<string> {
+  return withClient(maintenanceUrl, async (client) => {
+    const result = await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()');
+    return result.rows[0]?.id ?? '';
+  });
 }
 
 async function createDatabaseIfMissing(maintenanceUrl: string): Promise<boolean> {

@@ -7,10 +7,17 @@
  *   npm run dev -- --db-only    only the database (first-start init and the hook included),
  *                               waiting for Ctrl-C: for database work, or before the apps exist
  *
- * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET,
+ * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET, TENANCY_SECRETS_KEY,
  * TENANCY_CONTEXT_SECRET. DATABASE_URL and friends are always set to this database.
  */
-import { assertPortFree, LocalDbError, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
+import {
+  assertPortFree,
+  ClusterAlreadyRunningError,
+  LocalDbError,
+  PortInUseError,
+  startEmbeddedCluster,
+  type EmbeddedCluster,
+} from '@repo/localdb/cluster';
 import { startApps } from './apps.js';
 import { parseArgs, type DevOptions } from './args.js';
 import { printBanner } from './banner.js';
@@ -45,7 +52,7 @@ interface RunContext {
 }
 
 async function runWithDatabase(cluster: EmbeddedCluster, { options, config, paths, stop }: RunContext): Promise<number> {
-  const outcome = await applyInitSqlOnce(paths, (db) => cluster.url(db), cluster.created);
+  const outcome = await applyInitSqlOnce(paths, (db) => cluster.url(db));
   if (outcome === 'applied') console.log(`[dev] applied init.sql to a new database (first start).`);
   const urls = devUrls((db) => cluster.url(db));
   if (stop.requested) return 0;
@@ -66,8 +73,13 @@ async function startDatabase(paths: DevPaths, port: number): Promise<EmbeddedClu
   try {
     return await startEmbeddedCluster({ dataDir: paths.pgData, port });
   } catch (error) {
-    if (!(error instanceof PortInUseError)) throw error;
-    throw new DevError(`Port ${port} for PostgreSQL is in use (another npm run dev?): stop that process, or run with DEV_PG_PORT=<another port>.`);
+    if (error instanceof PortInUseError) {
+      throw new DevError(`Port ${port} for PostgreSQL is in use (another npm run dev?): stop that process, or run with DEV_PG_PORT=<another port>.`);
+    }
+    if (error instanceof ClusterAlreadyRunningError) {
+      throw new DevError(`PostgreSQL (pid ${error.pid}) already runs on ${error.dataDir}, probably another npm run dev: stop that one (Ctrl-C there, or kill -INT ${error.pid}).`);
+    }
+    throw error;
   }
 }
 

@@ -1,18 +1,32 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const PS_ARGS = ['-A', '-o', 'pid=,ppid='];
 
 /**
  * Every process below `pid`. Taken before signalling: once a parent dies its children are
  * re-parented to init and can no longer be found through it.
  */
 export async function descendants(pid: number): Promise<number[]> {
-  const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid=']);
+  const { stdout } = await run('ps', PS_ARGS);
+  return below(pid, stdout);
+}
+
+/** For process 'exit' handlers, where nothing asynchronous runs any more. */
+export function descendantsSync(pid: number): number[] {
+  try {
+    return below(pid, execFileSync('ps', PS_ARGS, { encoding: 'utf8' }));
+  } catch {
+    return [];
+  }
+}
+
+function below(pid: number, psOutput: string): number[] {
   const children = new Map<number, number[]>();
-  for (const line of stdout.split('\n')) {
+  for (const line of psOutput.split('\n')) {
     const [child, parent] = line.trim().split(/\s+/).map(Number);
     if (!child || parent === undefined) continue;
     children.set(parent, [...(children.get(parent) ?? []), child]);

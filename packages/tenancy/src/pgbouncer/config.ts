@@ -24,6 +24,7 @@ const port = z.number().int().min(1).max(65_535);
 
 const filePath = z
   .string()
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .regex(/^\/[^\u0000-\u001f\u007f;#'"\\]*$/, 'must be an absolute path without control characters, quotes, ";" or "#"');
 
 // Printable ASCII only: it goes into userlist.txt between double quotes, and installPgBouncerAuth
@@ -59,6 +60,7 @@ export const pgbouncerInputSchema = z.object({
   authFile: filePath,
   authQuery: z
     .string()
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must be one line of SQL')
     .regex(/\$1/, 'must take the user name as $1')
     .default(DEFAULT_AUTH_QUERY),

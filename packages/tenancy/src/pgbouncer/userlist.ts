@@ -13,6 +13,7 @@ const entrySchema = z.object({
   password: z
     .string()
     .min(1, 'must not be empty')
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters or line breaks'),
 });
 
