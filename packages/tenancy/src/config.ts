@@ -12,7 +12,17 @@ const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,30}$/, 'must be a lowerc
 
 const pooler = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('direct') }),
-  z.object({ kind: z.literal('pgbouncer'), mode: z.enum(['session', 'transaction']) }),
+  z.object({
+    kind: z.literal('pgbouncer'),
+    mode: z.enum(['session', 'transaction']),
+    /**
+     * PgBouncer's auth_query role. With a password, setup() and provisioning install the lookup
+     * function in the deployment's database and in the tenant-database template (needs a superuser
+     * adminUrl), so every tenant role logs in through PgBouncer without editing userlist.txt.
+     */
+    authUser: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('pgbouncer_auth'),
+    authPassword: z.string().min(8).optional(),
+  }),
 ]);
 
 const secretsProvider = z.custom<SecretsProvider>(

@@ -3,7 +3,8 @@ import type { TenancyConfig } from './config.js';
 import type { Tenant } from './catalog/types.js';
 import { TokenCache } from './context/token-cache.js';
 import { deriveKey } from './context/token.js';
-import { TenancyConfigError } from './errors.js';
+import { StrategyNotSupportedError, TenancyConfigError } from './errors.js';
+import { installPgBouncerAuth } from './pgbouncer/install.js';
 import { OWNER_ROLE } from './migrations/apply.js';
 import { readMigrations, type TenantMigration } from './migrations/folder.js';
 import { TenantPools } from './pools/tenant-pools.js';
@@ -44,11 +45,37 @@ export class Deployment {
     if (!this.config.adminUrl) {
       throw new TenancyConfigError('This operation needs adminUrl (the owner connection, direct to the server): set it in createTenancy().');
     }
+    this.assertAdminIsDirect(this.config.adminUrl);
     if (!this.adminPool) {
       this.adminPool = new pg.Pool({ connectionString: this.config.adminUrl, max: 4, idleTimeoutMillis: this.config.idleTimeoutMs, Client: this.config.clientClass });
       this.adminPool.on('error', () => undefined);
     }
     return this.adminPool;
+  }
+
+  /**
+   * DDL through a transaction-mode PgBouncer would run each statement on whichever server
+   * connection is free: CREATE DATABASE, session settings and multi-statement migrations break.
+   */
+  private assertAdminIsDirect(adminUrl: string): void {
+    const { pooler, appUrl } = this.config;
+    if (pooler.kind !== 'pgbouncer' || pooler.mode !== 'transaction') return;
+    const endpoint = (url: string) => {
+      const parsed = new URL(url);
+      return `${parsed.hostname}:${parsed.port || '5432'}`;
+    };
+    if (endpoint(adminUrl) === endpoint(appUrl)) {
+      throw new StrategyNotSupportedError(
+        `Provisioning, migrations and other DDL cannot run through PgBouncer in transaction mode (${endpoint(adminUrl)}): set adminUrl to the PostgreSQL server itself, not the pooler.`,
+      );
+    }
+  }
+
+  /** PgBouncer's auth_query lookup, installed where the pooler must find tenant roles (when configured). */
+  async installPoolerAuth(client: pg.ClientBase): Promise<void> {
+    const { pooler } = this.config;
+    if (pooler.kind !== 'pgbouncer' || !pooler.authPassword) return;
+    await installPgBouncerAuth(client, { authUser: pooler.authUser, authPassword: pooler.authPassword });
   }
 
   /** A short-lived owner connection to another database of the server (a tenant database, the template). */

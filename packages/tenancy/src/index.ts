@@ -19,3 +19,4 @@ export {
   MigrationError,
 } from './errors.js';
 export type { AuditReport, Finding, Severity } from './audit/types.js';
+export { PgBouncerLoginError } from './pgbouncer/login-error.js';

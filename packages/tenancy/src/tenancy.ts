@@ -11,6 +11,7 @@ import { TenantSession } from './context/session.js';
 import { Deployment } from './deployment.js';
 import { InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors.js';
 import { migrateAll, type MigrateOptions } from './lifecycle/migrate.js';
+import { explainPgBouncerLoginError } from './pgbouncer/login-error.js';
 import { applyMigrations } from './migrations/apply.js';
 import type { PoolStats } from './pools/tenant-pools.js';
 import { CONTEXT_SETTING } from './setup/context-functions.js';
@@ -85,8 +86,24 @@ export function createTenancy(input: TenancyConfigInput) {
     return { tenant, route, settings: contextSettings(tenant, route, options) };
   }
 
+  /** A refused connection through PgBouncer names the role and database; direct errors pass unchanged. */
+  async function connect(tenant: Tenant, route: Route): Promise<pg.PoolClient> {
+    try {
+      const client = await route.connect();
+      // A server connection that dies while checked out (a pooler restart, a failover) surfaces
+      // as the failed query's error; without a listener it would also crash the process.
+      if (client.listenerCount('error') === 0) client.on('error', ignoreConnectionError);
+      return client;
+    } catch (error) {
+      if (config.pooler.kind !== 'pgbouncer') throw error;
+      const user = tenant.strategy === 'database' ? tenant.roleName! : deployment.appRole;
+      const database = tenant.databaseName ?? decodeURIComponent(new URL(config.appUrl).pathname.slice(1));
+      throw explainPgBouncerLoginError(error, { user, database });
+    }
+  }
+
   async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    const client = await route.connect();
+    const client = await connect(tenant, route);
     const session = new TenantSession(client, [{ text: 'BEGIN' }, settings], { allowNamedStatements });
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
@@ -136,8 +153,8 @@ export function createTenancy(input: TenancyConfigInput) {
     params: unknown[] = [],
     options: ContextOptions = { role: 'viewer' },
   ): Promise<pg.QueryResult<R>> {
-    const { route, settings } = await activeRoute(key, options);
-    const client = await route.connect();
+    const { tenant, route, settings } = await activeRoute(key, options);
+    const client = await connect(tenant, route);
     try {
       // No BEGIN: the settings and the statement share one implicit transaction that ends at the Sync.
       return await new TenantSession(client, [settings], { allowNamedStatements }).run<R>({ text, values: params });
@@ -161,6 +178,7 @@ export function createTenancy(input: TenancyConfigInput) {
         catalog: true,
       });
       await applyMigrations(client, sharedTarget());
+      await deployment.installPoolerAuth(client);
     } finally {
       client.release();
     }
@@ -227,4 +245,8 @@ export function createTenancy(input: TenancyConfigInput) {
     poolStats: (): PoolStats => deployment.tenantPools.stats(),
     close: () => deployment.close(),
   };
+}
+
+function ignoreConnectionError(): void {
+  // Reported to the caller by the query that was running; pg.Pool then discards the client.
 }

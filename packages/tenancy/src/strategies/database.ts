@@ -49,6 +49,9 @@ export class DatabaseStrategy implements Strategy {
     await this.withAdmin(async (client) => {
       await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [database]);
       await execFormatted(client, 'GRANT CONNECT ON DATABASE %I TO %I', [database, role]);
+      // PgBouncer's auth_query runs in the tenant database as its lookup role.
+      const { pooler } = this.deployment.config;
+      if (pooler.kind === 'pgbouncer' && pooler.authPassword) await execFormatted(client, 'GRANT CONNECT ON DATABASE %I TO %I', [database, pooler.authUser]);
     });
     return this.deployment.adminClientFor(database, (client) =>
       ownerTransaction(client, async () => {
@@ -95,9 +98,11 @@ export class DatabaseStrategy implements Strategy {
 
   async migrate(tenant: Tenant): Promise<string | null> {
     const { databaseName: database, roleName: role } = names(tenant);
-    return this.deployment.adminClientFor(database, (client) =>
-      applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: this.deployment.config.tenantTables, grantees: [role] }),
-    );
+    return this.deployment.adminClientFor(database, async (client) => {
+      const version = await applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: this.deployment.config.tenantTables, grantees: [role] });
+      await this.deployment.installPoolerAuth(client);
+      return version;
+    });
   }
 
   /** The template: tenancy functions with the current key, migrated tenant tables; nobody else may connect. */
@@ -117,6 +122,8 @@ export class DatabaseStrategy implements Strategy {
     await this.deployment.adminClientFor(template, async (client) => {
       await install(client, { key: this.deployment.key, appRole: { name: this.deployment.appRole }, sharedSchema: 'public', catalog: false });
       await applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: [], grantees: [] });
+      // Every database cloned from the template inherits PgBouncer's lookup function.
+      await this.deployment.installPoolerAuth(client);
     });
     this.templateReady = true;
   }
