@@ -60,15 +60,15 @@ DECLARE
   tok text := current_setting('tenancy.context', true);
   k record;
 BEGIN
-  -- Missing, malformed, expired or forged: NULL, so a policy comparing against it matches no row.
-  IF tok IS NULL OR tok !~ '^v1\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(-|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[a-z][a-z0-9_]{0,31}\.[0-9]{1,12}\.[0-9a-f]{64}$' THEN
-    RETURN NULL;
-  END IF;
-  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
+  -- Missing, malformed, forged or expired: NULL, so a policy comparing against it matches no row.
+  IF tok IS NULL OR length(tok) < 100 OR left(tok, 3) <> 'v1.' THEN
     RETURN NULL;
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
-  IF NOT FOUND OR sha256(k.opad || sha256(k.ipad || convert_to(left(tok, length(tok) - 65), 'UTF8'))) <> decode(right(tok, 64), 'hex') THEN
+  IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
+    RETURN NULL;
+  END IF;
+  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
   END IF;
   RETURN split_part(tok, '.', 2)::uuid;
@@ -83,15 +83,15 @@ DECLARE
   tok text := current_setting('tenancy.context', true);
   k record;
 BEGIN
-  -- Missing, malformed, expired or forged: NULL, so a policy comparing against it matches no row.
-  IF tok IS NULL OR tok !~ '^v1\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(-|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[a-z][a-z0-9_]{0,31}\.[0-9]{1,12}\.[0-9a-f]{64}$' THEN
-    RETURN NULL;
-  END IF;
-  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
+  -- Missing, malformed, forged or expired: NULL, so a policy comparing against it matches no row.
+  IF tok IS NULL OR length(tok) < 100 OR left(tok, 3) <> 'v1.' THEN
     RETURN NULL;
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
-  IF NOT FOUND OR sha256(k.opad || sha256(k.ipad || convert_to(left(tok, length(tok) - 65), 'UTF8'))) <> decode(right(tok, 64), 'hex') THEN
+  IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
+    RETURN NULL;
+  END IF;
+  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
   END IF;
   RETURN nullif(split_part(tok, '.', 3), '-')::uuid;
@@ -106,15 +106,15 @@ DECLARE
   tok text := current_setting('tenancy.context', true);
   k record;
 BEGIN
-  -- Missing, malformed, expired or forged: NULL, so a policy comparing against it matches no row.
-  IF tok IS NULL OR tok !~ '^v1\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(-|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[a-z][a-z0-9_]{0,31}\.[0-9]{1,12}\.[0-9a-f]{64}$' THEN
-    RETURN NULL;
-  END IF;
-  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
+  -- Missing, malformed, forged or expired: NULL, so a policy comparing against it matches no row.
+  IF tok IS NULL OR length(tok) < 100 OR left(tok, 3) <> 'v1.' THEN
     RETURN NULL;
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
-  IF NOT FOUND OR sha256(k.opad || sha256(k.ipad || convert_to(left(tok, length(tok) - 65), 'UTF8'))) <> decode(right(tok, 64), 'hex') THEN
+  IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
+    RETURN NULL;
+  END IF;
+  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
   END IF;
   RETURN split_part(tok, '.', 4);
@@ -386,6 +386,74 @@ GRANT SELECT, INSERT, UPDATE ON public.users, public.memberships TO app_operator
 GRANT SELECT ON public.operators TO app_operator;
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('93cc70ad10490363fa56e1ea22fde343139eb448e004604016d5551ddec0aed1', 1795424449223);
+
+-- Admins change members' roles from the web app. The app role cannot write memberships, so the change
+-- goes through this function, which trusts only the verified tenant context: it changes a membership
+-- of tenancy.current_tenant_id() and nothing else, only for a caller whose context says admin AND whose
+-- own membership row says admin, and never leaves a tenant without an admin.
+--
+-- SQLSTATEs the app maps to messages: 42501 not allowed, P0002 no such member, 22023 bad role,
+-- TA001 the last admin would be demoted.
+CREATE OR REPLACE FUNCTION public.set_member_role(p_user uuid, p_role text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := tenancy.current_tenant_id();
+  v_caller uuid := tenancy.current_user_id();
+  v_previous text;
+BEGIN
+  IF v_tenant IS NULL OR v_caller IS NULL THEN
+    RAISE EXCEPTION 'set_member_role needs a verified tenant context with a user' USING ERRCODE = '42501';
+  END IF;
+  IF tenancy.current_app_role() IS DISTINCT FROM 'admin' THEN
+    RAISE EXCEPTION 'only an admin of the tenant may change roles' USING ERRCODE = '42501';
+  END IF;
+  IF p_role IS NULL OR p_role NOT IN ('admin', 'member', 'viewer') THEN
+    RAISE EXCEPTION 'role must be admin, member or viewer' USING ERRCODE = '22023';
+  END IF;
+  -- One role change per tenant at a time: two admins demoting each other at once must not both succeed.
+  PERFORM pg_advisory_xact_lock(hashtext('public.set_member_role'), hashtext(v_tenant::text));
+  -- The context's role is the app's claim; the membership table is the authority.
+  PERFORM 1 FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = v_caller AND m.role = 'admin';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'only an admin of the tenant may change roles' USING ERRCODE = '42501';
+  END IF;
+  SELECT m.role INTO v_previous FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = p_user FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such member in this tenant' USING ERRCODE = 'P0002';
+  END IF;
+  IF v_previous = 'admin' AND p_role <> 'admin'
+     AND (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.role = 'admin') <= 1 THEN
+    RAISE EXCEPTION 'a tenant needs at least one admin' USING ERRCODE = 'TA001';
+  END IF;
+  UPDATE public.memberships m SET role = p_role WHERE m.tenant_id = v_tenant AND m.user_id = p_user;
+  RETURN v_previous;
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.set_member_role(uuid, text) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.set_member_role(uuid, text) TO app_user;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('ed4d642be54649f35f2b99f593d2c0d2251416eb7e242ccfca0dd240f836e7f9', 1795425678175);
+
+-- The admin app reports every tenant's size and the server's connections as app_operator. Tenant databases
+-- refuse CONNECT to everyone but their own role, and pg_database_size() needs CONNECT or pg_read_all_stats;
+-- pg_stat_activity hides other roles' session state without it. pg_read_all_stats reads statistics only:
+-- no table rows, no secrets. Granting it needs a superuser (or its admin option): where the migrating role
+-- lacks that, this step leaves a notice, and the admin app shows those sizes as unknown.
+DO $operator_stats$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_operator') THEN
+    GRANT pg_read_all_stats TO app_operator;
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'app_operator was not granted pg_read_all_stats (%): the admin app cannot see tenant database sizes', SQLERRM;
+END
+$operator_stats$;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('f974fcd24f75f7bc53a8d90eda6d840344d52f7c4fe4ad720174d3504442ca66', 1795425858736);
 
 commit;
 

@@ -57,7 +57,11 @@ export const tenancyConfigSchema = z.object({
   /** Prefix of tenant schemas, databases and roles; lets several deployments (or test suites) share one cluster. */
   namePrefix: z.string().regex(/^[a-z][a-z0-9_]{0,14}$/, 'must be a lowercase SQL identifier of at most 15 characters (prefix + 48-character slug fits in 63)').default('t_'),
   contextTtlSeconds: z.number().int().min(10).max(86_400).default(300),
-  catalogCacheMs: z.number().int().min(0).default(1000),
+    /**
+   * How long a process trusts its cached catalog entry. A lifecycle change (delete, move) waits
+   * this long after marking the tenant, so no process still serves it when its data goes.
+   */
+  catalogCacheMs: z.number().int().min(0).default(5000),
   idleTimeoutMs: z.number().int().min(100).default(30_000),
   /**
    * Called before every lifecycle step (e.g. "schema.placement"); a throw aborts the step. For

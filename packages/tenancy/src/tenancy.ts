@@ -1,7 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { z } from 'zod';
-import { archiveExists, writeArchive } from './archive/write.js';
+import { archiveExists, assertWritable, writeArchive } from './archive/write.js';
 import { audit } from './audit/audit.js';
 import { Catalog } from './catalog/catalog.js';
 import { STRATEGIES, type StrategyName, type Tenant } from './catalog/types.js';
@@ -210,13 +210,20 @@ export function createTenancy(input: TenancyConfigInput) {
     }
     let tenant = await catalog.fresh(key, deployment.admin());
     const strategy = strategies[tenant.strategy];
-    // A tenant already "deleting" may be half-deleted: keep the archive written before the first try.
-    const archived = tenant.status === 'deleting' && options.archive && archiveExists(options.archive);
-    if (options.archive && !archived) {
+    // Checked before anything changes: a bad archive path must leave the tenant as it was.
+    if (options.archive) await assertWritable(options.archive);
+    const resumed = tenant.status === 'deleting';
+    if (!resumed) {
+      tenant = await catalog.update(tenant.id, { status: 'deleting' });
+      // Other processes trust their cached catalog entry for catalogCacheMs: once that has
+      // passed, none of them serves the tenant, so no write lands after the archive is taken.
+      await new Promise((resolve) => setTimeout(resolve, config.catalogCacheMs));
+    }
+    // A resumed deletion may be half done: keep the archive the first attempt wrote.
+    if (options.archive && !(resumed && archiveExists(options.archive))) {
       const tables = await strategy.exportRows(tenant, config.tenantTables);
       await writeArchive(options.archive, { format: 'tenancy-archive/v1', createdAt: new Date().toISOString(), tenant, schemaVersion: tenant.schemaVersion, tables });
     }
-    if (tenant.status !== 'deleting') tenant = await catalog.update(tenant.id, { status: 'deleting' });
     await strategy.destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);
     await deployment.step('forget', tenant);

@@ -66,6 +66,8 @@ describe('tenant lifecycle (rls)', () => {
       await tenancy.withTenant(t.slug, (tx) => tx.query(`insert into notes (body) values ('one'), ('two')`), { role: 'admin' });
     }
     await expect(tenancy.deleteTenant('life_doomed', undefined as never)).rejects.toThrow(TenancyConfigError);
+    await expect(tenancy.deleteTenant('life_doomed', { archive: '/etc/hostname/not-a-dir/doomed.json' })).rejects.toThrow(/Nothing was deleted/);
+    expect((await tenancy.getTenant('life_doomed')).status).toBe('active');
     const file = path.join(tmp, 'doomed.json');
     await tenancy.deleteTenant('life_doomed', { archive: file });
     const archive = JSON.parse(await readFile(file, 'utf8')) as TenantArchive;

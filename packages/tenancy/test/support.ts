@@ -25,6 +25,8 @@ export function baseConfig(db: TestDatabase): TenancyConfigInput {
     contextSecret: CONTEXT_SECRET,
     migrationsFolder: FIXTURE_MIGRATIONS,
     tenantTables: ['notes'],
+    // Short, so lifecycle tests (which wait out other processes' catalog caches) stay quick.
+    catalogCacheMs: 200,
     // Tenant databases and roles are cluster-wide: a prefix per database keeps parallel suites apart.
     namePrefix: `${db.name.replace(/[^a-z0-9]/g, '').slice(-10)}_`.replace(/^[^a-z]/, 'x'),
     secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'tenancy-secrets-')), 'secrets.json')),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { TenancyConfigError } from '../errors.js';
 import type { Tenant } from '../catalog/types.js';
 
 export interface TenantArchive {
@@ -21,4 +22,14 @@ export async function writeArchive(file: string, archive: TenantArchive): Promis
 
 export function archiveExists(file: string): boolean {
   return existsSync(file);
+}
+
+/** Fails early, with a clear error, when the archive could not be written. */
+export async function assertWritable(file: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await access(dirname(file), constants.W_OK);
+  } catch (error) {
+    throw new TenancyConfigError(`Cannot write the archive ${file}: ${(error as Error).message}. Nothing was deleted.`);
+  }
 }

@@ -6,9 +6,13 @@
 
 export const CONTEXT_SETTING = 'tenancy.context';
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const TOKEN_PATTERN = `^v1\\.${UUID}\\.(-|${UUID})\\.[a-z][a-z0-9_]{0,31}\\.[0-9]{1,12}\\.[0-9a-f]{64}$`;
-
+/**
+ * The HMAC is checked before anything in the token is parsed: a token whose signature matches was
+ * written by the library, so its fields are well-formed and the casts below cannot fail. This
+ * avoids a format regex, which cost PostgreSQL's regex engine most of the check's time (bench).
+ * The signature is compared as hex text, so a forged token with a non-hex signature is simply
+ * unequal instead of an error.
+ */
 function verifyingFunction(name: string, returns: string, value: string): string {
   return `
 CREATE OR REPLACE FUNCTION tenancy.${name}() RETURNS ${returns}
@@ -19,15 +23,15 @@ DECLARE
   tok text := current_setting('${CONTEXT_SETTING}', true);
   k record;
 BEGIN
-  -- Missing, malformed, expired or forged: NULL, so a policy comparing against it matches no row.
-  IF tok IS NULL OR tok !~ '${TOKEN_PATTERN}' THEN
-    RETURN NULL;
-  END IF;
-  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
+  -- Missing, malformed, forged or expired: NULL, so a policy comparing against it matches no row.
+  IF tok IS NULL OR length(tok) < 100 OR left(tok, 3) <> 'v1.' THEN
     RETURN NULL;
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
-  IF NOT FOUND OR sha256(k.opad || sha256(k.ipad || convert_to(left(tok, length(tok) - 65), 'UTF8'))) <> decode(right(tok, 64), 'hex') THEN
+  IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
+    RETURN NULL;
+  END IF;
+  IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
   END IF;
   RETURN ${value};
