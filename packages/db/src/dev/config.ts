@@ -9,6 +9,7 @@ const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me-0123456789abcd';
 
 const schema = z.object({
   DEV_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  DEV_PGBOUNCER_PORT: z.coerce.number().int().min(1024).max(65535).default(54330),
   NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_NEXTAUTH_SECRET),
   TENANCY_CONTEXT_SECRET: z
     .string()

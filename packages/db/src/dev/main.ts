@@ -6,6 +6,8 @@
  *   npm run dev                 database and both apps
  *   npm run dev -- --db-only    only the database (first-start init and the hook included),
  *                               waiting for Ctrl-C: for database work, or before the apps exist
+ *   npm run dev -- --pgbouncer  the apps' DATABASE_URL goes through a real PgBouncer
+ *                               (transaction mode, port DEV_PGBOUNCER_PORT, default 54330)
  *
  * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET, TENANCY_SECRETS_KEY,
  * TENANCY_CONTEXT_SECRET. DATABASE_URL and friends are always set to this database.
@@ -21,7 +23,9 @@ import {
 import { startApps } from './apps.js';
 import { parseArgs, type DevOptions } from './args.js';
 import { printBanner } from './banner.js';
-import { appEnvironment, devUrls, loadDevConfig, type DevConfig } from './config.js';
+import { appEnvironment, devUrls, loadDevConfig, type DevConfig, type DevUrls } from './config.js';
+import { startDevPgBouncer } from './pgbouncer.js';
+import type { PgBouncer } from '@repo/localdb/pgbouncer';
 import { DevError } from './errors.js';
 import { applyInitSqlOnce } from './init-sql-once.js';
 import { devPaths, type DevPaths } from './paths.js';
@@ -54,16 +58,26 @@ interface RunContext {
 async function runWithDatabase(cluster: EmbeddedCluster, { options, config, paths, stop }: RunContext): Promise<number> {
   const outcome = await applyInitSqlOnce(paths, (db) => cluster.url(db));
   if (outcome === 'applied') console.log(`[dev] applied init.sql to a new database (first start).`);
-  const urls = devUrls((db) => cluster.url(db));
+  let urls = devUrls((db) => cluster.url(db));
   if (stop.requested) return 0;
   await runAfterDatabaseReady(urls, config);
+  let bouncer: PgBouncer | undefined;
+  if (options.pgbouncer) ({ bouncer, urls } = await startDevPgBouncer(urls, config.DEV_PGBOUNCER_PORT));
+  try {
+    return await serve(cluster, urls, { options, config, paths, stop });
+  } finally {
+    await bouncer?.stop();
+  }
+}
+
+async function serve(cluster: EmbeddedCluster, urls: DevUrls, { options, config, paths, stop }: RunContext): Promise<number> {
   printBanner(cluster, urls, paths, options.dbOnly);
   if (stop.requested) return 0;
   if (options.dbOnly) {
     await stop.received;
     return 0;
   }
-  const apps = startApps(paths.root, appEnvironment(config, urls));
+  const apps = startApps(paths.root, { ...appEnvironment(config, urls), TENANCY_POOLER: options.pgbouncer ? 'pgbouncer-transaction' : 'direct' });
   const code = await Promise.race([apps.exited, stop.received.then(() => 0)]);
   await apps.stop();
   return code;

@@ -29,7 +29,7 @@ export async function startLocalStack(options: { env?: NodeJS.ProcessEnv } = {})
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await applyInitSqlOnce(paths, (db) => cluster.url(db), cluster.created);
+    await applyInitSqlOnce(paths, (db) => cluster.url(db));
     const config = loadDevConfig(options.env ?? process.env);
     const urls = devUrls((db) => cluster.url(db));
     await afterDatabaseReady(urls, config);
