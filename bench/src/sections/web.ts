@@ -1,0 +1,387 @@
+/**
+ * Section: what the tenancy layer costs a real request of the web app (apps/web), end to end over HTTP.
+ *
+ * Starts a throw-away copy of the dev database (@repo/db/local: init.sql, the seeded tenants), builds and starts
+ * the web app's standalone server with BENCH_BASELINE=1, signs in once as alice@acme.test (admin of Acme, an rls
+ * tenant) and runs autocannon (50 connections) against two routes, each in two variants:
+ *
+ *   tenancy   GET /projects (the page) and GET /api/projects: the session -> withTenant -> policies path;
+ *   baseline  GET /bench/projects and GET /api/bench/projects: the same session check, the same SQL and the same
+ *             markup/JSON, but read on a plain pg pool of a BYPASSRLS role with an explicit WHERE tenant_id = $1
+ *             (apps/web/src/server/bench-baseline.ts), the way an app without the tenancy layer would.
+ *
+ * Rounds alternate A B B A (baseline, tenancy, tenancy, baseline); each tenancy round is divided by the
+ * baseline round next to it. Before timing, both API variants must return the same non-empty JSON, and every
+ * timed API request must return exactly that body (autocannon expectBody): an error or an empty answer is
+ * never counted as a fast one. Pages must answer 200.
+ *
+ * Wiring (bench/src/main.ts, config.ts): add 'web' to SECTIONS and `web` to RUNNERS. Standalone:
+ * `npx tsx bench/src/sections/web.ts [--quick]` prints the rows.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startLocalStack, type LocalStack } from '@repo/db/local';
+import { findFreePort } from '@repo/localdb/cluster';
+import pg from 'pg';
+import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env.js';
+import type { SectionResult, Table } from '../harness/report.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const WEB_DIR = path.join(ROOT, 'apps/web');
+const SERVER_JS = path.join(WEB_DIR, '.next/standalone/apps/web/server.js');
+
+const USER = { email: 'alice@acme.test', password: 'demo-password' };
+/** A seeded Acme project: a page without it is not the page being measured. */
+const PAGE_MARKER = 'Website relaunch';
+const BASELINE_ROLE = 'bench_web_baseline';
+const BASELINE_PASSWORD = 'bench_web_baseline_password';
+
+export interface WebBenchOptions {
+  /** Seconds per timed round (default 10; 3 in quick mode). */
+  roundSeconds?: number;
+  /** autocannon connections (default 50). */
+  connections?: number;
+  /** A B B A blocks per route (default 2; 1 in quick mode). */
+  passes?: number;
+  /** Build apps/web first (default true). With false, an existing standalone build is used. */
+  build?: boolean;
+  quick?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface WebBenchRow {
+  route: string;
+  variant: 'tenancy' | 'baseline';
+  /** Path requested. */
+  path: string;
+  /** Mean of the rounds' requests per second that were answered 2xx with the expected body. */
+  reqPerSec: number;
+  /** p99 latency over all the variant's rounds, ms (the worst round's p99). */
+  p99Ms: number;
+  /** Tenancy: mean of per-round ratios to the adjacent baseline round. Baseline: 1. */
+  ratio: number;
+  ratioMin: number;
+  ratioMax: number;
+  rounds: number;
+  requests: number;
+  /** Errors, timeouts (10 s), non-2xx answers and body mismatches, all rounds; not counted in reqPerSec. */
+  failures: number;
+}
+
+export interface WebBenchResult {
+  rows: WebBenchRow[];
+  settings: { connections: number; roundSeconds: number; passes: number; user: string; tenant: string };
+}
+
+// ---- autocannon (no type declarations ship with it) -------------------------------------------------
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p99: number; average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+  '2xx': number;
+  duration: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  expectBody?: string;
+}) => Promise<AutocannonResult>;
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+// ---- the app -----------------------------------------------------------------------------------------
+
+async function run(command: string, args: string[], cwd: string): Promise<void> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
+}
+
+async function createBaselineRole(stack: LocalStack): Promise<string> {
+  const client = new pg.Client({ connectionString: stack.urls.adminDatabaseUrl });
+  await client.connect();
+  try {
+    // Not a superuser: a login role that skips row-level security and may only read the two tables measured.
+    await client.query(`DO $$ BEGIN CREATE ROLE ${BASELINE_ROLE} LOGIN BYPASSRLS PASSWORD '${BASELINE_PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${BASELINE_ROLE}`);
+    await client.query(`GRANT SELECT ON public.projects, public.tasks TO ${BASELINE_ROLE}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(stack.urls.adminDatabaseUrl);
+  url.username = BASELINE_ROLE;
+  url.password = BASELINE_PASSWORD;
+  return url.toString();
+}
+
+interface Server {
+  origin: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(stack: LocalStack, baselineUrl: string, log: (line: string) => void): Promise<Server> {
+  const port = await findFreePort('127.0.0.1');
+  const origin = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [SERVER_JS], {
+    cwd: WEB_DIR,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      ...stack.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      NEXTAUTH_URL: origin,
+      LOG_LEVEL: 'error',
+      BENCH_BASELINE: '1',
+      BENCH_BASELINE_DATABASE_URL: baselineUrl,
+    },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the web server exited with ${child.exitCode}: ${stderr.trim()}`);
+    try {
+      if ((await fetch(`${origin}/sign-in`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the web server did not answer within 60 s: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  log(`web server on ${origin} (pid ${child.pid})`);
+  return { origin, stop };
+}
+
+/** next-auth's credentials sign-in over HTTP: csrf token, then the callback; returns the Cookie header. */
+async function signIn(origin: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const csrf = await fetch(`${origin}/api/auth/csrf`);
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const callback = await fetch(`${origin}/api/auth/callback/credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
+    body: new URLSearchParams({ csrfToken, email: USER.email, password: USER.password, json: 'true' }),
+    redirect: 'manual',
+  });
+  keep(callback);
+  const session = [...jar.keys()].find((name) => name.endsWith('session-token'));
+  if (!session) throw new Error(`signing in as ${USER.email} failed (HTTP ${callback.status})`);
+  return `${session}=${jar.get(session)}`;
+}
+
+async function get(origin: string, pathname: string, cookie: string): Promise<string> {
+  const response = await fetch(`${origin}${pathname}`, { headers: { cookie }, redirect: 'manual' });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`GET ${pathname} answered ${response.status}: ${body.slice(0, 200)}`);
+  return body;
+}
+
+// ---- measuring ---------------------------------------------------------------------------------------
+
+interface Target {
+  route: string;
+  tenancy: string;
+  baseline: string;
+  /** The exact body every request must return (API), or undefined (pages: status only). */
+  expectBody?: string;
+}
+
+interface Round {
+  reqPerSec: number;
+  p99Ms: number;
+  requests: number;
+  failures: number;
+}
+
+async function round(origin: string, pathname: string, cookie: string, seconds: number, connections: number, expectBody?: string): Promise<Round> {
+  const result = await autocannon({ url: `${origin}${pathname}`, connections, duration: seconds, headers: { cookie }, ...(expectBody ? { expectBody } : {}) });
+  // Only 2xx answers (with the expected body, for the API) count as served; timeouts, errors, other statuses
+  // and mismatching bodies are failures, reported next to the figure.
+  return {
+    reqPerSec: (result['2xx'] - result.mismatches) / result.duration,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
+  };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function summarize(target: Target, variant: 'tenancy' | 'baseline', rounds: Round[], ratios: number[]): WebBenchRow {
+  return {
+    route: target.route,
+    variant,
+    path: variant === 'tenancy' ? target.tenancy : target.baseline,
+    reqPerSec: mean(rounds.map((r) => r.reqPerSec)),
+    p99Ms: Math.max(...rounds.map((r) => r.p99Ms)),
+    ratio: mean(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    rounds: rounds.length,
+    requests: rounds.reduce((a, r) => a + r.requests, 0),
+    failures: rounds.reduce((a, r) => a + r.failures, 0),
+  };
+}
+
+/** Starts everything, measures, stops everything. */
+export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBenchResult> {
+  const quick = options.quick ?? false;
+  const connections = options.connections ?? 50;
+  const roundSeconds = options.roundSeconds ?? (quick ? 3 : 10);
+  const passes = options.passes ?? (quick ? 1 : 2);
+  const log = options.log ?? ((line: string) => console.log(`[web] ${line}`));
+
+  if (options.build ?? true) {
+    log('building apps/web (npm run build -w web)');
+    await run('npm', ['run', 'build', '-w', 'web'], ROOT);
+  }
+  if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: build the web app first (npm run build -w web).`);
+
+  const stack = await startLocalStack();
+  let server: Server | undefined;
+  try {
+    const baselineUrl = await createBaselineRole(stack);
+    server = await startServer(stack, baselineUrl, log);
+    const { origin } = server;
+    const cookie = await signIn(origin);
+
+    // Both API variants must give the same, non-empty answer; the pages must show the tenant's projects.
+    const api = await get(origin, '/api/projects', cookie);
+    const apiBaseline = await get(origin, '/api/bench/projects', cookie);
+    const projects = (JSON.parse(api) as { projects: unknown[] }).projects;
+    if (projects.length === 0) throw new Error('GET /api/projects returned no projects: nothing would be measured');
+    if (api !== apiBaseline) throw new Error('GET /api/projects and its baseline /api/bench/projects return different JSON');
+    for (const page of ['/projects', '/bench/projects']) {
+      if (!(await get(origin, page, cookie)).includes(PAGE_MARKER)) throw new Error(`GET ${page} does not show "${PAGE_MARKER}"`);
+    }
+    log(`signed in as ${USER.email}; /api/projects returns ${projects.length} projects, identical to the baseline`);
+
+    const targets: Target[] = [
+      { route: 'projects page', tenancy: '/projects', baseline: '/bench/projects' },
+      { route: 'GET /api/projects', tenancy: '/api/projects', baseline: '/api/bench/projects', expectBody: api },
+    ];
+    const rows: WebBenchRow[] = [];
+    for (const target of targets) {
+      const measure = (pathname: string, seconds = roundSeconds) => round(origin, pathname, cookie, seconds, connections, target.expectBody);
+      // Warm-up (JIT, pools, caches) for both, untimed.
+      await measure(target.baseline, 2);
+      await measure(target.tenancy, 2);
+      const baseRounds: Round[] = [];
+      const tenancyRounds: Round[] = [];
+      const ratios: number[] = [];
+      for (let pass = 0; pass < passes; pass++) {
+        const a1 = await measure(target.baseline);
+        const b1 = await measure(target.tenancy);
+        const b2 = await measure(target.tenancy);
+        const a2 = await measure(target.baseline);
+        baseRounds.push(a1, a2);
+        tenancyRounds.push(b1, b2);
+        ratios.push(b1.reqPerSec / a1.reqPerSec, b2.reqPerSec / a2.reqPerSec);
+        log(`${target.route}: pass ${pass + 1}/${passes}: baseline ${fmt(a1.reqPerSec)} / ${fmt(a2.reqPerSec)} req/s, tenancy ${fmt(b1.reqPerSec)} / ${fmt(b2.reqPerSec)} req/s`);
+      }
+      const baseMean = mean(baseRounds.map((r) => r.reqPerSec));
+      rows.push(summarize(target, 'baseline', baseRounds, baseRounds.map((r) => r.reqPerSec / baseMean)));
+      rows.push(summarize(target, 'tenancy', tenancyRounds, ratios));
+    }
+    for (const row of rows.filter((r) => r.failures > 0)) log(`WARNING: ${row.path}: ${row.failures} failed requests (timeouts, errors or wrong answers), left out of req/s`);
+    return { rows, settings: { connections, roundSeconds, passes, user: USER.email, tenant: 'acme (rls)' } };
+  } finally {
+    await server?.stop();
+    await stack.stop();
+  }
+}
+
+// ---- the section -------------------------------------------------------------------------------------
+
+/** The bench section; main.ts wiring: add 'web' to SECTIONS (config.ts) and `web` to RUNNERS. */
+export async function web(env: BenchEnv): Promise<Omit<SectionResult, 'name'> & { name: 'web' }> {
+  const started = performance.now();
+  const result = await runWebBench({ quick: env.config.mode === 'quick', log: (line) => env.log(`web: ${line}`) });
+  const { settings } = result;
+  const table: Table = {
+    id: 'http',
+    title: `HTTP, ${settings.connections} connections, ${settings.roundSeconds} s rounds`,
+    columns: ['route', 'variant', 'req/s', 'p99 ms', 'ratio (spread)', 'requests', 'failed'],
+    rows: result.rows.map((row) => [
+      row.route,
+      row.variant === 'tenancy' ? `tenancy (${row.path})` : `baseline, no tenancy layer (${row.path})`,
+      fmt(row.reqPerSec),
+      fmtMs(row.p99Ms),
+      row.variant === 'tenancy' ? fmtRatio(row.ratio, row.ratioMin, row.ratioMax) : '1.00x',
+      fmt(row.requests),
+      fmt(row.failures),
+    ]),
+    notes: [
+      'Ratio: requests per second of the tenancy variant divided by the baseline round next to it (A B B A), mean and spread of the rounds. Above 1.0x would mean faster than reading without the tenancy layer.',
+    ],
+  };
+  return {
+    name: 'web',
+    title: 'Web app over HTTP',
+    machine: env.machine,
+    intro: [
+      `The web app's standalone server (apps/web, Next.js) on its own seeded database (@repo/db/local, not this run's bench dataset), signed in as ${settings.user}, tenant ${settings.tenant}. autocannon runs in the bench process on the same two cores as the server and PostgreSQL, so absolute figures understate a real deployment; the ratio is the figure to read.`,
+      'Tenancy: session, then withTenant (signed context, row-level security). Baseline: the same session check, SQL and output, read on a plain pool of a BYPASSRLS role with an explicit WHERE tenant_id = $1 (enabled only with BENCH_BASELINE=1). API answers are checked byte for byte on every request; pages must answer 200.',
+    ],
+    tables: [table],
+    notes: [`Measured in ${((performance.now() - started) / 1000).toFixed(0)} s including the build and server start.`],
+    data: result,
+  };
+}
+
+// `npx tsx bench/src/sections/web.ts [--quick] [--no-build]`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runWebBench({ quick: process.argv.includes('--quick'), build: !process.argv.includes('--no-build') }).then(
+    (result) => {
+      console.table(
+        result.rows.map((row) => ({
+          route: row.route,
+          variant: row.variant,
+          'req/s': Math.round(row.reqPerSec),
+          'p99 ms': row.p99Ms,
+          ratio: row.variant === 'tenancy' ? fmtRatio(row.ratio, row.ratioMin, row.ratioMax) : '1.00x',
+          requests: row.requests,
+          failed: row.failures,
+        })),
+      );
+    },
+    (error: unknown) => {
+      console.error('[web] failed:', error);
+      process.exitCode = 1;
+    },
+  );
+}
