@@ -1,17 +1,35 @@
 import type { NextConfig } from 'next';
+import { PHASE_PRODUCTION_BUILD } from 'next/constants';
 import { fileURLToPath } from 'node:url';
 
-// Imported for its side effect: a bad environment fails `next build` and `next start`, not the first request.
-import './src/env';
+// Imported for its side effect: a bad environment fails `next build`, `next dev` and `next start`, not the
+// first request. The databases and secrets (serverEnv) are checked everywhere except in the build, which must
+// work without them (CI, Docker image builds).
+import { serverEnv } from './src/env';
 
 const config: NextConfig = {
   output: 'standalone',
   // Trace from the monorepo root: hoisted node_modules and workspace packages live above this app.
   outputFileTracingRoot: fileURLToPath(new URL('../..', import.meta.url)),
+  // The tenant-table migrations are read from disk at run time (provisioning, migrate all): not imports, so
+  // the tracer would leave them out of the standalone output.
+  outputFileTracingIncludes: { '/**': ['../../packages/db/migrations/tenant/**'] },
   // Workspace packages ship TypeScript source, not built files.
-  transpilePackages: ['@repo/db', '@repo/tenancy'],
+  transpilePackages: ['@repo/db', '@repo/tenancy', '@repo/auth'],
   // Native bindings and worker threads break when bundled; load them from node_modules at run time.
   serverExternalPackages: ['pg', '@node-rs/argon2', 'pino'],
+  poweredByHeader: false,
+  typescript: {
+    // The workspace packages import their own files as './x.js' (NodeNext style) while the files are './x.ts'.
+    // Turbopack maps that only when the tsconfig it reads says NodeNext, so it reads tsconfig.turbopack.json;
+    // the app's own code is written for Bundler resolution, so the type check cannot use that file and runs
+    // as `tsc --noEmit` (npm run typecheck, turbo typecheck) on tsconfig.json instead.
+    tsconfigPath: 'tsconfig.turbopack.json',
+    ignoreBuildErrors: true,
+  },
 };
 
-export default config;
+export default function nextConfig(phase: string): NextConfig {
+  if (phase !== PHASE_PRODUCTION_BUILD) serverEnv();
+  return config;
+}

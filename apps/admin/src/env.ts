@@ -1,21 +1,61 @@
+import path from 'node:path';
 import { z } from 'zod';
 
-// The one place this app reads its configuration from process.env: everything else imports `env`, so a missing
-// or bad variable fails at start-up with its name, not later as `undefined` deep inside a request.
+// The one place this app reads its configuration from process.env: everything else imports `env` or calls
+// `serverEnv()`, so a missing or bad variable fails at start-up with its name, not later as `undefined` deep
+// inside a request.
+//
+// Two groups: `env` (always valid, also during `next build`) and `serverEnv()` (the databases and the secrets).
+// `next build` must work without a database or secrets, so the second group is validated when the server
+// starts (instrumentation-node.ts, next.config.ts outside the build phase) and on first use, never at build.
 
-const schema = z.object({
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+const secret = (what: string) => z.string().min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`);
+
+const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
-export type Env = z.infer<typeof schema>;
+const serverSchema = z.object({
+  /** app_operator: every read of this app (catalog, sizes, connections, users, operators). Not the owner. */
+  OPERATOR_DATABASE_URL: postgresUrl,
+  /** The owner connection: provisioning, deletion, migrations and the audit go through the tenancy library with it. */
+  ADMIN_DATABASE_URL: postgresUrl,
+  /** app_user's connection: createTenancy's appUrl; the per-tenant row counts run through it, under RLS. */
+  DATABASE_URL: postgresUrl,
+  TENANCY_CONTEXT_SECRET: secret('the HMAC key of the tenant context'),
+  TENANCY_SECRETS_KEY: secret("the key that encrypts database tenants' role passwords"),
+  NEXTAUTH_SECRET: secret('the key that signs session cookies'),
+  /** Public URL of this app; optional: sign-in and sign-out here never follow next-auth's absolute redirects. */
+  NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://admin.example.com' }).optional(),
+  /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
+  ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
+  /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
+  TENANT_MIGRATIONS_DIR: z.string().min(1).default(path.join(findRepoRoot(), 'packages', 'db', 'migrations', 'tenant')),
+  /** Cap on server connections across this process's per-tenant (database strategy) pools. */
+  TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
+});
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+export type Env = z.infer<typeof baseSchema>;
+export type ServerEnv = z.infer<typeof serverSchema>;
+
+/**
+ * The repository root when the process runs inside it (next dev and next start run in apps/admin, the
+ * standalone server.js in apps/admin/.next/standalone/apps/admin); the working directory otherwise.
+ */
+function findRepoRoot(): string {
+  const cwd = process.cwd();
+  const at = cwd.indexOf(`${path.sep}apps${path.sep}admin`);
+  return at < 0 ? cwd : cwd.slice(0, at);
+}
+
+function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
   // `LOG_LEVEL=` in a .env file means "not set", not "set to an invalid empty value".
   const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // Name the variable but never echo its value: later variables hold secrets.
+  // Name the variable but never echo its value: most of them are secrets.
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     return input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`;
@@ -23,4 +63,12 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   throw new Error(`Invalid environment: ${problems.join('; ')}`);
 }
 
-export const env = parseEnv(process.env);
+export const env: Env = parseEnv(baseSchema, process.env);
+
+let server: ServerEnv | undefined;
+
+/** The databases and secrets; throws naming every missing or bad variable. Validated once, then cached. */
+export function serverEnv(): ServerEnv {
+  server ??= parseEnv(serverSchema, process.env);
+  return server;
+}

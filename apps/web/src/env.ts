@@ -1,26 +1,70 @@
 import { z } from 'zod';
 
-// The one place this app reads its configuration from process.env: everything else imports `env`, so a missing
-// or bad variable fails at start-up with its name, not later as `undefined` deep inside a request.
+// The one place this app reads its configuration from process.env: everything else imports `env` or calls
+// `serverEnv()`, so a missing or bad variable fails at start-up with its name, not later as `undefined` deep
+// inside a request.
+//
+// Two groups: `env` (always valid, also during `next build`) and `serverEnv()` (the database and the secrets).
+// `next build` must work without a database or secrets, so the second group is validated when the server
+// starts (instrumentation-node.ts, next.config.ts outside the build phase) and on first use, never at build.
 
-const schema = z.object({
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+const secret = (what: string) => z.string().min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`);
+
+const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
-export type Env = z.infer<typeof schema>;
+const serverSchema = z
+  .object({
+    /** app_user's connection (not a superuser, not BYPASSRLS); may point at PgBouncer. */
+    DATABASE_URL: postgresUrl,
+    /** How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode. */
+    TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('direct'),
+    /** Connections this process opens to the deployment's database for tenant requests. */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    TENANCY_CONTEXT_SECRET: secret('the HMAC key of the tenant context'),
+    TENANCY_SECRETS_KEY: secret("the key that decrypts database tenants' role passwords"),
+    NEXTAUTH_SECRET: secret('the key that signs session cookies'),
+    /** Public URL of this app (next-auth builds its redirects from it); http://localhost:3000 when unset. */
+    NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://app.example.com' }).optional(),
+    /**
+     * Benchmark only: `1` enables GET /api/bench/projects and /bench/projects, which read WITHOUT the tenancy
+     * layer (explicit WHERE tenant_id on a plain pool of BENCH_BASELINE_DATABASE_URL, a BYPASSRLS role).
+     * Never set it in a deployment.
+     */
+    BENCH_BASELINE: z.enum(['0', '1']).default('0'),
+    BENCH_BASELINE_DATABASE_URL: postgresUrl.optional(),
+  })
+  .refine((value) => value.BENCH_BASELINE !== '1' || value.BENCH_BASELINE_DATABASE_URL !== undefined, {
+    path: ['BENCH_BASELINE_DATABASE_URL'],
+    message: 'is required when BENCH_BASELINE=1',
+  });
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+export type Env = z.infer<typeof baseSchema>;
+export type ServerEnv = z.infer<typeof serverSchema>;
+
+function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
   // `LOG_LEVEL=` in a .env file means "not set", not "set to an invalid empty value".
   const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // Name the variable but never echo its value: later variables hold secrets.
+  // Name the variable but never echo its value: most of them are secrets.
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
+    if (issue.code === 'custom') return `${name} ${issue.message}`;
     return input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`;
   });
   throw new Error(`Invalid environment: ${problems.join('; ')}`);
 }
 
-export const env = parseEnv(process.env);
+export const env: Env = parseEnv(baseSchema, process.env);
+
+let server: ServerEnv | undefined;
+
+/** The database and secrets; throws naming every missing or bad variable. Validated once, then cached. */
+export function serverEnv(): ServerEnv {
+  server ??= parseEnv(serverSchema, process.env);
+  return server;
+}

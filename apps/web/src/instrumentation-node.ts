@@ -1,12 +1,14 @@
 // The standalone server.js never loads next.config.ts, so the environment is validated here at start-up.
 // Next only logs an error thrown from register() and then answers every request with a 500, so exit
 // instead: a crash at start is what a container supervisor sees and reports.
-try {
-  await import('@/env');
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+export async function start(): Promise<void> {
+  try {
+    const { serverEnv } = await import('@/env');
+    serverEnv();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  const { logger } = await import('@/lib/logger');
+  logger.info('environment valid, server starting');
 }
-
-const { logger } = await import('@/lib/logger');
-logger.info('environment valid, server starting');

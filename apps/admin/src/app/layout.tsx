@@ -3,6 +3,10 @@ import type { ReactNode } from 'react';
 
 import './globals.css';
 
+// Every page needs the signed-in operator and live data: nothing is prerendered at build time (which has no
+// database and no secrets).
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'Tenancy Operator Console',
   description: 'Operate the tenants of the Tenancy Starter',

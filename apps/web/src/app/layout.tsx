@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Tenancy Starter',
-  description: 'Sign in to your workspace',
+  title: { default: 'Tenancy Starter', template: '%s · Tenancy Starter' },
+  description: 'Projects and tasks for your team',
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

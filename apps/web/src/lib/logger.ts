@@ -8,4 +8,6 @@ import { env } from '@/env';
 export const logger = pino({
   level: env.LOG_LEVEL ?? (env.NODE_ENV === 'production' ? 'info' : 'debug'),
   base: { app: 'web' },
+  // A failed query's parameters are what a user typed (names, comments): the SQL and the SQLSTATE say enough.
+  redact: { paths: ['err.params', 'err.cause.params'], censor: '[redacted]' },
 });

@@ -1,0 +1,50 @@
+'use client';
+
+import { signIn } from 'next-auth/react';
+import { useState, type FormEvent } from 'react';
+
+import { useHydrated } from '@/lib/use-hydrated';
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const ready = useHydrated();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    // redirect: false, then navigate here: next-auth's own redirect URL is built from NEXTAUTH_URL, which
+    // may be unset or point elsewhere in development.
+    const result = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false }).catch(() => undefined);
+    if (result?.ok && !result.error) {
+      window.location.assign(callbackUrl);
+      return;
+    }
+    setPending(false);
+    setError(result ? 'Wrong email or password, or not an operator account.' : 'The sign-in request failed: try again.');
+  }
+
+  return (
+    // method="post": a submit before hydration must never put the password into the URL.
+    <form className="form" method="post" onSubmit={onSubmit} noValidate data-ready={ready || undefined}>
+      <label className="field">
+        <span>Email</span>
+        <input name="email" type="email" autoComplete="username" required autoFocus />
+      </label>
+      <label className="field">
+        <span>Password</span>
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      {error && (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button className="button button-primary" type="submit" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

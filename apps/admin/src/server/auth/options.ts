@@ -1,0 +1,44 @@
+import 'server-only';
+
+import type { NextAuthOptions } from 'next-auth';
+import { createAuthOptions, type SignedInUser } from '@repo/auth';
+import { hashPassword, verifyPassword } from '@repo/db/password';
+
+import { logger } from '@/lib/logger';
+import { operatorQuery } from '../operator-db';
+import { COOKIE_PREFIX, OPERATOR_KIND, SIGN_IN_PATH, secureCookies, sessionSecret } from './config';
+
+// Operators sign in against public.operators (read as app_operator), never against the tenant users: a
+// tenant user's email and password find no row here.
+
+let options: NextAuthOptions | undefined;
+let dummyHash: Promise<string> | undefined;
+
+export function authOptions(): NextAuthOptions {
+  options ??= createAuthOptions({
+    secret: sessionSecret(),
+    verify: verifyOperator,
+    claims: async ({ user }) => (user ? { kind: OPERATOR_KIND } : {}),
+    signInPage: SIGN_IN_PATH,
+    cookiePrefix: COOKIE_PREFIX,
+    secureCookies: secureCookies(),
+  });
+  return options;
+}
+
+async function verifyOperator(email: string, password: string): Promise<SignedInUser | null> {
+  const rows = await operatorQuery<{ id: string; email: string; name: string; password_hash: string }>(
+    'SELECT id, email, name, password_hash FROM public.operators WHERE lower(email) = lower($1)',
+    [email],
+  );
+  const operator = rows[0];
+  // Hash the password even when there is no such operator, so the answer takes as long either way.
+  dummyHash ??= hashPassword('no operator has this password');
+  const ok = await verifyPassword(operator?.password_hash ?? (await dummyHash), password);
+  if (!operator || !ok) {
+    logger.warn({ email }, 'operator sign-in refused');
+    return null;
+  }
+  logger.info({ operator: operator.email }, 'operator signed in');
+  return { id: operator.id, email: operator.email, name: operator.name };
+}

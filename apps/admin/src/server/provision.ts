@@ -1,0 +1,142 @@
+import 'server-only';
+
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '@repo/db/password';
+import { InvalidTenantSlugError, STRATEGIES, TenantExistsError, TenancyError, type StrategyName, type Tenant } from '@repo/tenancy';
+import { z } from 'zod';
+
+import { logger } from '@/lib/logger';
+import type { Send } from './ndjson';
+import { operatorQuery, operatorTransaction } from './operator-db';
+import { findTenant } from './queries/catalog';
+import type { Operator } from './session';
+import { onLifecycleStep, tenancy } from './tenancy';
+import type { FieldErrors } from './validated';
+
+// Create tenant: the tenant through the tenancy library (owner connection), then its first admin, a user and
+// an admin membership, written as app_operator. Progress goes out as NDJSON events while it runs.
+
+export const SLUG_RULE = /^[a-z][a-z0-9_]{1,47}$/;
+
+export const createTenantInput = z
+  .object({
+    slug: z.string().trim().regex(SLUG_RULE, 'Use 2-48 characters: a lowercase letter first, then lowercase letters, digits or "_".'),
+    name: z.string().trim().min(1, 'Enter a name.').max(200, 'At most 200 characters.'),
+    strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }),
+    adminEmail: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
+    adminName: z.string().trim().min(1, "Enter the admin's name.").max(200, 'At most 200 characters.'),
+    passwordMode: z.enum(['generate', 'set']),
+    password: z.string().max(1024, 'At most 1024 characters.').optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.passwordMode === 'set' && (value.password ?? '').length < 12) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'Use at least 12 characters, or let the console generate one.' });
+    }
+  });
+
+export type CreateTenantInput = z.infer<typeof createTenantInput>;
+
+/** Problems the operator can fix in the form, found before anything is created. */
+export async function precheck(input: CreateTenantInput): Promise<FieldErrors | null> {
+  const errors: FieldErrors = {};
+  if (await findTenant(input.slug)) errors.slug = `A tenant "${input.slug}" already exists: pick another slug.`;
+  const existing = await findUser(input.adminEmail);
+  if (existing && input.passwordMode === 'set') {
+    errors.password = `${input.adminEmail} already has an account: choose "generate" to make that account the admin without touching its password.`;
+  }
+  return Object.keys(errors).length ? errors : null;
+}
+
+/** What creating a tenant of this strategy goes through: the library's lifecycle steps, framed by this app's. */
+export function provisionSteps(strategy: StrategyName): string[] {
+  return ['catalog', ...tenancy().lifecycleSteps(strategy).provision, 'admin.user'];
+}
+
+export async function provisionTenant(input: CreateTenantInput, operator: Operator, send: Send): Promise<void> {
+  const started = Date.now();
+  const steps = provisionSteps(input.strategy);
+  send({ type: 'start', steps });
+  send({ type: 'step', step: 'catalog', index: 0, total: steps.length });
+  const stop = onLifecycleStep(input.slug, (step) => send({ type: 'step', step, index: steps.indexOf(step), total: steps.length }));
+  let tenant: Tenant;
+  try {
+    tenant = await tenancy().createTenant({ slug: input.slug, name: input.name, strategy: input.strategy });
+  } catch (error) {
+    send(failure(error));
+    if (!(error instanceof TenancyError)) logger.error({ err: error, slug: input.slug }, 'tenant provisioning failed');
+    return;
+  } finally {
+    stop();
+  }
+
+  send({ type: 'step', step: 'admin.user', index: steps.length - 1, total: steps.length });
+  let admin: { email: string; existing: boolean; password?: string };
+  try {
+    admin = await createFirstAdmin(tenant, input);
+  } catch (error) {
+    // A tenant nobody can sign in to is not what was asked for: remove it again, so the form can be resent.
+    logger.error({ err: error, slug: tenant.slug }, 'first admin could not be created; removing the new tenant');
+    await tenancy()
+      .deleteTenant(tenant.slug, { archive: false })
+      .catch((cleanup: unknown) => logger.error({ err: cleanup, slug: tenant.slug }, 'could not remove the tenant again'));
+    send({ type: 'error', message: `The tenant was created, but its first admin could not be (${(error as Error).message}); the tenant was removed again.` });
+    return;
+  }
+
+  logger.info({ operator: operator.email, slug: tenant.slug, strategy: tenant.strategy, admin: admin.email, ms: Date.now() - started }, 'tenant created');
+  send({
+    type: 'done',
+    ms: Date.now() - started,
+    tenant: { slug: tenant.slug, name: tenant.name, strategy: tenant.strategy, schemaVersion: tenant.schemaVersion },
+    // The generated password leaves the server once, in this event; it is stored only as an argon2id hash.
+    admin,
+  });
+}
+
+function failure(error: unknown): Record<string, unknown> {
+  if (error instanceof InvalidTenantSlugError || error instanceof TenantExistsError) {
+    return { type: 'invalid', fieldErrors: { slug: error.message } };
+  }
+  return { type: 'error', message: error instanceof Error ? error.message : String(error) };
+}
+
+async function findUser(email: string): Promise<{ id: string } | null> {
+  const rows = await operatorQuery<{ id: string }>('SELECT id FROM public.users WHERE lower(email) = lower($1)', [email]);
+  return rows[0] ?? null;
+}
+
+/** A new user with the given or a generated password, or an existing account; either way an admin membership. */
+async function createFirstAdmin(tenant: Tenant, input: CreateTenantInput): Promise<{ email: string; existing: boolean; password?: string }> {
+  const existing = await findUser(input.adminEmail);
+  if (existing) {
+    await operatorQuery(`INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin') ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = 'admin'`, [
+      existing.id,
+      tenant.id,
+    ]);
+    return { email: input.adminEmail, existing: true };
+  }
+  const generated = input.passwordMode === 'generate' ? generatePassword() : undefined;
+  const passwordHash = await hashPassword(generated ?? input.password!);
+  await operatorTransaction(async (client) => {
+    const { rows } = await client.query<{ id: string }>('INSERT INTO public.users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id', [
+      input.adminEmail,
+      input.adminName,
+      passwordHash,
+    ]);
+    await client.query(`INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin')`, [rows[0]!.id, tenant.id]);
+  });
+  return generated ? { email: input.adminEmail, existing: false, password: generated } : { email: input.adminEmail, existing: false };
+}
+
+/** 20 characters from a 57-character alphabet without look-alikes (0/O, 1/l/I): about 116 bits. */
+function generatePassword(): string {
+  const alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(40);
+  let out = '';
+  for (const byte of bytes) {
+    // Rejection sampling keeps every character equally likely.
+    if (byte < Math.floor(256 / alphabet.length) * alphabet.length) out += alphabet[byte % alphabet.length];
+    if (out.length === 20) return out;
+  }
+  return out.length === 20 ? out : generatePassword();
+}

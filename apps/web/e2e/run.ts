@@ -1,0 +1,114 @@
+/**
+ * `npm run test:e2e` (turbo runs it after `build`): starts a throw-away copy of the dev database
+ * (@repo/db/local: embedded PostgreSQL, init.sql, the seeded rls, schema and database tenants) and a
+ * PgBouncer in transaction mode in front of it, then runs Playwright with their environment. Playwright
+ * starts the standalone server twice (playwright.config.ts): once on the database directly, once through
+ * PgBouncer. Everything started here is stopped here, also on Ctrl-C.
+ *
+ * Arguments go to `playwright test` (e.g. `npm run test:e2e -- --grep tenant`).
+ */
+import { spawn } from 'node:child_process';
+
+import { startLocalStack, type LocalStack } from '@repo/db/local';
+import { findFreePort } from '@repo/localdb/cluster';
+import { e2eSkipReason } from '@repo/localdb/chromium';
+import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
+import pg from 'pg';
+
+const AUTH_PASSWORD = 'e2e-pgbouncer-auth-password';
+
+async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; databaseUrl: string }> {
+  const admin = new URL(stack.urls.adminDatabaseUrl);
+  // auth_query runs in the database a client asks for: install the lookup in the deployment's database and in
+  // every database tenant's own database.
+  const client = new pg.Client({ connectionString: stack.urls.adminDatabaseUrl });
+  await client.connect();
+  let databases: string[];
+  try {
+    await installPgBouncerAuth(client, { authPassword: AUTH_PASSWORD });
+    const { rows } = await client.query<{ database_name: string }>("SELECT database_name FROM tenancy.tenants WHERE strategy = 'database' AND database_name IS NOT NULL");
+    databases = rows.map((row) => row.database_name);
+  } finally {
+    await client.end();
+  }
+  for (const database of databases) {
+    const url = new URL(admin);
+    url.pathname = `/${database}`;
+    const tenantClient = new pg.Client({ connectionString: url.toString() });
+    await tenantClient.connect();
+    try {
+      await installPgBouncerAuth(tenantClient, { authPassword: AUTH_PASSWORD });
+    } finally {
+      await tenantClient.end();
+    }
+  }
+  const bouncer = await startPgBouncer({
+    ini: (rt) =>
+      pgbouncerIni({
+        listenPort: rt.port,
+        serverHost: admin.hostname,
+        serverPort: Number(admin.port),
+        poolMode: 'transaction',
+        authPassword: AUTH_PASSWORD,
+        authFile: rt.authFile,
+        unixSocketDir: rt.socketDir,
+        // Fewer server connections than the app's pool, so requests of different tenants share them.
+        defaultPoolSize: 4,
+      }),
+    userlist: pgbouncerUserlist({ poolMode: 'transaction', authPassword: AUTH_PASSWORD, authFile: '/unused' }),
+  });
+  const app = new URL(stack.urls.databaseUrl);
+  return { bouncer, databaseUrl: bouncer.url(decodeURIComponent(app.username), decodeURIComponent(app.password), app.pathname.slice(1)) };
+}
+
+function runPlaywright(env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn('npx', ['playwright', 'test', ...process.argv.slice(2)], { stdio: 'inherit', env });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  // No browser outside CI: Playwright skips the specs (and CI fails in e2eSkipReason); no database needed then.
+  if (e2eSkipReason() !== undefined) return runPlaywright(process.env);
+  const started = Date.now();
+  const stack = await startLocalStack();
+  let bouncer: PgBouncer | undefined;
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...stack.env,
+      E2E_ADMIN_DATABASE_URL: stack.urls.adminDatabaseUrl,
+      // Free ports, so a dev server on 3000 (or another run) is never mistaken for ours.
+      E2E_WEB_PORT: String(await findFreePort('127.0.0.1')),
+    };
+    do env.E2E_WEB_PGBOUNCER_PORT = String(await findFreePort('127.0.0.1'));
+    while (env.E2E_WEB_PGBOUNCER_PORT === env.E2E_WEB_PORT);
+    if (requirePgBouncer()) {
+      const started = await startBouncer(stack);
+      bouncer = started.bouncer;
+      env.E2E_PGBOUNCER_DATABASE_URL = started.databaseUrl;
+    }
+    console.log(`[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s${bouncer ? `, PgBouncer (transaction mode) on port ${bouncer.port}` : ''}`);
+    return await runPlaywright(env);
+  } finally {
+    await bouncer?.stop();
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('[e2e] failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+'use client';
+
+import { useActionState, type ReactNode } from 'react';
+
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+import { IDLE, type ActionState } from '@/lib/action-state';
+
+/** A one-button form (delete...) that asks for confirmation first and shows the action's refusal, if any. */
+export function ConfirmForm({
+  action,
+  fields,
+  confirm,
+  children,
+  pendingLabel,
+  size,
+}: {
+  action: (state: ActionState, form: FormData) => Promise<ActionState>;
+  fields: Record<string, string>;
+  confirm: string;
+  children: ReactNode;
+  pendingLabel?: string;
+  size?: 'sm';
+}) {
+  const [state, formAction] = useActionState(action, IDLE);
+  return (
+    <form
+      action={formAction}
+      className="inline-form"
+      onSubmit={(event) => {
+        if (!window.confirm(confirm)) event.preventDefault();
+      }}
+    >
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <SubmitButton variant="danger" size={size} pendingLabel={pendingLabel}>
+        {children}
+      </SubmitButton>
+      {state.status === 'error' && (
+        <div style={{ marginTop: '0.5rem' }}>
+          <FormMessage state={state} />
+        </div>
+      )}
+    </form>
+  );
+}

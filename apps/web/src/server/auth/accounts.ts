@@ -1,0 +1,92 @@
+import 'server-only';
+
+import { hashPassword, verifyPassword } from '@repo/db/password';
+import type { SignedInUser } from '@repo/auth';
+import type { MembershipRole, StrategyName } from './types';
+import pg from 'pg';
+
+import { serverEnv } from '@/env';
+import { logger } from '@/lib/logger';
+
+// The two lookups that necessarily happen outside any tenant: who is signing in (public.auth_user) and which
+// tenants a user belongs to (public.user_memberships). Both are SECURITY DEFINER functions granted to app_user,
+// which cannot read the control-plane tables themselves. This module and src/server/tenant-data.ts are the only
+// ones allowed to reach the database (test/data-access.test.ts).
+
+export interface Membership {
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  strategy: StrategyName;
+  role: MembershipRole;
+}
+
+/**
+ * How long a user's memberships are trusted without asking the database again. Every request re-checks its
+ * tenant and role against this list, so a removed member or a changed role takes effect within this window in
+ * every process (at once in the process that made the change: it calls forgetMemberships).
+ */
+const MEMBERSHIP_TTL_MS = 10_000;
+const MAX_CACHED_USERS = 10_000;
+
+const holder = globalThis as typeof globalThis & { __webAuthPool?: pg.Pool };
+
+function pool(): pg.Pool {
+  if (!holder.__webAuthPool) {
+    // Unnamed statements only, so it works through PgBouncer in transaction mode too.
+    holder.__webAuthPool = new pg.Pool({ connectionString: serverEnv().DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
+    holder.__webAuthPool.on('error', (error) => logger.warn({ err: error }, 'idle auth connection failed'));
+  }
+  return holder.__webAuthPool;
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Email + password check for next-auth's Credentials provider. Null for an unknown email or a wrong password. */
+export async function verifyCredentials(email: string, password: string): Promise<SignedInUser | null> {
+  const { rows } = await pool().query<{ id: string; email: string; name: string; password_hash: string }>(
+    'SELECT id, email, name, password_hash FROM public.auth_user($1)',
+    [email],
+  );
+  const user = rows[0];
+  if (!user) {
+    // Spend the same argon2 time as for a known email, so response times do not reveal which emails exist.
+    dummyHash ??= hashPassword('not-a-real-password-only-for-timing');
+    await verifyPassword(await dummyHash, password);
+    logger.info({ event: 'sign-in.failed', reason: 'unknown-email' }, 'sign-in refused');
+    return null;
+  }
+  if (!(await verifyPassword(user.password_hash, password))) {
+    logger.info({ event: 'sign-in.failed', reason: 'wrong-password', userId: user.id }, 'sign-in refused');
+    return null;
+  }
+  logger.info({ event: 'sign-in', userId: user.id }, 'signed in');
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+const cache = new Map<string, { memberships: Membership[]; until: number }>();
+
+/** The user's active tenants and roles, ordered by tenant name. `fresh` skips the cache (sign-in, tenant switch). */
+export async function loadMemberships(userId: string, options: { fresh?: boolean } = {}): Promise<Membership[]> {
+  const hit = cache.get(userId);
+  if (!options.fresh && hit && hit.until > Date.now()) return hit.memberships;
+  const { rows } = await pool().query<{ tenant_id: string; tenant_slug: string; tenant_name: string; strategy: StrategyName; role: MembershipRole }>(
+    'SELECT tenant_id, tenant_slug, tenant_name, strategy, role FROM public.user_memberships($1)',
+    [userId],
+  );
+  const memberships = rows.map((row) => ({
+    tenantId: row.tenant_id,
+    tenantSlug: row.tenant_slug,
+    tenantName: row.tenant_name,
+    strategy: row.strategy,
+    role: row.role,
+  }));
+  if (cache.size >= MAX_CACHED_USERS) cache.clear();
+  cache.set(userId, { memberships, until: Date.now() + MEMBERSHIP_TTL_MS });
+  return memberships;
+}
+
+/** After a role change in this process: the user's next request reads their memberships again. */
+export function forgetMemberships(userId: string): void {
+  cache.delete(userId);
+}

@@ -1,0 +1,44 @@
+import 'server-only';
+
+import type { TenantTx } from '@repo/tenancy';
+import type pg from 'pg';
+
+import { requireTenantSession, type TenantSession } from './session';
+import { tenancy } from './tenancy';
+
+// THE way this app reaches tenant data. Every page, route handler and server action that reads or writes goes
+// through one of these two functions; nothing else imports the tenancy instance or a database driver
+// (test/data-access.test.ts fails the build otherwise). The tenant, the user and the role come from the
+// session, never from a URL, a form field or a request body, and the database enforces them: policies read
+// the signed context that withTenant sets for this one transaction.
+
+export type { TenantTx };
+
+/** What a single-statement query function needs: a TenantTx, or queryTenantSession below. */
+export type TenantQuery = Pick<TenantTx, 'query'>;
+
+/** Runs `fn` in a transaction of the session's active tenant, wherever its rows live (rls, schema, database). */
+export async function withTenantSession<T>(fn: (tx: TenantTx, session: TenantSession) => Promise<T>): Promise<T> {
+  const session = await requireTenantSession();
+  return tenancy().withTenant(session.tenantId, (tx) => fn(tx, session), { userId: session.user.id, role: session.role });
+}
+
+/**
+ * Runs `fn` in the deployment's own database with the same signed tenant context: for control-plane functions
+ * scoped to the tenant (public.tenant_members, public.set_member_role). Tenant tables are not reachable here.
+ */
+export async function withTenantControlPlane<T>(fn: (tx: TenantTx, session: TenantSession) => Promise<T>): Promise<T> {
+  const session = await requireTenantSession();
+  return tenancy().withControlPlane(session.tenantId, (tx) => fn(tx, session), { userId: session.user.id, role: session.role });
+}
+
+/**
+ * One statement as the session's tenant in one round trip (tenancy.queryAs: the signed context and the statement
+ * share one implicit transaction), for reads that need a single statement, such as GET /api/projects.
+ */
+export const tenantStatement: TenantQuery = {
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    const session = await requireTenantSession();
+    return tenancy().queryAs<R>(session.tenantId, text, params, { userId: session.user.id, role: session.role });
+  },
+};

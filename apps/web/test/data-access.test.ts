@@ -1,0 +1,161 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * The rule this app is built on: every server-side data access goes through src/server/tenant-data.ts, which
+ * reads the session and calls tenancy.withTenant / withControlPlane. This test reads every source file (with the
+ * TypeScript parser, so comments and strings do not count) and fails when any other file
+ *   - imports a database driver, the tenancy library or the tenancy singleton (type-only imports are fine),
+ *   - calls withTenant / withControlPlane / queryAs / tenancy() itself,
+ *   - opens a pool, a client or a drizzle instance,
+ *   - reads process.env (configuration goes through src/env.ts).
+ * The exceptions are named here, each with its reason.
+ */
+
+const SRC = fileURLToPath(new URL('../src', import.meta.url));
+
+/** Files allowed to reach the database, and why. */
+const DATA_ACCESS_ALLOWED: Record<string, string> = {
+  'server/tenant-data.ts': 'THE helper: session -> tenancy.withTenant / withControlPlane',
+  'server/tenancy.ts': 'builds the tenancy singleton from env; only tenant-data.ts may import it',
+  'server/auth/accounts.ts': 'sign-in (auth_user) and membership checks (user_memberships) happen before any tenant is known',
+  'server/bench-baseline.ts': 'BENCH_BASELINE=1 only: the same reads without the tenancy layer, to measure what it costs',
+};
+
+/** Modules that open connections or carry the tenancy instance. */
+const DATABASE_MODULES = [
+  /^pg$/,
+  /^pg-/,
+  /^postgres$/,
+  /^@repo\/tenancy(\/.*)?$/,
+  /^@repo\/db$/,
+  /^@repo\/db\/(tenancy|secrets|local|prepare|seed|init-sql)$/,
+  /^@repo\/localdb(\/.*)?$/,
+  /^drizzle-orm\/(node-postgres|postgres-js|pg-proxy|neon.*|vercel-postgres)(\/.*)?$/,
+];
+
+const TENANCY_SINGLETON = path.join(SRC, 'server/tenancy.ts');
+const FORBIDDEN_CALLS = new Set(['withTenant', 'withControlPlane', 'queryAs']);
+const FORBIDDEN_CONSTRUCTORS = new Set(['Pool', 'Client']);
+
+const PROCESS_ENV_ALLOWED: Record<string, string> = {
+  'env.ts': 'the one place configuration is read',
+  'instrumentation.ts': 'NEXT_RUNTIME, a constant Next inlines per bundle',
+};
+
+interface Finding {
+  file: string;
+  line: number;
+  what: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.(ts|tsx|mts|js|jsx|mjs)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+function resolveLocal(fromFile: string, specifier: string): string | undefined {
+  const base = specifier.startsWith('@/') ? path.join(SRC, specifier.slice(2)) : specifier.startsWith('.') ? path.resolve(path.dirname(fromFile), specifier) : undefined;
+  if (!base) return undefined;
+  const withoutJs = base.replace(/\.js$/, '');
+  return [withoutJs, `${withoutJs}.ts`, `${withoutJs}.tsx`, path.join(withoutJs, 'index.ts')].find((candidate) => candidate === TENANCY_SINGLETON) ?? withoutJs;
+}
+
+function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
+  const clause = node.importClause;
+  if (!clause) return false; // a side-effect import runs the module
+  if (clause.isTypeOnly) return true;
+  if (clause.name) return false;
+  const bindings = clause.namedBindings;
+  return !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+}
+
+function scan(file: string): Finding[] {
+  const text = readFileSync(file, 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const relative = path.relative(SRC, file);
+  const findings: Finding[] = [];
+  const report = (node: ts.Node, what: string) =>
+    findings.push({ file: relative, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what });
+  const checkSpecifier = (node: ts.Node, specifier: string) => {
+    if (DATABASE_MODULES.some((pattern) => pattern.test(specifier))) report(node, `imports "${specifier}"`);
+    if (resolveLocal(file, specifier) === TENANCY_SINGLETON && relative !== 'server/tenant-data.ts') report(node, `imports the tenancy singleton ("${specifier}")`);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !isTypeOnlyImport(node)) checkSpecifier(node, node.moduleSpecifier.text);
+    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly) checkSpecifier(node, node.moduleSpecifier.text);
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const [first] = node.arguments;
+      if ((callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) && first && ts.isStringLiteral(first)) checkSpecifier(node, first.text);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      if (name && FORBIDDEN_CALLS.has(name)) report(node, `calls ${name}()`);
+      if (ts.isIdentifier(callee) && (callee.text === 'tenancy' || callee.text === 'drizzle')) report(node, `calls ${callee.text}()`);
+    }
+    if (ts.isNewExpression(node)) {
+      const callee = node.expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      if (name && FORBIDDEN_CONSTRUCTORS.has(name)) report(node, `opens a connection (new ${name})`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return findings;
+}
+
+function processEnvUses(file: string): Finding[] {
+  const text = readFileSync(file, 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const findings: Finding[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'process' && node.name.text === 'env') {
+      findings.push({ file: path.relative(SRC, file), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what: 'reads process.env' });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return findings;
+}
+
+const files = sourceFiles(SRC);
+
+describe('data access goes through src/server/tenant-data.ts', () => {
+  it('finds the source files', () => {
+    expect(files.length).toBeGreaterThan(30);
+    expect(files).toContain(path.join(SRC, 'server/tenant-data.ts'));
+  });
+
+  it('no other file imports a driver or the tenancy library, calls withTenant, or opens a connection', () => {
+    const findings = files.filter((file) => !(path.relative(SRC, file) in DATA_ACCESS_ALLOWED)).flatMap(scan);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+
+  it('the helper itself is what the scan would catch (the check is not vacuous)', () => {
+    const helper = scan(path.join(SRC, 'server/tenant-data.ts')).map((f) => f.what);
+    expect(helper).toEqual(expect.arrayContaining(['calls withTenant()', 'calls withControlPlane()', 'calls queryAs()', 'calls tenancy()']));
+    const singleton = scan(path.join(SRC, 'server/tenancy.ts')).map((f) => f.what);
+    expect(singleton).toEqual(expect.arrayContaining(['imports "@repo/tenancy"']));
+  });
+
+  it('every allowed file exists, so a rename cannot silently widen the list', () => {
+    for (const allowed of Object.keys(DATA_ACCESS_ALLOWED)) expect(files).toContain(path.join(SRC, allowed));
+  });
+
+  it('only the helper imports the tenancy singleton, allowed files included', () => {
+    const findings = files.flatMap(scan).filter((f) => f.what.startsWith('imports the tenancy singleton'));
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+});
+
+describe('configuration comes from src/env.ts', () => {
+  it('no other file reads process.env', () => {
+    const findings = files.filter((file) => !(path.relative(SRC, file) in PROCESS_ENV_ALLOWED)).flatMap(processEnvUses);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+});

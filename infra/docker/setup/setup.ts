@@ -1,0 +1,115 @@
+/**
+ * The compose `setup` service (a one-shot container built from apps/admin/Dockerfile's `setup` stage): what
+ * `npm run dev` does after init.sql (packages/db/src/dev/hooks.ts), for the Docker stack. The apps start only
+ * after it exits 0, and it runs again on every `docker compose up`, so every step is idempotent:
+ *
+ * 1. The runtime roles' passwords become the ones in infra/docker/.env (init.sql creates them with dev passwords).
+ * 2. prepareDatabase(): tenancy.setup() (re-keys the tenant context when TENANCY_CONTEXT_SECRET differs from the
+ *    dev key init.sql carries) and the control-plane migrations.
+ * 3. The seeded database tenants (umbrella), which init.sql cannot create: they live in databases of their own.
+ *
+ * The tenancy is configured for PgBouncer with the auth role's password, so provisioning installs PgBouncer's
+ * lookup in the tenant-database template and grants the auth role CONNECT on each tenant database: the apps reach
+ * database tenants through PgBouncer without a config edit.
+ *
+ * Run outside Docker by the parity tests (packages/infra-tests), with the same environment compose gives it.
+ */
+import pg from 'pg';
+import { z } from 'zod';
+import { prepareDatabase } from '@repo/db/prepare';
+import { deploymentSecrets } from '@repo/db/secrets';
+import { seedDatabaseTenants } from '@repo/db/seed';
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+const secret = z.string().min(32, 'must be at least 32 characters');
+
+const envSchema = z.object({
+  /** The superuser, direct to PostgreSQL: DDL, provisioning, role passwords. */
+  ADMIN_DATABASE_URL: postgresUrl,
+  /** app_user through PgBouncer, as the apps use it. */
+  DATABASE_URL: postgresUrl,
+  OPERATOR_DATABASE_URL: postgresUrl,
+  TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('pgbouncer-transaction'),
+  TENANCY_CONTEXT_SECRET: secret,
+  TENANCY_SECRETS_KEY: secret,
+  PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+});
+
+type SetupEnv = z.infer<typeof envSchema>;
+
+function readEnv(source: NodeJS.ProcessEnv): SetupEnv {
+  const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  // Name the variable, never echo its value: most are secrets.
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${input[String(issue.path[0])] === undefined ? 'is missing' : `is invalid: ${issue.message}`}`);
+  throw new Error(`Invalid environment for setup: ${problems.join('; ')}`);
+}
+
+function pooler(env: SetupEnv) {
+  if (env.TENANCY_POOLER === 'direct') return { kind: 'direct' as const };
+  const mode = env.TENANCY_POOLER === 'pgbouncer-session' ? ('session' as const) : ('transaction' as const);
+  return { kind: 'pgbouncer' as const, mode, authPassword: env.PGBOUNCER_AUTH_PASSWORD };
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Gives the role of `url` the password in `url`. Refuses a superuser (this must never change the password of the
+ * connection it runs on, and the apps must not run as one) and, for app_user's URL, a BYPASSRLS role: tenant
+ * requests must be filtered by row-level security.
+ */
+async function syncRolePassword(admin: pg.Client, url: string, what: string, options: { allowBypassRls: boolean }): Promise<void> {
+  const parsed = new URL(url);
+  const role = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  if (!role || !password) throw new Error(`${what} must name a role and its password`);
+  const { rows } = await admin.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = $1', [role]);
+  const found = rows[0];
+  if (!found) throw new Error(`${what} names role "${role}", which does not exist (init.sql creates app_user and app_operator)`);
+  if (found.rolsuper || (found.rolbypassrls && !options.allowBypassRls)) {
+    throw new Error(`${what} names role "${role}", a superuser or BYPASSRLS role: use app_user / app_operator, never the owner`);
+  }
+  const { rows: ddl } = await admin.query<{ sql: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS sql`, [role, password]);
+  await admin.query(ddl[0]!.sql);
+}
+
+async function setup(env: SetupEnv): Promise<void> {
+  const started = Date.now();
+  await withClient(env.ADMIN_DATABASE_URL, async (admin) => {
+    await syncRolePassword(admin, env.DATABASE_URL, 'DATABASE_URL', { allowBypassRls: false });
+    await syncRolePassword(admin, env.OPERATOR_DATABASE_URL, 'OPERATOR_DATABASE_URL', { allowBypassRls: true });
+  });
+  const secrets = deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY);
+  const tenancy = await prepareDatabase({
+    adminUrl: env.ADMIN_DATABASE_URL,
+    appUrl: env.DATABASE_URL,
+    operatorUrl: env.OPERATOR_DATABASE_URL,
+    contextSecret: env.TENANCY_CONTEXT_SECRET,
+    tenancy: { secrets, pooler: pooler(env) },
+  });
+  try {
+    const created = await withClient(env.ADMIN_DATABASE_URL, (admin) => seedDatabaseTenants(tenancy, admin));
+    console.log(`[setup] seeded database tenant(s): ${created.length ? created.join(', ') : 'none new'}`);
+  } finally {
+    await tenancy.close();
+    await secrets.close();
+  }
+  console.log(`[setup] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+setup(readEnv(process.env)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`[setup] failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
