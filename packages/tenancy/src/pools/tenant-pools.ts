@@ -46,7 +46,8 @@ export class TenantPools {
       // Decide and check out in the same tick: pg.Pool counts a new client synchronously, so no
       // other caller can slip between the check and the checkout.
       if (this.canCheckOut(entry)) return this.checkOut(entry);
-      if (await this.evictIdle(key)) continue;
+      // Only the cap justifies closing someone else's pool; a full pool of our own just waits.
+      if (this.openConnections() >= this.options.maxConnections && (await this.evictIdle(key))) continue;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
