@@ -1,6 +1,6 @@
 /**
  * Runs each app Dockerfile's pruner and installer stages outside Docker, into <dir>/<app>: `turbo prune <app>
- * --docker`, out/json, the installer's `npm ci` with the npm version the Node image bundles, then out/full. Then
+ * --docker`, out/json, the installer's RUN line (`npx npm@<packageManager> ci`), then out/full. Then
  *
  *   INFRA_TESTS_BUILDER_ROOT=<dir> npm test -w @repo/infra-tests
  *
@@ -9,45 +9,35 @@
  *
  *   npm run docker:builder-root -w @repo/infra-tests -- /tmp/infra-builder
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { instructions, parseDockerfile, stage } from './dockerfile.js';
 import { APPS, dockerfileOf, REPO_ROOT } from './paths.js';
 import { runOk } from './processes.js';
 
-/** npm as bundled with the Dockerfiles' NODE_IMAGE (node:20.20.2 ships npm 10.8.2). */
-const IMAGE_NPM = process.env.INFRA_TESTS_IMAGE_NPM ?? '10.8.2';
-
 async function prepare(target: string): Promise<void> {
-  const shims = await mkdtemp(path.join(os.tmpdir(), 'infra-npm-'));
-  // `npm` on PATH for the installer's RUN line is the image's npm version.
-  await writeFile(path.join(shims, 'npm'), `#!/bin/sh\nexec npx --yes npm@${IMAGE_NPM} "$@"\n`, { mode: 0o755 });
-  try {
-    for (const app of APPS) {
-      const dockerfile = parseDockerfile(dockerfileOf(app));
-      const [prune] = instructions(stage(dockerfile, 'pruner'), 'RUN').map((run) => run.args);
-      const command = /^npx --yes turbo@[\d.]+ (prune \S+ --docker)$/.exec(prune ?? '');
-      if (!command) throw new Error(`${dockerfile.file}: unexpected pruner command ${prune}`);
-      const out = await mkdtemp(path.join(os.tmpdir(), `infra-prune-${app}-`));
-      const tree = path.join(target, app);
-      try {
-        console.log(`[${app}] turbo ${command[1]}`);
-        await runOk(path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), [...command[1]!.split(' '), '--out-dir', out], { cwd: REPO_ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
-        await rm(tree, { recursive: true, force: true });
-        await mkdir(tree, { recursive: true });
-        await cp(path.join(out, 'json'), tree, { recursive: true });
-        for (const run of instructions(stage(dockerfile, 'installer'), 'RUN').map((instruction) => instruction.args)) {
-          console.log(`[${app}] ${run} (npm ${IMAGE_NPM})`);
-          await runOk('/bin/sh', ['-c', run], { cwd: tree, env: { ...process.env, PATH: `${shims}:${process.env.PATH ?? ''}` }, timeoutMs: 900_000 });
-        }
-        await cp(path.join(out, 'full'), tree, { recursive: true, verbatimSymlinks: true });
-      } finally {
-        await rm(out, { recursive: true, force: true });
+  for (const app of APPS) {
+    const dockerfile = parseDockerfile(dockerfileOf(app));
+    const [prune] = instructions(stage(dockerfile, 'pruner'), 'RUN').map((run) => run.args);
+    const command = /^npx --yes turbo@[\d.]+ (prune \S+ --docker)$/.exec(prune ?? '');
+    if (!command) throw new Error(`${dockerfile.file}: unexpected pruner command ${prune}`);
+    const out = await mkdtemp(path.join(os.tmpdir(), `infra-prune-${app}-`));
+    const tree = path.join(target, app);
+    try {
+      console.log(`[${app}] turbo ${command[1]}`);
+      await runOk(path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), [...command[1]!.split(' '), '--out-dir', out], { cwd: REPO_ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+      await rm(tree, { recursive: true, force: true });
+      await mkdir(tree, { recursive: true });
+      await cp(path.join(out, 'json'), tree, { recursive: true });
+      for (const run of instructions(stage(dockerfile, 'installer'), 'RUN').map((instruction) => instruction.args)) {
+        console.log(`[${app}] ${run}`);
+        await runOk('/bin/sh', ['-c', run], { cwd: tree, env: process.env, timeoutMs: 900_000 });
       }
+      await cp(path.join(out, 'full'), tree, { recursive: true, verbatimSymlinks: true });
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
-  } finally {
-    await rm(shims, { recursive: true, force: true });
   }
 }
 

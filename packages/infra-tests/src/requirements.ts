@@ -54,7 +54,8 @@ export const CHROMIUM: Tool = {
 export function requireTools(suite: string, tools: readonly Tool[]): boolean {
   const missing = tools.flatMap((tool) => {
     const problem = tool.problem();
-    return problem === undefined ? [] : [`${tool.name}: ${problem} (${tool.install})`];
+    if (problem === undefined) return [];
+    return [problem.includes('apt-get') ? `${tool.name}: ${problem}` : `${tool.name}: ${problem} (${tool.install})`];
   });
   if (missing.length === 0) return true;
   const message = `${suite} needs ${missing.join('; ')}`;

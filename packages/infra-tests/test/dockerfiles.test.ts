@@ -10,14 +10,14 @@ import { runOk } from '../src/processes.js';
 
 // What the images are made of, read from the Dockerfiles; stack.test.ts runs their build and start commands.
 
-const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; engines: { node: string } };
+const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; packageManager: string };
 
 describe.each(APPS)('apps/%s/Dockerfile', (app) => {
   const dockerfile = parseDockerfile(dockerfileOf(app));
   const image = appImage(app);
   const runs = (name: string) => instructions(stage(dockerfile, name), 'RUN').map((run) => run.args);
 
-  test('prunes the workspace with the repository`s turbo version, then installs from the pruned lock file', () => {
+  test('prunes the workspace with the repository`s turbo version, then installs from the pruned lock file with its npm', () => {
     expect(runs('pruner')).toEqual([`npx --yes turbo@${rootPackage.devDependencies.turbo} prune ${app} --docker`]);
     const installer = stage(dockerfile, 'installer');
     expect(copies(installer).map((copy) => [copy.from, copy.sources.join(' ')])).toEqual([
@@ -27,7 +27,8 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
     // The dependency layer comes before the sources, so a source change does not reinstall.
     const order = installer.instructions.map((instruction) => instruction.keyword);
     expect(order.indexOf('RUN')).toBeGreaterThan(0);
-    expect(runs('installer')).toEqual(['npm ci --no-audit --no-fund']);
+    // With the npm the repository pins (packageManager), as CI's `npm ci`.
+    expect(runs('installer')).toEqual([`npx --yes ${rootPackage.packageManager} ci --no-audit --no-fund`]);
   });
 
   test('builds with the app`s own build script, through turbo', () => {
