@@ -1,12 +1,10 @@
-import { e2eSkipReason } from '@repo/localdb/chromium';
+import { skipWithoutChromium } from '@repo/localdb/chromium';
 import { expect, test } from '@playwright/test';
 import { encode } from 'next-auth/jwt';
 
 import { API_ROUTES, OPERATOR, PAGE_ROUTES, TENANT_USER, hydrated, screenshot, signIn } from './support';
 
-// At file level, so a missing Chromium skips before the `page` fixture tries to launch it.
-const skipReason = e2eSkipReason();
-test.skip(skipReason !== undefined, skipReason);
+skipWithoutChromium(test);
 
 test('every page redirects a request without an operator session to the sign-in page', async ({ request }) => {
   for (const route of PAGE_ROUTES) {

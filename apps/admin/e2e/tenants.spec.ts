@@ -1,12 +1,10 @@
-import { e2eSkipReason } from '@repo/localdb/chromium';
+import { skipWithoutChromium } from '@repo/localdb/chromium';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 
 import { hydrated, screenshot, signIn, sql, webUrl } from './support';
 
-// At file level, so a missing Chromium skips before the `page` fixture tries to launch it.
-const skipReason = e2eSkipReason();
-test.skip(skipReason !== undefined, skipReason);
+skipWithoutChromium(test);
 
 // One story on one database: each test builds on the one before.
 test.describe.configure({ mode: 'serial' });

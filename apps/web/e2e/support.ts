@@ -1,15 +1,10 @@
 import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
-import { e2eSkipReason } from '@repo/localdb/chromium';
 import path from 'node:path';
 import pg from 'pg';
 
 export const PASSWORD = 'demo-password';
 
-/** Call at the top of every spec file: a missing Chromium skips (outside CI) before a fixture tries to launch it. */
-export function skipWithoutChromium(test: { skip(condition: boolean, reason?: string): void }): void {
-  const reason = e2eSkipReason();
-  test.skip(reason !== undefined, reason);
-}
+export { skipWithoutChromium } from '@repo/localdb/chromium';
 
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto('/sign-in');

@@ -58,3 +58,12 @@ export function e2eSkipReason(): string | undefined {
   }
   return chromiumProblem();
 }
+
+/**
+ * Call at the top of every Playwright spec file: outside CI a missing Chromium skips the file with
+ * the printed reason, before a fixture tries to launch it; in CI it throws (e2eSkipReason).
+ */
+export function skipWithoutChromium(test: { skip(condition: boolean, reason?: string): void }): void {
+  const reason = e2eSkipReason();
+  test.skip(reason !== undefined, reason);
+}
