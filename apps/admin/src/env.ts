@@ -17,25 +17,39 @@ const baseSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
-const serverSchema = z.object({
-  /** app_operator: every read of this app (catalog, sizes, connections, users, operators). Not the owner. */
-  OPERATOR_DATABASE_URL: postgresUrl,
-  /** The owner connection: provisioning, deletion, migrations and the audit go through the tenancy library with it. */
-  ADMIN_DATABASE_URL: postgresUrl,
-  /** app_user's connection: createTenancy's appUrl; the per-tenant row counts run through it, under RLS. */
-  DATABASE_URL: postgresUrl,
-  TENANCY_CONTEXT_SECRET: secret('the HMAC key of the tenant context'),
-  TENANCY_SECRETS_KEY: secret("the key that encrypts database tenants' role passwords"),
-  NEXTAUTH_SECRET: secret('the key that signs session cookies'),
-  /** Public URL of this app; optional: sign-in and sign-out here never follow next-auth's absolute redirects. */
-  NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://admin.example.com' }).optional(),
-  /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
-  ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
-  /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
-  TENANT_MIGRATIONS_DIR: z.string().min(1).default(path.join(findRepoRoot(), 'packages', 'db', 'migrations', 'tenant')),
-  /** Cap on server connections across this process's per-tenant (database strategy) pools. */
-  TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
-});
+const serverSchema = z
+  .object({
+    /** app_operator: every read of this app (catalog, sizes, connections, users, operators). Not the owner. */
+    OPERATOR_DATABASE_URL: postgresUrl,
+    /** The owner connection: provisioning, deletion, migrations and the audit go through the tenancy library with it. */
+    ADMIN_DATABASE_URL: postgresUrl,
+    /** app_user's connection: createTenancy's appUrl; the per-tenant row counts run through it, under RLS. May point at PgBouncer. */
+    DATABASE_URL: postgresUrl,
+    /** How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode. */
+    // The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
+    // which cannot follow that package's `./x.js` imports of `.ts` files.
+    TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('direct'),
+    /**
+     * Password of PgBouncer's auth_query role (pgbouncer_auth). Needed with a PgBouncer: every database tenant this
+     * app creates grants that role CONNECT, or PgBouncer could not log the tenant's role in to its database.
+     */
+    PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    TENANCY_CONTEXT_SECRET: secret('the HMAC key of the tenant context'),
+    TENANCY_SECRETS_KEY: secret("the key that encrypts database tenants' role passwords"),
+    NEXTAUTH_SECRET: secret('the key that signs session cookies'),
+    /** Public URL of this app; optional: sign-in and sign-out here never follow next-auth's absolute redirects. */
+    NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://admin.example.com' }).optional(),
+    /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
+    ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
+    /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
+    TENANT_MIGRATIONS_DIR: z.string().min(1).default(path.join(findRepoRoot(), 'packages', 'db', 'migrations', 'tenant')),
+    /** Cap on server connections across this process's per-tenant (database strategy) pools. */
+    TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
+  })
+  .refine((value) => value.TENANCY_POOLER === 'direct' || value.PGBOUNCER_AUTH_PASSWORD !== undefined, {
+    path: ['PGBOUNCER_AUTH_PASSWORD'],
+    message: 'is required when TENANCY_POOLER is a PgBouncer mode (database tenants created here must be reachable through it)',
+  });
 
 export type Env = z.infer<typeof baseSchema>;
 export type ServerEnv = z.infer<typeof serverSchema>;
@@ -58,6 +72,7 @@ function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.
   // Name the variable but never echo its value: most of them are secrets.
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
+    if (issue.code === 'custom') return `${name} ${issue.message}`;
     return input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`;
   });
   throw new Error(`Invalid environment: ${problems.join('; ')}`);

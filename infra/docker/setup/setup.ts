@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { prepareDatabase } from '@repo/db/prepare';
 import { deploymentSecrets } from '@repo/db/secrets';
 import { seedDatabaseTenants } from '@repo/db/seed';
+import { POOLER_SETTINGS, poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
 const secret = z.string().min(32, 'must be at least 32 characters');
@@ -29,7 +30,7 @@ const envSchema = z.object({
   /** app_user through PgBouncer, as the apps use it. */
   DATABASE_URL: postgresUrl,
   OPERATOR_DATABASE_URL: postgresUrl,
-  TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('pgbouncer-transaction'),
+  TENANCY_POOLER: z.enum(POOLER_SETTINGS).default('pgbouncer-transaction'),
   TENANCY_CONTEXT_SECRET: secret,
   TENANCY_SECRETS_KEY: secret,
   PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
@@ -44,12 +45,6 @@ function readEnv(source: NodeJS.ProcessEnv): SetupEnv {
   // Name the variable, never echo its value: most are secrets.
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${input[String(issue.path[0])] === undefined ? 'is missing' : `is invalid: ${issue.message}`}`);
   throw new Error(`Invalid environment for setup: ${problems.join('; ')}`);
-}
-
-function pooler(env: SetupEnv) {
-  if (env.TENANCY_POOLER === 'direct') return { kind: 'direct' as const };
-  const mode = env.TENANCY_POOLER === 'pgbouncer-session' ? ('session' as const) : ('transaction' as const);
-  return { kind: 'pgbouncer' as const, mode, authPassword: env.PGBOUNCER_AUTH_PASSWORD };
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -94,7 +89,7 @@ async function setup(env: SetupEnv): Promise<void> {
     appUrl: env.DATABASE_URL,
     operatorUrl: env.OPERATOR_DATABASE_URL,
     contextSecret: env.TENANCY_CONTEXT_SECRET,
-    tenancy: { secrets, pooler: pooler(env) },
+    tenancy: { secrets, pooler: poolerFromSetting(env.TENANCY_POOLER, env.PGBOUNCER_AUTH_PASSWORD) },
   });
   try {
     const created = await withClient(env.ADMIN_DATABASE_URL, (admin) => seedDatabaseTenants(tenancy, admin));

@@ -168,7 +168,7 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
     }
   });
 
-  test.skipIf(!available)('tenant traffic goes through PgBouncer in its pool mode; provisioning goes straight to PostgreSQL', () => {
+  test.skipIf(!available)('tenant traffic goes through PgBouncer in its pool mode; provisioning goes straight to PostgreSQL and grants the auth role', () => {
     const ini = readFileSync(path.join(REPO_ROOT, 'infra', 'docker', 'pgbouncer', 'pgbouncer.ini'), 'utf8');
     const poolMode = /^pool_mode = (\w+)$/m.exec(ini)?.[1];
     const hostOf = (url: string) => new URL(url).host;
@@ -177,7 +177,11 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
       expect(hostOf(env.DATABASE_URL!), `${name} DATABASE_URL`).toBe('pgbouncer:6432');
       if (env.OPERATOR_DATABASE_URL) expect(hostOf(env.OPERATOR_DATABASE_URL), `${name} OPERATOR_DATABASE_URL`).toBe('pgbouncer:6432');
       if (env.ADMIN_DATABASE_URL) expect(hostOf(env.ADMIN_DATABASE_URL), `${name} ADMIN_DATABASE_URL`).toBe('postgres:5432');
-      if (env.TENANCY_POOLER) expect(env.TENANCY_POOLER, `${name} TENANCY_POOLER`).toBe(`pgbouncer-${poolMode}`);
+      // Left unset, an app would take PgBouncer for a direct server (and allow named prepared statements).
+      expect(env.TENANCY_POOLER, `${name} TENANCY_POOLER`).toBe(`pgbouncer-${poolMode}`);
+      // A service that provisions must grant PgBouncer's auth role CONNECT on each new tenant database, with the
+      // password PgBouncer logs in with; otherwise a database tenant it creates is unreachable through PgBouncer.
+      if (env.ADMIN_DATABASE_URL) expect(env.PGBOUNCER_AUTH_PASSWORD, `${name} PGBOUNCER_AUTH_PASSWORD`).toBe(environmentOf(resolved.services.pgbouncer!).PGBOUNCER_AUTH_PASSWORD);
     }
   });
 

@@ -35,6 +35,8 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   let initScripts: InitScript[];
   const servers: Service[] = [];
   const network: Network = {};
+  /** The web app's URL once its test has started it: the admin test signs in there as a tenant it created. */
+  let webURL: string | undefined;
 
   const envOf = (service: string) => mapEnvironment(environmentOf(resolved.services[service]!), network, serviceNames);
   const endpoint = (service: string, localPort: number) => {
@@ -189,6 +191,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
 
   test('web: the Dockerfile`s build and start commands, then Chromium signs in through PgBouncer', async () => {
     const { image, baseURL } = await startImage('web');
+    webURL = baseURL;
     // The only database address the web process is given is PgBouncer's.
     expect(new URL(envOf('web').DATABASE_URL!).port).toBe(String(bouncer!.bouncer.port));
     expect(Object.values(envOf('web')).filter((value) => value.includes(`:${cluster!.port}/`))).toEqual([]);
@@ -212,16 +215,43 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     }
   });
 
-  test('admin: the Dockerfile`s build and start commands, then the operator signs in and sees every tenant', async () => {
+  test('admin: the Dockerfile`s build and start commands, then the operator signs in, sees every tenant and creates a database tenant that web reaches through PgBouncer', async () => {
     const { image, baseURL } = await startImage('admin');
     await healthcheck('admin', image.runner.env);
+    const slug = 'docker_db';
+    const email = 'admin@docker-db.test';
+    let password: string;
     const context = await browser!.newContext({ baseURL });
     try {
       const page = await context.newPage();
       await signIn(page, /\/signin/, 'ops@tenancy.test', 'operator-password', /\/tenants$/);
       for (const slug of ['acme', 'hooli', 'umbrella']) await page.getByText(slug, { exact: true }).first().waitFor();
+      await page.goto('/tenants/new');
+      await page.getByLabel('Name', { exact: true }).fill('Docker Database');
+      await page.getByLabel('Slug').fill(slug);
+      await page.locator('input[name=strategy][value=database]').check();
+      await page.getByLabel('Admin email').fill(email);
+      await page.getByLabel('Admin name').fill('Docker Admin');
+      await page.getByRole('button', { name: 'Create tenant' }).click();
+      const result = page.getByTestId('create-result');
+      await result.waitFor({ timeout: 60_000 });
+      expect(await result.innerText()).toContain(`Tenant ${slug} created`);
+      password = (await result.getByTestId('generated-password').innerText()).trim();
     } finally {
       await context.close();
+    }
+    // The web process knows only PgBouncer's address: its new admin gets in only if PgBouncer's auth_query role may
+    // connect to the new tenant database (the grant the admin app makes with PGBOUNCER_AUTH_PASSWORD).
+    const web = await browser!.newContext({ baseURL: webURL! });
+    try {
+      const page = await web.newPage();
+      await signIn(page, /\/sign-in/, email, password, /\/projects$/);
+      await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+      expect(await page.getByText('Website relaunch').count(), 'the new tenant sees another tenant`s project').toBe(0);
+      // Read from the tenant's own database: its (empty) project list, under its name.
+      await page.getByText('No projects in Docker Database').waitFor();
+    } finally {
+      await web.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import 'server-only';
 import { TENANT_TABLES } from '@repo/db/schema';
 import { deploymentSecrets } from '@repo/db/secrets';
 import { createTenancy, type Tenancy } from '@repo/tenancy';
+import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 import { serverEnv } from '@/env';
 
@@ -33,6 +34,7 @@ export function tenancy(): Tenancy {
       tenantTables: [...TENANT_TABLES],
       adminUrl: env.ADMIN_DATABASE_URL,
       appUrl: env.DATABASE_URL,
+      pooler: poolerFromSetting(env.TENANCY_POOLER, env.PGBOUNCER_AUTH_PASSWORD),
       operatorUrl: env.OPERATOR_DATABASE_URL,
       contextSecret: env.TENANCY_CONTEXT_SECRET,
       // Database tenants' role passwords, encrypted in the deployment's database. Provisioning writes

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { TENANT_TABLES } from '@repo/db/schema';
 import { createTenancy, type Tenancy } from '@repo/tenancy';
+import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 import { deploymentSecrets } from '@repo/db/secrets';
 
 import { serverEnv } from '@/env';
@@ -9,12 +10,6 @@ import { serverEnv } from '@/env';
 // The process's one tenancy instance, built from the environment on first use (never during `next build`).
 // Only src/server/tenant-data.ts may import this module (test/data-access.test.ts enforces it): every request
 // reaches tenant data through that helper, with the tenant and role taken from the session.
-
-const POOLERS = {
-  direct: { kind: 'direct' },
-  'pgbouncer-session': { kind: 'pgbouncer', mode: 'session' },
-  'pgbouncer-transaction': { kind: 'pgbouncer', mode: 'transaction' },
-} as const;
 
 // Kept on globalThis so that `next dev` reloading this module does not open a second set of pools.
 const holder = globalThis as typeof globalThis & { __webTenancy?: Tenancy };
@@ -27,7 +22,7 @@ export function tenancy(): Tenancy {
     holder.__webTenancy = createTenancy({
       tenantTables: [...TENANT_TABLES],
       appUrl: env.DATABASE_URL,
-      pooler: POOLERS[env.TENANCY_POOLER],
+      pooler: poolerFromSetting(env.TENANCY_POOLER),
       appPoolSize: env.DATABASE_POOL_SIZE,
       contextSecret: env.TENANCY_CONTEXT_SECRET,
       // Database tenants' role passwords, encrypted in the deployment's database; app_user reads the

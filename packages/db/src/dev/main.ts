@@ -24,7 +24,7 @@ import { startApps } from './apps.js';
 import { parseArgs, type DevOptions } from './args.js';
 import { printBanner } from './banner.js';
 import { appEnvironment, devUrls, loadDevConfig, type DevConfig, type DevUrls } from './config.js';
-import { startDevPgBouncer } from './pgbouncer.js';
+import { DEV_PGBOUNCER_AUTH_PASSWORD, startDevPgBouncer } from './pgbouncer.js';
 import type { PgBouncer } from '@repo/localdb/pgbouncer';
 import { DevError } from './errors.js';
 import { applyInitSqlOnce } from './init-sql-once.js';
@@ -77,7 +77,10 @@ async function serve(cluster: EmbeddedCluster, urls: DevUrls, { options, config,
     await stop.received;
     return 0;
   }
-  const apps = startApps(paths.root, { ...appEnvironment(config, urls), TENANCY_POOLER: options.pgbouncer ? 'pgbouncer-transaction' : 'direct' });
+  const pooler: Record<string, string> = options.pgbouncer
+    ? { TENANCY_POOLER: 'pgbouncer-transaction', PGBOUNCER_AUTH_PASSWORD: DEV_PGBOUNCER_AUTH_PASSWORD }
+    : { TENANCY_POOLER: 'direct' };
+  const apps = startApps(paths.root, { ...appEnvironment(config, urls), ...pooler });
   const code = await Promise.race([apps.exited, stop.received.then(() => 0)]);
   await apps.stop();
   return code;

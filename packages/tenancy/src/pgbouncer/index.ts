@@ -13,5 +13,6 @@ export {
   type PgBouncerConfig,
   type PoolMode,
 } from './config.js';
+export { POOLER_SETTINGS, poolerFromSetting, type PoolerSetting, type PoolerOption } from './setting.js';
 export { PgBouncerConfigError, PgBouncerAuthSetupError } from './errors.js';
 export { explainPgBouncerLoginError, PgBouncerLoginError, type PgBouncerLoginFailure, type LoginAttempt } from './login-error.js';
