@@ -5,6 +5,8 @@ import {
   explainPgBouncerLoginError,
   PgBouncerConfigError,
   PgBouncerLoginError,
+  POOLER_SETTINGS,
+  poolerFromSetting,
   pgbouncerIni,
   pgbouncerUserlist,
   userlist,
@@ -195,5 +197,18 @@ describe('explainPgBouncerLoginError', () => {
   it('passes other errors through unchanged', () => {
     const original = new Error('relation "x" does not exist');
     expect(explainPgBouncerLoginError(original, attempt)).toBe(original);
+  });
+});
+
+describe('poolerFromSetting (TENANCY_POOLER)', () => {
+  it('maps every setting to the createTenancy pooler option, with the auth password only when given', () => {
+    expect(POOLER_SETTINGS.map((value) => poolerFromSetting(value))).toEqual([
+      { kind: 'direct' },
+      { kind: 'pgbouncer', mode: 'session' },
+      { kind: 'pgbouncer', mode: 'transaction' },
+    ]);
+    expect(poolerFromSetting('pgbouncer-transaction', 'secret-password')).toEqual({ kind: 'pgbouncer', mode: 'transaction', authPassword: 'secret-password' });
+    // A direct connection has no PgBouncer to grant anything to.
+    expect(poolerFromSetting('direct', 'secret-password')).toEqual({ kind: 'direct' });
   });
 });
