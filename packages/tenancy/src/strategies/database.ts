@@ -23,8 +23,8 @@ export class DatabaseStrategy implements Strategy {
   readonly provisionSteps = ['database.secret', 'database.role', 'database.create', 'database.grants'] as const;
   readonly destroySteps = ['database.pool', 'database.drop', 'database.role', 'database.secret'] as const;
 
-  /** Set once this process brought the template up to date; migrate() clears it. */
-  private templateReady = false;
+  /** This process's one preparation of the template (concurrent provisions share it); migrate() clears it. */
+  private templateReady: Promise<void> | undefined;
 
   constructor(private readonly deployment: Deployment) {}
 
@@ -107,25 +107,39 @@ export class DatabaseStrategy implements Strategy {
 
   /** The template: tenancy functions with the current key, migrated tenant tables; nobody else may connect. */
   async migrateTemplate(): Promise<void> {
-    this.templateReady = false;
+    this.templateReady = undefined;
     await this.ensureTemplate();
   }
 
-  private async ensureTemplate(): Promise<void> {
-    if (this.templateReady) return;
+  private ensureTemplate(): Promise<void> {
+    this.templateReady ??= this.prepareTemplate().catch((error: unknown) => {
+      this.templateReady = undefined;
+      throw error;
+    });
+    return this.templateReady;
+  }
+
+  private async prepareTemplate(): Promise<void> {
     const template = this.deployment.templateName;
     await this.withAdmin(async (client) => {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-      if (!rowCount) await createDatabaseOnce(client, `CREATE DATABASE %I OWNER %I`, [template, OWNER_ROLE]);
-      await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [template]);
+      // Other processes of the deployment may be preparing it too: concurrent CREATE DATABASE and CREATE OR REPLACE
+      // of the same objects fail ("duplicate key", "tuple concurrently updated"), so one at a time. A session lock,
+      // because the work spans this connection and one to the template; adminUrl is always a direct connection.
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`tenancy.template:${template}`]);
+      try {
+        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+        if (!rowCount) await createDatabaseOnce(client, `CREATE DATABASE %I OWNER %I`, [template, OWNER_ROLE]);
+        await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [template]);
+        await this.deployment.adminClientFor(template, async (templateClient) => {
+          await install(templateClient, { key: this.deployment.key, appRole: { name: this.deployment.appRole }, sharedSchema: 'public', catalog: false });
+          await applyMigrations(templateClient, { schema: 'public', migrations: this.deployment.migrations, tables: [], grantees: [] });
+          // Every database cloned from the template inherits PgBouncer's lookup function.
+          await this.deployment.installPoolerAuth(templateClient);
+        });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`tenancy.template:${template}`]);
+      }
     });
-    await this.deployment.adminClientFor(template, async (client) => {
-      await install(client, { key: this.deployment.key, appRole: { name: this.deployment.appRole }, sharedSchema: 'public', catalog: false });
-      await applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: [], grantees: [] });
-      // Every database cloned from the template inherits PgBouncer's lookup function.
-      await this.deployment.installPoolerAuth(client);
-    });
-    this.templateReady = true;
   }
 
   private async ensureSecret(slug: string): Promise<string> {
