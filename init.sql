@@ -289,6 +289,16 @@ ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
 
 INSERT INTO "public".__tenant_migrations (tag) VALUES ('0001_force_rls');
 
+DROP INDEX "projects_tenant_created_idx";
+
+DROP INDEX "tasks_tenant_created_idx";
+
+CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
+
+CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0002_newest_first_indexes');
+
 GRANT USAGE ON SCHEMA "public" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."comments" TO "app_user";
@@ -494,7 +504,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
-              schema_version = CASE WHEN true::boolean THEN '0001_force_rls' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0002_newest_first_indexes' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -624,7 +634,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
-              schema_version = CASE WHEN true::boolean THEN '0001_force_rls' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0002_newest_first_indexes' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -736,7 +746,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
-              schema_version = CASE WHEN true::boolean THEN '0001_force_rls' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0002_newest_first_indexes' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -948,6 +958,16 @@ ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
 
 INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0001_force_rls');
 
+DROP INDEX "projects_tenant_created_idx";
+
+DROP INDEX "tasks_tenant_created_idx";
+
+CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
+
+CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0002_newest_first_indexes');
+
 COMMIT;
 
 BEGIN;
@@ -1040,7 +1060,7 @@ COMMIT;
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
-              schema_version = CASE WHEN true::boolean THEN '0001_force_rls' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0002_newest_first_indexes' ELSE schema_version END,
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 

@@ -25,10 +25,12 @@ const TASK_COLUMNS = 'tenant_id, id, project_id, title, status, created_at';
 
 /**
  * The ORDER BY of the newest-first lists, matched to the product's (tenant_id, created_at ...)
- * index so the index can serve it: that index is DESC NULLS LAST, and a plain `ORDER BY created_at
- * DESC` (NULLS FIRST) cannot use it. Set from the index definition when the data is loaded.
+ * index so the index can serve it. Since tenant migration 0002 that index is plain DESC (NULLS
+ * FIRST), what `ORDER BY created_at DESC` asks for; a schema from before it (BENCH_DATABASE_URL)
+ * has DESC NULLS LAST, which only a query spelling NULLS LAST can use. Set from the index
+ * definition when the data is loaded.
  */
-let newestOrder = 'DESC NULLS LAST';
+let newestOrder = 'DESC';
 export function setNewestOrder(order: 'DESC' | 'DESC NULLS LAST'): void {
   newestOrder = order;
 }

@@ -44,7 +44,9 @@ export const projects = pgTable(
   },
   (t) => [
     primaryKey({ name: 'projects_pkey', columns: [t.tenantId, t.id] }),
-    index('projects_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    // DESC with NULLS FIRST, PostgreSQL's own default for DESC: a plain `ORDER BY created_at DESC` (drizzle's desc()) can read
+    // the index in order. drizzle's index .desc() alone means NULLS LAST, which such a query cannot use.
+    index('projects_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst()),
     check('projects_name_length', sql`length(${t.name}) between 1 and 200`),
     ...tenantPolicies('projects'),
   ],
@@ -69,7 +71,7 @@ export const tasks = pgTable(
     // Children point at parents by (tenant_id, id): a row can never reference another tenant's row.
     foreignKey({ name: 'tasks_project_fk', columns: [t.tenantId, t.projectId], foreignColumns: [projects.tenantId, projects.id] }).onDelete('cascade'),
     index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.createdAt),
-    index('tasks_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    index('tasks_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst()),
     index('tasks_tenant_assignee_idx').on(t.tenantId, t.assigneeId),
     check('tasks_status_valid', sql`${t.status} in ('todo', 'doing', 'done')`),
     check('tasks_title_length', sql`length(${t.title}) between 1 and 300`),
