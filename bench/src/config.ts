@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['context-cost', 'round-trips', 'leaks', 'plans'] as const;
+export const SECTIONS = ['context-cost', 'round-trips', 'leaks', 'plans', 'provisioning', 'pooler', 'web'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** Everything a run varies by mode. Figures are only ever compared within one run. */
@@ -63,8 +63,8 @@ export function parseConfig(argv: string[]): BenchConfig {
     placedTenants: quick ? 4 : 12,
     poolSize: 4,
     callers: 16,
-    roundMs: quick ? 200 : 1_500,
-    warmupMs: quick ? 50 : 400,
+    roundMs: quick ? 150 : 1_500,
+    warmupMs: quick ? 40 : 400,
     passes: quick ? 1 : 2,
     // Quick: half the calls (seed 004 pays two bcrypt checks per call); the full run makes the 2,000.
     leakCalls: quick ? 1_000 : 2_000,

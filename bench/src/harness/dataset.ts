@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-// @repo/db does not export prepareDatabase (yet): the bench uses the very function the tests and `npm run dev` use.
-import { prepareDatabase } from '../../../packages/db/src/prepare.js';
+// The very function the tests and `npm run dev` use.
+import { prepareDatabase } from '@repo/db/prepare';
 import { createAppTenancy, TENANT_MIGRATIONS_FOLDER, type AppTenancy } from '@repo/db/tenancy';
 import { StrategyNotSupportedError, type SecretsProvider, type StrategyName, type Tenant } from '@repo/tenancy';
 import pg from 'pg';

@@ -15,8 +15,7 @@
  * timed API request must return exactly that body (autocannon expectBody): an error or an empty answer is
  * never counted as a fast one. Pages must answer 200.
  *
- * Wiring (bench/src/main.ts, config.ts): add 'web' to SECTIONS and `web` to RUNNERS. Standalone:
- * `npx tsx bench/src/sections/web.ts [--quick]` prints the rows.
+ * Standalone: `npx tsx bench/src/sections/web.ts [--quick] [--no-build]` prints the rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -261,13 +260,16 @@ function summarize(target: Target, variant: 'tenancy' | 'baseline', rounds: Roun
 export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBenchResult> {
   const quick = options.quick ?? false;
   const connections = options.connections ?? 50;
-  const roundSeconds = options.roundSeconds ?? (quick ? 3 : 10);
+  const roundSeconds = options.roundSeconds ?? (quick ? 2 : 10);
+  const warmupSeconds = quick ? 1 : 2;
   const passes = options.passes ?? (quick ? 1 : 2);
   const log = options.log ?? ((line: string) => console.log(`[web] ${line}`));
 
   if (options.build ?? true) {
-    log('building apps/web (npm run build -w web)');
-    await run('npm', ['run', 'build', '-w', 'web'], ROOT);
+    // Through turbo: when the sources have not changed since the last build (the e2e suites build it too), the
+    // cached output is restored in a second instead of rebuilt.
+    log('building apps/web (turbo run build --filter=web)');
+    await run('npx', ['turbo', 'run', 'build', '--filter=web', '--output-logs=errors-only'], ROOT);
   }
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: build the web app first (npm run build -w web).`);
 
@@ -298,8 +300,8 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
     for (const target of targets) {
       const measure = (pathname: string, seconds = roundSeconds) => round(origin, pathname, cookie, seconds, connections, target.expectBody);
       // Warm-up (JIT, pools, caches) for both, untimed.
-      await measure(target.baseline, 2);
-      await measure(target.tenancy, 2);
+      await measure(target.baseline, warmupSeconds);
+      await measure(target.tenancy, warmupSeconds);
       const baseRounds: Round[] = [];
       const tenancyRounds: Round[] = [];
       const ratios: number[] = [];
@@ -327,8 +329,8 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
 
 // ---- the section -------------------------------------------------------------------------------------
 
-/** The bench section; main.ts wiring: add 'web' to SECTIONS (config.ts) and `web` to RUNNERS. */
-export async function web(env: BenchEnv): Promise<Omit<SectionResult, 'name'> & { name: 'web' }> {
+/** The bench section. */
+export async function web(env: BenchEnv): Promise<SectionResult> {
   const started = performance.now();
   const result = await runWebBench({ quick: env.config.mode === 'quick', log: (line) => env.log(`web: ${line}`) });
   const { settings } = result;
@@ -351,7 +353,7 @@ export async function web(env: BenchEnv): Promise<Omit<SectionResult, 'name'> & 
   };
   return {
     name: 'web',
-    title: 'Web app over HTTP',
+    title: '7. Web app over HTTP',
     machine: env.machine,
     intro: [
       `The web app's standalone server (apps/web, Next.js) on its own seeded database (@repo/db/local, not this run's bench dataset), signed in as ${settings.user}, tenant ${settings.tenant}. autocannon runs in the bench process on the same two cores as the server and PostgreSQL, so absolute figures understate a real deployment; the ratio is the figure to read.`,
