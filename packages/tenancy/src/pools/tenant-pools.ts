@@ -26,8 +26,10 @@ interface Entry {
 
 /**
  * One lazily created pool per tenant database, with a cap on server connections across all of
- * them. When the cap is reached, the least recently used pool with nothing checked out is closed;
- * when none can be closed, the caller waits for a release instead of failing.
+ * them. At the cap, a tenant that holds connections waits for one of its own; only a tenant with
+ * none takes a slot from the others: a spare idle connection of a pool that keeps another, else
+ * the least recently used pool with nothing checked out. When nothing can be freed, the caller
+ * waits for a release instead of failing.
  */
 export class TenantPools {
   // Map order is recency order: a use moves the entry to the end.
@@ -46,8 +48,10 @@ export class TenantPools {
       // Decide and check out in the same tick: pg.Pool counts a new client synchronously, so no
       // other caller can slip between the check and the checkout.
       if (this.canCheckOut(entry)) return this.checkOut(entry);
-      // Only the cap justifies closing someone else's pool; a full pool of our own just waits.
-      if (this.openConnections() >= this.options.maxConnections && (await this.evictIdle(key))) continue;
+      // Taking a second connection from another tenant would only make it reconnect in turn: with more busy
+      // tenants than the cap allows second connections for, that trade churned a new connection per call.
+      const holdsNone = entry.pool.totalCount === 0 && entry.checkedOut === 0;
+      if (holdsNone && this.openConnections() >= this.options.maxConnections && (await this.freeSlot(key))) continue;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -127,8 +131,15 @@ export class TenantPools {
     return client;
   }
 
-  /** Closes the least recently used pool that has nothing checked out. */
-  private async evictIdle(except: string): Promise<boolean> {
+  /** Closes a spare idle connection, else the least recently used pool that has nothing checked out. */
+  private async freeSlot(except: string): Promise<boolean> {
+    for (const entry of this.entries.values()) {
+      if (entry.key === except || entry.pool.idleCount === 0 || entry.pool.totalCount < 2) continue;
+      // With an idle client there, connect() hands it over in this tick and opens nothing new.
+      const spare = await entry.pool.connect();
+      spare.release(true);
+      return true;
+    }
     for (const entry of this.entries.values()) {
       if (entry.key === except || entry.checkedOut > 0 || entry.pool.totalCount === 0) continue;
       this.entries.delete(entry.key);
