@@ -10,6 +10,10 @@ import type { Placement } from '../strategies/types.js';
 /** Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`. */
 export class Catalog {
   private readonly cache = new Map<string, { tenant: Tenant; until: number }>();
+  /** Lookups in flight by key: when an entry expires under load, the callers share one query. */
+  private readonly pending = new Map<string, Promise<Tenant>>();
+  /** Bumped by every change: a lookup that was in flight across one must not cache what it read. */
+  private generation = 0;
 
   constructor(private readonly deployment: Deployment) {}
 
@@ -18,7 +22,18 @@ export class Catalog {
     assertKey(key);
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.tenant;
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = this.lookupAndCache(key).finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async lookupAndCache(key: string): Promise<Tenant> {
+    const generation = this.generation;
     const tenant = await this.lookup(this.deployment.appPool, key);
+    if (generation !== this.generation) return tenant;
     const until = Date.now() + this.deployment.config.catalogCacheMs;
     this.cache.set(tenant.id, { tenant, until });
     this.cache.set(tenant.slug, { tenant, until });
@@ -71,6 +86,7 @@ export class Catalog {
   }
 
   forget(tenant: Tenant): void {
+    this.generation++;
     this.cache.delete(tenant.id);
     this.cache.delete(tenant.slug);
   }
