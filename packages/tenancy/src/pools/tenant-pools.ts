@@ -27,9 +27,8 @@ interface Entry {
 /**
  * One lazily created pool per tenant database, with a cap on server connections across all of
  * them. At the cap, a tenant that holds connections waits for one of its own; only a tenant with
- * none takes a slot from the others: a spare idle connection of a pool that keeps another, else
- * the least recently used pool with nothing checked out. When nothing can be freed, the caller
- * waits for a release instead of failing.
+ * none takes a slot from the others, by closing the least recently used pool with nothing checked
+ * out. When nothing can be freed, the caller waits for a release instead of failing.
  */
 export class TenantPools {
   // Map order is recency order: a use moves the entry to the end.
@@ -131,15 +130,12 @@ export class TenantPools {
     return client;
   }
 
-  /** Closes a spare idle connection, else the least recently used pool that has nothing checked out. */
+  /**
+   * Closes the least recently used pool that has nothing checked out. A whole pool, not one idle
+   * connection of it: pg.Pool hands out an idle client only on the next tick, and a pool ended in
+   * between never serves that request.
+   */
   private async freeSlot(except: string): Promise<boolean> {
-    for (const entry of this.entries.values()) {
-      if (entry.key === except || entry.pool.idleCount === 0 || entry.pool.totalCount < 2) continue;
-      // With an idle client there, connect() hands it over in this tick and opens nothing new.
-      const spare = await entry.pool.connect();
-      spare.release(true);
-      return true;
-    }
     for (const entry of this.entries.values()) {
       if (entry.key === except || entry.checkedOut > 0 || entry.pool.totalCount === 0) continue;
       this.entries.delete(entry.key);
