@@ -25,9 +25,11 @@ const serverSchema = z
     ADMIN_DATABASE_URL: postgresUrl,
     /** app_user's connection: createTenancy's appUrl; the per-tenant row counts run through it, under RLS. May point at PgBouncer. */
     DATABASE_URL: postgresUrl,
-    /** How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode. */
-    // The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
-    // which cannot follow that package's `./x.js` imports of `.ts` files.
+    /**
+     * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
+     * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
+     * which cannot follow that package's `./x.js` imports of `.ts` files.
+     */
     TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('direct'),
     /**
      * Password of PgBouncer's auth_query role (pgbouncer_auth). Needed with a PgBouncer: every database tenant this

@@ -20,9 +20,11 @@ const serverSchema = z
   .object({
     /** app_user's connection (not a superuser, not BYPASSRLS); may point at PgBouncer. */
     DATABASE_URL: postgresUrl,
-    /** How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode. */
-    // The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
-    // which cannot follow that package's `./x.js` imports of `.ts` files.
+    /**
+     * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
+     * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
+     * which cannot follow that package's `./x.js` imports of `.ts` files.
+     */
     TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('direct'),
     /** Connections this process opens to the deployment's database for tenant requests. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
