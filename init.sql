@@ -8,13 +8,62 @@
 
 DO $tenancy_role$ BEGIN CREATE ROLE tenancy_owner NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
 
-DO $tenancy_role$ BEGIN CREATE ROLE app_user LOGIN PASSWORD 'app_user_dev'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
+DO $tenancy_role$ BEGIN CREATE ROLE app_user LOGIN PASSWORD 'SCRAM-SHA-256$4096:1EApbTkL/7k/Rt8mqYatxw==$lvGyzxZaBxjDlmHp5oBnjE2fMnSi+zsXJH04zZn1YjU=:EyJooZmolNaNsZ6q/KvhWnX9LM3H+lipbGEKCw9QH6o='; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
 
-DO $tenancy_role$ BEGIN CREATE ROLE app_operator LOGIN PASSWORD 'app_operator_dev'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
+DO $tenancy_role$ BEGIN CREATE ROLE app_operator LOGIN PASSWORD 'SCRAM-SHA-256$4096:Q5MxKD4eAHL82K5wUuPNAQ==$Z8eCZarxQRkUUcf5HkQkxiHAgr/WxypmkziOGGs2S04=:eLEKzzsWdIt9TZ+c5hV04unwB2qtjME2Bbj1vmb3Ors='; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
 
 BEGIN;
 
 GRANT USAGE, CREATE ON SCHEMA public TO tenancy_owner;
+
+ALTER ROLE app_user NOINHERIT;
+
+DO $tenancy_harden$
+BEGIN
+  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+  EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), 'app_user');
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), 'app_operator');
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'public') THEN
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+  END IF;
+END
+$tenancy_harden$;
+
+DO $tenancy_harden$
+DECLARE
+  f regprocedure;
+  v regclass;
+  operator text := 'app_operator';
+BEGIN
+  REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC;
+  EXECUTE format('GRANT USAGE ON LANGUAGE plpgsql TO %I', 'tenancy_owner');
+  FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace AND (p.proname LIKE 'pg\_stat\_get\_%' OR p.proname IN (
+  'pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
+  'pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size')) LOOP
+    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    IF operator IS NOT NULL THEN EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', f, operator); END IF;
+  END LOOP;
+  FOR v IN SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'v' AND (c.relname LIKE 'pg\_stat%' OR c.relname = 'pg_locks') LOOP
+    EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', v);
+    IF operator IS NOT NULL THEN EXECUTE format('GRANT SELECT ON %s TO %I', v, operator); END IF;
+  END LOOP;
+  FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace AND (p.proname IN (
+  'pg_advisory_lock', 'pg_advisory_lock_shared', 'pg_try_advisory_lock', 'pg_try_advisory_lock_shared',
+  'lo_creat', 'lo_create', 'lo_from_bytea', 'lo_import',
+  'pg_terminate_backend', 'pg_cancel_backend')) LOOP
+    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+  END LOOP;
+  FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace AND (p.proname IN (
+  'pg_advisory_lock', 'pg_advisory_lock_shared', 'pg_try_advisory_lock', 'pg_try_advisory_lock_shared',
+  'lo_creat', 'lo_create', 'lo_from_bytea', 'lo_import',
+  'pg_terminate_backend', 'pg_cancel_backend')) AND (p.proname LIKE '%advisory%') LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', f, 'tenancy_owner');
+  END LOOP;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'tenancy: not a superuser, so system statistics, large objects, session advisory locks and plpgsql stay granted to PUBLIC (%); audit() reports each', SQLERRM;
+END
+$tenancy_harden$;
 
 CREATE SCHEMA IF NOT EXISTS tenancy AUTHORIZATION tenancy_owner;
 
@@ -40,6 +89,13 @@ CREATE TABLE IF NOT EXISTS tenancy.context_key (
     opad bytea NOT NULL CHECK (length(opad) = 64)
   );
 
+CREATE TABLE IF NOT EXISTS tenancy.context_key_previous (
+    id int PRIMARY KEY CHECK (id = 1),
+    ipad bytea NOT NULL CHECK (length(ipad) = 64),
+    opad bytea NOT NULL CHECK (length(opad) = 64),
+    valid_until timestamptz NOT NULL
+  );
+
 CREATE TABLE IF NOT EXISTS tenancy.secrets (
     name text PRIMARY KEY,
     iv bytea NOT NULL,
@@ -48,9 +104,26 @@ CREATE TABLE IF NOT EXISTS tenancy.secrets (
     updated_at timestamptz NOT NULL DEFAULT now()
   );
 
-INSERT INTO tenancy.context_key (id, ipad, opad) VALUES (1, '\x18e6e84b5e727d81206d04dc454b11174e9ad82f73a77697f370ec2794622ab73636363636363636363636363636363636363636363636363636363636363636'::bytea, '\x728c8221341817eb4a076eb62f217b7d24f0b24519cd1cfd991a864dfe0840dd5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c'::bytea)
-     ON CONFLICT (id) DO UPDATE SET ipad = excluded.ipad, opad = excluded.opad
-     WHERE (context_key.ipad, context_key.opad) IS DISTINCT FROM (excluded.ipad, excluded.opad);
+DROP FUNCTION IF EXISTS tenancy.resolve_tenant(text);
+
+DROP FUNCTION IF EXISTS tenancy.get_secret(text);
+
+CREATE OR REPLACE FUNCTION tenancy.previous_key_signed(p_payload text, p_signature text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT coalesce(bool_or(encode(sha256(k.opad || sha256(k.ipad || convert_to(p_payload, 'UTF8'))), 'hex') = p_signature), false)
+    FROM tenancy.context_key_previous k WHERE k.id = 1 AND k.valid_until > now()
+$fn$;
+
+CREATE OR REPLACE FUNCTION tenancy.signature_valid(p_payload text, p_signature text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT coalesce((SELECT encode(sha256(k.opad || sha256(k.ipad || convert_to(p_payload, 'UTF8'))), 'hex') = p_signature
+                     FROM tenancy.context_key k WHERE k.id = 1), false)
+         OR tenancy.previous_key_signed(p_payload, p_signature)
+$fn$;
 
 CREATE OR REPLACE FUNCTION tenancy.current_tenant_id() RETURNS uuid
 LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
@@ -66,7 +139,9 @@ BEGIN
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
   IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
-    RETURN NULL;
+    IF NOT tenancy.previous_key_signed(left(tok, -65), right(tok, 64)) THEN
+      RETURN NULL;
+    END IF;
   END IF;
   IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
@@ -89,7 +164,9 @@ BEGIN
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
   IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
-    RETURN NULL;
+    IF NOT tenancy.previous_key_signed(left(tok, -65), right(tok, 64)) THEN
+      RETURN NULL;
+    END IF;
   END IF;
   IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
@@ -112,7 +189,9 @@ BEGIN
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
   IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
-    RETURN NULL;
+    IF NOT tenancy.previous_key_signed(left(tok, -65), right(tok, 64)) THEN
+      RETURN NULL;
+    END IF;
   END IF;
   IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
@@ -121,13 +200,30 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text)
+CREATE OR REPLACE FUNCTION tenancy.reset_session() RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $fn$
+BEGIN
+  RESET ALL;              -- every setting, session level included (search_path, timeouts, default_transaction_*, the context)
+  RESET ROLE;             -- RESET ALL leaves the role alone
+  UNLISTEN *;
+  EXECUTE 'CLOSE ALL';    -- cursors WITH HOLD would outlive COMMIT
+  DEALLOCATE ALL;         -- SQL-level prepared statements (tenant transactions use no named protocol statements)
+  DISCARD SEQUENCES;      -- currval/lastval of sequences the transaction used
+  PERFORM pg_catalog.pg_advisory_unlock_all();
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text, p_expires bigint, p_signature text)
 RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
                role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
+  IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('resolve.' || p_key || '.' || p_expires, p_signature) THEN
+    RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = 'TN001';
+  END IF;
   IF p_key ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
     RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
                         t.schema_version, t.created_at, t.updated_at
@@ -140,17 +236,24 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION tenancy.get_secret(p_name text)
+CREATE OR REPLACE FUNCTION tenancy.get_secret(p_name text, p_expires bigint, p_signature text)
 RETURNS TABLE (iv bytea, tag bytea, ciphertext bytea)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-  SELECT s.iv, s.tag, s.ciphertext FROM tenancy.secrets s WHERE s.name = p_name
+BEGIN
+  IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('secret.' || p_name || '.' || p_expires, p_signature) THEN
+    RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = 'TN001';
+  END IF;
+  RETURN QUERY SELECT s.iv, s.tag, s.ciphertext FROM tenancy.secrets s WHERE s.name = p_name;
+END
 $fn$;
 
 REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA tenancy FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tenancy.reset_session() TO PUBLIC;
 
 GRANT USAGE ON SCHEMA tenancy TO app_user;
 
@@ -160,9 +263,9 @@ GRANT EXECUTE ON FUNCTION tenancy.current_user_id() TO app_user;
 
 GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO app_user;
 
-GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text) TO app_user;
+GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text, bigint, text) TO app_user;
 
-GRANT EXECUTE ON FUNCTION tenancy.get_secret(text) TO app_user;
+GRANT EXECUTE ON FUNCTION tenancy.get_secret(text, bigint, text) TO app_user;
 
 GRANT USAGE ON SCHEMA tenancy TO app_operator;
 
@@ -172,9 +275,9 @@ GRANT EXECUTE ON FUNCTION tenancy.current_user_id() TO app_operator;
 
 GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO app_operator;
 
-GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text) TO app_operator;
+GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text, bigint, text) TO app_operator;
 
-GRANT EXECUTE ON FUNCTION tenancy.get_secret(text) TO app_operator;
+GRANT EXECUTE ON FUNCTION tenancy.get_secret(text, bigint, text) TO app_operator;
 
 GRANT SELECT ON tenancy.tenants TO app_operator;
 
@@ -184,7 +287,7 @@ BEGIN;
 
 SET LOCAL ROLE "tenancy_owner";
 
-SELECT set_config('search_path', '"public", tenancy, pg_catalog', true);
+SELECT set_config('search_path', '"public", "tenancy", "pg_catalog", pg_temp', true);
 
 CREATE TABLE IF NOT EXISTS "public".__tenant_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
 
@@ -306,6 +409,17 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."comments" TO "app_user";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."tasks" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."projects" TO "app_user";
+
+COMMIT;
+
+BEGIN;
+
+SET LOCAL ROLE tenancy_owner;
+
+DELETE FROM tenancy.context_key_previous;
+
+INSERT INTO tenancy.context_key (id, ipad, opad) VALUES (1, '\x18e6e84b5e727d81206d04dc454b11174e9ad82f73a77697f370ec2794622ab73636363636363636363636363636363636363636363636363636363636363636'::bytea, '\x728c8221341817eb4a076eb62f217b7d24f0b24519cd1cfd991a864dfe0840dd5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c'::bytea)
+     ON CONFLICT (id) DO UPDATE SET ipad = excluded.ipad, opad = excluded.opad;
 
 COMMIT;
 
@@ -845,7 +959,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 DO $tenancy_role$ BEGIN CREATE ROLE t_hooli NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
 
-GRANT t_hooli TO app_user;
+GRANT t_hooli TO app_user WITH INHERIT FALSE, SET TRUE;
 
 CREATE SCHEMA IF NOT EXISTS t__template AUTHORIZATION tenancy_owner;
 
@@ -853,7 +967,7 @@ BEGIN;
 
 SET LOCAL ROLE "tenancy_owner";
 
-SELECT set_config('search_path', '"t__template", tenancy, pg_catalog', true);
+SELECT set_config('search_path', '"t__template", "tenancy", "pg_catalog", pg_temp', true);
 
 CREATE TABLE IF NOT EXISTS "t__template".__tenant_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
 
@@ -976,9 +1090,9 @@ CREATE SCHEMA IF NOT EXISTS t_hooli AUTHORIZATION tenancy_owner;
 
 SET LOCAL ROLE tenancy_owner;
 
-SELECT set_config('search_path', '"t__template", pg_catalog', true);
+SELECT set_config('search_path', '"t__template", "pg_catalog", pg_temp', true);
 
-SELECT set_config('search_path', '"t_hooli", pg_catalog', true);
+SELECT set_config('search_path', '"t_hooli", "pg_catalog", pg_temp', true);
 
 CREATE TABLE t_hooli.__tenant_migrations (LIKE t__template.__tenant_migrations INCLUDING ALL);
 
@@ -1055,6 +1169,12 @@ GRANT EXECUTE ON FUNCTION tenancy.current_tenant_id() TO "t_hooli";
 GRANT EXECUTE ON FUNCTION tenancy.current_user_id() TO "t_hooli";
 
 GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO "t_hooli";
+
+ALTER TABLE t_hooli.comments ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
+
+ALTER TABLE t_hooli.tasks ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
+
+ALTER TABLE t_hooli.projects ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
 
 COMMIT;
 

@@ -83,7 +83,7 @@ async function setup(env: SetupEnv): Promise<void> {
     await syncRolePassword(admin, env.DATABASE_URL, 'DATABASE_URL', { allowBypassRls: false });
     await syncRolePassword(admin, env.OPERATOR_DATABASE_URL, 'OPERATOR_DATABASE_URL', { allowBypassRls: true });
   });
-  const secrets = deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY);
+  const secrets = deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY, env.TENANCY_CONTEXT_SECRET);
   const tenancy = await prepareDatabase({
     adminUrl: env.ADMIN_DATABASE_URL,
     appUrl: env.DATABASE_URL,

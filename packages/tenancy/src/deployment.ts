@@ -10,7 +10,7 @@ import { readMigrations, type TenantMigration } from './migrations/folder.js';
 import { TenantPools } from './pools/tenant-pools.js';
 import type { SecretsProvider } from './secrets/provider.js';
 import { CONTEXT_SETTING } from './setup/context-functions.js';
-import { quoteIdent } from './sql/ident.js';
+import { quoteIdent, searchPath } from './sql/ident.js';
 import { connectionFor, roleOf } from './sql/urls.js';
 
 /** What every part of the library shares: config, pools, key, migrations. Built once per createTenancy. */
@@ -78,11 +78,24 @@ export class Deployment {
     await installPgBouncerAuth(client, { authUser: pooler.authUser, authPassword: pooler.authPassword });
   }
 
+  /** A pooled owner connection to the deployment's database for the length of fn. */
+  async withAdmin<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.admin().connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
   /** A short-lived owner connection to another database of the server (a tenant database, the template). */
   async adminClientFor<T>(database: string, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
     this.admin();
     const ClientClass = this.config.clientClass ?? pg.Client;
     const client = new ClientClass(connectionFor(this.config.adminUrl!, { database }));
+    // Dropping a database (WITH FORCE) terminates this connection from the server side; the error then
+    // belongs to the statement that was running, not to the process.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       return await fn(client);
@@ -135,7 +148,7 @@ export class Deployment {
         CONTEXT_SETTING,
         this.tokens.get({ tenantId: tenant.id, role: 'admin' }),
         'search_path',
-        `${quoteIdent(tenant.schemaName)}, tenancy, pg_catalog`,
+        searchPath(tenant.schemaName, 'tenancy', 'pg_catalog'),
       ]);
       const result = await fn(client);
       await client.query('COMMIT');

@@ -52,3 +52,15 @@ export class TenancyConfigError extends TenancyError {
 export class MigrationError extends TenancyError {
   override readonly name = 'MigrationError';
 }
+
+/**
+ * The database refused a lookup proof (SQLSTATE TN001): this process signs with another context
+ * secret than the deployment holds. Other errors pass unchanged.
+ */
+export function explainProofRefusal(error: unknown): unknown {
+  if ((error as { code?: string })?.code !== 'TN001') return error;
+  return new TenantContextError(
+    "The database refused this process's lookup: its contextSecret is not the deployment's. After a rotation, restart it with the new secret (or finish the rotation with rotateContextSecret()).",
+    { cause: error },
+  );
+}

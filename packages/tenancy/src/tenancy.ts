@@ -12,12 +12,10 @@ import { Deployment } from './deployment.js';
 import { InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors.js';
 import { migrateAll, type MigrateOptions } from './lifecycle/migrate.js';
 import { explainPgBouncerLoginError } from './pgbouncer/login-error.js';
-import { applyMigrations } from './migrations/apply.js';
 import type { PoolStats } from './pools/tenant-pools.js';
 import { CONTEXT_SETTING } from './setup/context-functions.js';
-import { install } from './setup/install.js';
-import { SLUG_PATTERN, quoteIdent } from './sql/ident.js';
-import { roleOf } from './sql/urls.js';
+import { installEverywhere, type InstallSummary } from './setup/placements.js';
+import { SLUG_PATTERN, searchPath } from './sql/ident.js';
 import { DatabaseStrategy } from './strategies/database.js';
 import { RlsStrategy } from './strategies/rls.js';
 import { SchemaStrategy } from './strategies/schema.js';
@@ -43,6 +41,24 @@ export interface DeleteOptions {
 }
 
 export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate.js';
+export type { InstallSummary } from './setup/placements.js';
+
+export interface RotateOptions {
+  /** Seconds the replaced secret's tokens keep verifying (0 to 3600; default 0). */
+  overlapSeconds?: number;
+}
+
+/** An overlap is for rolling the new secret out, not a second key: bounded, so an old secret cannot linger. */
+export const MAX_OVERLAP_SECONDS = 3600;
+
+const rotateOptions = z.object({
+  overlapSeconds: z
+    .number({ error: 'overlapSeconds must be a number of seconds' })
+    .int('overlapSeconds must be a whole number of seconds')
+    .min(0, 'overlapSeconds must not be negative')
+    .max(MAX_OVERLAP_SECONDS, `overlapSeconds must be at most ${MAX_OVERLAP_SECONDS} (one hour)`)
+    .default(0),
+});
 
 const createTenantInput = z.object({
   /** Optional fixed id (imports, deterministic seeds); a random uuid otherwise. */
@@ -63,7 +79,6 @@ export function createTenancy(input: TenancyConfigInput) {
     schema: new SchemaStrategy(deployment),
     database: new DatabaseStrategy(deployment),
   };
-  const allowNamedStatements = !(config.pooler.kind === 'pgbouncer' && config.pooler.mode === 'transaction');
 
   async function activeTenant(key: string): Promise<Tenant> {
     const tenant = await catalog.resolve(key);
@@ -104,7 +119,7 @@ export function createTenancy(input: TenancyConfigInput) {
 
   async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const client = await connect(tenant, route);
-    const session = new TenantSession(client, [{ text: 'BEGIN' }, settings], { allowNamedStatements });
+    const session = new TenantSession(client, settings);
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
       tenant,
@@ -114,19 +129,20 @@ export function createTenancy(input: TenancyConfigInput) {
       },
       query: (text, params) => session.run({ text, values: params ?? [] }),
     };
-    let broken: Error | undefined;
+    let rollbackFailed: Error | undefined;
     try {
       const result = await fn(tx);
       await session.commit();
       return result;
     } catch (error) {
       await session.rollback().catch((rollbackError: Error) => {
-        broken = rollbackError;
+        rollbackFailed = rollbackError;
       });
       throw error;
     } finally {
-      // A connection whose rollback failed is in an unknown state: destroy it instead of pooling it.
-      client.release(broken);
+      // A connection whose rollback failed, or that a statement took out of its transaction, is in an
+      // unknown state: destroy it instead of pooling it.
+      client.release(session.broken ?? rollbackFailed);
     }
   }
 
@@ -143,7 +159,7 @@ export function createTenancy(input: TenancyConfigInput) {
    */
   async function withControlPlane<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
     const tenant = await activeTenant(key);
-    const route: Route = { connect: () => deployment.appPool.connect(), searchPath: `${quoteIdent(config.sharedSchema)}, tenancy`, role: null };
+    const route: Route = { connect: () => deployment.appPool.connect(), searchPath: searchPath(config.sharedSchema, 'tenancy'), role: null };
     return transaction(tenant, route, contextSettings(tenant, route, options), fn);
   }
 
@@ -155,11 +171,12 @@ export function createTenancy(input: TenancyConfigInput) {
   ): Promise<pg.QueryResult<R>> {
     const { tenant, route, settings } = await activeRoute(key, options);
     const client = await connect(tenant, route);
+    const session = new TenantSession(client, settings);
     try {
-      // No BEGIN: the settings and the statement share one implicit transaction that ends at the Sync.
-      return await new TenantSession(client, [settings], { allowNamedStatements }).run<R>({ text, values: params });
+      // No BEGIN: the settings, the statement and the reset share one implicit transaction that ends at the Sync.
+      return await session.runOnce<R>({ text, values: params });
     } finally {
-      client.release();
+      client.release(session.broken);
     }
   }
 
@@ -167,21 +184,27 @@ export function createTenancy(input: TenancyConfigInput) {
     return { schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [deployment.appRole] };
   }
 
+  const placements = () => ({ deployment, catalog, strategies, sharedTarget });
+
+  /**
+   * Installs or updates everything, in every database the deployment serves from, and stores the
+   * configured context key there. A database holding another key gets this one, and tokens of
+   * the old key are refused at once (rotateContextSecret() offers an overlap).
+   */
   async function setup(): Promise<void> {
-    const client = await deployment.admin().connect();
-    try {
-      await install(client, {
-        key: deployment.key,
-        appRole: roleOf(config.appUrl),
-        operatorRole: config.operatorUrl ? roleOf(config.operatorUrl) : undefined,
-        sharedSchema: config.sharedSchema,
-        catalog: true,
-      });
-      await applyMigrations(client, sharedTarget());
-      await deployment.installPoolerAuth(client);
-    } finally {
-      client.release();
-    }
+    await installEverywhere(placements(), { key: deployment.key, overlapSeconds: 0, endOverlap: false });
+  }
+
+  /**
+   * Makes the configured context secret the only one, in every placement, database tenants
+   * included. Run it from a process started with the new secret. Tokens signed with the secret it
+   * replaces keep verifying for `overlapSeconds` (at most an hour), time to restart the other
+   * processes with the new secret; after that they are refused everywhere. Safe to run again.
+   */
+  async function rotateContextSecret(options: RotateOptions = {}): Promise<InstallSummary> {
+    const parsed = rotateOptions.safeParse(options);
+    if (!parsed.success) throw new TenancyConfigError(`Invalid rotation: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    return installEverywhere(placements(), { key: deployment.key, overlapSeconds: parsed.data.overlapSeconds, endOverlap: true });
   }
 
   async function createTenant(input: { id?: string; slug: string; name: string; strategy: StrategyName }): Promise<Tenant> {
@@ -233,6 +256,7 @@ export function createTenancy(input: TenancyConfigInput) {
   return {
     config,
     setup,
+    rotateContextSecret,
     createTenant,
     getTenant: (key: string) => catalog.fresh(key),
     listTenants: () => catalog.list(),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatabaseSecretsProvider, EnvSecretsProvider, FileSecretsProvider, type SecretsProvider } from '../src/index.js';
 import { generatePassword } from '../src/secrets/password.js';
-import { roleUrl, APP_PASSWORD, useTenancy } from './support.js';
+import { roleUrl, APP_PASSWORD, CONTEXT_SECRET, useTenancy } from './support.js';
 
 const suite = useTenancy('secrets');
 
@@ -37,17 +37,17 @@ describe('SecretsProvider implementations', () => {
 
   it('database: AES-GCM ciphertext in tenancy.secrets, never the plaintext; a wrong key cannot read it; app_user cannot list or write', async () => {
     const { db, admin } = suite();
-    const provider = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'k'.repeat(32) });
+    const provider = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'k'.repeat(32), contextSecret: CONTEXT_SECRET });
     try {
       await roundTrip(provider);
       const secret = generatePassword();
       await provider.set('initech', secret);
       const { rows } = await admin.query(`select encode(ciphertext, 'escape') as c from tenancy.secrets where name = 'initech'`);
       expect(rows[0].c).not.toContain(secret);
-      const wrongKey = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'x'.repeat(32) });
+      const wrongKey = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'x'.repeat(32), contextSecret: CONTEXT_SECRET });
       await expect(wrongKey.get('initech')).rejects.toThrow(/unable to authenticate|auth/i);
       await wrongKey.close();
-      const asApp = new DatabaseSecretsProvider({ connectionString: roleUrl(db.url, 'app_user', APP_PASSWORD), encryptionKey: 'k'.repeat(32) });
+      const asApp = new DatabaseSecretsProvider({ connectionString: roleUrl(db.url, 'app_user', APP_PASSWORD), encryptionKey: 'k'.repeat(32), contextSecret: CONTEXT_SECRET });
       expect(await asApp.get('initech')).toBe(secret);
       await expect(asApp.set('initech', 'hijack')).rejects.toThrow(/permission denied/);
       await asApp.close();
@@ -66,7 +66,7 @@ describe('SecretsProvider implementations', () => {
     const { db, tenancy } = suite();
     const { createTenancy } = await import('../src/index.js');
     const { baseConfig } = await import('./support.js');
-    const provider = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'k'.repeat(32) });
+    const provider = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'k'.repeat(32), contextSecret: CONTEXT_SECRET });
     const withDb = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, secrets: provider });
     try {
       await withDb.createTenant({ slug: 'sec_db', name: 'Secret DB', strategy: 'database' });

@@ -39,7 +39,7 @@ export function tenancy(): Tenancy {
       contextSecret: env.TENANCY_CONTEXT_SECRET,
       // Database tenants' role passwords, encrypted in the deployment's database. Provisioning writes
       // them, so this provider uses the owner connection; only a process with the key can decrypt them.
-      secrets: deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY),
+      secrets: deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY, env.TENANCY_CONTEXT_SECRET),
       migrationsFolder: env.TENANT_MIGRATIONS_DIR,
       maxConnections: env.TENANCY_MAX_CONNECTIONS,
       beforeStep: (step, tenant) => {

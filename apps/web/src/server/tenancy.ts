@@ -27,7 +27,7 @@ export function tenancy(): Tenancy {
       contextSecret: env.TENANCY_CONTEXT_SECRET,
       // Database tenants' role passwords, encrypted in the deployment's database; app_user reads the
       // ciphertext through tenancy.get_secret() and only this process holds the key.
-      secrets: deploymentSecrets(env.DATABASE_URL, env.TENANCY_SECRETS_KEY),
+      secrets: deploymentSecrets(env.DATABASE_URL, env.TENANCY_SECRETS_KEY, env.TENANCY_CONTEXT_SECRET),
     });
   }
   return holder.__webTenancy;

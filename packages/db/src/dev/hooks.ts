@@ -11,7 +11,7 @@ import type { DevConfig, DevUrls } from './config.js';
  * tenants, which init.sql cannot (they live in databases of their own).
  */
 export async function afterDatabaseReady(urls: DevUrls, config: DevConfig): Promise<void> {
-  const secrets = deploymentSecrets(urls.adminDatabaseUrl, config.TENANCY_SECRETS_KEY);
+  const secrets = deploymentSecrets(urls.adminDatabaseUrl, config.TENANCY_SECRETS_KEY, config.TENANCY_CONTEXT_SECRET);
   const tenancy = await prepareDatabase({
     adminUrl: urls.adminDatabaseUrl,
     appUrl: urls.databaseUrl,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { passwordMatches, scramVerifier } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { prepareDatabase } from '../prepare.js';
 import { seed } from '../seed/index.js';
@@ -47,7 +49,26 @@ export async function generateInitSql(databaseUrl: string): Promise<string> {
     await admin.end();
     await tenancy.close();
   }
-  return `${HEADER}\n${log.map(renderStatement).join('\n\n')}\n`;
+  const accounts = [
+    { role: 'app_user', password: INIT_SQL_DEFAULTS.appPassword },
+    { role: 'app_operator', password: INIT_SQL_DEFAULTS.operatorPassword },
+  ];
+  return pinVerifiers(`${HEADER}\n${log.map(renderStatement).join('\n\n')}\n`, accounts);
+}
+
+const VERIFIER = /SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+/g;
+
+/**
+ * Passwords reach SQL only as SCRAM verifiers, each with a random salt; init.sql must come out the
+ * same every time, so each verifier of a known dev password is replaced by one with a salt fixed
+ * per role. Only here: a deployment's roles keep random salts.
+ */
+function pinVerifiers(sql: string, accounts: readonly { role: string; password: string }[]): string {
+  return sql.replace(VERIFIER, (verifier) => {
+    const account = accounts.find((a) => passwordMatches(verifier, a.role, a.password));
+    if (!account) throw new Error('init.sql would hold a SCRAM verifier of a password that is not one of the dev defaults');
+    return scramVerifier(account.password, createHash('sha256').update(`init.sql:${account.role}`).digest().subarray(0, 16));
+  });
 }
 
 /** Applies a generated script the way `npm run dev` does when psql is not at hand: one simple-protocol query. */

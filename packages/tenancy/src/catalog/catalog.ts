@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Deployment } from '../deployment.js';
-import { InvalidTenantSlugError, TenantExistsError, TenantNotFoundError } from '../errors.js';
+import { explainProofRefusal, InvalidTenantSlugError, TenantExistsError, TenantNotFoundError } from '../errors.js';
+import { signProof } from '../context/token.js';
 import { SLUG_PATTERN, isUuid } from '../sql/ident.js';
 import { TENANT_COLUMNS } from './sql.js';
 import { toTenant, type TenantRow } from './row.js';
@@ -92,7 +93,10 @@ export class Catalog {
   }
 
   private async lookup(pool: pg.Pool, key: string): Promise<Tenant> {
-    const { rows } = await pool.query<TenantRow>('SELECT * FROM tenancy.resolve_tenant($1)', [key]);
+    const { expires, signature } = signProof('resolve', key, this.deployment.key);
+    const { rows } = await pool.query<TenantRow>('SELECT * FROM tenancy.resolve_tenant($1, $2, $3)', [key, expires, signature]).catch((error: unknown) => {
+      throw explainProofRefusal(error);
+    });
     if (!rows[0]) throw new TenantNotFoundError(key);
     return toTenant(rows[0]);
   }

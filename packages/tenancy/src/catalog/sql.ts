@@ -1,8 +1,19 @@
-// One row; app_user has no privilege on it, so SQL run as app_user cannot read the key.
+/** SQLSTATE of a lookup whose proof is missing, expired or signed with another key. */
+export const PROOF_REFUSED = 'TN001';
+
+// One row each; app_user has no privilege on them, so SQL run as app_user cannot read a key.
 export const CONTEXT_KEY_TABLE = `CREATE TABLE IF NOT EXISTS tenancy.context_key (
     id int PRIMARY KEY CHECK (id = 1),
     ipad bytea NOT NULL CHECK (length(ipad) = 64),
     opad bytea NOT NULL CHECK (length(opad) = 64)
+  )`;
+
+/** The key a rotation replaced, accepted until valid_until so processes still signing with it can be rolled over. */
+export const PREVIOUS_KEY_TABLE = `CREATE TABLE IF NOT EXISTS tenancy.context_key_previous (
+    id int PRIMARY KEY CHECK (id = 1),
+    ipad bytea NOT NULL CHECK (length(ipad) = 64),
+    opad bytea NOT NULL CHECK (length(opad) = 64),
+    valid_until timestamptz NOT NULL
   )`;
 
 /** DDL of the tenant catalog; every statement is idempotent so setup() can run on every deploy. */
@@ -21,6 +32,7 @@ export const CATALOG_TABLES: readonly string[] = [
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
   CONTEXT_KEY_TABLE,
+  PREVIOUS_KEY_TABLE,
   // Per-tenant role passwords for DatabaseSecretsProvider: AES-GCM ciphertext only; the key is never here.
   `CREATE TABLE IF NOT EXISTS tenancy.secrets (
     name text PRIMARY KEY,
@@ -31,14 +43,23 @@ export const CATALOG_TABLES: readonly string[] = [
   )`,
 ];
 
-/** Runtime roles read one ciphertext at a time; they cannot list or write secrets. */
+/**
+ * Runtime roles read one ciphertext at a time, and only with a proof signed with the context key
+ * for that name (a bind parameter of the library's own lookup): SQL running in a tenant request
+ * holds no proof for another tenant's name, so it cannot read another tenant's secret.
+ */
 export const SECRET_FUNCTION = `
-CREATE OR REPLACE FUNCTION tenancy.get_secret(p_name text)
+CREATE OR REPLACE FUNCTION tenancy.get_secret(p_name text, p_expires bigint, p_signature text)
 RETURNS TABLE (iv bytea, tag bytea, ciphertext bytea)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-  SELECT s.iv, s.tag, s.ciphertext FROM tenancy.secrets s WHERE s.name = p_name
+BEGIN
+  IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('secret.' || p_name || '.' || p_expires, p_signature) THEN
+    RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = '${PROOF_REFUSED}';
+  END IF;
+  RETURN QUERY SELECT s.iv, s.tag, s.ciphertext FROM tenancy.secrets s WHERE s.name = p_name;
+END
 $fn$`;
 
 export const TENANT_COLUMNS =
@@ -46,16 +67,21 @@ export const TENANT_COLUMNS =
 
 /**
  * The app role resolves one tenant at a time through this function instead of reading the
- * catalog: SQL injected into a tenant request cannot list every tenant.
+ * catalog, and only with a proof signed with the context key for that slug or id (a bind parameter
+ * of the library's own lookup): SQL injected into a tenant request can neither list tenants nor
+ * look up another tenant's placement.
  */
 export const RESOLVE_FUNCTION = `
-CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text)
+CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text, p_expires bigint, p_signature text)
 RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
                role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
+  IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('resolve.' || p_key || '.' || p_expires, p_signature) THEN
+    RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = '${PROOF_REFUSED}';
+  END IF;
   IF p_key ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
     RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
                         t.schema_version, t.created_at, t.updated_at

@@ -1,11 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { TenantContextError } from '../errors.js';
-import { ContextQuery, submit, type PreludeStatement } from './context-query.js';
-
-export interface SessionOptions {
-  /** PgBouncer transaction mode cannot keep named prepared statements across transactions. */
-  allowNamedStatements: boolean;
-}
+import { RESET_SESSION } from '../setup/reset-function.js';
+import { ContextQuery, submit, type PreludeStatement, type TransactionStatus } from './context-query.js';
+import { transactionControlIn } from './transaction-control.js';
 
 /** drizzle's own transaction control statements, turned into a savepoint: the tenant transaction is already open. */
 const NESTED_TRANSACTION: Record<string, string> = {
@@ -14,38 +11,46 @@ const NESTED_TRANSACTION: Record<string, string> = {
   rollback: 'rollback to savepoint tenancy_nested',
 };
 
+const RESET: PreludeStatement = { text: RESET_SESSION };
+const IN_TRANSACTION: readonly TransactionStatus[] = ['T', 'E'];
+const IDLE: readonly TransactionStatus[] = ['I'];
+const IN_FAILED_TRANSACTION = '25P02';
+
 /**
  * One tenant transaction on one client. The prelude (BEGIN and the transaction-local settings)
  * rides with the first statement, so a transaction of N statements costs N + 1 round trips, and a
  * transaction that runs nothing costs none.
+ *
+ * Whatever the statements inside leave at session level (settings, role, cursors, prepared
+ * statements, LISTEN, advisory locks) is reset before COMMIT, in the same write, so it never
+ * outlives the transaction on a pooled connection. Statements that would end the transaction
+ * before that reset are refused, and a connection found outside the transaction it should be in
+ * is never used again.
  */
 export class TenantSession {
   private preludeSent = false;
+  private brokenBy: TenantContextError | undefined;
 
   constructor(
     private readonly client: pg.ClientBase,
-    private readonly prelude: readonly PreludeStatement[],
-    private readonly options: SessionOptions,
+    private readonly settings: PreludeStatement,
   ) {}
 
-  get started(): boolean {
-    return this.preludeSent;
+  /** Set when the connection must not go back to the pool: its state is not what the library left. */
+  get broken(): Error | undefined {
+    return this.brokenBy;
   }
 
   run<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
-    if (config.name && !this.options.allowNamedStatements) {
-      return Promise.reject(
-        new TenantContextError(
-          `Named prepared statement "${config.name}" refused: PgBouncer in transaction mode hands each transaction a different server connection, where the statement does not exist. Drop the name (drizzle: call .execute() without .prepare(name)).`,
-        ),
-      );
-    }
-    // Extended protocol for everything: it refuses several statements in one string, so an
-    // injected "; SET ..." cannot ride along with a legitimate query.
-    const query: pg.QueryConfig = { ...config, queryMode: 'extended' } as pg.QueryConfig;
-    if (this.preludeSent) return this.client.query<R>(query);
+    const refused = this.brokenBy ?? refusal(config);
+    if (refused) return Promise.reject(refused);
+    const first = !this.preludeSent;
     this.preludeSent = true;
-    return submit<R>(this.client, new ContextQuery(query, this.prelude));
+    const query = new ContextQuery(extended(config), {
+      prelude: first ? [{ text: 'BEGIN' }, this.settings] : [],
+      expect: this.expect(first ? IDLE : IN_TRANSACTION),
+    });
+    return submit<R>(this.client, query);
   }
 
   /** The object drizzle's node-postgres driver talks to: it only ever calls `query(config, values)`. */
@@ -61,17 +66,78 @@ export class TenantSession {
     };
   }
 
-  /** Commits, and refuses to report success for a transaction the server rolled back. */
+  /** Resets the session and commits in one write; refuses to report success for a transaction the server rolled back. */
   async commit(): Promise<void> {
     if (!this.preludeSent) return;
-    const result = await this.client.query('COMMIT');
-    if (result.command === 'ROLLBACK') {
-      throw new TenantContextError('The tenant transaction was rolled back because one of its statements failed; nothing was written.');
+    if (this.brokenBy) throw this.brokenBy;
+    try {
+      await submit(this.client, new ContextQuery({ text: 'COMMIT', queryMode: 'extended' } as pg.QueryConfig, { prelude: [RESET], expect: this.expect(IN_TRANSACTION) }));
+    } catch (error) {
+      if ((error as { code?: string }).code === IN_FAILED_TRANSACTION) {
+        throw new TenantContextError('The tenant transaction was rolled back because one of its statements failed; nothing was written.', { cause: error });
+      }
+      throw error;
     }
   }
 
+  /** Rolls back, then resets what a rollback keeps (session advisory locks, prepared statements) in the same write. */
   async rollback(): Promise<void> {
     if (!this.preludeSent) return;
-    await this.client.query('ROLLBACK');
+    if (this.brokenBy) throw this.brokenBy;
+    await submit(this.client, new ContextQuery({ text: 'ROLLBACK', queryMode: 'extended' } as pg.QueryConfig, { postlude: [RESET], expect: this.expect(IN_TRANSACTION) }));
   }
+
+  /**
+   * One statement in an implicit transaction: the settings, the statement and the reset share one
+   * write and one Sync. Returns only when the connection is idle again.
+   */
+  async runOnce<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+    const refused = refusal(config);
+    if (refused) throw refused;
+    this.preludeSent = true;
+    const result = await submit<R>(this.client, new ContextQuery(extended(config), { prelude: [this.settings], postlude: [RESET], expect: this.expect(IDLE) }));
+    const status = (this.client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
+    if (status !== 'I') throw this.break(`The statement left the connection in a transaction (status ${status}); it is closed, not reused.`);
+    return result;
+  }
+
+  private expect(statuses: readonly TransactionStatus[]) {
+    return {
+      client: this.client,
+      statuses,
+      onUnexpected: (status: string | null) =>
+        this.break(
+          statuses === IDLE
+            ? `The pooled connection was handed over inside a transaction (status ${status}): refused, and it is closed.`
+            : 'A statement inside the tenant transaction ended it: refused, and the connection is closed.',
+        ),
+    };
+  }
+
+  private break(message: string): TenantContextError {
+    this.brokenBy ??= new TenantContextError(message);
+    return this.brokenBy;
+  }
+}
+
+/** Extended protocol for everything: it refuses several statements in one string, so an injected "; SET ..." cannot ride along. */
+function extended(config: pg.QueryConfig): pg.QueryConfig {
+  return { ...config, queryMode: 'extended' } as pg.QueryConfig;
+}
+
+function refusal(config: pg.QueryConfig): TenantContextError | undefined {
+  if (config.name) {
+    // A named statement outlives the transaction on the server connection, where SQL run by another tenant's
+    // request could replace it (DEALLOCATE, PREPARE) before this process runs it again.
+    return new TenantContextError(
+      `Named prepared statement "${config.name}" refused: tenant transactions use unnamed statements only (a named one outlives the transaction on a shared connection, and PgBouncer in transaction mode cannot keep it). Drop the name (drizzle: call .execute() without .prepare(name)).`,
+    );
+  }
+  const control = transactionControlIn(config.text);
+  if (control) {
+    return new TenantContextError(
+      `"${control.toUpperCase()}" refused inside a tenant transaction: the library begins and ends it (use a savepoint, or tx.db.transaction(), which nests as one).`,
+    );
+  }
+  return undefined;
 }

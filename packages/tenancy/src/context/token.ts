@@ -50,3 +50,22 @@ export function signContext(claims: ContextClaims, key: Buffer): string {
   const signature = createHmac('sha256', key).update(payload, 'utf8').digest('hex');
   return `${payload}.${signature}`;
 }
+
+/** What a lookup function may be asked for with a proof: a tenant's catalog row, a tenant's secret. */
+export type ProofPurpose = 'resolve' | 'secret';
+
+export interface Proof {
+  expires: number;
+  signature: string;
+}
+
+/**
+ * A short-lived proof that the library itself asks for `subject` (a slug, an id, a secret name):
+ * the lookup functions answer only with one, so SQL running as the app role cannot look up another
+ * tenant. It travels as bind parameters only.
+ */
+export function signProof(purpose: ProofPurpose, subject: string, key: Buffer, ttlSeconds = 60): Proof {
+  const expires = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const signature = createHmac('sha256', key).update(`${purpose}.${subject}.${expires}`, 'utf8').digest('hex');
+  return { expires, signature };
+}

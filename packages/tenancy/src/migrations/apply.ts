@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent } from '../sql/ident.js';
+import { quoteIdent, searchPath } from '../sql/ident.js';
 import type { TenantMigration } from './folder.js';
 
 export const TRACKING_TABLE = '__tenant_migrations';
@@ -26,7 +26,7 @@ export async function applyMigrations(client: pg.ClientBase, target: MigrationTa
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL ROLE ${quoteIdent(OWNER_ROLE)}`);
-    await client.query('SELECT set_config($1, $2, true)', ['search_path', `${quoted}, tenancy, pg_catalog`]);
+    await client.query('SELECT set_config($1, $2, true)', ['search_path', searchPath(schema, 'tenancy', 'pg_catalog')]);
     // One lock per placement: migrating many tenants in parallel never serialises on a global lock.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tenancy.migrate:${schema}`]);
     await client.query(

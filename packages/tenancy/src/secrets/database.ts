@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { deriveKey, signProof } from '../context/token.js';
+import { explainProofRefusal } from '../errors.js';
 import type { SecretsProvider } from './provider.js';
 
 export interface DatabaseSecretsOptions {
@@ -7,26 +9,40 @@ export interface DatabaseSecretsOptions {
   connectionString: string;
   /** Encryption key: any string; AES-256-GCM uses its SHA-256. Keep it out of the database. */
   encryptionKey: string;
+  /**
+   * The deployment's context secret (createTenancy's `contextSecret`): each read carries a proof
+   * signed with it, and the database hands out a ciphertext only with one.
+   */
+  contextSecret: string;
 }
 
 /**
  * Secrets encrypted with AES-256-GCM in `tenancy.secrets` (installed by setup()). The database
- * holds only ciphertext; the runtime roles read it through `tenancy.get_secret()`, and only a
+ * holds only ciphertext; the runtime roles read it through `tenancy.get_secret()` with a signed proof, and only a
  * process that also has the key can decrypt. The key name is bound in as additional data, so a
  * ciphertext copied to another name does not decrypt.
  */
 export class DatabaseSecretsProvider implements SecretsProvider {
   private readonly key: Buffer;
+  private readonly proofKey: Buffer;
   private readonly pool: pg.Pool;
 
   constructor(options: DatabaseSecretsOptions) {
     this.key = createHash('sha256').update(options.encryptionKey, 'utf8').digest();
+    this.proofKey = deriveKey(options.contextSecret);
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: 2 });
     this.pool.on('error', () => undefined);
   }
 
   async get(name: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ iv: Buffer; tag: Buffer; ciphertext: Buffer }>('SELECT iv, tag, ciphertext FROM tenancy.get_secret($1)', [name]);
+    const { expires, signature } = signProof('secret', name, this.proofKey);
+    const { rows } = await this.pool.query<{ iv: Buffer; tag: Buffer; ciphertext: Buffer }>('SELECT iv, tag, ciphertext FROM tenancy.get_secret($1, $2, $3)', [
+      name,
+      expires,
+      signature,
+    ]).catch((error: unknown) => {
+      throw explainProofRefusal(error);
+    });
     const row = rows[0];
     if (!row) return undefined;
     const decipher = createDecipheriv('aes-256-gcm', this.key, row.iv);

@@ -29,7 +29,9 @@ BEGIN
   END IF;
   SELECT ipad, opad INTO k FROM tenancy.context_key WHERE id = 1;
   IF NOT FOUND OR encode(sha256(k.opad || sha256(k.ipad || convert_to(left(tok, -65), 'UTF8'))), 'hex') <> right(tok, 64) THEN
-    RETURN NULL;
+    IF NOT tenancy.previous_key_signed(left(tok, -65), right(tok, 64)) THEN
+      RETURN NULL;
+    END IF;
   END IF;
   IF split_part(tok, '.', 5)::bigint <= extract(epoch FROM now()) THEN
     RETURN NULL;
@@ -38,6 +40,33 @@ BEGIN
 END
 $fn$`;
 }
+
+/**
+ * During a rotation's overlap window the replaced key still verifies. Only the slow path (a token
+ * the current key did not sign) reaches it, so tokens of the current key cost nothing more.
+ */
+const PREVIOUS_KEY_FUNCTION = `
+CREATE OR REPLACE FUNCTION tenancy.previous_key_signed(p_payload text, p_signature text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT coalesce(bool_or(encode(sha256(k.opad || sha256(k.ipad || convert_to(p_payload, 'UTF8'))), 'hex') = p_signature), false)
+    FROM tenancy.context_key_previous k WHERE k.id = 1 AND k.valid_until > now()
+$fn$`;
+
+/** A signature of the current key, or of the previous one while its overlap lasts: for lookup proofs. */
+const SIGNATURE_FUNCTION = `
+CREATE OR REPLACE FUNCTION tenancy.signature_valid(p_payload text, p_signature text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT coalesce((SELECT encode(sha256(k.opad || sha256(k.ipad || convert_to(p_payload, 'UTF8'))), 'hex') = p_signature
+                     FROM tenancy.context_key k WHERE k.id = 1), false)
+         OR tenancy.previous_key_signed(p_payload, p_signature)
+$fn$`;
+
+/** Created before the context functions, which call them; granted to nobody but their owner. */
+export const KEY_FUNCTIONS: readonly string[] = [PREVIOUS_KEY_FUNCTION, SIGNATURE_FUNCTION];
 
 export const CONTEXT_FUNCTIONS: readonly string[] = [
   verifyingFunction('current_tenant_id', 'uuid', `split_part(tok, '.', 2)::uuid`),

@@ -1,17 +1,25 @@
 import type pg from 'pg';
+import { scramVerifier } from '../pgbouncer/scram.js';
 
 /**
  * Creates a role unless it exists, in one statement that is safe to replay (init.sql replays what
  * setup() ran). Roles are cluster-wide, so two deployments or test suites may race to create the
- * same one: losing that race is success. The server's format() quotes the name and password.
+ * same one: losing that race is success. The server's format() quotes the name; a password goes
+ * in only as its SCRAM verifier, never as plaintext.
  */
 export async function ensureRole(client: pg.ClientBase, name: string, options: { login: boolean; password?: string | undefined }): Promise<void> {
-  if (options.password?.includes('$')) {
-    throw new TypeError(`The password of role "${name}" contains "$": choose one without it (it is written into a dollar-quoted block).`);
-  }
   const create = `CREATE ROLE %I ${options.login ? 'LOGIN' : 'NOLOGIN'}${options.password === undefined ? '' : ' PASSWORD %L'}`;
   const block = `DO $tenancy_role$ BEGIN ${create}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$`;
-  await execFormatted(client, block, options.password === undefined ? [name] : [name, options.password]);
+  await execFormatted(client, block, options.password === undefined ? [name] : [name, scramVerifier(options.password)]);
+}
+
+/**
+ * Sets a login role's password as a SCRAM verifier computed here: SQL text is visible in
+ * pg_stat_activity, in server logs and in pg_stat_statements, and a verifier there gives nobody
+ * the password.
+ */
+export async function setLoginPassword(client: pg.ClientBase, role: string, password: string): Promise<void> {
+  await execFormatted(client, 'ALTER ROLE %I LOGIN PASSWORD %L', [role, scramVerifier(password)]);
 }
 
 /** Runs a statement whose identifiers are filled in by the server's format(%I), never by string concatenation here. */

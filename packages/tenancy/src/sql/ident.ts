@@ -22,3 +22,11 @@ export function quoteIdent(name: string): string {
   if (!IDENT_PATTERN.test(name)) throw new TypeError(`Refusing unusual SQL identifier ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
+
+/**
+ * A search_path naming `schemas` in order and pg_temp last. Unnamed, pg_temp is searched first for
+ * tables and views, so a temporary object would shadow a tenant table; named last, it cannot.
+ */
+export function searchPath(...schemas: string[]): string {
+  return [...schemas.map(quoteIdent), 'pg_temp'].join(', ');
+}

@@ -4,10 +4,13 @@ import type { Deployment } from '../deployment.js';
 import { applyMigrations, OWNER_ROLE } from '../migrations/apply.js';
 import { generatePassword } from '../secrets/password.js';
 import { install } from '../setup/install.js';
-import { ensureRole, execFormatted } from '../setup/roles.js';
+import type { KeyChange } from '../setup/context-key.js';
+import { ensureRole, execFormatted, setLoginPassword } from '../setup/roles.js';
+import { searchPath } from '../sql/ident.js';
 import { connectionFor } from '../sql/urls.js';
 import { exportTenantRows } from './export.js';
 import { grantTenantRole } from './grants.js';
+import { pinPlacement } from './pin.js';
 import { currentVersion, dropRole, ownerTransaction } from './schema.js';
 import type { Placement, Route, Strategy } from './types.js';
 
@@ -38,15 +41,15 @@ export class DatabaseStrategy implements Strategy {
     await this.deployment.step('database.secret', tenant);
     const password = await this.ensureSecret(tenant.slug);
     await this.deployment.step('database.role', tenant);
-    await this.withAdmin(async (client) => {
+    await this.deployment.withAdmin(async (client) => {
       await ensureRole(client, role, { login: true, password });
       // Also when the role survived an earlier attempt: its password must be the stored one.
-      await execFormatted(client, 'ALTER ROLE %I LOGIN PASSWORD %L', [role, password]);
+      await setLoginPassword(client, role, password);
     });
     await this.deployment.step('database.create', tenant);
     await this.createDatabase(database);
     await this.deployment.step('database.grants', tenant);
-    await this.withAdmin(async (client) => {
+    await this.deployment.withAdmin(async (client) => {
       await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [database]);
       await execFormatted(client, 'GRANT CONNECT ON DATABASE %I TO %I', [database, role]);
       // PgBouncer's auth_query runs in the tenant database as its lookup role.
@@ -56,9 +59,31 @@ export class DatabaseStrategy implements Strategy {
     return this.deployment.adminClientFor(database, (client) =>
       ownerTransaction(client, async () => {
         await grantTenantRole(client, 'public', role, this.deployment.config.tenantTables);
+        await pinPlacement(client, 'public', this.deployment.config.tenantTables, tenant.id);
         return currentVersion(client, 'public');
       }),
     );
+  }
+
+  async installTenancy(tenant: Tenant, key: KeyChange): Promise<void> {
+    const database = names(tenant).databaseName;
+    if (!(await this.databaseExists(database))) return;
+    await this.deployment.adminClientFor(database, (client) => this.installIn(client, key));
+  }
+
+  async installTemplateTenancy(key: KeyChange): Promise<void> {
+    const template = this.deployment.templateName;
+    if (!(await this.databaseExists(template))) return;
+    await this.deployment.adminClientFor(template, (client) => this.installIn(client, key));
+  }
+
+  private async installIn(client: pg.ClientBase, key: KeyChange): Promise<void> {
+    await install(client, { key, appRole: { name: this.deployment.appRole }, sharedSchema: 'public', catalog: false, connect: null });
+  }
+
+  private async databaseExists(database: string): Promise<boolean> {
+    const { rowCount } = await this.deployment.admin().query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    return rowCount === 1;
   }
 
   async destroy(tenant: Tenant): Promise<void> {
@@ -66,9 +91,9 @@ export class DatabaseStrategy implements Strategy {
     await this.deployment.step('database.pool', tenant);
     await this.deployment.tenantPools.close(tenant.id);
     await this.deployment.step('database.drop', tenant);
-    await this.withAdmin((client) => execFormatted(client, 'DROP DATABASE IF EXISTS %I WITH (FORCE)', [database]));
+    await this.deployment.withAdmin((client) => execFormatted(client, 'DROP DATABASE IF EXISTS %I WITH (FORCE)', [database]));
     await this.deployment.step('database.role', tenant);
-    await this.withAdmin((client) => dropRole(client, role));
+    await this.deployment.withAdmin((client) => dropRole(client, role));
     await this.deployment.step('database.secret', tenant);
     await this.deployment.secrets().delete(tenant.slug);
   }
@@ -93,13 +118,15 @@ export class DatabaseStrategy implements Strategy {
           return secret;
         },
       });
-    return { connect: () => this.deployment.tenantPools.connect(tenant.id, config), searchPath: 'public, tenancy', role: null };
+    return { connect: () => this.deployment.tenantPools.connect(tenant.id, config), searchPath: searchPath('public', 'tenancy'), role: null };
   }
 
   async migrate(tenant: Tenant): Promise<string | null> {
     const { databaseName: database, roleName: role } = names(tenant);
     return this.deployment.adminClientFor(database, async (client) => {
-      const version = await applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: this.deployment.config.tenantTables, grantees: [role] });
+      const { tenantTables } = this.deployment.config;
+      const version = await applyMigrations(client, { schema: 'public', migrations: this.deployment.migrations, tables: tenantTables, grantees: [role] });
+      await ownerTransaction(client, () => pinPlacement(client, 'public', tenantTables, tenant.id));
       await this.deployment.installPoolerAuth(client);
       return version;
     });
@@ -121,7 +148,7 @@ export class DatabaseStrategy implements Strategy {
 
   private async prepareTemplate(): Promise<void> {
     const template = this.deployment.templateName;
-    await this.withAdmin(async (client) => {
+    await this.deployment.withAdmin(async (client) => {
       // Other processes of the deployment may be preparing it too: concurrent CREATE DATABASE and CREATE OR REPLACE
       // of the same objects fail ("duplicate key", "tuple concurrently updated"), so one at a time. A session lock,
       // because the work spans this connection and one to the template; adminUrl is always a direct connection.
@@ -131,7 +158,7 @@ export class DatabaseStrategy implements Strategy {
         if (!rowCount) await createDatabaseOnce(client, `CREATE DATABASE %I OWNER %I`, [template, OWNER_ROLE]);
         await execFormatted(client, 'REVOKE ALL ON DATABASE %I FROM PUBLIC', [template]);
         await this.deployment.adminClientFor(template, async (templateClient) => {
-          await install(templateClient, { key: this.deployment.key, appRole: { name: this.deployment.appRole }, sharedSchema: 'public', catalog: false });
+          await this.installIn(templateClient, { key: this.deployment.key, overlapSeconds: 0, endOverlap: false });
           await applyMigrations(templateClient, { schema: 'public', migrations: this.deployment.migrations, tables: [], grantees: [] });
           // Every database cloned from the template inherits PgBouncer's lookup function.
           await this.deployment.installPoolerAuth(templateClient);
@@ -153,7 +180,7 @@ export class DatabaseStrategy implements Strategy {
 
   private async createDatabase(database: string): Promise<void> {
     await this.ensureTemplate();
-    await this.withAdmin(async (client) => {
+    await this.deployment.withAdmin(async (client) => {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (rowCount) return;
       const { rows } = await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
@@ -163,14 +190,6 @@ export class DatabaseStrategy implements Strategy {
     });
   }
 
-  private async withAdmin<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.deployment.admin().connect();
-    try {
-      return await fn(client);
-    } finally {
-      client.release();
-    }
-  }
 }
 
 function names(tenant: Tenant): { databaseName: string; roleName: string } {

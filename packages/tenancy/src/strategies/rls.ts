@@ -1,6 +1,6 @@
 import type { Tenant } from '../catalog/types.js';
 import type { Deployment } from '../deployment.js';
-import { quoteIdent } from '../sql/ident.js';
+import { quoteIdent, searchPath } from '../sql/ident.js';
 import { exportTenantRows } from './export.js';
 import { currentVersion } from './schema.js';
 import type { Placement, Route, Strategy } from './types.js';
@@ -38,7 +38,7 @@ export class RlsStrategy implements Strategy {
   }
 
   route(tenant: Tenant): Route {
-    return { connect: () => this.deployment.appPool.connect(), searchPath: `${quoteIdent(tenant.schemaName)}, tenancy`, role: null };
+    return { connect: () => this.deployment.appPool.connect(), searchPath: searchPath(tenant.schemaName, 'tenancy'), role: null };
   }
 
   async migrate(): Promise<string | null> {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { TRACKING_TABLE } from '../migrations/apply.js';
-import { quoteIdent } from '../sql/ident.js';
+import { quoteIdent, searchPath } from '../sql/ident.js';
 
 /**
  * Objects a clone can copy: plain tables (with their defaults, checks, indexes, identity),
@@ -60,9 +60,9 @@ export async function unsupportedForClone(client: pg.ClientBase, source: string)
 export async function cloneSchema(client: pg.ClientBase, source: string, target: string): Promise<void> {
   // With only the template on the search_path, the server prints references to its own tables
   // unqualified (so they resolve into the target below) and everything else qualified.
-  await client.query('SELECT set_config($1, $2, true)', ['search_path', `${quoteIdent(source)}, pg_catalog`]);
+  await client.query('SELECT set_config($1, $2, true)', ['search_path', searchPath(source, 'pg_catalog')]);
   const { rows } = await client.query<{ ddl: string }>(CLONE_DDL, [source, target]);
-  await client.query('SELECT set_config($1, $2, true)', ['search_path', `${quoteIdent(target)}, pg_catalog`]);
+  await client.query('SELECT set_config($1, $2, true)', ['search_path', searchPath(target, 'pg_catalog')]);
   for (const { ddl } of rows) await client.query(ddl);
   await client.query(`INSERT INTO ${quoteIdent(target)}.${TRACKING_TABLE} SELECT * FROM ${quoteIdent(source)}.${TRACKING_TABLE}`);
 }

@@ -2,10 +2,12 @@ import type pg from 'pg';
 import type { Tenant } from '../catalog/types.js';
 import type { Deployment } from '../deployment.js';
 import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply.js';
+import { grantAssumable } from '../setup/install.js';
 import { ensureRole, execFormatted } from '../setup/roles.js';
-import { quoteIdent } from '../sql/ident.js';
+import { quoteIdent, searchPath } from '../sql/ident.js';
 import { exportTenantRows } from './export.js';
 import { grantTenantRole } from './grants.js';
+import { pinPlacement } from './pin.js';
 import { cloneSchema, unsupportedForClone } from './schema-clone.js';
 import type { Placement, Route, Strategy } from './types.js';
 
@@ -29,17 +31,18 @@ export class SchemaStrategy implements Strategy {
   async provision(tenant: Tenant): Promise<string | null> {
     const role = tenant.roleName!;
     await this.deployment.step('schema.role', tenant);
-    await this.withAdmin(async (client) => {
+    await this.deployment.withAdmin(async (client) => {
       await ensureRole(client, role, { login: false });
-      // The app role switches to the tenant's role inside each transaction (SET LOCAL ROLE).
-      await execFormatted(client, 'GRANT %I TO %I', [role, this.deployment.appRole]);
+      // The app role switches to the tenant's role inside each transaction (SET LOCAL ROLE), and holds none of its rights otherwise.
+      await grantAssumable(client, role, this.deployment.appRole);
     });
     await this.deployment.step('schema.placement', tenant);
-    await this.withAdmin((client) => this.createPlacement(client, tenant.schemaName));
+    await this.deployment.withAdmin((client) => this.createPlacement(client, tenant.schemaName));
     await this.deployment.step('schema.grants', tenant);
-    return this.withAdmin((client) =>
+    return this.deployment.withAdmin((client) =>
       ownerTransaction(client, async () => {
         await grantTenantRole(client, tenant.schemaName, role, this.deployment.config.tenantTables);
+        await pinPlacement(client, tenant.schemaName, this.deployment.config.tenantTables, tenant.id);
         return currentVersion(client, tenant.schemaName);
       }),
     );
@@ -47,9 +50,9 @@ export class SchemaStrategy implements Strategy {
 
   async destroy(tenant: Tenant): Promise<void> {
     await this.deployment.step('schema.drop', tenant);
-    await this.withAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(tenant.schemaName)} CASCADE`));
+    await this.deployment.withAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(tenant.schemaName)} CASCADE`));
     await this.deployment.step('schema.role', tenant);
-    await this.withAdmin((client) => dropRole(client, tenant.roleName!));
+    await this.deployment.withAdmin((client) => dropRole(client, tenant.roleName!));
   }
 
   async exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
@@ -57,17 +60,20 @@ export class SchemaStrategy implements Strategy {
   }
 
   route(tenant: Tenant): Route {
-    return { connect: () => this.deployment.appPool.connect(), searchPath: `${quoteIdent(tenant.schemaName)}, tenancy`, role: tenant.roleName };
+    return { connect: () => this.deployment.appPool.connect(), searchPath: searchPath(tenant.schemaName, 'tenancy'), role: tenant.roleName };
   }
 
   async migrate(tenant: Tenant): Promise<string | null> {
-    return this.withAdmin((client) =>
-      applyMigrations(client, { schema: tenant.schemaName, migrations: this.deployment.migrations, tables: this.deployment.config.tenantTables, grantees: [tenant.roleName!] }),
-    );
+    return this.deployment.withAdmin(async (client) => {
+      const { tenantTables } = this.deployment.config;
+      const version = await applyMigrations(client, { schema: tenant.schemaName, migrations: this.deployment.migrations, tables: tenantTables, grantees: [tenant.roleName!] });
+      await ownerTransaction(client, () => pinPlacement(client, tenant.schemaName, tenantTables, tenant.id));
+      return version;
+    });
   }
 
   async migrateTemplate(): Promise<void> {
-    await this.withAdmin((client) => this.ensureTemplate(client));
+    await this.deployment.withAdmin((client) => this.ensureTemplate(client));
   }
 
   /** Schema and tables in one transaction: a crash leaves either no schema or a complete one. */
@@ -100,14 +106,6 @@ export class SchemaStrategy implements Strategy {
     await applyMigrations(client, { schema: template, migrations: this.deployment.migrations, tables: [], grantees: [] });
   }
 
-  private async withAdmin<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.deployment.admin().connect();
-    try {
-      return await fn(client);
-    } finally {
-      client.release();
-    }
-  }
 }
 
 export async function ownerTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { StrategyName, Tenant } from '../catalog/types.js';
+import type { KeyChange } from '../setup/context-key.js';
 
 /** Where a tenant transaction runs and what it sets, transaction-locally, before the first statement. */
 export interface Route {
@@ -35,4 +36,12 @@ export interface Strategy {
   migrate(tenant: Tenant): Promise<string | null>;
   /** Brings the strategy's shared parts (template schema or database) up to date, if it has any. */
   migrateTemplate?(): Promise<void>;
+  /**
+   * For strategies whose tenants live in databases of their own: brings the tenancy objects there
+   * (context key, context and reset functions, revoked privileges) up to date. The others share the
+   * deployment's database, which setup() covers.
+   */
+  installTenancy?(tenant: Tenant, key: KeyChange): Promise<void>;
+  /** The same for the strategy's template, when it has one and it exists. */
+  installTemplateTenancy?(key: KeyChange): Promise<void>;
 }

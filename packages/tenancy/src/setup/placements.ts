@@ -1,0 +1,56 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { StrategyName } from '../catalog/types.js';
+import type { Deployment } from '../deployment.js';
+import { applyMigrations, type MigrationTarget } from '../migrations/apply.js';
+import { ownerTransaction } from '../strategies/schema.js';
+import type { Strategy } from '../strategies/types.js';
+import { roleOf } from '../sql/urls.js';
+import { writeContextKey, type KeyChange } from './context-key.js';
+import { install } from './install.js';
+
+export interface Placements {
+  deployment: Deployment;
+  catalog: Catalog;
+  strategies: Record<StrategyName, Strategy>;
+  sharedTarget: () => MigrationTarget;
+}
+
+export interface InstallSummary {
+  /** Databases brought up to date: the deployment's, the templates, every tenant database. */
+  databases: number;
+}
+
+/**
+ * Installs or updates the tenancy objects in every database the deployment serves from and stores
+ * the context key there. The deployment's own key is written last: a run cut short leaves it as it
+ * was, so running the same call again (setup() compares against it) walks every database again.
+ */
+export async function installEverywhere(parts: Placements, key: KeyChange): Promise<InstallSummary> {
+  const { deployment, catalog, strategies } = parts;
+  const { config } = deployment;
+  const appRole = roleOf(config.appUrl);
+  const operatorRole = config.operatorUrl ? roleOf(config.operatorUrl) : undefined;
+  await deployment.withAdmin(async (client) => {
+    await install(client, {
+      appRole,
+      operatorRole,
+      sharedSchema: config.sharedSchema,
+      catalog: true,
+      connect: [appRole.name, ...(operatorRole ? [operatorRole.name] : [])],
+    });
+    await applyMigrations(client, parts.sharedTarget());
+    await deployment.installPoolerAuth(client);
+  });
+  let databases = 1;
+  for (const strategy of Object.values(strategies)) {
+    if (strategy.installTemplateTenancy) await strategy.installTemplateTenancy(key);
+  }
+  for (const tenant of await catalog.list()) {
+    const strategy = strategies[tenant.strategy];
+    if (!strategy.installTenancy) continue;
+    await strategy.installTenancy(tenant, key);
+    databases++;
+  }
+  await deployment.withAdmin((client) => ownerTransaction(client, () => writeContextKey(client, key)));
+  return { databases };
+}
