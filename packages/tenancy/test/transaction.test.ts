@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createTenancy, TenantContextError } from '../src/index.js';
 import { baseConfig, useTenancy } from './support.js';
@@ -12,20 +13,38 @@ describe('withTenant / queryAs', () => {
   });
 
   it('commits on success, and the context is gone after the transaction', async () => {
-    const { tenancy } = suite();
-    const pid = await tenancy.withTenant(
-      'tx_a',
-      async (tx) => {
-        await tx.query(`insert into notes (body) values ('kept')`);
-        return (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-      },
-      { role: 'admin' },
-    );
-    expect((await tenancy.queryAs('tx_a', `select body from notes where body = 'kept'`)).rowCount).toBe(1);
-    // Outside a tenant call, the same pool connection has no context left: nothing is visible.
-    const leftover = await tenancy.withTenant('tx_b', (tx) => tx.query(`select current_setting('tenancy.context', true) as ctx, pg_backend_pid() as pid`), { role: 'viewer' });
-    expect(leftover.rows[0]!.ctx).toMatch(/^v1\./);
-    expect(typeof pid).toBe('number');
+    const { db, tenancy } = suite();
+    // A pool of one whose connection the test can reach while it sits idle in the pool.
+    const connections: pg.Client[] = [];
+    class RecordingClient extends pg.Client {
+      constructor(config?: string | pg.ClientConfig) {
+        super(config);
+        connections.push(this);
+      }
+    }
+    const app = createTenancy({ ...baseConfig(db), adminUrl: undefined, namePrefix: tenancy.config.namePrefix, appPoolSize: 1, clientClass: RecordingClient });
+    try {
+      const pid = await app.withTenant(
+        'tx_a',
+        async (tx) => {
+          await tx.query(`insert into notes (body) values ('kept')`);
+          return (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+        },
+        { role: 'admin' },
+      );
+      expect(connections).toHaveLength(1);
+      // Outside any tenant transaction, on the very server connection that ran A's: no context, no rows.
+      const { rows } = await connections[0]!.query<{ pid: number; ctx: string | null; tenant: string | null; n: number }>(
+        `select pg_backend_pid() as pid, current_setting('tenancy.context', true) as ctx, tenancy.current_tenant_id() as tenant, (select count(*)::int from notes) as n`,
+      );
+      const { pid: leftoverPid, ctx, tenant, n } = rows[0]!;
+      expect(leftoverPid).toBe(pid);
+      expect({ ctx: ctx ?? '', tenant, n }).toEqual({ ctx: '', tenant: null, n: 0 });
+      // And the row was committed: A's next call sees it.
+      expect((await app.queryAs('tx_a', `select body from notes where body = 'kept'`)).rowCount).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 
   it('rolls back when fn throws, and releases the client', async () => {
