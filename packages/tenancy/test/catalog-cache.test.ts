@@ -1,9 +1,58 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTenancy } from '../src/index.js';
+import { createTenancy, TenantNotActiveError } from '../src/index.js';
 import { baseConfig, useTenancy } from './support.js';
 
 const suite = useTenancy('catalog_cache');
+
+/**
+ * A pg.Client class whose answers the test can watch or hold back. The catalog queries through
+ * pg.Pool.query, which passes a callback: the hook sits between the server's answer and the caller.
+ */
+function hookedClients() {
+  const hooks: { pattern: RegExp; onAnswer: (deliver: () => void) => void }[] = [];
+  class HookedClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      const [first] = args;
+      const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
+      const hook = hooks.find((h) => h.pattern.test(text));
+      const callback = args.at(-1);
+      if (hook && typeof callback === 'function') {
+        hooks.splice(hooks.indexOf(hook), 1);
+        args[args.length - 1] = (...answer: unknown[]) => hook.onAnswer(() => callback(...answer));
+      }
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  }
+  return {
+    Client: HookedClient,
+    /** Resolves once the next query matching `pattern` has answered and its caller has carried on. */
+    answered: (pattern: RegExp) =>
+      new Promise<void>((resolve) =>
+        hooks.push({
+          pattern,
+          onAnswer: (deliver) => {
+            deliver();
+            setImmediate(resolve);
+          },
+        }),
+      ),
+    /** Keeps the answer of the next query matching `pattern` from its caller until `release()`. */
+    hold: (pattern: RegExp) => {
+      let deliver: (() => void) | undefined;
+      const arrived = new Promise<void>((resolve) =>
+        hooks.push({
+          pattern,
+          onAnswer: (d) => {
+            deliver = d;
+            resolve();
+          },
+        }),
+      );
+      return { arrived, release: () => deliver!() };
+    },
+  };
+}
 
 describe('the catalog cache', () => {
   it('an expired entry under load costs one lookup, not one per caller', async () => {
@@ -27,6 +76,57 @@ describe('the catalog cache', () => {
       await burst();
       expect(lookups).toBe(2);
     } finally {
+      await app.close();
+    }
+  });
+
+  // Long enough that an entry kept by mistake would still be served when the test asks.
+  const LONG_CACHE_MS = 2000;
+
+  it('a tenant this process marks deleting is refused at once, however long entries are cached', async () => {
+    const { db, tenancy } = suite();
+    await tenancy.createTenant({ slug: 'cache_deleted', name: 'Cache Deleted', strategy: 'rls' });
+    const hooks = hookedClients();
+    const app = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, clientClass: hooks.Client, catalogCacheMs: LONG_CACHE_MS });
+    let deleting = Promise.resolve();
+    try {
+      // Served, so its entry is now in the cache.
+      expect((await app.queryAs('cache_deleted', 'select 1 as one')).rows).toEqual([{ one: 1 }]);
+      const marked = hooks.answered(/UPDATE tenancy\.tenants/);
+      deleting = app.deleteTenant('cache_deleted', { archive: false });
+      await marked;
+      await expect(app.withTenant('cache_deleted', async () => 'served', { role: 'viewer' })).rejects.toThrow(TenantNotActiveError);
+      await deleting;
+    } finally {
+      // Also when an assertion failed: the deletion must not outlive the pools.
+      await deleting.catch(() => undefined);
+      await app.close();
+    }
+  });
+
+  it('a lookup in flight across a status change does not cache the status it read', async () => {
+    const { db, tenancy } = suite();
+    await tenancy.createTenant({ slug: 'cache_race', name: 'Cache Race', strategy: 'rls' });
+    const hooks = hookedClients();
+    const app = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, clientClass: hooks.Client, catalogCacheMs: LONG_CACHE_MS });
+    let deleting = Promise.resolve();
+    try {
+      // The lookup reads "active", and its answer is held until the tenant has been marked deleting.
+      const lookup = hooks.hold(/resolve_tenant/);
+      const first = app.queryAs('cache_race', 'select 1 as one');
+      await lookup.arrived;
+      const marked = hooks.answered(/UPDATE tenancy\.tenants/);
+      deleting = app.deleteTenant('cache_race', { archive: false });
+      await marked;
+      lookup.release();
+      // The call that began before the change is served with what it read...
+      expect((await first).rows).toEqual([{ one: 1 }]);
+      // ...but the next one must not find that stale "active" in the cache.
+      await expect(app.queryAs('cache_race', 'select 1 as one').then((r) => r.rows)).rejects.toThrow(TenantNotActiveError);
+      await deleting;
+    } finally {
+      // Also when an assertion failed: the deletion must not outlive the pools.
+      await deleting.catch(() => undefined);
       await app.close();
     }
   });

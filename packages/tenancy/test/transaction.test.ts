@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createTenancy, TenantContextError } from '../src/index.js';
-import { baseConfig, useTenancy } from './support.js';
+import { deriveKey, signContext } from '../src/context/token.js';
+import { APP_PASSWORD, CONTEXT_SECRET, baseConfig, roleUrl, useTenancy } from './support.js';
 
 const suite = useTenancy('transaction');
+const USER = '00000000-0000-4000-8000-00000000000a';
 
 describe('withTenant / queryAs', () => {
   beforeAll(async () => {
@@ -12,20 +15,38 @@ describe('withTenant / queryAs', () => {
   });
 
   it('commits on success, and the context is gone after the transaction', async () => {
-    const { tenancy } = suite();
-    const pid = await tenancy.withTenant(
-      'tx_a',
-      async (tx) => {
-        await tx.query(`insert into notes (body) values ('kept')`);
-        return (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-      },
-      { role: 'admin' },
-    );
-    expect((await tenancy.queryAs('tx_a', `select body from notes where body = 'kept'`)).rowCount).toBe(1);
-    // Outside a tenant call, the same pool connection has no context left: nothing is visible.
-    const leftover = await tenancy.withTenant('tx_b', (tx) => tx.query(`select current_setting('tenancy.context', true) as ctx, pg_backend_pid() as pid`), { role: 'viewer' });
-    expect(leftover.rows[0]!.ctx).toMatch(/^v1\./);
-    expect(typeof pid).toBe('number');
+    const { db, tenancy } = suite();
+    // A pool of one whose connection the test can reach while it sits idle in the pool.
+    const connections: pg.Client[] = [];
+    class RecordingClient extends pg.Client {
+      constructor(config?: string | pg.ClientConfig) {
+        super(config);
+        connections.push(this);
+      }
+    }
+    const app = createTenancy({ ...baseConfig(db), adminUrl: undefined, namePrefix: tenancy.config.namePrefix, appPoolSize: 1, clientClass: RecordingClient });
+    try {
+      const pid = await app.withTenant(
+        'tx_a',
+        async (tx) => {
+          await tx.query(`insert into notes (body) values ('kept')`);
+          return (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+        },
+        { role: 'admin' },
+      );
+      expect(connections).toHaveLength(1);
+      // Outside any tenant transaction, on the very server connection that ran A's: no context, no rows.
+      const { rows } = await connections[0]!.query<{ pid: number; ctx: string | null; tenant: string | null; n: number }>(
+        `select pg_backend_pid() as pid, current_setting('tenancy.context', true) as ctx, tenancy.current_tenant_id() as tenant, (select count(*)::int from notes) as n`,
+      );
+      const { pid: leftoverPid, ctx, tenant, n } = rows[0]!;
+      expect(leftoverPid).toBe(pid);
+      expect({ ctx: ctx ?? '', tenant, n }).toEqual({ ctx: '', tenant: null, n: 0 });
+      // And the row was committed: A's next call sees it.
+      expect((await app.queryAs('tx_a', `select body from notes where body = 'kept'`)).rowCount).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 
   it('rolls back when fn throws, and releases the client', async () => {
@@ -102,7 +123,7 @@ describe('withTenant / queryAs', () => {
     }
   });
 
-  it('a context missing, expired or signed with another secret sees no rows', async () => {
+  it('a context signed with another secret sees no rows', async () => {
     const { db, tenancy } = suite();
     await tenancy.withTenant('tx_a', (tx) => tx.query(`insert into notes (body) values ('secret')`), { role: 'admin' });
     const other = createTenancy({ ...baseConfig(db), contextSecret: 'a-different-secret-0123456789-abcdefgh' });
@@ -113,5 +134,50 @@ describe('withTenant / queryAs', () => {
       await other.close();
     }
     expect((await tenancy.queryAs('tx_a', 'select * from notes')).rowCount).toBeGreaterThan(0);
+  });
+
+  describe('the database itself refuses a token that is expired, empty or missing', () => {
+    const key = deriveKey(CONTEXT_SECRET);
+    const nothing = { n: 0, tenant: null, user: null, role: null };
+    const SEEN = `(select count(*)::int from notes) as n, tenancy.current_tenant_id() as tenant,
+                  tenancy.current_user_id() as "user", tenancy.current_app_role() as role`;
+    /** What A's transaction sees once the test has replaced the library's token with its own. */
+    const seenWith = (token: string) =>
+      suite().tenancy.withTenant(
+        'tx_a',
+        async (tx) => {
+          await tx.query(`select set_config('tenancy.context', $1, true)`, [token]);
+          return (await tx.query<{ n: number; tenant: string | null; user: string | null; role: string | null }>(`select ${SEEN}`)).rows[0]!;
+        },
+        { role: 'viewer' },
+      );
+
+    it('a correctly signed token whose expiry has passed: no rows, no tenant', async () => {
+      const { tenancy } = suite();
+      const tenantA = await tenancy.getTenant('tx_a');
+      await tenancy.withTenant('tx_a', (tx) => tx.query(`insert into notes (body) values ('expiry')`), { role: 'admin' });
+      const now = Math.floor(Date.now() / 1000);
+      const sign = (expiresAt: number) => signContext({ tenantId: tenantA.id, userId: USER, role: 'admin', expiresAt }, key);
+      // The same token with a future expiry is accepted, so only the expiry can refuse the other.
+      const valid = await seenWith(sign(now + 600));
+      expect(valid).toMatchObject({ tenant: tenantA.id, user: USER, role: 'admin' });
+      expect(valid.n).toBeGreaterThan(0);
+      expect(await seenWith(sign(now - 60))).toEqual(nothing);
+    });
+
+    it('an empty token, and a connection that never had one: no rows, no tenant', async () => {
+      const { db, tenancy } = suite();
+      await tenancy.withTenant('tx_a', (tx) => tx.query(`insert into notes (body) values ('no token')`), { role: 'admin' });
+      expect(await seenWith('')).toEqual(nothing);
+      // A fresh app-role connection: the setting does not even exist there.
+      const client = new pg.Client({ connectionString: roleUrl(db.url, 'app_user', APP_PASSWORD) });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`select current_setting('tenancy.context', true) as ctx, ${SEEN}`);
+        expect(rows[0]).toEqual({ ctx: null, ...nothing });
+      } finally {
+        await client.end();
+      }
+    });
   });
 });

@@ -50,9 +50,16 @@ const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unkn
 export function describeTamper(strategy: StrategyName): void {
   const prepared = usePreparedDatabase(`tamper_${strategy}`);
   let fx: Fixture;
+  /** A project of A's created by another member: only an admin of A may edit it. */
+  let othersProject: string;
 
   beforeAll(async () => {
     fx = await buildFixture(prepared(), strategy, `tamper_${strategy}`);
+    const { rows } = await prepared().tenancy.queryAs<{ id: string }>(fx.a.tenant.slug, `insert into projects (name) values ('not yours') returning id`, [], {
+      role: 'member',
+      userId: fx.a.otherMember,
+    });
+    othersProject = rows[0]!.id;
   });
 
   /** Rows visible in the (possibly tampered) transaction, across every tenant table. */
@@ -63,8 +70,17 @@ export function describeTamper(strategy: StrategyName): void {
     return new Set(rows.map((r) => r.tenant_id));
   };
 
+  /** Who the (possibly tampered) transaction acts as, and whether it may do what only an admin of A may. */
+  const identity = async (tx: TenantTx) => {
+    const { rows } = await tx.query<{ role: string | null; user: string | null }>('select tenancy.current_app_role() as role, tenancy.current_user_id() as "user"');
+    await tx.query('savepoint admin_only');
+    const edited = (await tx.query('update projects set name = name where id = $1', [othersProject])).rowCount;
+    await tx.query('rollback to savepoint admin_only');
+    return { ...rows[0]!, edited };
+  };
+
   describe.each(CASES)(`${strategy} tamper: $name`, ({ sql }) => {
-    it('errors, or still sees only A', async () => {
+    it("errors, or still acts only as A's member in A", async () => {
       const outcome = await prepared().tenancy.withTenant(
         fx.a.tenant.slug,
         async (tx) => {
@@ -80,11 +96,11 @@ export function describeTamper(strategy: StrategyName): void {
           // A tamper that leaves the transaction unable to read its tables (permission denied) is a refusal too.
           await tx.query('savepoint check_visibility');
           try {
-            return { failed, seen: await visibleTenants(tx) };
+            return { failed, seen: await visibleTenants(tx), ...(await identity(tx)) };
           } catch (error) {
             await tx.query('rollback to savepoint check_visibility');
             expect(String(error)).toMatch(/permission denied/);
-            return { failed: true, seen: new Set<string>() };
+            return { failed: true, seen: new Set<string>(), role: null, user: null, edited: 0 };
           }
         },
         { role: 'member', userId: fx.a.member },
@@ -92,6 +108,10 @@ export function describeTamper(strategy: StrategyName): void {
       expect(outcome.seen.has(fx.b.tenant.id)).toBe(false);
       expect(outcome.seen.has(fx.canary.tenant.id)).toBe(false);
       if (!outcome.failed) expect([...outcome.seen].every((id) => id === fx.a.tenant.id)).toBe(true);
+      // Nor may it raise the role or change the user: still A's member, or no one at all.
+      expect([null, 'member']).toContain(outcome.role);
+      expect([null, fx.a.member]).toContain(outcome.user);
+      expect(outcome.edited).toBe(0);
       // The next transaction on the pool must not inherit anything: B sees B, and only B.
       const after = await prepared().tenancy.withTenant(fx.b.tenant.slug, visibleTenants, { role: 'viewer' });
       expect([...after]).toEqual([fx.b.tenant.id]);
@@ -101,5 +121,13 @@ export function describeTamper(strategy: StrategyName): void {
   it('the tamper cases ran against real rows (A sees its own rows when left alone)', async () => {
     const seen = await prepared().tenancy.withTenant(fx.a.tenant.slug, visibleTenants, { role: 'viewer' });
     expect([...seen]).toEqual([fx.a.tenant.id]);
+  });
+
+  it("the identity check can tell: A's member is refused the admin-only edit, A's admin is not", async () => {
+    const { tenancy } = prepared();
+    const asMember = await tenancy.withTenant(fx.a.tenant.slug, identity, { role: 'member', userId: fx.a.member });
+    expect(asMember).toEqual({ role: 'member', user: fx.a.member, edited: 0 });
+    const asAdmin = await tenancy.withTenant(fx.a.tenant.slug, identity, { role: 'admin', userId: fx.a.admin });
+    expect(asAdmin).toEqual({ role: 'admin', user: fx.a.admin, edited: 1 });
   });
 }
