@@ -123,7 +123,7 @@ describe('withTenant / queryAs', () => {
     }
   });
 
-  it('a context signed with another secret sees no rows', async () => {
+  it('a process holding another secret cannot even look a tenant up', async () => {
     const { db, tenancy } = suite();
     await tenancy.withTenant('tx_a', (tx) => tx.query(`insert into notes (body) values ('secret')`), { role: 'admin' });
     const other = createTenancy({ ...baseConfig(db), contextSecret: 'a-different-secret-0123456789-abcdefgh' });
