@@ -1,0 +1,99 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase } from '@repo/localdb/harness';
+import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
+import { pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate.js';
+import { prepareDatabase } from '../../src/prepare.js';
+import { roleUrl, suitePrefix, type PreparedDatabase } from '../support.js';
+
+export const POOLERS = ['pg.Pool', 'PgBouncer session', 'PgBouncer transaction'] as const;
+export type Pooler = (typeof POOLERS)[number];
+
+const AUTH_PASSWORD = 'pgbouncer_auth_dev';
+
+export interface PooledDatabase extends PreparedDatabase {
+  pooler: Pooler;
+  /** Every client connection the library opened, in order: the suite reaches the pooled one while it is idle. */
+  clients: pg.Client[];
+  bouncer?: PgBouncer;
+}
+
+/**
+ * A deployment whose tenant transactions all share ONE server connection per database: a pool of
+ * one client, and through PgBouncer a server pool of one. Setup and fixtures go direct.
+ */
+export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDatabase {
+  let prepared: PooledDatabase | undefined;
+  beforeAll(async () => {
+    const db = await createTestDatabase(label);
+    const clients: pg.Client[] = [];
+    const Capturing = class extends pg.Client {
+      constructor(config?: string | pg.ClientConfig) {
+        super(config);
+        clients.push(this);
+      }
+    };
+    const bouncer = pooler === 'pg.Pool' ? undefined : await startBouncer(db.url, pooler === 'PgBouncer session' ? 'session' : 'transaction');
+    const direct = roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword);
+    const urls = {
+      adminUrl: db.url,
+      appUrl: bouncer ? bouncer.url('app_user', INIT_SQL_DEFAULTS.appPassword, db.name) : direct,
+      operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+      contextSecret: INIT_SQL_DEFAULTS.contextSecret,
+      tenancy: {
+        secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
+        namePrefix: suitePrefix(label),
+        appPoolSize: 1,
+        perTenantPoolSize: 1,
+        clientClass: Capturing,
+        ...(bouncer ? { pooler: { kind: 'pgbouncer' as const, mode: pooler === 'PgBouncer session' ? ('session' as const) : ('transaction' as const), authPassword: AUTH_PASSWORD } } : {}),
+      },
+    };
+    const tenancy = await prepareDatabase(urls);
+    prepared = { db, urls, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }), pooler, clients, ...(bouncer ? { bouncer } : {}) };
+  });
+  afterAll(async () => {
+    await prepared?.tenancy.close();
+    await prepared?.bouncer?.stop();
+    await prepared?.admin.end();
+    await prepared?.db.drop();
+  });
+  return () => {
+    if (!prepared) throw new Error('usePooledDatabase(): available only after beforeAll');
+    return prepared;
+  };
+}
+
+function startBouncer(serverUrl: string, mode: 'session' | 'transaction'): Promise<PgBouncer> {
+  const server = new URL(serverUrl);
+  const input = {
+    serverHost: server.hostname,
+    serverPort: Number(server.port || 5432),
+    poolMode: mode,
+    authPassword: AUTH_PASSWORD,
+    authFile: '/dev/null',
+    defaultPoolSize: 1,
+    serverLoginRetry: 1,
+  } as const;
+  return startPgBouncer({
+    ini: (runtime) => pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
+    userlist: pgbouncerUserlist(input),
+  });
+}
+
+/** The library's client connection that serves `tenant`, found among the captured ones (it is idle between calls). */
+export function pooledClientFor(prepared: PooledDatabase, tenant: Tenant): pg.Client {
+  const database = tenant.databaseName ?? prepared.db.name;
+  const user = tenant.strategy === 'database' ? tenant.roleName! : 'app_user';
+  const open = prepared.clients.filter((c) => {
+    const params = c as unknown as { database: string; user: string; _ending: boolean };
+    return params.database === database && params.user === user && !params._ending;
+  });
+  if (open.length !== 1) throw new Error(`expected one pooled connection of ${user} to ${database}, found ${open.length}`);
+  return open[0]!;
+}

@@ -1,0 +1,3 @@
+import { describePooledSession } from './isolation/session-suite.js';
+
+describePooledSession('database');
