@@ -2,6 +2,7 @@ export { pgbouncerIni } from './ini.js';
 export { userlist, pgbouncerUserlist, type UserlistEntry } from './userlist.js';
 export { authSetupSql, type AuthSetupOptions } from './auth-sql.js';
 export { installPgBouncerAuth, type InstallPgBouncerAuthResult } from './install.js';
+export { scramVerifier, passwordMatches } from './scram.js';
 export {
   parsePgBouncerInput,
   parsePgBouncerInputWithPassword,
