@@ -12,8 +12,9 @@ const url = (port: number) => `http://127.0.0.1:${port}`;
 
 const skipReason = e2eSkipReason();
 if (skipReason !== undefined) console.warn(`Skipping admin e2e: ${skipReason}`);
-if (skipReason === undefined && !process.env.OPERATOR_DATABASE_URL) {
-  throw new Error('OPERATOR_DATABASE_URL is not set: run the admin e2e suite with `npm run test:e2e` (e2e/run.ts starts the database).');
+// Both servers inherit e2e/run.ts's environment: web signs in through AUTH_DATABASE_URL (app_auth).
+if (skipReason === undefined && (!process.env.OPERATOR_DATABASE_URL || !process.env.AUTH_DATABASE_URL)) {
+  throw new Error('OPERATOR_DATABASE_URL or AUTH_DATABASE_URL is not set: run the admin e2e suite with `npm run test:e2e` (e2e/run.ts starts the database).');
 }
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;

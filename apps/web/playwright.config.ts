@@ -3,8 +3,8 @@ import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
 // Run through `npm run test:e2e` (e2e/run.ts): it starts the database and PgBouncer and passes their
 // environment down. Two standalone servers (the one the Docker image runs, not `next start`), built first by
-// turbo's build task: "direct" on DATABASE_URL, and "pgbouncer" on E2E_PGBOUNCER_DATABASE_URL in transaction
-// mode, which runs the per-strategy flow again.
+// turbo's build task: "direct" on DATABASE_URL and AUTH_DATABASE_URL, and "pgbouncer" on E2E_PGBOUNCER_DATABASE_URL
+// and E2E_PGBOUNCER_AUTH_DATABASE_URL in transaction mode, which runs the per-strategy flow again.
 
 const DIRECT_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
 const BOUNCER_PORT = Number(process.env.E2E_WEB_PGBOUNCER_PORT ?? 3211);
@@ -12,10 +12,11 @@ const url = (port: number) => `http://127.0.0.1:${port}`;
 
 const skipReason = e2eSkipReason();
 if (skipReason !== undefined) console.warn(`Skipping web e2e: ${skipReason}`);
-if (skipReason === undefined && !process.env.DATABASE_URL) {
-  throw new Error('DATABASE_URL is not set: run the web e2e suite with `npm run test:e2e` (e2e/run.ts starts the database).');
+if (skipReason === undefined && (!process.env.DATABASE_URL || !process.env.AUTH_DATABASE_URL)) {
+  throw new Error('DATABASE_URL or AUTH_DATABASE_URL is not set: run the web e2e suite with `npm run test:e2e` (e2e/run.ts starts the database).');
 }
 const bouncerUrl = process.env.E2E_PGBOUNCER_DATABASE_URL;
+const bouncerAuthUrl = process.env.E2E_PGBOUNCER_AUTH_DATABASE_URL;
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
 
@@ -48,13 +49,15 @@ export default defineConfig({
   },
   projects: [
     { name: 'direct', use: { baseURL: url(DIRECT_PORT) } },
-    ...(bouncerUrl ? [{ name: 'pgbouncer', use: { baseURL: url(BOUNCER_PORT) }, testMatch: /strategies\.spec\.ts/ }] : []),
+    ...(bouncerUrl && bouncerAuthUrl ? [{ name: 'pgbouncer', use: { baseURL: url(BOUNCER_PORT) }, testMatch: /strategies\.spec\.ts/ }] : []),
   ],
   webServer:
     skipReason === undefined
       ? [
           server(DIRECT_PORT),
-          ...(bouncerUrl ? [server(BOUNCER_PORT, { DATABASE_URL: bouncerUrl, TENANCY_POOLER: 'pgbouncer-transaction', DATABASE_POOL_SIZE: '8' })] : []),
+          ...(bouncerUrl && bouncerAuthUrl
+            ? [server(BOUNCER_PORT, { DATABASE_URL: bouncerUrl, AUTH_DATABASE_URL: bouncerAuthUrl, TENANCY_POOLER: 'pgbouncer-transaction', DATABASE_POOL_SIZE: '8' })]
+            : []),
         ]
       : undefined,
 });

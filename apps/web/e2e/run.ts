@@ -18,7 +18,7 @@ import pg from 'pg';
 
 const AUTH_PASSWORD = 'e2e-pgbouncer-auth-password';
 
-async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; databaseUrl: string }> {
+async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; databaseUrl: string; authDatabaseUrl: string }> {
   const admin = new URL(stack.urls.adminDatabaseUrl);
   // auth_query runs in the database a client asks for: install the lookup in the deployment's database and in
   // every database tenant's own database.
@@ -58,8 +58,12 @@ async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; da
       }),
     userlist: pgbouncerUserlist({ poolMode: 'transaction', authPassword: AUTH_PASSWORD, authFile: '/unused' }),
   });
-  const app = new URL(stack.urls.databaseUrl);
-  return { bouncer, databaseUrl: bouncer.url(decodeURIComponent(app.username), decodeURIComponent(app.password), app.pathname.slice(1)) };
+  // app_user's tenant requests and app_auth's sign-in lookups both go through it, as in the compose stack.
+  const through = (direct: string) => {
+    const url = new URL(direct);
+    return bouncer.url(decodeURIComponent(url.username), decodeURIComponent(url.password), url.pathname.slice(1));
+  };
+  return { bouncer, databaseUrl: through(stack.urls.databaseUrl), authDatabaseUrl: through(stack.urls.authDatabaseUrl) };
 }
 
 function runPlaywright(env: NodeJS.ProcessEnv): Promise<number> {
@@ -96,6 +100,7 @@ async function main(): Promise<number> {
       const started = await startBouncer(stack);
       bouncer = started.bouncer;
       env.E2E_PGBOUNCER_DATABASE_URL = started.databaseUrl;
+      env.E2E_PGBOUNCER_AUTH_DATABASE_URL = started.authDatabaseUrl;
     }
     console.log(`[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s${bouncer ? `, PgBouncer (transaction mode) on port ${bouncer.port}` : ''}`);
     return await runPlaywright(env);

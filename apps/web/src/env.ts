@@ -21,6 +21,11 @@ const serverSchema = z
     /** app_user's connection (not a superuser, not BYPASSRLS); may point at PgBouncer. */
     DATABASE_URL: postgresUrl,
     /**
+     * app_auth's connection: sign-in (public.auth_user) and membership lookups (public.user_memberships) only, a
+     * role tenant requests never use. May point at PgBouncer (its auth_query finds any non-superuser login role).
+     */
+    AUTH_DATABASE_URL: postgresUrl,
+    /**
      * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
      * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
      * which cannot follow that package's `./x.js` imports of `.ts` files.

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
  *   - calls withTenant / withControlPlane / queryAs / tenancy() itself,
  *   - opens a pool, a client or a drizzle instance,
  *   - reads process.env (configuration goes through src/env.ts).
- * The exceptions are named here, each with its reason.
+ * The exceptions are named here, each with its reason. It also checks that the sign-in lookups keep a role of their
+ * own: only src/server/auth/accounts.ts uses AUTH_DATABASE_URL (app_auth), and that module uses no other connection.
  */
 
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
@@ -21,7 +22,7 @@ const SRC = fileURLToPath(new URL('../src', import.meta.url));
 const DATA_ACCESS_ALLOWED: Record<string, string> = {
   'server/tenant-data.ts': 'THE helper: session -> tenancy.withTenant / withControlPlane',
   'server/tenancy.ts': 'builds the tenancy singleton from env; only tenant-data.ts may import it',
-  'server/auth/accounts.ts': 'sign-in (auth_user) and membership checks (user_memberships) happen before any tenant is known',
+  'server/auth/accounts.ts': 'sign-in (auth_user) and membership checks (user_memberships) happen before any tenant is known, as app_auth',
   'server/bench-baseline.ts': 'BENCH_BASELINE=1 only: the same reads without the tenancy layer, to measure what it costs',
 };
 
@@ -123,6 +124,27 @@ function processEnvUses(file: string): Finding[] {
   return findings;
 }
 
+/** The connection URLs (…DATABASE_URL) a file reads: `env.X`, `env['X']` or a destructured `{ X }`. */
+function connectionUrlUses(file: string): Finding[] {
+  const text = readFileSync(file, 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const findings: Finding[] = [];
+  const found = (node: ts.Node, name: string) => {
+    if (/(^|_)DATABASE_URL$/.test(name)) findings.push({ file: path.relative(SRC, file), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what: name });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node)) found(node, node.name.text);
+    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) found(node, node.argumentExpression.text);
+    if (ts.isBindingElement(node)) {
+      const key = node.propertyName ?? node.name;
+      if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) found(node, key.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return findings;
+}
+
 const files = sourceFiles(SRC);
 
 describe('data access goes through src/server/tenant-data.ts', () => {
@@ -157,5 +179,25 @@ describe('configuration comes from src/env.ts', () => {
   it('no other file reads process.env', () => {
     const findings = files.filter((file) => !(path.relative(SRC, file) in PROCESS_ENV_ALLOWED)).flatMap(processEnvUses);
     expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+});
+
+describe('sign-in lookups run as app_auth, a role tenant requests never use', () => {
+  const ACCOUNTS = 'server/auth/accounts.ts';
+  const uses = files.filter((file) => path.relative(SRC, file) !== 'env.ts').flatMap(connectionUrlUses);
+
+  it('only src/server/auth/accounts.ts reads AUTH_DATABASE_URL', () => {
+    const elsewhere = uses.filter((use) => use.what === 'AUTH_DATABASE_URL' && use.file !== ACCOUNTS);
+    expect(elsewhere.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+
+  it('src/server/auth/accounts.ts reads AUTH_DATABASE_URL and no other connection URL', () => {
+    const own = uses.filter((use) => use.file === ACCOUNTS).map((use) => use.what);
+    expect(own.length).toBeGreaterThan(0);
+    expect(new Set(own)).toEqual(new Set(['AUTH_DATABASE_URL']));
+  });
+
+  it('the scan sees the tenant connection where it is used (the check is not vacuous)', () => {
+    expect(uses.filter((use) => use.file === 'server/tenancy.ts').map((use) => use.what)).toContain('DATABASE_URL');
   });
 });

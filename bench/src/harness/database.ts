@@ -106,12 +106,13 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   }
 }
 
-/** The product's own URLs for prepareDatabase(): app_user and app_operator with their dev passwords. */
+/** The product's own URLs for prepareDatabase(): app_user, app_operator and app_auth with their dev passwords. */
 export function productUrls(server: BenchServer) {
   return {
     adminUrl: server.adminUrl,
     appUrl: server.urlAs(ROLES.app, INIT_SQL_DEFAULTS.appPassword),
     operatorUrl: server.urlAs('app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+    authUrl: server.urlAs('app_auth', INIT_SQL_DEFAULTS.authPassword),
     contextSecret: INIT_SQL_DEFAULTS.contextSecret,
   };
 }

@@ -85,7 +85,7 @@ function urlsFor(env: BenchEnv, db: string) {
     return parsed.toString();
   };
   const urls = productUrls(env.server);
-  return { ...urls, adminUrl: retarget(urls.adminUrl), appUrl: retarget(urls.appUrl), operatorUrl: retarget(urls.operatorUrl) };
+  return { ...urls, adminUrl: retarget(urls.adminUrl), appUrl: retarget(urls.appUrl), operatorUrl: retarget(urls.operatorUrl), authUrl: retarget(urls.authUrl) };
 }
 
 /** A database of its own, prepared as `npm run dev` prepares one: the dataset's tenants stay out of sight. */

@@ -5,7 +5,8 @@
  *
  * 1. The runtime roles' passwords become the ones in infra/docker/.env (init.sql creates them with dev passwords).
  * 2. prepareDatabase(): tenancy.setup() (re-keys the tenant context when TENANCY_CONTEXT_SECRET differs from the
- *    dev key init.sql carries) and the control-plane migrations.
+ *    dev key init.sql carries), app_auth's password from AUTH_DATABASE_URL (as a SCRAM verifier, only when it
+ *    differs) and the control-plane migrations.
  * 3. The seeded database tenants (umbrella), which init.sql cannot create: they live in databases of their own.
  *
  * The tenancy is configured for PgBouncer with the auth role's password, so provisioning installs PgBouncer's
@@ -30,6 +31,8 @@ const envSchema = z.object({
   /** app_user through PgBouncer, as the apps use it. */
   DATABASE_URL: postgresUrl,
   OPERATOR_DATABASE_URL: postgresUrl,
+  /** app_auth, the web's sign-in lookups: prepareDatabase() gives the role this URL's password. */
+  AUTH_DATABASE_URL: postgresUrl,
   TENANCY_POOLER: z.enum(POOLER_SETTINGS).default('pgbouncer-transaction'),
   TENANCY_CONTEXT_SECRET: secret,
   TENANCY_SECRETS_KEY: secret,
@@ -88,6 +91,7 @@ async function setup(env: SetupEnv): Promise<void> {
     adminUrl: env.ADMIN_DATABASE_URL,
     appUrl: env.DATABASE_URL,
     operatorUrl: env.OPERATOR_DATABASE_URL,
+    authUrl: env.AUTH_DATABASE_URL,
     contextSecret: env.TENANCY_CONTEXT_SECRET,
     tenancy: { secrets, pooler: poolerFromSetting(env.TENANCY_POOLER, env.PGBOUNCER_AUTH_PASSWORD) },
   });

@@ -2,12 +2,18 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { TenancyConfigInput } from '@repo/tenancy';
+import { ensureAuthRole } from './auth/role.js';
 import { CONTROL_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, createAppTenancy, type AppTenancy } from './tenancy.js';
 
 export interface DatabaseUrls {
   adminUrl: string;
   appUrl: string;
   operatorUrl: string;
+  /**
+   * app_auth's connection (AUTH_DATABASE_URL): sign-in and membership lookups only. Only its role and password
+   * are read here; the role gets a SCRAM verifier of that password, never the password itself.
+   */
+  authUrl: string;
   contextSecret: string;
   clientClass?: typeof pg.Client;
   /** Further createTenancy options (secrets, pooler, namePrefix, pool sizes...). */
@@ -16,7 +22,9 @@ export interface DatabaseUrls {
 
 /**
  * Brings a database up to date: the tenancy schema and shared tenant tables first (the control
- * plane references the catalog), then the control-plane migrations. Safe to run on every start.
+ * plane references the catalog), then the sign-in role app_auth with AUTH_DATABASE_URL's password,
+ * then the control-plane migrations (which grant app_auth the sign-in lookups). Safe to run on
+ * every start.
  */
 export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
   const tenancy = createAppTenancy({
@@ -28,16 +36,26 @@ export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
     clientClass: urls.clientClass,
     ...urls.tenancy,
   });
-  await tenancy.setup();
-  await migrateControlPlane(urls.adminUrl, urls.clientClass);
+  try {
+    await tenancy.setup();
+    await withClient(urls.adminUrl, urls.clientClass, (admin) => ensureAuthRole(admin, urls.authUrl));
+    await migrateControlPlane(urls.adminUrl, urls.clientClass);
+  } catch (error) {
+    await tenancy.close().catch(() => undefined);
+    throw error;
+  }
   return tenancy;
 }
 
 export async function migrateControlPlane(adminUrl: string, clientClass: typeof pg.Client = pg.Client): Promise<void> {
-  const client = new clientClass({ connectionString: adminUrl });
+  await withClient(adminUrl, clientClass, (client) => migrate(drizzle({ client }), { migrationsFolder: CONTROL_MIGRATIONS_FOLDER }));
+}
+
+async function withClient<T>(url: string, clientClass: typeof pg.Client = pg.Client, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new clientClass({ connectionString: url });
   await client.connect();
   try {
-    await migrate(drizzle({ client }), { migrationsFolder: CONTROL_MIGRATIONS_FOLDER });
+    return await work(client);
   } finally {
     await client.end();
   }

@@ -48,8 +48,8 @@ describe('init.sql', () => {
         const schemaRows = await tenancy.queryAs<{ tenant_id: string }>(hooli.slug, 'select tenant_id from projects');
         expect(schemaRows.rows.length).toBe(hooli.projects.length);
         expect(new Set(schemaRows.rows.map((r) => r.tenant_id))).toEqual(new Set([hooli.id]));
-        const login = await tenancy.queryAs<{ email: string }>(acme!.slug, 'select email from public.auth_user($1)', [alice.email]);
-        expect(login.rows).toEqual([{ email: alice.email }]);
+        // Sign-in lookups are app_auth's alone: a tenant request (app_user) is refused them.
+        await expect(tenancy.queryAs(acme!.slug, 'select email from public.auth_user($1)', [alice.email])).rejects.toThrow(/permission denied for function auth_user/);
       } finally {
         await tenancy.close();
       }
@@ -61,6 +61,15 @@ describe('init.sql', () => {
         await expect(app.query('select * from public.users')).rejects.toThrow(/permission denied/);
       } finally {
         await app.end();
+      }
+      const auth = new pg.Client({ connectionString: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword) });
+      await auth.connect();
+      try {
+        const alice = SEED_USERS[0]!;
+        const login = await auth.query<{ email: string }>('select email from public.auth_user($1)', [alice.email]);
+        expect(login.rows).toEqual([{ email: alice.email }]);
+      } finally {
+        await auth.end();
       }
     } finally {
       await db.drop();
@@ -75,6 +84,7 @@ async function checkDatabaseTenantSeed(url: string): Promise<void> {
     adminUrl: url,
     appUrl: roleUrl(url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
     operatorUrl: roleUrl(url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+    authUrl: roleUrl(url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
     contextSecret: INIT_SQL_DEFAULTS.contextSecret,
     tenancy: { secrets: new FileSecretsProvider(secretsFile), namePrefix: suitePrefix('seeddb') },
   });

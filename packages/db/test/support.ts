@@ -33,6 +33,7 @@ export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tena
       adminUrl: db.url,
       appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
       operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+      authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
       contextSecret: INIT_SQL_DEFAULTS.contextSecret,
       // Tenant databases and roles are cluster-wide: a prefix per suite keeps parallel suites apart.
       tenancy: { secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')), namePrefix: suitePrefix(label), ...overrides },

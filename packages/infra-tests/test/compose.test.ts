@@ -176,6 +176,7 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
       const env = environmentOf(resolved.services[name]!);
       expect(hostOf(env.DATABASE_URL!), `${name} DATABASE_URL`).toBe('pgbouncer:6432');
       if (env.OPERATOR_DATABASE_URL) expect(hostOf(env.OPERATOR_DATABASE_URL), `${name} OPERATOR_DATABASE_URL`).toBe('pgbouncer:6432');
+      if (env.AUTH_DATABASE_URL) expect(hostOf(env.AUTH_DATABASE_URL), `${name} AUTH_DATABASE_URL`).toBe('pgbouncer:6432');
       if (env.ADMIN_DATABASE_URL) expect(hostOf(env.ADMIN_DATABASE_URL), `${name} ADMIN_DATABASE_URL`).toBe('postgres:5432');
       // Left unset, an app would take PgBouncer for a direct server (and allow named prepared statements).
       expect(env.TENANCY_POOLER, `${name} TENANCY_POOLER`).toBe(`pgbouncer-${poolMode}`);
@@ -183,6 +184,14 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
       // password PgBouncer logs in with; otherwise a database tenant it creates is unreachable through PgBouncer.
       if (env.ADMIN_DATABASE_URL) expect(env.PGBOUNCER_AUTH_PASSWORD, `${name} PGBOUNCER_AUTH_PASSWORD`).toBe(environmentOf(resolved.services.pgbouncer!).PGBOUNCER_AUTH_PASSWORD);
     }
+  });
+
+  test.skipIf(!available)('web signs in as app_auth, with the password setup gives that role', () => {
+    const web = environmentOf(resolved.services.web!);
+    const auth = new URL(web.AUTH_DATABASE_URL!);
+    expect(auth.username).toBe('app_auth');
+    expect(auth.username).not.toBe(new URL(web.DATABASE_URL!).username);
+    expect(environmentOf(resolved.services.setup!).AUTH_DATABASE_URL).toBe(web.AUTH_DATABASE_URL);
   });
 
   test.skipIf(!available)('each app listens where compose publishes it, and its NEXTAUTH_URL is that published URL', () => {

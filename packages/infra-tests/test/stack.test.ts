@@ -147,7 +147,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     expect(second.code, second.output).toBe(0);
     expect(second.output).toContain('seeded database tenant(s): none new');
     // The runtime roles now have the passwords from .env: log in with them, through PgBouncer, as the apps will.
-    for (const [service, variable] of [['web', 'DATABASE_URL'], ['admin', 'OPERATOR_DATABASE_URL']] as const) {
+    for (const [service, variable] of [['web', 'DATABASE_URL'], ['web', 'AUTH_DATABASE_URL'], ['admin', 'OPERATOR_DATABASE_URL']] as const) {
       const client = new pg.Client({ connectionString: envOf(service)[variable] });
       await client.connect();
       await client.query('SELECT 1');

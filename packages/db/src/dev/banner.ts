@@ -17,6 +17,7 @@ export function printBanner(cluster: EmbeddedCluster, urls: DevUrls, paths: DevP
     `  DATABASE_URL           ${urls.databaseUrl}`,
     `  ADMIN_DATABASE_URL     ${urls.adminDatabaseUrl}`,
     `  OPERATOR_DATABASE_URL  ${urls.operatorDatabaseUrl}`,
+    `  AUTH_DATABASE_URL      ${urls.authDatabaseUrl}`,
     '',
     ...(dbOnly ? ['Apps not started (--db-only). Ctrl-C stops PostgreSQL.'] : APPS.map(({ app, url }) => `${app.padEnd(6)} ${url}`)),
     ...loginLines(),

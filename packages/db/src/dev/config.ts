@@ -28,6 +28,8 @@ export interface DevUrls {
   adminDatabaseUrl: string;
   /** app_operator: the admin app's cross-tenant role (OPERATOR_DATABASE_URL). */
   operatorDatabaseUrl: string;
+  /** app_auth: the web app's sign-in and membership lookups, nothing else (AUTH_DATABASE_URL). */
+  authDatabaseUrl: string;
 }
 
 export const DEV_DATABASE = 'saas';
@@ -48,6 +50,7 @@ export function devUrls(superuserUrl: (db: string) => string): DevUrls {
     databaseUrl: asRole(admin, 'app_user', INIT_SQL_DEFAULTS.appPassword),
     adminDatabaseUrl: admin,
     operatorDatabaseUrl: asRole(admin, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+    authDatabaseUrl: asRole(admin, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
   };
 }
 
@@ -64,6 +67,7 @@ export function appEnvironment(config: DevConfig, urls: DevUrls): Record<string,
     DATABASE_URL: urls.databaseUrl,
     ADMIN_DATABASE_URL: urls.adminDatabaseUrl,
     OPERATOR_DATABASE_URL: urls.operatorDatabaseUrl,
+    AUTH_DATABASE_URL: urls.authDatabaseUrl,
     NEXTAUTH_SECRET: config.NEXTAUTH_SECRET,
     TENANCY_CONTEXT_SECRET: config.TENANCY_CONTEXT_SECRET,
     TENANCY_SECRETS_KEY: config.TENANCY_SECRETS_KEY,

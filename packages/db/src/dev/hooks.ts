@@ -16,6 +16,7 @@ export async function afterDatabaseReady(urls: DevUrls, config: DevConfig): Prom
     adminUrl: urls.adminDatabaseUrl,
     appUrl: urls.databaseUrl,
     operatorUrl: urls.operatorDatabaseUrl,
+    authUrl: urls.authDatabaseUrl,
     contextSecret: config.TENANCY_CONTEXT_SECRET,
     tenancy: { secrets },
   });

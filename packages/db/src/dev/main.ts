@@ -6,7 +6,7 @@
  *   npm run dev                 database and both apps
  *   npm run dev -- --db-only    only the database (first-start init and the hook included),
  *                               waiting for Ctrl-C: for database work, or before the apps exist
- *   npm run dev -- --pgbouncer  the apps' DATABASE_URL goes through a real PgBouncer
+ *   npm run dev -- --pgbouncer  the apps' DATABASE_URL (and AUTH_DATABASE_URL) go through a real PgBouncer
  *                               (transaction mode, port DEV_PGBOUNCER_PORT, default 54330)
  *
  * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET, TENANCY_SECRETS_KEY,

@@ -9,8 +9,8 @@ export const DEV_PGBOUNCER_AUTH_PASSWORD = 'pgbouncer_auth_dev';
 
 /**
  * `npm run dev -- --pgbouncer`: a real PgBouncer in transaction mode, configured by the same
- * generator infra/docker uses, in front of the embedded PostgreSQL. The apps' DATABASE_URL goes
- * through it; provisioning (ADMIN_DATABASE_URL) stays direct.
+ * generator infra/docker uses, in front of the embedded PostgreSQL. The apps' DATABASE_URL and
+ * the web's AUTH_DATABASE_URL go through it; provisioning (ADMIN_DATABASE_URL) stays direct.
  */
 export async function startDevPgBouncer(urls: DevUrls, port: number): Promise<{ bouncer: PgBouncer; urls: DevUrls }> {
   if (!requirePgBouncer()) throw new DevError('--pgbouncer needs the pgbouncer binary: apt-get install -y pgbouncer (or set PGBOUNCER_PATH).');
@@ -30,9 +30,11 @@ export async function startDevPgBouncer(urls: DevUrls, port: number): Promise<{ 
     ini: (runtime) => pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
     userlist: pgbouncerUserlist(input),
   });
-  const app = new URL(urls.databaseUrl);
-  const databaseUrl = bouncer.url(decodeURIComponent(app.username), decodeURIComponent(app.password), DEV_DATABASE);
-  return { bouncer, urls: { ...urls, databaseUrl } };
+  const through = (direct: string) => {
+    const url = new URL(direct);
+    return bouncer.url(decodeURIComponent(url.username), decodeURIComponent(url.password), DEV_DATABASE);
+  };
+  return { bouncer, urls: { ...urls, databaseUrl: through(urls.databaseUrl), authDatabaseUrl: through(urls.authDatabaseUrl) } };
 }
 
 /** auth_query runs in the database being connected to: the deployment's and every tenant database need the lookup function. */

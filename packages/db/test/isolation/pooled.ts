@@ -44,6 +44,7 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
       adminUrl: db.url,
       appUrl: bouncer ? bouncer.url('app_user', INIT_SQL_DEFAULTS.appPassword, db.name) : direct,
       operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+      authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
       contextSecret: INIT_SQL_DEFAULTS.contextSecret,
       tenancy: {
         secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),

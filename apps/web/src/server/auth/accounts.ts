@@ -9,9 +9,12 @@ import { serverEnv } from '@/env';
 import { logger } from '@/lib/logger';
 
 // The two lookups that necessarily happen outside any tenant: who is signing in (public.auth_user) and which
-// tenants a user belongs to (public.user_memberships). Both are SECURITY DEFINER functions granted to app_user,
-// which cannot read the control-plane tables themselves. This module and src/server/tenant-data.ts are the only
-// ones allowed to reach the database (test/data-access.test.ts).
+// tenants a user belongs to (public.user_memberships). Both are SECURITY DEFINER functions granted only to
+// app_auth, a login role that may run these two and nothing else (no table, no tenant data); this module's pool is
+// its connection (AUTH_DATABASE_URL). app_user, which serves tenant requests, may not call them: SQL injected into a
+// tenant request cannot read a user's password hash or memberships. This module is the only one that uses
+// AUTH_DATABASE_URL, and one of the few allowed to reach the database at all (test/data-access.test.ts names them
+// and checks both).
 
 export interface Membership {
   tenantId: string;
@@ -34,7 +37,7 @@ const holder = globalThis as typeof globalThis & { __webAuthPool?: pg.Pool };
 function pool(): pg.Pool {
   if (!holder.__webAuthPool) {
     // Unnamed statements only, so it works through PgBouncer in transaction mode too.
-    holder.__webAuthPool = new pg.Pool({ connectionString: serverEnv().DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
+    holder.__webAuthPool = new pg.Pool({ connectionString: serverEnv().AUTH_DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
     holder.__webAuthPool.on('error', (error) => logger.warn({ err: error }, 'idle auth connection failed'));
   }
   return holder.__webAuthPool;
