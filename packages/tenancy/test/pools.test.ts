@@ -89,6 +89,43 @@ describe('per-tenant pools under a connection cap', () => {
     }
   });
 
+  it('connections closed by the idle timeout still count until the server has them gone: the cap holds on the server', async () => {
+    // pg.Pool forgets a client the moment it starts closing it, while its backend is still there: a slot freed at
+    // that moment let a 21st connection in (seen as 21 backends in a run that crossed the idle timeout).
+    const { db, tenancy, admin } = suite();
+    const prefix = tenancy.config.namePrefix;
+    const base = baseConfig(db);
+    // Tagged, so the sample counts this process's connections only.
+    const appUrl = `${base.appUrl}${base.appUrl.includes('?') ? '&' : '?'}application_name=churn`;
+    const churn = createTenancy({ ...base, appUrl, namePrefix: prefix, secrets: tenancy.config.secrets, maxConnections: 5, perTenantPoolSize: 1, idleTimeoutMs: 100 });
+    const slugs = Array.from({ length: 40 }, (_, i) => `pool_${i}`);
+    let peak = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where usename like $1 and application_name = 'churn'`, [`${prefix}pool\\_%`]);
+        peak = Math.max(peak, rows[0].n);
+      }
+    })();
+    try {
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < 800; i = next++) {
+          await churn.queryAs(slugs[i % slugs.length]!, 'select 1');
+          // Pauses long enough for idle connections of other tenants to time out while calls go on.
+          if (i % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 110));
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+    } finally {
+      sampling = false;
+      await sampler;
+      await churn.close();
+    }
+    expect(peak).toBeGreaterThanOrEqual(5);
+    expect(peak).toBeLessThanOrEqual(5);
+  });
+
   it('a second process shares nothing with the first: its own cap holds too', async () => {
     const other = createTenancy({ ...baseConfig(suite().db), namePrefix: suite().tenancy.config.namePrefix, secrets: suite().tenancy.config.secrets, maxConnections: 2 });
     try {

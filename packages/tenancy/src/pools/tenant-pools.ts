@@ -35,23 +35,35 @@ export class TenantPools {
   private readonly entries = new Map<string, Entry>();
   private waiters: (() => void)[] = [];
   private closed = false;
+  /**
+   * Server connections from the moment a pool creates a client until that client's connection has
+   * ended. pg.Pool stops counting a client as soon as it starts closing it (an idle timeout, an
+   * evicted pool), while the server still has the backend: counting until 'end' keeps the cap true
+   * on the server too.
+   */
+  private live = 0;
+  private readonly Client: typeof pg.Client;
 
   constructor(
     private readonly options: { maxConnections: number; perTenant: number; idleTimeoutMs: number; clientClass?: typeof pg.Client | undefined },
-  ) {}
+  ) {
+    this.Client = this.countingClient(options.clientClass ?? pg.Client);
+  }
 
   async connect(key: string, config: () => pg.PoolConfig): Promise<pg.PoolClient> {
     for (;;) {
       if (this.closed) throw new Error('The tenant pools are closed (tenancy.close() was called).');
       const entry = this.touch(key, config);
-      // Decide and check out in the same tick: pg.Pool counts a new client synchronously, so no
-      // other caller can slip between the check and the checkout.
+      // Decide and check out in the same tick: pg.Pool creates (and this class counts) a new client
+      // synchronously, so no other caller can slip between the check and the checkout.
       if (this.canCheckOut(entry)) return this.checkOut(entry);
+      // Registered before anything is freed, so the wake-up of a connection ending meanwhile is not missed.
+      const woken = new Promise<void>((resolve) => this.waiters.push(resolve));
       // Taking a second connection from another tenant would only make it reconnect in turn: with more busy
       // tenants than the cap allows second connections for, that trade churned a new connection per call.
       const holdsNone = entry.pool.totalCount === 0 && entry.checkedOut === 0;
-      if (holdsNone && this.openConnections() >= this.options.maxConnections && (await this.freeSlot(key))) continue;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (holdsNone && this.live >= this.options.maxConnections) await this.freeSlot(key);
+      await woken;
     }
   }
 
@@ -75,7 +87,7 @@ export class TenantPools {
   stats(): PoolStats {
     return {
       maxConnections: this.options.maxConnections,
-      open: this.openConnections(),
+      open: this.live,
       waiting: this.waiters.length,
       pools: [...this.entries.values()].map((e) => ({
         key: e.key,
@@ -92,7 +104,7 @@ export class TenantPools {
     if (entry) {
       this.entries.delete(key);
     } else {
-      const pool = new pg.Pool({ ...config(), max: this.options.perTenant, idleTimeoutMillis: this.options.idleTimeoutMs, Client: this.options.clientClass });
+      const pool = new pg.Pool({ ...config(), max: this.options.perTenant, idleTimeoutMillis: this.options.idleTimeoutMs, Client: this.Client });
       pool.on('error', () => undefined);
       // An idle connection closed by the pool frees a slot someone may be waiting for.
       pool.on('remove', () => this.wake());
@@ -105,7 +117,7 @@ export class TenantPools {
 
   private canCheckOut(entry: Entry): boolean {
     if (entry.checkedOut < entry.pool.totalCount) return true; // an idle connection is there
-    return entry.pool.totalCount < this.options.perTenant && this.openConnections() < this.options.maxConnections;
+    return entry.pool.totalCount < this.options.perTenant && this.live < this.options.maxConnections;
   }
 
   private async checkOut(entry: Entry): Promise<pg.PoolClient> {
@@ -135,21 +147,30 @@ export class TenantPools {
    * connection of it: pg.Pool hands out an idle client only on the next tick, and a pool ended in
    * between never serves that request.
    */
-  private async freeSlot(except: string): Promise<boolean> {
+  private async freeSlot(except: string): Promise<void> {
     for (const entry of this.entries.values()) {
       if (entry.key === except || entry.checkedOut > 0 || entry.pool.totalCount === 0) continue;
       this.entries.delete(entry.key);
       await entry.pool.end();
-      return true;
+      return;
     }
-    return false;
   }
 
-  private openConnections(): number {
-    let open = 0;
-    for (const entry of this.entries.values()) open += Math.max(entry.pool.totalCount, entry.checkedOut);
-    return open;
+  private countingClient(Base: typeof pg.Client): typeof pg.Client {
+    const opened = () => this.live++;
+    const ended = () => {
+      this.live--;
+      this.wake();
+    };
+    return class CountedClient extends Base {
+      constructor(config?: string | pg.ClientConfig) {
+        super(config);
+        opened();
+        this.once('end', ended);
+      }
+    };
   }
+
 
   private wake(): void {
     const waiters = this.waiters;

@@ -4,6 +4,8 @@ import type pg from 'pg';
 export function connectionFor(url: string, change: { user?: string; database?: string; password?: string | (() => Promise<string>) }): pg.ClientConfig {
   const parsed = new URL(url);
   const sslmode = parsed.searchParams.get('sslmode');
+  // Kept for tenant databases too, so pg_stat_activity tells whose connections they are.
+  const applicationName = parsed.searchParams.get('application_name');
   return {
     host: decodeURIComponent(parsed.hostname),
     port: Number(parsed.port || 5432),
@@ -11,6 +13,7 @@ export function connectionFor(url: string, change: { user?: string; database?: s
     database: change.database ?? decodeURIComponent(parsed.pathname.slice(1)),
     password: change.password ?? decodeURIComponent(parsed.password),
     ssl: sslmode && sslmode !== 'disable' ? { rejectUnauthorized: sslmode === 'verify-full' } : undefined,
+    ...(applicationName ? { application_name: applicationName } : {}),
   };
 }
 
