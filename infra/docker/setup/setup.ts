@@ -3,7 +3,7 @@
  * `npm run dev` does after init.sql (packages/db/src/dev/hooks.ts), for the Docker stack. The apps start only
  * after it exits 0, and it runs again on every `docker compose up`, so every step is idempotent:
  *
- * 1. The runtime roles' passwords become the ones in infra/docker/.env (init.sql creates them with dev passwords).
+ * 1. The runtime roles are checked (init.sql creates them with dev passwords; setup() gives them the ones in .env).
  * 2. prepareDatabase(): tenancy.setup() (re-keys the tenant context when TENANCY_CONTEXT_SECRET differs from the
  *    dev key init.sql carries), app_auth's password from AUTH_DATABASE_URL (as a SCRAM verifier, only when it
  *    differs) and the control-plane migrations.
@@ -61,11 +61,11 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /**
- * Gives the role of `url` the password in `url`. Refuses a superuser (this must never change the password of the
- * connection it runs on, and the apps must not run as one) and, for app_user's URL, a BYPASSRLS role: tenant
- * requests must be filtered by row-level security.
+ * Checks the role of `url` before tenancy.setup() gives it the password in `url`. Refuses a superuser (this must
+ * never change the password of the connection it runs on, and the apps must not run as one) and, for app_user's
+ * URL, a BYPASSRLS role: tenant requests must be filtered by row-level security.
  */
-async function syncRolePassword(admin: pg.Client, url: string, what: string, options: { allowBypassRls: boolean }): Promise<void> {
+async function checkRuntimeRole(admin: pg.Client, url: string, what: string, options: { allowBypassRls: boolean }): Promise<void> {
   const parsed = new URL(url);
   const role = decodeURIComponent(parsed.username);
   const password = decodeURIComponent(parsed.password);
@@ -76,15 +76,14 @@ async function syncRolePassword(admin: pg.Client, url: string, what: string, opt
   if (found.rolsuper || (found.rolbypassrls && !options.allowBypassRls)) {
     throw new Error(`${what} names role "${role}", a superuser or BYPASSRLS role: use app_user / app_operator, never the owner`);
   }
-  const { rows: ddl } = await admin.query<{ sql: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS sql`, [role, password]);
-  await admin.query(ddl[0]!.sql);
+  // The password itself is set by tenancy.setup() below, as a SCRAM verifier: no SQL text ever carries it.
 }
 
 async function setup(env: SetupEnv): Promise<void> {
   const started = Date.now();
   await withClient(env.ADMIN_DATABASE_URL, async (admin) => {
-    await syncRolePassword(admin, env.DATABASE_URL, 'DATABASE_URL', { allowBypassRls: false });
-    await syncRolePassword(admin, env.OPERATOR_DATABASE_URL, 'OPERATOR_DATABASE_URL', { allowBypassRls: true });
+    await checkRuntimeRole(admin, env.DATABASE_URL, 'DATABASE_URL', { allowBypassRls: false });
+    await checkRuntimeRole(admin, env.OPERATOR_DATABASE_URL, 'OPERATOR_DATABASE_URL', { allowBypassRls: true });
   });
   const secrets = deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY, env.TENANCY_CONTEXT_SECRET);
   const tenancy = await prepareDatabase({

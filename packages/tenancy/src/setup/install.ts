@@ -5,7 +5,7 @@ import { writeContextKey, type KeyChange } from './context-key.js';
 import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions.js';
 import { hardenDatabase } from './hardening.js';
 import { RESET_FUNCTION } from './reset-function.js';
-import { ensureRole, execFormatted } from './roles.js';
+import { ensureRole, execFormatted, syncPassword } from './roles.js';
 
 /** Lookup functions whose signature changed (they now take a signed proof): dropped, never left callable. */
 const REPLACED_FUNCTIONS = ['tenancy.resolve_tenant(text)', 'tenancy.get_secret(text)'];
@@ -34,8 +34,11 @@ export interface InstallOptions {
  */
 export async function install(client: pg.ClientBase, options: InstallOptions): Promise<boolean> {
   await ensureRole(client, OWNER_ROLE, { login: false });
-  await ensureRole(client, options.appRole.name, { login: true, password: options.appRole.password });
-  if (options.operatorRole) await ensureRole(client, options.operatorRole.name, { login: true, password: options.operatorRole.password });
+  for (const role of [options.appRole, ...(options.operatorRole ? [options.operatorRole] : [])]) {
+    await ensureRole(client, role.name, { login: true, password: role.password });
+    // The URL is the source of truth: a role made earlier (init.sql's dev password) logs in with the configured one.
+    if (role.password !== undefined) await syncPassword(client, role.name, role.password);
+  }
 
   await client.query('BEGIN');
   try {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { scramVerifier } from '../pgbouncer/scram.js';
+import { passwordMatches, scramVerifier } from '../pgbouncer/scram.js';
 
 /**
  * Creates a role unless it exists, in one statement that is safe to replay (init.sql replays what
@@ -20,6 +20,21 @@ export async function ensureRole(client: pg.ClientBase, name: string, options: {
  */
 export async function setLoginPassword(client: pg.ClientBase, role: string, password: string): Promise<void> {
   await execFormatted(client, 'ALTER ROLE %I LOGIN PASSWORD %L', [role, scramVerifier(password)]);
+}
+
+/**
+ * Makes an existing login role's password the given one. Where the connection may read pg_authid
+ * (a superuser) an unchanged password is left alone, so running it again changes nothing;
+ * elsewhere it is set every time.
+ */
+export async function syncPassword(client: pg.ClientBase, role: string, password: string): Promise<void> {
+  const { rows } = await client.query<{ stored: string | null }>(
+    `SELECT CASE WHEN has_table_privilege('pg_catalog.pg_authid', 'SELECT')
+                 THEN (SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = $1) END AS stored`,
+    [role],
+  );
+  if (passwordMatches(rows[0]?.stored ?? null, role, password)) return;
+  await execFormatted(client, 'ALTER ROLE %I PASSWORD %L', [role, scramVerifier(password)]);
 }
 
 /** Runs a statement whose identifiers are filled in by the server's format(%I), never by string concatenation here. */

@@ -1,0 +1,3 @@
+import { describeGrants } from './isolation/grants-suite.js';
+
+describeGrants('schema');
