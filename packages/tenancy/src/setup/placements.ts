@@ -43,13 +43,10 @@ export async function installEverywhere(parts: Placements, key: KeyChange): Prom
   });
   let databases = 1;
   for (const strategy of Object.values(strategies)) {
-    if (strategy.installTemplateTenancy) await strategy.installTemplateTenancy(key);
+    if (await strategy.installTemplateTenancy?.(key)) databases++;
   }
   for (const tenant of await catalog.list()) {
-    const strategy = strategies[tenant.strategy];
-    if (!strategy.installTenancy) continue;
-    await strategy.installTenancy(tenant, key);
-    databases++;
+    if (await strategies[tenant.strategy].installTenancy?.(tenant, key)) databases++;
   }
   await deployment.withAdmin((client) => ownerTransaction(client, () => writeContextKey(client, key)));
   return { databases };

@@ -65,16 +65,18 @@ export class DatabaseStrategy implements Strategy {
     );
   }
 
-  async installTenancy(tenant: Tenant, key: KeyChange): Promise<void> {
-    const database = names(tenant).databaseName;
-    if (!(await this.databaseExists(database))) return;
-    await this.deployment.adminClientFor(database, (client) => this.installIn(client, key));
+  async installTenancy(tenant: Tenant, key: KeyChange): Promise<boolean> {
+    return this.installInto(names(tenant).databaseName, key);
   }
 
-  async installTemplateTenancy(key: KeyChange): Promise<void> {
-    const template = this.deployment.templateName;
-    if (!(await this.databaseExists(template))) return;
-    await this.deployment.adminClientFor(template, (client) => this.installIn(client, key));
+  async installTemplateTenancy(key: KeyChange): Promise<boolean> {
+    return this.installInto(this.deployment.templateName, key);
+  }
+
+  private async installInto(database: string, key: KeyChange): Promise<boolean> {
+    if (!(await this.databaseExists(database))) return false;
+    await this.deployment.adminClientFor(database, (client) => this.installIn(client, key));
+    return true;
   }
 
   private async installIn(client: pg.ClientBase, key: KeyChange): Promise<void> {

@@ -39,9 +39,9 @@ export interface Strategy {
   /**
    * For strategies whose tenants live in databases of their own: brings the tenancy objects there
    * (context key, context and reset functions, revoked privileges) up to date. The others share the
-   * deployment's database, which setup() covers.
+   * deployment's database, which setup() covers. Returns false when there is no database (yet) to install into.
    */
-  installTenancy?(tenant: Tenant, key: KeyChange): Promise<void>;
+  installTenancy?(tenant: Tenant, key: KeyChange): Promise<boolean>;
   /** The same for the strategy's template, when it has one and it exists. */
-  installTemplateTenancy?(key: KeyChange): Promise<void>;
+  installTemplateTenancy?(key: KeyChange): Promise<boolean>;
 }
