@@ -10,6 +10,8 @@ export default defineConfig({
     globalSetup: ['@repo/localdb/vitest-global-setup'],
     // The first suite may wait for initdb and the server start, or a container image pull.
     hookTimeout: 60_000,
+    // Starting a cluster runs initdb: seconds on a loaded machine, more than vitest's default 5 s.
+    testTimeout: 60_000,
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
   },
 });
