@@ -5,7 +5,8 @@ export default defineConfig({
     // One embedded PostgreSQL per run (or TEST_DATABASE_URL); each suite gets its own database.
     globalSetup: ['@repo/localdb/vitest-global-setup'],
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    hookTimeout: 60_000,
+    // Suites clean up what they made on the whole cluster (the pools suite: 200 databases).
+    hookTimeout: 120_000,
     testTimeout: 60_000,
   },
 });
