@@ -71,10 +71,11 @@ async function isolateAppRole(client: pg.ClientBase, appRole: string): Promise<v
   await execFormatted(client, 'ALTER ROLE %I NOINHERIT', [appRole]);
   if ((await serverVersion(client)) < 160000) return;
   const { rows } = await client.query<{ role: string }>(
-    `SELECT m.roleid::regrole::text AS role FROM pg_catalog.pg_auth_members m WHERE m.member = $1::regrole AND m.inherit_option`,
+    `SELECT r.rolname AS role FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
+      WHERE m.member = $1::regrole AND m.inherit_option`,
     [appRole],
   );
-  for (const { role } of rows) await grantAssumable(client, role.replace(/^"|"$/g, ''), appRole);
+  for (const { role } of rows) await grantAssumable(client, role, appRole);
 }
 
 /** Lets `member` assume `role` (SET ROLE) without inheriting its rights. */
