@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Tenant } from '@repo/tenancy';
 import type { AppTenancy } from '../tenancy.js';
 import { hashPassword } from '../auth/password.js';
+import { insertIfNoOperator } from '../operators/first-operator.js';
 import { SEED_OPERATORS, SEED_TENANTS, SEED_USERS, STATUS_CYCLE, TASK_TITLES, type SeedTenant } from './data.js';
 import { seedId, seedSalt } from './ids.js';
 
@@ -31,6 +32,17 @@ export async function seed(tenancy: AppTenancy, admin: pg.ClientBase): Promise<v
     const tenant = await createSeedTenant(tenancy, admin, seedTenant);
     await seedWork((text, params) => admin.query(text, params), tenant, seedTenant);
   }
+}
+
+/**
+ * The dev operator (ops@tenancy.test / operator-password, in the README), for `npm run dev` and the e2e stacks only:
+ * added when the database has no operator. Returns whether it was added.
+ */
+export async function seedDevOperator(admin: pg.ClientBase): Promise<boolean> {
+  const [operator] = SEED_OPERATORS;
+  const passwordHash = await hashPassword(operator.password);
+  const id = await insertIfNoOperator(admin, { id: operator.id, email: operator.email, name: operator.name, passwordHash });
+  return typeof id === 'string';
 }
 
 /** Creates the seeded database tenants that do not exist yet, with their members and work. Safe to run on every start. */
