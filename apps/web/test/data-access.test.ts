@@ -65,7 +65,7 @@ const DATABASE_MODULES = [
   /^postgres$/,
   /^@repo\/tenancy(\/.*)?$/,
   /^@repo\/db$/,
-  /^@repo\/db\/(tenancy|secrets|local|prepare|seed|init-sql)$/,
+  /^@repo\/db\/(tenancy|secrets|local|prepare|seed|init-sql|operators)$/,
   /^@repo\/localdb(\/.*)?$/,
   /^drizzle-orm\/(node-postgres|postgres-js|pg-proxy|neon.*|vercel-postgres)(\/.*)?$/,
 ];
