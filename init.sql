@@ -2,7 +2,8 @@
 -- a test fails when this file no longer matches what setup(), the migrations and the seed run.
 --
 -- Creates the roles (app_user, app_operator, app_auth, tenancy_owner) with DEV-ONLY passwords, the tenancy
--- schema, the tenant and control-plane tables with their policies, and the demo seed.
+-- schema, the tenant and control-plane tables with their policies, and the demo seed. No operator: `npm run dev`
+-- adds its dev operator, the Docker setup creates a first operator from FIRST_OPERATOR_* (or a generated password).
 -- Run it as a superuser on an empty database:  psql -v ON_ERROR_STOP=1 -f init.sql
 -- Production: change the role passwords and run tenancy.setup() with your own contextSecret.
 
@@ -641,8 +642,6 @@ INSERT INTO public.users (id, email, name, password_hash) VALUES ('4468df57-b45f
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('f3d8d093-c217-4276-a47f-8630b3a4be2c', 'jill@umbrella.test', 'Jill Member', '$argon2id$v=19$m=19456,t=2,p=1$I7A8U6tbF+PeVwJoxnuz5Q$f1DanQh6eVIKPN93is0Nd7Mi+ZlXLWLC6p+F1InU/cE');
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b8f09947-9c9a-4f9f-ae6c-8cccb19e39da', 'chris@umbrella.test', 'Chris Viewer', '$argon2id$v=19$m=19456,t=2,p=1$WEGaZ2jD3tR4cLSdvRGowQ$/FwBWnzNk49NuCOw/0hamScmZgzlK12vrS47oS8HAcY');
-
-INSERT INTO public.operators (id, email, name, password_hash) VALUES ('d3f386ce-13f2-4c7d-af41-46adfd95b4c7', 'ops@tenancy.test', 'Olivia Operator', '$argon2id$v=19$m=19456,t=2,p=1$j5db1ZBn+dj4qWCitWgL/A$WdOcMLffJe4TnzIV6drYt3bQgierw1GlYm84bZq+b9w');
 
 INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
          VALUES (coalesce('ae00c679-0e9e-49df-aa00-f4baa11ef556'::uuid, gen_random_uuid()), 'acme', 'Acme Corp', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
+import { fileText, valueImports, type ValueImport } from './support/value-imports';
+
 /*
  * The rule this app is built on: every server-side data access goes through src/server/tenant-data.ts, which
  * reads the session and calls tenancy.withTenant / withControlPlane. This test reads every source file (with the
@@ -12,18 +14,48 @@ import { describe, expect, it } from 'vitest';
  *   - calls withTenant / withControlPlane / queryAs / tenancy() itself,
  *   - opens a pool, a client or a drizzle instance,
  *   - reads process.env (configuration goes through src/env.ts).
- * The exceptions are named here, each with its reason. It also checks that the sign-in lookups keep a role of their
- * own: only src/server/auth/accounts.ts uses AUTH_DATABASE_URL (app_auth), and that module uses no other connection.
+ * The exceptions are named here, each with its reason and with the files that may take values from it: importing an
+ * allowed module is reaching the database too, so imports are followed to where each value is declared
+ * (test/support/value-imports.ts: through re-exports, barrels, namespace and dynamic imports), and a value of an
+ * allowed module taken by any other file fails the test. test/fixtures/data-access/ holds files that bypass the
+ * per-file scan that way; the test checks it catches each. It also checks that the sign-in lookups keep a role of
+ * their own: only src/server/auth/accounts.ts uses AUTH_DATABASE_URL (app_auth), and that module uses no other
+ * connection.
  */
 
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/data-access', import.meta.url));
 
-/** Files allowed to reach the database, and why. */
-const DATA_ACCESS_ALLOWED: Record<string, string> = {
-  'server/tenant-data.ts': 'THE helper: session -> tenancy.withTenant / withControlPlane',
-  'server/tenancy.ts': 'builds the tenancy singleton from env; only tenant-data.ts may import it',
-  'server/auth/accounts.ts': 'sign-in (auth_user) and membership checks (user_memberships) happen before any tenant is known, as app_auth',
-  'server/bench-baseline.ts': 'BENCH_BASELINE=1 only: the same reads without the tenancy layer, to measure what it costs',
+interface AllowedModule {
+  why: string;
+  /** Who may take which of its values (types are free): 'anyone', or file -> the names it may import. */
+  importers: 'anyone' | Record<string, readonly string[]>;
+}
+
+/** Files allowed to reach the database, why, and who may import what from them. */
+const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
+  'server/tenant-data.ts': { why: 'THE helper: session -> tenancy.withTenant / withControlPlane', importers: 'anyone' },
+  'server/tenancy.ts': {
+    why: 'builds the tenancy singleton from env',
+    importers: { 'server/tenant-data.ts': ['tenancy'] },
+  },
+  'server/auth/accounts.ts': {
+    why: 'sign-in (auth_user) and membership checks (user_memberships) happen before any tenant is known, as app_auth',
+    importers: {
+      'server/auth/options.ts': ['loadMemberships', 'verifyCredentials'],
+      'server/session.ts': ['loadMemberships'],
+      // Clears this process's membership cache after a role change; reads nothing.
+      'app/(app)/members/actions.ts': ['forgetMemberships'],
+    },
+  },
+  'server/bench-baseline.ts': {
+    why: 'BENCH_BASELINE=1 only: the same reads without the tenancy layer, to measure what it costs',
+    importers: {
+      'app/api/bench/projects/route.ts': ['baselineEnabled', 'baselineRecentProjects'],
+      'app/(app)/bench/projects/page.tsx': ['baselineEnabled', 'baselineListProjects'],
+    },
+  },
 };
 
 /** Modules that open connections or carry the tenancy instance. */
@@ -33,7 +65,7 @@ const DATABASE_MODULES = [
   /^postgres$/,
   /^@repo\/tenancy(\/.*)?$/,
   /^@repo\/db$/,
-  /^@repo\/db\/(tenancy|secrets|local|prepare|seed|init-sql)$/,
+  /^@repo\/db\/(tenancy|secrets|local|prepare|seed|init-sql|operators)$/,
   /^@repo\/localdb(\/.*)?$/,
   /^drizzle-orm\/(node-postgres|postgres-js|pg-proxy|neon.*|vercel-postgres)(\/.*)?$/,
 ];
@@ -172,6 +204,87 @@ describe('data access goes through src/server/tenant-data.ts', () => {
   it('only the helper imports the tenancy singleton, allowed files included', () => {
     const findings = files.flatMap(scan).filter((f) => f.what.startsWith('imports the tenancy singleton'));
     expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+});
+
+/** Values of an allowed module taken by a file it does not name as an importer of that value. */
+function gateViolations(imports: readonly ValueImport[]): string[] {
+  return imports
+    .filter((taken) => {
+      const allowed = DATA_ACCESS_ALLOWED[taken.origin];
+      if (!allowed || allowed.importers === 'anyone' || taken.file === taken.origin) return false;
+      return !(allowed.importers[taken.file] ?? []).includes(taken.name);
+    })
+    .map((taken) => `${taken.file}:${taken.line} takes ${taken.name} of ${taken.origin} (via "${taken.specifier}")`);
+}
+
+const scanImports = (overlay: Record<string, string> = {}) => valueImports({ tsconfig: TSCONFIG, files, root: SRC, overlay });
+
+describe('importing an allowed module is reaching the database: imports are followed', () => {
+  const imports = scanImports();
+
+  it('no file takes a value of an allowed module unless it is named as an importer of that value', () => {
+    expect(gateViolations(imports)).toEqual([]);
+  });
+
+  it('every importer named above still imports what it is allowed, so the list cannot silently widen', () => {
+    for (const [module, { importers }] of Object.entries(DATA_ACCESS_ALLOWED)) {
+      if (importers === 'anyone') continue;
+      for (const [file, names] of Object.entries(importers)) {
+        const used = imports.filter((taken) => taken.file === file && taken.origin === module).map((taken) => taken.name);
+        expect(used.sort(), `${file} imports from ${module}`).toEqual([...names].sort());
+      }
+    }
+  });
+
+  /** A fixture file placed at `as` (a path inside src/), with `extra` files of its own beside it. */
+  const bypass = (fixture: string, as: string, extra: Record<string, string> = {}) => {
+    const overlay = { [path.join(SRC, as)]: readFileSync(path.join(FIXTURES, fixture), 'utf8'), ...extra };
+    return { scanned: scan(path.join(FIXTURES, fixture)), violations: gateViolations(scanImports(overlay)) };
+  };
+
+  it.each([
+    ['query-imports-bench-baseline.ts', 'server/queries/leak.ts', ['server/queries/leak.ts:4 takes baselineRecentProjects of server/bench-baseline.ts (via "../bench-baseline")']],
+    [
+      'query-imports-accounts-namespace.ts',
+      'server/queries/people.ts',
+      [
+        'server/queries/people.ts:3 takes * of server/auth/accounts.ts (via "@/server/auth/accounts")',
+        'server/queries/people.ts:3 takes verifyCredentials of server/auth/accounts.ts (via "@/server/auth/accounts")',
+        'server/queries/people.ts:3 takes loadMemberships of server/auth/accounts.ts (via "@/server/auth/accounts")',
+        'server/queries/people.ts:3 takes forgetMemberships of server/auth/accounts.ts (via "@/server/auth/accounts")',
+      ],
+    ],
+    [
+      'query-imports-dynamically.ts',
+      'server/queries/lazy.ts',
+      [
+        'server/queries/lazy.ts:3 takes * of server/bench-baseline.ts (via "@/server/bench-baseline")',
+        'server/queries/lazy.ts:3 takes baselineEnabled of server/bench-baseline.ts (via "@/server/bench-baseline")',
+        'server/queries/lazy.ts:3 takes baselineRecentProjects of server/bench-baseline.ts (via "@/server/bench-baseline")',
+        'server/queries/lazy.ts:3 takes baselineListProjects of server/bench-baseline.ts (via "@/server/bench-baseline")',
+      ],
+    ],
+  ])('fixture %s bypasses the per-file scan, and the import is caught', (fixture, as, expected) => {
+    const { scanned, violations } = bypass(fixture, as);
+    expect(scanned, 'the per-file scan alone sees nothing wrong in the fixture').toEqual([]);
+    expect(violations.sort()).toEqual([...expected].sort());
+  });
+
+  it('a value passed on by a barrel is followed to the allowed module it comes from', () => {
+    const barrel = readFileSync(path.join(FIXTURES, 'barrel-reexports-bench-baseline.ts'), 'utf8');
+    const { scanned, violations } = bypass('query-imports-through-barrel.ts', 'server/queries/dashboard.ts', { [path.join(SRC, 'server/queries/index.ts')]: barrel });
+    expect(scanned).toEqual([]);
+    expect(violations).toContain('server/queries/dashboard.ts:3 takes baselineRecentProjects of server/bench-baseline.ts (via ".")');
+  });
+
+  it('a value re-exported by an allowed importer is still refused to anyone else', () => {
+    const session = path.join(SRC, 'server/session.ts');
+    const reexporting = `${fileText(session)}\nexport { loadMemberships as membershipsOf } from './auth/accounts';\n`;
+    const { scanned, violations } = bypass('query-imports-through-session.ts', 'server/queries/switch.ts', { [session]: reexporting });
+    expect(scanned).toEqual([]);
+    // session.ts itself may take loadMemberships; the file importing it from session.ts may not.
+    expect(violations).toEqual(['server/queries/switch.ts:4 takes loadMemberships of server/auth/accounts.ts (via "../session")']);
   });
 });
 

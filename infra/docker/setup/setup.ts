@@ -8,6 +8,9 @@
  *    dev key init.sql carries), app_auth's password from AUTH_DATABASE_URL (as a SCRAM verifier, only when it
  *    differs) and the control-plane migrations.
  * 3. The seeded database tenants (umbrella), which init.sql cannot create: they live in databases of their own.
+ * 4. The operators: any whose password is published (the dev operator of an older init.sql) is removed; when no
+ *    operator is left (init.sql has none), the first one is created from FIRST_OPERATOR_EMAIL and
+ *    FIRST_OPERATOR_PASSWORD, or with a generated password that is printed here, once.
  *
  * The tenancy is configured for PgBouncer with the auth role's password, so provisioning installs PgBouncer's
  * lookup in the tenant-database template and grants the auth role CONNECT on each tenant database: the apps reach
@@ -20,6 +23,7 @@ import { z } from 'zod';
 import { prepareDatabase } from '@repo/db/prepare';
 import { deploymentSecrets } from '@repo/db/secrets';
 import { seedDatabaseTenants } from '@repo/db/seed';
+import { ensureFirstOperator, FIRST_OPERATOR_DEFAULT_EMAIL, removePublishedPasswordOperators } from '@repo/db/operators';
 import { POOLER_SETTINGS, poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
@@ -37,6 +41,10 @@ const envSchema = z.object({
   TENANCY_CONTEXT_SECRET: secret,
   TENANCY_SECRETS_KEY: secret,
   PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+  /** The first operator, created while there is no operator; checked by ensureFirstOperator (a valid address). */
+  FIRST_OPERATOR_EMAIL: z.string().default(FIRST_OPERATOR_DEFAULT_EMAIL),
+  /** Unset: a password is generated and printed once. At least 12 characters, and not a published one. */
+  FIRST_OPERATOR_PASSWORD: z.string().optional(),
 });
 
 type SetupEnv = z.infer<typeof envSchema>;
@@ -97,11 +105,31 @@ async function setup(env: SetupEnv): Promise<void> {
   try {
     const created = await withClient(env.ADMIN_DATABASE_URL, (admin) => seedDatabaseTenants(tenancy, admin));
     console.log(`[setup] seeded database tenant(s): ${created.length ? created.join(', ') : 'none new'}`);
+    await withClient(env.ADMIN_DATABASE_URL, (admin) => setupOperators(admin, env));
   } finally {
     await tenancy.close();
     await secrets.close();
   }
   console.log(`[setup] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * No operator with a published password, and one operator at least: the dev operator an older init.sql carried is
+ * removed; the first operator is created while there is none. A generated password is printed here and nowhere
+ * else (`docker compose logs setup` shows it until the container is removed).
+ */
+async function setupOperators(admin: pg.Client, env: SetupEnv): Promise<void> {
+  const removed = await removePublishedPasswordOperators(admin);
+  if (removed.length) console.log(`[setup] removed operator(s) with a published password: ${removed.join(', ')}`);
+  const outcome = await ensureFirstOperator(admin, { email: env.FIRST_OPERATOR_EMAIL, password: env.FIRST_OPERATOR_PASSWORD });
+  if (!outcome.created) {
+    console.log(`[setup] operators: ${outcome.existing} (FIRST_OPERATOR_EMAIL and FIRST_OPERATOR_PASSWORD are read only while there is none)`);
+  } else if (outcome.generatedPassword) {
+    console.log(`[setup] created the first operator ${outcome.email} with a generated password, shown this once (sign in to the admin app with it and keep it safe):`);
+    console.log(`[setup]     ${outcome.generatedPassword}`);
+  } else {
+    console.log(`[setup] created the first operator ${outcome.email} with the password in FIRST_OPERATOR_PASSWORD (read only while there is no operator: you may remove it from .env now)`);
+  }
 }
 
 setup(readEnv(process.env)).then(

@@ -53,6 +53,15 @@ describe('init.sql', () => {
       } finally {
         await tenancy.close();
       }
+      // No operator: the Docker stack starts from this file, and an operator with a published password must not
+      // exist there (`npm run dev` adds its own; the Docker setup creates the first one).
+      const owner = new pg.Client({ connectionString: db.url });
+      await owner.connect();
+      try {
+        expect((await owner.query('select count(*)::int as n from public.operators')).rows[0].n).toBe(0);
+      } finally {
+        await owner.end();
+      }
       await checkDatabaseTenantSeed(db.url);
       const app = new pg.Client({ connectionString: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword) });
       await app.connect();

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { chromiumLaunchOptions } from '@repo/localdb/chromium';
+import { hashPassword } from '@repo/db/password';
+import { OPERATOR_PASSWORD, SEED_OPERATORS } from '@repo/db/seed';
 import { pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -37,6 +39,8 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   const network: Network = {};
   /** The web app's URL once its test has started it: the admin test signs in there as a tenant it created. */
   let webURL: string | undefined;
+  /** The operator setup created on its first run, with the password it printed. */
+  let firstOperator: { email: string; password: string } | undefined;
 
   const envOf = (service: string) => mapEnvironment(environmentOf(resolved.services[service]!), network, serviceNames);
   const endpoint = (service: string, localPort: number) => {
@@ -143,9 +147,26 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     const first = await run(command!, args, { cwd, env, timeoutMs: 300_000 });
     expect(first.code, first.output).toBe(0);
     expect(first.output).toContain('seeded database tenant(s): umbrella');
+    // init.sql has no operator, and .env.example gives no password: setup generates one and prints it, once.
+    const created = /^\[setup\] created the first operator (\S+) with a generated password.*\n\[setup\] +(\S+)$/m.exec(first.output);
+    expect(created, first.output).not.toBeNull();
+    firstOperator = { email: created![1]!, password: created![2]! };
+    expect(firstOperator.email).toBe(environmentOf(resolved.services.setup!).FIRST_OPERATOR_EMAIL);
+    // A volume made from an older init.sql holds the dev operator, whose password is published: the next run removes it.
+    const owner = new pg.Client({ connectionString: cluster!.url(environmentOf(resolved.services.postgres!).POSTGRES_DB) });
+    await owner.connect();
+    try {
+      const [dev] = SEED_OPERATORS;
+      await owner.query('INSERT INTO public.operators (email, name, password_hash) VALUES ($1, $2, $3)', [dev.email, dev.name, await hashPassword(OPERATOR_PASSWORD)]);
+    } finally {
+      await owner.end();
+    }
     const second = await run(command!, args, { cwd, env, timeoutMs: 300_000 });
     expect(second.code, second.output).toBe(0);
     expect(second.output).toContain('seeded database tenant(s): none new');
+    expect(second.output).toContain(`removed operator(s) with a published password: ${SEED_OPERATORS[0].email}`);
+    expect(second.output).toContain('[setup] operators: 1 ');
+    expect(second.output).not.toContain(firstOperator.password);
     // The runtime roles now have the passwords from .env: log in with them, through PgBouncer, as the apps will.
     for (const [service, variable] of [['web', 'DATABASE_URL'], ['web', 'AUTH_DATABASE_URL'], ['admin', 'OPERATOR_DATABASE_URL']] as const) {
       const client = new pg.Client({ connectionString: envOf(service)[variable] });
@@ -215,7 +236,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     }
   });
 
-  test('admin: the Dockerfile`s build and start commands, then the operator signs in, sees every tenant and creates a database tenant that web reaches through PgBouncer', async () => {
+  test('admin: the Dockerfile`s build and start commands, then the first operator signs in with the password setup printed, sees every tenant and creates a database tenant that web reaches through PgBouncer', async () => {
     const { image, baseURL } = await startImage('admin');
     await healthcheck('admin', image.runner.env);
     const slug = 'docker_db';
@@ -224,7 +245,15 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     const context = await browser!.newContext({ baseURL });
     try {
       const page = await context.newPage();
-      await signIn(page, /\/signin/, 'ops@tenancy.test', 'operator-password', /\/tenants$/);
+      // The dev operator's published login does not open the console here.
+      await page.goto('/signin');
+      await page.getByLabel('Email').fill(SEED_OPERATORS[0].email);
+      await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/signin');
+      expect(firstOperator, 'setup printed the first operator`s password').toBeDefined();
+      await signIn(page, /\/signin/, firstOperator!.email, firstOperator!.password, /\/tenants$/);
       for (const slug of ['acme', 'hooli', 'umbrella']) await page.getByText(slug, { exact: true }).first().waitFor();
       await page.goto('/tenants/new');
       await page.getByLabel('Name', { exact: true }).fill('Docker Database');

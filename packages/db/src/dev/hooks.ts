@@ -1,14 +1,15 @@
 import pg from 'pg';
 import { prepareDatabase } from '../prepare.js';
 import { deploymentSecrets } from '../secrets.js';
-import { seedDatabaseTenants } from '../seed/index.js';
+import { seedDatabaseTenants, seedDevOperator } from '../seed/index.js';
 import type { DevConfig, DevUrls } from './config.js';
 
 /**
  * Runs on every `npm run dev`, after the database is up and init.sql has been applied (on the
  * first start), before the apps start: keep it idempotent. Brings the schema up to date (and
  * re-keys the context if TENANCY_CONTEXT_SECRET changed), then creates the seeded database
- * tenants, which init.sql cannot (they live in databases of their own).
+ * tenants, which init.sql cannot (they live in databases of their own), and the dev operator
+ * when there is no operator (init.sql has none).
  */
 export async function afterDatabaseReady(urls: DevUrls, config: DevConfig): Promise<void> {
   const secrets = deploymentSecrets(urls.adminDatabaseUrl, config.TENANCY_SECRETS_KEY, config.TENANCY_CONTEXT_SECRET);
@@ -25,6 +26,8 @@ export async function afterDatabaseReady(urls: DevUrls, config: DevConfig): Prom
   try {
     const created = await seedDatabaseTenants(tenancy, admin);
     if (created.length) console.log(`[dev] created seeded database tenant(s): ${created.join(', ')}`);
+    // init.sql carries no operator (the Docker stack starts from it): the dev one is added here, when there is none.
+    if (await seedDevOperator(admin)) console.log('[dev] added the dev operator (no operator existed)');
   } finally {
     await admin.end();
     await tenancy.close();

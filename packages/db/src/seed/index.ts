@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Tenant } from '@repo/tenancy';
 import type { AppTenancy } from '../tenancy.js';
 import { hashPassword } from '../auth/password.js';
+import { insertIfNoOperator } from '../operators/first-operator.js';
 import { SEED_OPERATORS, SEED_TENANTS, SEED_USERS, STATUS_CYCLE, TASK_TITLES, type SeedTenant } from './data.js';
 import { seedId, seedSalt } from './ids.js';
 
@@ -12,25 +13,36 @@ export { seedId } from './ids.js';
 type Exec = (text: string, params: unknown[]) => Promise<unknown>;
 
 /**
- * Seeds what init.sql carries: the users, operators, and the rls and schema tenants with their
- * work. Rows are written by the admin connection with explicit tenant ids; it must be a superuser
- * (dev and Docker), which row-level security does not filter, because init.sql replays these
- * statements long after any context token would expire. Database tenants live in databases of
- * their own, which one SQL script cannot create and fill: seedDatabaseTenants() does that at start.
+ * Seeds what init.sql carries: the users, and the rls and schema tenants with their work. Rows are
+ * written by the admin connection with explicit tenant ids; it must be a superuser (dev and Docker),
+ * which row-level security does not filter, because init.sql replays these statements long after
+ * any context token would expire. Database tenants live in databases of their own, which one SQL
+ * script cannot create and fill: seedDatabaseTenants() does that at start.
+ *
+ * No operator: init.sql is what the Docker stack's database starts from, and an operator with a
+ * published password must not exist there. `npm run dev` adds its operator (seedDevOperator), the
+ * Docker setup a first operator of its own (@repo/db/operators).
  */
 export async function seed(tenancy: AppTenancy, admin: pg.ClientBase): Promise<void> {
   for (const user of SEED_USERS) {
     const passwordHash = await hashPassword(user.password, seedSalt(user.email));
     await admin.query('INSERT INTO public.users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)', [user.id, user.email, user.name, passwordHash]);
   }
-  for (const operator of SEED_OPERATORS) {
-    const passwordHash = await hashPassword(operator.password, seedSalt(operator.email));
-    await admin.query('INSERT INTO public.operators (id, email, name, password_hash) VALUES ($1, $2, $3, $4)', [operator.id, operator.email, operator.name, passwordHash]);
-  }
   for (const seedTenant of SEED_TENANTS.filter((t) => t.strategy !== 'database')) {
     const tenant = await createSeedTenant(tenancy, admin, seedTenant);
     await seedWork((text, params) => admin.query(text, params), tenant, seedTenant);
   }
+}
+
+/**
+ * The dev operator (ops@tenancy.test / operator-password, in the README), for `npm run dev` and the e2e stacks only:
+ * added when the database has no operator, never in init.sql. Returns whether it was added.
+ */
+export async function seedDevOperator(admin: pg.ClientBase): Promise<boolean> {
+  const [operator] = SEED_OPERATORS;
+  const passwordHash = await hashPassword(operator.password);
+  const id = await insertIfNoOperator(admin, { id: operator.id, email: operator.email, name: operator.name, passwordHash });
+  return typeof id === 'string';
 }
 
 /** Creates the seeded database tenants that do not exist yet, with their members and work. Safe to run on every start. */
