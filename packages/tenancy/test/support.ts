@@ -39,12 +39,16 @@ export interface Suite {
   admin: pg.Pool;
 }
 
-/** A fresh database per suite with the library set up over the fixture `notes` table. */
-export function useTenancy(label: string, overrides: Partial<TenancyConfigInput> = {}): () => Suite {
+/**
+ * A fresh database per suite with the library set up over the fixture `notes` table. `overrides`
+ * may be computed from the suite's base config (to name roles after its namePrefix).
+ */
+export function useTenancy(label: string, overrides: Partial<TenancyConfigInput> | ((base: TenancyConfigInput) => Partial<TenancyConfigInput>) = {}): () => Suite {
   let suite: Suite | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase(label);
-    const tenancy = createTenancy({ ...baseConfig(db), ...overrides });
+    const base = baseConfig(db);
+    const tenancy = createTenancy({ ...base, ...(typeof overrides === 'function' ? overrides(base) : overrides) });
     await tenancy.setup();
     suite = { db, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
   });
