@@ -96,7 +96,7 @@ describe('sign-in lookups run as app_auth only', () => {
         await expect(auth.query(`SELECT * FROM ${table} LIMIT 1`), table).rejects.toThrow(/permission denied/);
       }
       await expect(auth.query("INSERT INTO public.users (email, name, password_hash) VALUES ('x@y.test', 'x', 'x')")).rejects.toThrow(/permission denied/);
-      for (const call of ['public.tenant_members()', "public.set_member_role(gen_random_uuid(), 'admin')", 'tenancy.current_tenant_id()', "tenancy.resolve_tenant('authrole_a')"]) {
+      for (const call of ['public.tenant_members()', "public.set_member_role(gen_random_uuid(), 'admin')", 'tenancy.current_tenant_id()', "tenancy.resolve_tenant('authrole_a')", 'tenancy.reset_session()']) {
         await expect(auth.query(`SELECT * FROM ${call}`), call).rejects.toThrow(/permission denied/);
       }
     });
@@ -112,12 +112,15 @@ describe('sign-in lookups run as app_auth only', () => {
     expect(tables).toEqual([]);
     const { rows: functions } = await admin.query<{ fn: string }>(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege($1, p.oid, 'EXECUTE')
-          -- tenancy.reset_session() is granted to PUBLIC (it resets only the caller's own session), behind a schema app_auth may not use
-          AND has_schema_privilege($1, n.oid, 'USAGE') ORDER BY 1`,
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege($1, p.oid, 'EXECUTE') ORDER BY 1`,
       [AUTH_ROLE],
     );
-    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'user_memberships(uuid)']);
+    // tenancy.reset_session() is granted to PUBLIC by the library (every role a tenant transaction runs as must call it
+    // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
+    // USAGE on schema tenancy (below, and the call above is refused).
+    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'tenancy.reset_session()', 'user_memberships(uuid)']);
+    const { rows: reset } = await admin.query(`SELECT prosecdef FROM pg_proc WHERE oid = 'tenancy.reset_session()'::regprocedure`);
+    expect(reset).toEqual([{ prosecdef: false }]);
     const { rows: schemas } = await admin.query(`SELECT has_schema_privilege($1, 'tenancy', 'USAGE') AS tenancy`, [AUTH_ROLE]);
     expect(schemas).toEqual([{ tenancy: false }]);
     const { rows: memberOf } = await admin.query('SELECT roleid::regrole::text AS role FROM pg_auth_members WHERE member = $1::regrole', [AUTH_ROLE]);

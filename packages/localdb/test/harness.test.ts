@@ -50,6 +50,18 @@ describe('createTestDatabase', () => {
     expect(other?.db).toBe(second.name);
   });
 
+  it('closes postgres and template1 to PUBLIC on a server it started, and leaves TEST_DATABASE_URL`s alone', async () => {
+    const rows = await query<{ datname: string }>(
+      first.serverUrl(),
+      `SELECT datname FROM pg_database WHERE datname IN ('postgres', 'template1') AND has_database_privilege('public', oid, 'CONNECT') ORDER BY datname`,
+    );
+    // A tenant role of a database-per-tenant deployment must not reach the cluster's own databases (tenancy audit()).
+    expect(rows.map((row) => row.datname)).toEqual(first.kind === 'env' ? expect.any(Array) : []);
+    // The superuser still connects, and CREATE DATABASE still copies template1.
+    const [me] = await query<{ db: string }>(first.serverUrl('postgres'), 'SELECT current_database() AS db');
+    expect(me?.db).toBe('postgres');
+  });
+
   it('drops the database, twice without error', async () => {
     const db = await createTestDatabase();
     expect(db.name).toMatch(/^t_harness_[0-9a-f]{10}$/);

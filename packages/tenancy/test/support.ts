@@ -39,12 +39,16 @@ export interface Suite {
   admin: pg.Pool;
 }
 
-/** A fresh database per suite with the library set up over the fixture `notes` table. */
-export function useTenancy(label: string, overrides: Partial<TenancyConfigInput> = {}): () => Suite {
+/**
+ * A fresh database per suite with the library set up over the fixture `notes` table. `overrides`
+ * may be computed from the suite's base config (to name roles after its namePrefix).
+ */
+export function useTenancy(label: string, overrides: Partial<TenancyConfigInput> | ((base: TenancyConfigInput) => Partial<TenancyConfigInput>) = {}): () => Suite {
   let suite: Suite | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase(label);
-    const tenancy = createTenancy({ ...baseConfig(db), ...overrides });
+    const base = baseConfig(db);
+    const tenancy = createTenancy({ ...base, ...(typeof overrides === 'function' ? overrides(base) : overrides) });
     await tenancy.setup();
     suite = { db, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
   });
@@ -61,28 +65,20 @@ export function useTenancy(label: string, overrides: Partial<TenancyConfigInput>
   };
 }
 
-/** Tenant databases and roles outlive the suite's database; a server given by TEST_DATABASE_URL must not collect them. */
+/**
+ * Tenant databases and roles outlive the suite's database; a server given by TEST_DATABASE_URL must not collect them.
+ * Each DROP DATABASE waits for a checkpoint (about 0.6 s here), so 200 of them one after the other outlast the hook's
+ * minute: a few connections drop them side by side, and the server serves their checkpoint requests together.
+ */
 export async function dropClusterObjects(db: TestDatabase, prefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: db.serverUrl() });
-  await client.connect();
+  const pool = new pg.Pool({ connectionString: db.serverUrl(), max: 8 });
   try {
     const like = `${prefix.replace(/_/g, '\\_')}%`;
-    const { rows: dbs } = await client.query<{ name: string }>('select datname as name from pg_database where datname like $1', [like]);
-    // Four at a time on connections of their own: the pools suite leaves 200 tenant databases.
-    const queue = dbs.map((d) => d.name);
-    const dropper = async () => {
-      const own = new pg.Client({ connectionString: db.serverUrl() });
-      await own.connect();
-      try {
-        for (let name = queue.pop(); name; name = queue.pop()) await own.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-      } finally {
-        await own.end();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(4, queue.length) }, dropper));
-    const { rows: roles } = await client.query<{ name: string }>('select rolname as name from pg_roles where rolname like $1', [like]);
-    for (const { name } of roles) await client.query(`drop role if exists ${pg.escapeIdentifier(name)}`);
+    const { rows: dbs } = await pool.query<{ name: string }>('select datname as name from pg_database where datname like $1', [like]);
+    await Promise.all(dbs.map(({ name }) => pool.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)));
+    const { rows: roles } = await pool.query<{ name: string }>('select rolname as name from pg_roles where rolname like $1', [like]);
+    for (const { name } of roles) await pool.query(`drop role if exists ${pg.escapeIdentifier(name)}`);
   } finally {
-    await client.end();
+    await pool.end();
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { closeMaintenanceDatabases } from '@repo/localdb/cluster';
 import pg from 'pg';
 import { DEV_DATABASE } from './config.js';
 import { DevError } from './errors.js';
@@ -18,7 +19,10 @@ export type InitOutcome = 'applied' | 'already-applied';
 
 /**
  * Creates the `saas` database and applies init.sql to it, once per cluster; the marker file
- * remembers which cluster it was applied to.
+ * remembers which cluster it was applied to. The same first start closes the cluster's `postgres`
+ * and `template1` databases to PUBLIC: a database tenant's role connects to its own database only
+ * (tenancy audit() checks it). A cluster initialised before this step keeps them open until
+ * `REVOKE CONNECT ON DATABASE postgres FROM PUBLIC` (and template1) is run once as the superuser.
  */
 export async function applyInitSqlOnce(paths: DevPaths, superuserUrl: (db: string) => string): Promise<InitOutcome> {
   const clusterId = await readClusterId(superuserUrl('postgres'));
@@ -36,6 +40,7 @@ export async function applyInitSqlOnce(paths: DevPaths, superuserUrl: (db: strin
     if (created) await dropDatabase(superuserUrl('postgres'));
     throw error;
   }
+  await closeMaintenanceDatabases(superuserUrl('postgres'));
   const written: Marker = { appliedAt: new Date().toISOString(), initSqlSha256: sha256(sql), clusterId };
   await writeFile(paths.initializedMarker, `${JSON.stringify(written, null, 2)}\n`);
   return 'applied';

@@ -12,6 +12,7 @@ import { readPostmasterPid, stopPostmaster } from './postmaster.js';
 import { INITDB_FLAGS, serverFlags, type ServerSettings } from './server-flags.js';
 
 export * from './errors.js';
+export { closeMaintenanceDatabases, MAINTENANCE_DATABASES } from './maintenance-databases.js';
 export { assertPortFree, findFreePort } from './port.js';
 export type { ServerSettings } from './server-flags.js';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '../cluster/embedded.js';
+import { closeMaintenanceDatabases, findFreePort, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '../cluster/embedded.js';
 import { dockerEngineAnswers } from './docker.js';
 import { serverAddress } from './pg-url.js';
 import type { ServerKind } from './provided.js';
@@ -23,7 +23,12 @@ const CONTAINER_IMAGE = 'postgres:18-alpine';
 // plus pools need more than the default 100 connections.
 const TEST_SETTINGS = { max_connections: 300 };
 
-/** TEST_DATABASE_URL, else a Testcontainers container when Docker answers, else embedded. */
+/**
+ * TEST_DATABASE_URL, else a Testcontainers container when Docker answers, else embedded. A server
+ * the harness starts itself has CONNECT on `postgres` and `template1` revoked from PUBLIC once, as
+ * a deployment's cluster should (tenancy audit() reports a tenant role that may connect there); a
+ * TEST_DATABASE_URL server belongs to somebody else and is left exactly as it is.
+ */
 export async function acquireTestServer(): Promise<TestServer> {
   const fromEnv = process.env.TEST_DATABASE_URL;
   if (fromEnv) return fromEnvironment(fromEnv);
@@ -67,6 +72,12 @@ async function fromTestcontainers(): Promise<TestServer | undefined> {
       .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', `max_connections=${TEST_SETTINGS.max_connections}`])
       .start();
     const url = container.getConnectionUri();
+    try {
+      await closeMaintenanceDatabases(url);
+    } catch (error) {
+      await container.stop();
+      throw error;
+    }
     return {
       kind: 'testcontainers',
       url,
@@ -84,6 +95,12 @@ async function fromEmbedded(): Promise<TestServer> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'localdb-test-'));
   try {
     const cluster = await startOnFreePort(path.join(scratch, 'pg'));
+    try {
+      await closeMaintenanceDatabases(cluster.url());
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
     return {
       kind: 'embedded',
       url: cluster.url(),

@@ -1,57 +1,144 @@
+import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Tenant } from '../catalog/types.js';
 import type { Deployment } from '../deployment.js';
-import { checkDatabaseAccess, checkDeployment } from './deployment-checks.js';
+import { checkDatabaseAccess, checkDatabaseCreate, checkTempPrivilege, checkTenantConnect, type ServingDatabase } from './database-access-checks.js';
+import { checkDeployment } from './deployment-checks.js';
+import { checkContextKey, checkResetFunction, contextKeyFingerprint } from './install-checks.js';
 import { checkPlacement, checkRuntimeRole } from './placement-checks.js';
+import { checkDefinerFunctions, checkPlpgsql, checkSchemaCreate, checkSessionFunctions, checkStatistics, type InDatabase } from './privilege-checks.js';
+import { checkAppRoleInheritance, checkPasswords, checkRoleSettings, type TenantRole } from './role-checks.js';
 import type { AuditReport, Finding } from './types.js';
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 const STUCK_AFTER_MS = 15 * 60 * 1000;
 
+/** The cluster's own databases: a tenant role must not reach them either. */
+const CLUSTER_DATABASES = ['postgres', 'template1'];
+
+/** Who SQL in a tenant transaction can run as, and where tenants are served. */
+interface Scope {
+  tenants: Tenant[];
+  appRole: string;
+  tenantRoles: TenantRole[];
+  /** The app role and every tenant's role. */
+  runtimeRoles: string[];
+  /** Database tenants whose database is inspected from inside. */
+  databaseTenants: Tenant[];
+}
+
+function scopeOf(deployment: Deployment, tenants: Tenant[]): Scope {
+  const appRole = deployment.appRole;
+  const tenantRoles = tenants.flatMap((t) => (t.roleName ? [{ slug: t.slug, role: t.roleName }] : []));
+  return {
+    tenants,
+    appRole,
+    tenantRoles,
+    runtimeRoles: [...new Set([appRole, ...tenantRoles.map((t) => t.role)])],
+    databaseTenants: tenants.filter((t) => t.strategy === 'database' && t.status === 'active'),
+  };
+}
+
 /**
  * Reads the catalogs of every placement and reports what would let one tenant reach another, or
  * make isolation slow. Read-only: it changes nothing. Empty findings mean the deployment is safe
- * by every check here.
+ * by every check here. Privileges are asked about the runtime roles (has_*_privilege(role, ...)),
+ * never about the admin connection that asks.
  */
 export async function audit(deployment: Deployment, catalog: Catalog): Promise<AuditReport> {
-  const { config } = deployment;
-  const tenants = await catalog.list();
-  const tables = config.tenantTables;
-  const appRole = deployment.appRole;
-  const findings: Finding[] = [];
-  let placements = 0;
-
-  const admin = await deployment.admin().connect();
-  try {
-    findings.push(...(await checkRuntimeRole(admin, appRole)));
-    findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
-    findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
-    placements++;
-    for (const tenant of tenants.filter((t) => t.strategy === 'schema')) {
-      findings.push(...(await checkPlacement(admin, { schema: tenant.schemaName, tables, runtimeRoles: [appRole, tenant.roleName!], label: tenant.schemaName, tenant: tenant.slug })));
-      findings.push(...(await crossSchemaAccess(admin, tenant, tenants)));
-      placements++;
-    }
-    const databaseTenants = tenants.filter((t) => t.strategy === 'database' && t.status === 'active');
-    findings.push(...(await checkDatabaseAccess(admin, databaseTenants.map((t) => t.databaseName!))));
-  } finally {
-    admin.release();
+  const scope = scopeOf(deployment, await catalog.list());
+  const here = await deployment.withAdmin((admin) => auditDeploymentDatabase(admin, deployment, scope));
+  const findings = [...here.findings];
+  let placements = 1 + scope.tenants.filter((t) => t.strategy === 'schema').length;
+  if (here.template) {
+    // Connecting holds the template busy for a moment: a tenant database created meanwhile retries (createDatabaseOnce).
+    const template = { database: here.template, roles: scope.runtimeRoles };
+    findings.push(...(await inspectDatabase(deployment, template, (client) => insideDatabase(client, template, here.key))));
   }
-  for (const tenant of tenants.filter((t) => t.strategy === 'database' && t.status === 'active')) {
-    const found = await deployment
-      .adminClientFor(tenant.databaseName!, async (client) => [
+  for (const tenant of scope.databaseTenants) {
+    const inside = { database: tenant.databaseName!, roles: scope.runtimeRoles, tenant: tenant.slug };
+    findings.push(
+      ...(await inspectDatabase(deployment, inside, async (client) => [
         ...(await checkRuntimeRole(client, tenant.roleName!)),
-        ...(await checkPlacement(client, { schema: 'public', tables, runtimeRoles: [tenant.roleName!], label: tenant.databaseName!, tenant: tenant.slug })),
-      ])
-      .catch((error: Error): Finding[] => [
-        { severity: 'high', code: 'database-unreachable', object: tenant.databaseName!, tenant: tenant.slug, message: `Could not inspect the tenant database: ${error.message}` },
-      ]);
-    findings.push(...found);
+        ...(await checkPlacement(client, { schema: 'public', tables: deployment.config.tenantTables, runtimeRoles: [tenant.roleName!], label: tenant.databaseName!, tenant: tenant.slug, tenantId: tenant.id })),
+        ...(await insideDatabase(client, inside, here.key)),
+      ])),
+    );
     placements++;
   }
-  findings.push(...lifecycleFindings(tenants, deployment.config.migrationsFolder ? deployment.latestMigration : null));
+  findings.push(...lifecycleFindings(scope.tenants, deployment.config.migrationsFolder ? deployment.latestMigration : null));
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.object.localeCompare(b.object));
   return { findings, checkedAt: new Date().toISOString(), placements };
+}
+
+interface DeploymentResult {
+  findings: Finding[];
+  /** The template database, when there is one. */
+  template: string | null;
+  /** Fingerprint of the deployment's context key, which every other database must hold too. */
+  key: string | null;
+}
+
+/** Everything asked from the deployment's database: its placements, and what is cluster-wide (roles, databases). */
+async function auditDeploymentDatabase(admin: pg.ClientBase, deployment: Deployment, scope: Scope): Promise<DeploymentResult> {
+  const { config } = deployment;
+  const { appRole, runtimeRoles, tenantRoles } = scope;
+  const tables = config.tenantTables;
+  const findings: Finding[] = [];
+  findings.push(...(await checkRuntimeRole(admin, appRole)));
+  findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
+  findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
+  for (const tenant of scope.tenants.filter((t) => t.strategy === 'schema')) {
+    findings.push(...(await checkPlacement(admin, { schema: tenant.schemaName, tables, runtimeRoles: [appRole, tenant.roleName!], label: tenant.schemaName, tenant: tenant.slug, tenantId: tenant.id })));
+    findings.push(...(await crossSchemaAccess(admin, tenant, scope.tenants)));
+  }
+  findings.push(...(await checkDatabaseAccess(admin, scope.databaseTenants.map((t) => t.databaseName!))));
+
+  const { database, template } = await databaseNames(admin, deployment.templateName);
+  const serving: ServingDatabase[] = [{ name: database }, ...(template ? [{ name: template }] : []), ...scope.databaseTenants.map((t) => ({ name: t.databaseName!, tenant: t.slug }))];
+  findings.push(...(await checkTempPrivilege(admin, runtimeRoles, serving)));
+  findings.push(...(await checkDatabaseCreate(admin, runtimeRoles, serving)));
+  const databaseTenants = scope.tenants.filter((t) => t.strategy === 'database' && t.roleName && t.databaseName);
+  const logins = databaseTenants.map((t) => ({ slug: t.slug, role: t.roleName!, database: t.databaseName! }));
+  const deploymentDatabases = [database, ...(template ? [template] : []), ...databaseTenants.map((t) => t.databaseName!)];
+  findings.push(...(await checkTenantConnect(admin, logins, [...deploymentDatabases, ...CLUSTER_DATABASES])));
+  findings.push(...(await checkAppRoleInheritance(admin, appRole, tenantRoles)));
+  findings.push(...(await checkRoleSettings(admin, runtimeRoles, tenantRoles)));
+  findings.push(...(await checkPasswords(admin, runtimeRoles, tenantRoles)));
+  findings.push(...(await insideDatabase(admin, { database, roles: runtimeRoles }, null)));
+  return { findings, template, key: await contextKeyFingerprint(admin) };
+}
+
+async function databaseNames(admin: pg.ClientBase, templateName: string): Promise<{ database: string; template: string | null }> {
+  const { rows } = await admin.query<{ database: string; template: string | null }>(
+    'SELECT current_database() AS database, (SELECT datname FROM pg_catalog.pg_database WHERE datname = $1) AS template',
+    [templateName],
+  );
+  return rows[0]!;
+}
+
+/**
+ * The checks every database that serves tenants gets, from inside it: privileges kept in its own
+ * catalogs and the tenancy objects setup() installs there. `key`: the deployment's key fingerprint,
+ * which this database must hold too (null: this is the deployment's database, or it has none).
+ */
+async function insideDatabase(client: pg.ClientBase, input: InDatabase, key: string | null): Promise<Finding[]> {
+  return [
+    ...(await checkSchemaCreate(client, input)),
+    ...(await checkDefinerFunctions(client, input)),
+    ...(await checkStatistics(client, input)),
+    ...(await checkSessionFunctions(client, input)),
+    ...(await checkPlpgsql(client, input)),
+    ...(await checkResetFunction(client, input)),
+    ...(key ? await checkContextKey(client, { ...input, expected: key }) : []),
+  ];
+}
+
+/** Runs checks on an owner connection to another database of the cluster; one it cannot reach is a finding. */
+async function inspectDatabase(deployment: Deployment, input: InDatabase, checks: (client: pg.ClientBase) => Promise<Finding[]>): Promise<Finding[]> {
+  return deployment.adminClientFor(input.database, checks).catch((error: Error): Finding[] => [
+    { severity: 'high', code: 'database-unreachable', object: input.database, ...(input.tenant ? { tenant: input.tenant } : {}), message: `Could not inspect the database: ${error.message}` },
+  ]);
 }
 
 /** A schema tenant's role must reach its own schema only. */

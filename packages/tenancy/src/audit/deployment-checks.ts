@@ -37,18 +37,3 @@ export async function checkDeployment(client: pg.ClientBase, input: { appRole: s
   }
   return findings;
 }
-
-/** Database tenants: nobody but the tenant's role (and the owner) may even connect. */
-export async function checkDatabaseAccess(client: pg.ClientBase, databases: readonly string[]): Promise<Finding[]> {
-  if (databases.length === 0) return [];
-  const { rows } = await client.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname = ANY($1::text[]) AND has_database_privilege('public', oid, 'CONNECT')`,
-    [[...databases]],
-  );
-  return rows.map(({ datname }) => ({
-    severity: 'high' as const,
-    code: 'database-connect-public',
-    object: datname,
-    message: 'Every role may connect to this tenant database: REVOKE CONNECT ... FROM PUBLIC.',
-  }));
-}
