@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 
 import { ROLE_LABEL } from '@/components/badges';
+import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
 import { IDLE } from '@/lib/action-state';
 import type { MembershipRole } from '@/server/auth/types';
@@ -15,13 +16,13 @@ export function RoleForm({ userId, name, role }: { userId: string; name: string;
     <form action={action} style={{ display: 'grid', gap: '0.25rem', justifyItems: 'end' }}>
       <input type="hidden" name="userId" value={userId} />
       <div style={{ display: 'flex', gap: '0.375rem' }}>
-        <select key={role} className="select select-sm" name="role" defaultValue={role} aria-label={`Role of ${name}`}>
+        <Select className="select select-sm" name="role" defaultValue={role} aria-label={`Role of ${name}`}>
           {Object.entries(ROLE_LABEL).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
-        </select>
+        </Select>
         <SubmitButton size="sm" variant="default" pendingLabel="Saving…" aria-label={`Save role of ${name}`}>
           Save
         </SubmitButton>

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef } from 'react';
 
 import { FieldError, FormMessage } from '@/components/form-message';
+import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
 import { fieldError, IDLE, submitted } from '@/lib/action-state';
 
@@ -48,14 +49,14 @@ export function NewTaskForm({ projectId, members }: { projectId: string; members
           <label className="label" htmlFor="task-assignee">
             Assignee
           </label>
-          <select className="select" id="task-assignee" name="assigneeId" defaultValue={submitted(state, 'assigneeId') ?? ''}>
+          <Select className="select" id="task-assignee" name="assigneeId" defaultValue={submitted(state, 'assigneeId') ?? ''}>
             <option value="">Unassigned</option>
             {members.map((member) => (
               <option key={member.id} value={member.id}>
                 {member.name}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldError id="task-assignee-error" message={assigneeError} />
         </div>
         <div className="field">

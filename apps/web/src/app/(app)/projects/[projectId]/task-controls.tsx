@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 
 import { STATUS_LABEL } from '@/components/badges';
+import { Select } from '@/components/select';
 import { IDLE, type ActionState } from '@/lib/action-state';
 
 import { assignTaskAction, setTaskStatusAction } from './actions';
@@ -32,9 +33,7 @@ function AutoSubmitSelect({
       {Object.entries(hidden).map(([key, v]) => (
         <input key={key} type="hidden" name={key} value={v} />
       ))}
-      {/* Keyed by the saved value: when the server re-renders with a new value, the select starts from it. */}
-      <select
-        key={value}
+      <Select
         className="select select-sm"
         name={name}
         aria-label={label}
@@ -47,7 +46,7 @@ function AutoSubmitSelect({
             {option.label}
           </option>
         ))}
-      </select>
+      </Select>
       {state.status === 'error' && (
         <p className="field-error" role="alert">
           {state.message}

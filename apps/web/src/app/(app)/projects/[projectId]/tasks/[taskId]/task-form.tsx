@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 
 import { STATUS_LABEL } from '@/components/badges';
 import { FieldError, FormMessage } from '@/components/form-message';
+import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
 import { fieldError, IDLE, submitted } from '@/lib/action-state';
 
@@ -49,26 +50,26 @@ export function TaskForm({ task, members }: { task: TaskValues; members: MemberO
           <label className="label" htmlFor="edit-status">
             Status
           </label>
-          <select className="select" id="edit-status" name="status" defaultValue={value('status', task.status)}>
+          <Select className="select" id="edit-status" name="status" defaultValue={value('status', task.status)}>
             {Object.entries(STATUS_LABEL).map(([status, label]) => (
               <option key={status} value={status}>
                 {label}
               </option>
             ))}
-          </select>
+          </Select>
         </div>
         <div className="field">
           <label className="label" htmlFor="edit-assignee">
             Assignee
           </label>
-          <select className="select" id="edit-assignee" name="assigneeId" defaultValue={value('assigneeId', task.assigneeId ?? '')}>
+          <Select className="select" id="edit-assignee" name="assigneeId" defaultValue={value('assigneeId', task.assigneeId ?? '')}>
             <option value="">Unassigned</option>
             {members.map((member) => (
               <option key={member.id} value={member.id}>
                 {member.name}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldError id="edit-assignee-error" message={fieldError(state, 'assigneeId')} />
         </div>
         <div className="field">
