@@ -1,17 +1,15 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { ROLE_LABEL } from '@/components/badges';
 import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { IDLE } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 import type { MembershipRole } from '@/server/auth/types';
 
 import { changeRoleAction } from './actions';
 
 export function RoleForm({ userId, name, role }: { userId: string; name: string; role: MembershipRole }) {
-  const [state, action] = useActionState(changeRoleAction, IDLE);
+  const [state, action] = useFormAction(changeRoleAction);
   return (
     <form action={action} style={{ display: 'grid', gap: '0.25rem', justifyItems: 'end' }}>
       <input type="hidden" name="userId" value={userId} />

@@ -1,11 +1,12 @@
 'use client';
 
-import { useActionState, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 
 import { FieldError, FormMessage } from '@/components/form-message';
 import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, IDLE, submitted } from '@/lib/action-state';
+import { fieldError, submitted } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { createTaskAction } from './actions';
 
@@ -15,7 +16,7 @@ export interface MemberOption {
 }
 
 export function NewTaskForm({ projectId, members }: { projectId: string; members: MemberOption[] }) {
-  const [state, action] = useActionState(createTaskAction, IDLE);
+  const [state, action] = useFormAction(createTaskAction);
   const titleRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (state.status === 'ok') titleRef.current?.focus();

@@ -1,10 +1,9 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { STATUS_LABEL } from '@/components/badges';
 import { Select } from '@/components/select';
-import { IDLE, type ActionState } from '@/lib/action-state';
+import type { ActionState } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { assignTaskAction, setTaskStatusAction } from './actions';
 import type { MemberOption } from './new-task-form';
@@ -27,7 +26,7 @@ function AutoSubmitSelect({
   value: string;
   options: { value: string; label: string }[];
 }) {
-  const [state, formAction, pending] = useActionState(action, IDLE);
+  const [state, formAction, pending] = useFormAction(action);
   return (
     <form action={formAction}>
       {Object.entries(hidden).map(([key, v]) => (

@@ -1,12 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { STATUS_LABEL } from '@/components/badges';
 import { FieldError, FormMessage } from '@/components/form-message';
 import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, IDLE, submitted } from '@/lib/action-state';
+import { fieldError, submitted } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { updateTaskAction } from '../../actions';
 import type { MemberOption } from '../../new-task-form';
@@ -21,7 +20,7 @@ interface TaskValues {
 }
 
 export function TaskForm({ task, members }: { task: TaskValues; members: MemberOption[] }) {
-  const [state, action] = useActionState(updateTaskAction, IDLE);
+  const [state, action] = useFormAction(updateTaskAction);
   const value = (field: string, saved: string) => submitted(state, field) ?? saved;
   const titleError = fieldError(state, 'title');
   const dueError = fieldError(state, 'dueDate');
