@@ -40,7 +40,7 @@ export default async function ProjectPage({ params }: Params) {
       </nav>
       <ProjectHeader project={project} canEdit={canChange(actor, project.createdBy)}>
         <h1>{project.name}</h1>
-        <p>{project.description ?? 'No description.'}</p>
+        <p className="user-text">{project.description ?? 'No description.'}</p>
         <p className="muted" style={{ fontSize: '0.8125rem' }}>
           Created {formatDate(project.createdAt)}
         </p>
