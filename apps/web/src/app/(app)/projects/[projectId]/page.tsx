@@ -79,52 +79,54 @@ async function ProjectTasks({ projectId, session }: { projectId: string; session
             {session.role === 'viewer' ? 'Tasks added by members show up here.' : 'Add the first task with the form above.'}
           </EmptyState>
         ) : (
-          <table className="table" aria-label="Tasks">
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Status</th>
-                <th scope="col">Assignee</th>
-                <th scope="col">Due</th>
-                <th scope="col" className="num">
-                  Comments
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tasks.map((task) => {
-                const editable = canChange(actor, task.createdBy);
-                return (
-                  <tr key={task.id}>
-                    <td>
-                      <Link href={`/projects/${projectId}/tasks/${task.id}`} className="cell-title">
-                        {task.title}
-                      </Link>
-                    </td>
-                    <td>
-                      {editable ? (
-                        <TaskStatusSelect projectId={projectId} taskId={task.id} title={task.title} status={task.status} />
-                      ) : (
-                        <StatusBadge status={task.status} />
-                      )}
-                    </td>
-                    <td>
-                      {editable ? (
-                        <TaskAssigneeSelect projectId={projectId} taskId={task.id} title={task.title} assigneeId={task.assigneeId} members={memberOptions} />
-                      ) : (
-                        <span className={task.assigneeId ? undefined : 'muted'}>{task.assigneeId ? (names.get(task.assigneeId) ?? 'Former member') : 'Unassigned'}</span>
-                      )}
-                    </td>
-                    <td>
-                      {formatDate(task.dueDate)}{' '}
-                      {isOverdue(task.dueDate, task.status === 'done') && <span className="badge badge-overdue">Overdue</span>}
-                    </td>
-                    <td className="num">{task.commentCount}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="table" aria-label="Tasks">
+              <thead>
+                <tr>
+                  <th scope="col">Task</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Assignee</th>
+                  <th scope="col">Due</th>
+                  <th scope="col" className="num">
+                    Comments
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {tasks.map((task) => {
+                  const editable = canChange(actor, task.createdBy);
+                  return (
+                    <tr key={task.id}>
+                      <td>
+                        <Link href={`/projects/${projectId}/tasks/${task.id}`} className="cell-title">
+                          {task.title}
+                        </Link>
+                      </td>
+                      <td>
+                        {editable ? (
+                          <TaskStatusSelect projectId={projectId} taskId={task.id} title={task.title} status={task.status} />
+                        ) : (
+                          <StatusBadge status={task.status} />
+                        )}
+                      </td>
+                      <td>
+                        {editable ? (
+                          <TaskAssigneeSelect projectId={projectId} taskId={task.id} title={task.title} assigneeId={task.assigneeId} members={memberOptions} />
+                        ) : (
+                          <span className={task.assigneeId ? undefined : 'muted'}>{task.assigneeId ? (names.get(task.assigneeId) ?? 'Former member') : 'Unassigned'}</span>
+                        )}
+                      </td>
+                      <td>
+                        {formatDate(task.dueDate)}{' '}
+                        {isOverdue(task.dueDate, task.status === 'done') && <span className="badge badge-overdue">Overdue</span>}
+                      </td>
+                      <td className="num">{task.commentCount}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
       {session.role === 'member' && tasks.some((task) => !canChange(actor, task.createdBy)) && (
