@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 
 import { StatusBadge } from '@/components/badges';
 import { EmptyState } from '@/components/empty-state';
+import { OtherWorkspace } from '@/components/other-workspace';
 import { formatDate, isOverdue } from '@/components/format';
 import { RoleHint } from '@/components/role-hint';
 import { TableSkeleton } from '@/components/skeletons';
@@ -13,7 +14,7 @@ import { listMembers } from '@/server/queries/members';
 import { getProject } from '@/server/queries/projects';
 import { listTasks } from '@/server/queries/tasks';
 import type { TenantSession } from '@/server/session';
-import { withTenantControlPlane, withTenantSession } from '@/server/tenant-data';
+import { findInOtherWorkspace, withTenantControlPlane, withTenantSession } from '@/server/tenant-data';
 
 import { NewTaskForm } from './new-task-form';
 import { ProjectHeader } from './project-header';
@@ -28,7 +29,12 @@ export default async function ProjectPage({ params }: Params) {
   // Awaited before anything streams, so a miss answers with a real 404 status. Another tenant's project id
   // finds nothing here (the policies filter by the session's tenant), exactly like an id that never existed.
   const found = await withTenantSession(async (tx, session) => ({ project: await getProject(tx, projectId), session }));
-  if (!found.project) notFound();
+  if (!found.project) {
+    // In another of the user's own workspaces? Then offer the switch; for anyone else it stays the 404.
+    const elsewhere = await findInOtherWorkspace(async (tx) => (await getProject(tx, projectId)) !== null);
+    if (!elsewhere) notFound();
+    return <OtherWorkspace what="project" workspace={{ id: elsewhere.tenantId, name: elsewhere.tenantName }} current={found.session.active.tenantName} />;
+  }
   const { project, session } = found;
   const actor = { userId: session.user.id, role: session.role };
   return (
