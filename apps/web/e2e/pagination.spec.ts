@@ -92,6 +92,13 @@ test('the projects page searches by name and sorts by name', async ({ page }) =>
   // Wildcards are searched for as text.
   await page.goto('/projects?q=100%25');
   await expect(page.getByText('No projects match “100%”')).toBeVisible();
+
+  // An edited address: a cursor that is not one starts the list again; other nonsense is ignored.
+  await page.goto('/projects?sort=name&cursor=garbage');
+  await expect(page).toHaveURL(/\/projects\?sort=name$/);
+  await expect(page.getByRole('table', { name: 'Projects' }).locator('tbody .cell-title').first()).toHaveText(byName[0]!);
+  await page.goto('/projects?sort=size&limit=7');
+  expect(await shownNames(page)).toEqual((await expectedNames('newest')).slice(0, 50));
 });
 
 test('GET /api/projects keeps its first answer and pages with a next link and a real total', async ({ page }) => {

@@ -6,7 +6,7 @@ import { EmptyState } from '@/components/empty-state';
 import { Pager } from '@/components/pager';
 import { ProjectTable } from '@/components/project-table';
 import { RoleHint } from '@/components/role-hint';
-import { parseProjectListQuery, projectListHref } from '@/lib/project-list-query';
+import { DEFAULT_PAGE_SIZE, parseProjectListQuery, projectListHref } from '@/lib/project-list-query';
 import { InvalidCursorError } from '@/server/queries/project-page';
 import { listProjects } from '@/server/queries/projects';
 import { requireTenantSession } from '@/server/session';
@@ -21,8 +21,9 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 export default async function ProjectsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireTenantSession();
-  // A person may have edited the address: parameters that make no sense are ignored, not an error page.
-  const { query } = parseProjectListQuery(await searchParams, 'lenient');
+  // A person may have edited the address: parameters that make no sense are ignored, not an error page. The page
+  // size is the page's own (its links carry no limit).
+  const query = { ...parseProjectListQuery(await searchParams, 'lenient').query, limit: DEFAULT_PAGE_SIZE };
   // One statement: the page, its task counts and the real count (tenancy.queryAs, one round trip).
   const page = await listProjects(tenantStatement, query).catch((error: unknown) => {
     // A cursor of another order (or not a cursor): the list from its start.
