@@ -113,9 +113,10 @@ export function projectPageStatement(query: ProjectListQuery, options: { taskCou
     return all.length ? `WHERE ${all.join(' AND ')}` : '';
   };
 
-  // The page itself: after the cursor in list order, or (dir `before`) the rows just before it, read backwards from
-  // the cursor and put back in list order by the outer ORDER BY. How many rows precede the page: none on a first
-  // page, those up to and including the cursor's row after it, those before the cursor's row less the page before it.
+  // The page itself: the rows after the cursor in list order, or (dir `before`) the rows just before it, read
+  // backwards from the cursor and put back in list order by the outer ORDER BY. How many rows precede the page: none
+  // on a first page; after a cursor, the rows up to and including the cursor's row; before a cursor, the rows before
+  // the cursor's row less the page itself (a window count over the page's rows).
   let page: string;
   let preceding: string;
   const limit = param(query.limit, 'int');
