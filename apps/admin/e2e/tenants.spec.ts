@@ -155,7 +155,7 @@ test('the new tenants are in the table with their sizes, and the table sorts and
   // A database tenant is a database of its own: several MB of system catalogs even when empty.
   await expect(page.locator('tr[data-slug="e2e_database"] [data-col=size]')).toContainText('MB');
   await expect(page.getByRole('img', { name: 'Tenants per strategy' })).toBeVisible();
-  await expect(page.getByRole('img', { name: 'Size per tenant' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Size: Database tenants: whole database' })).toBeVisible();
   await screenshot(page, testInfo, 'tenants');
 
   await page.getByRole('group', { name: 'Strategy' }).getByRole('link', { name: 'database', exact: true }).click();

@@ -1,14 +1,15 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 
 import { formatDuration } from '@/lib/format';
+import { useFormAction } from '@/lib/use-form-action';
 import { useHydrated } from '@/lib/use-hydrated';
 import type { DeleteState } from '@/app/(console)/tenants/[slug]/delete/actions';
 
 export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; archiveDir: string; action: (state: DeleteState, form: FormData) => Promise<DeleteState> }) {
-  const [state, formAction, pending] = useActionState(action, { status: 'idle' });
+  const [state, formAction, pending] = useFormAction(action);
   const [confirm, setConfirm] = useState('');
   const ready = useHydrated();
 
@@ -38,12 +39,14 @@ export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; a
   }
 
   const fieldErrors = state.status === 'invalid' ? state.fieldErrors : {};
+  // After a refusal or a failed request React resets the form to its defaults: the defaults are what was sent.
+  const sent = state.status === 'invalid' || state.status === 'failed' ? state.values : undefined;
   const matches = confirm === slug;
   return (
     <form className="form" action={formAction} data-ready={ready || undefined}>
       <input type="hidden" name="slug" value={slug} />
       <label className="checkbox">
-        <input type="checkbox" name="archive" defaultChecked />
+        <input type="checkbox" name="archive" defaultChecked={sent ? sent.archive === 'on' : true} />
         <span>
           Archive first: write every row to a JSON file in <code>{archiveDir}</code> before deleting
         </span>

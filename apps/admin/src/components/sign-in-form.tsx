@@ -1,9 +1,15 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 
+import { signInWithCredentials, type SignInOutcome } from '@/lib/sign-in';
 import { useHydrated } from '@/lib/use-hydrated';
+
+const SIGN_IN_ERRORS: Record<Exclude<SignInOutcome, 'signed-in'>, string> = {
+  refused: 'Wrong email or password, or not an operator account.',
+  unreachable: 'Could not reach the server. Check your connection and try again.',
+  failed: 'The sign-in request failed: try again.',
+};
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -17,13 +23,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     setError(null);
     // redirect: false, then navigate here: next-auth's own redirect URL is built from NEXTAUTH_URL, which
     // may be unset or point elsewhere in development.
-    const result = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false }).catch(() => undefined);
-    if (result?.ok && !result.error) {
+    const outcome = await signInWithCredentials({ email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') });
+    if (outcome === 'signed-in') {
       window.location.assign(callbackUrl);
       return;
     }
     setPending(false);
-    setError(result ? 'Wrong email or password, or not an operator account.' : 'The sign-in request failed: try again.');
+    setError(SIGN_IN_ERRORS[outcome]);
   }
 
   return (

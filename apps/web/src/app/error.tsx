@@ -1,6 +1,7 @@
 'use client';
 
-// Errors outside the app shell (sign-in page, no-workspace page). The cause is in the server log.
+// Errors outside the app shell (sign-in page, no-workspace page). A digest means the server logged the cause;
+// without one the failure happened in the browser, which the server never saw (see (app)/error.tsx).
 export default function RootError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <main className="shell">
@@ -9,7 +10,9 @@ export default function RootError({ error, reset }: { error: Error & { digest?: 
           !
         </span>
         <h1>Something went wrong</h1>
-        <p className="lead">The problem has been logged. Please try again in a moment.</p>
+        <p className="lead">
+          {error.digest ? 'The problem has been logged. Please try again in a moment.' : 'If your connection dropped, check it and try again.'}
+        </p>
         {error.digest && <p className="note">Reference: {error.digest}</p>}
         <p style={{ marginTop: '1.25rem' }}>
           <button type="button" className="btn btn-primary" onClick={reset}>

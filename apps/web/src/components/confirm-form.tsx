@@ -1,10 +1,11 @@
 'use client';
 
-import { useActionState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
 import { FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import { IDLE, type ActionState } from '@/lib/action-state';
+import type { ActionState } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 /** A one-button form (delete...) that asks for confirmation first and shows the action's refusal, if any. */
 export function ConfirmForm({
@@ -22,7 +23,7 @@ export function ConfirmForm({
   pendingLabel?: string;
   size?: 'sm';
 }) {
-  const [state, formAction] = useActionState(action, IDLE);
+  const [state, formAction] = useFormAction(action);
   return (
     <form
       action={formAction}

@@ -17,7 +17,7 @@ export function ProjectTable({ projects, canCreate }: { projects: ProjectSummary
     );
   }
   return (
-    <div className="panel">
+    <div className="panel table-scroll">
       <table className="table" aria-label="Projects">
         <thead>
           <tr>

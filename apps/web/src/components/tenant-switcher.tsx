@@ -1,12 +1,12 @@
 'use client';
 
-import { useSession } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { useCallback, useRef, useState, useTransition } from 'react';
+import { useCallback, useRef, useState } from 'react';
 
 import { ROLE_LABEL } from './badges';
 import { initials } from './initials';
 import { useDismiss } from './use-dismiss';
+import { useSwitchWorkspace } from './use-switch-workspace';
 import type { MembershipRole } from '@/server/auth/types';
 
 export interface TenantOption {
@@ -15,30 +15,18 @@ export interface TenantOption {
   role: MembershipRole;
 }
 
-/**
- * The active workspace and the others the user belongs to. Choosing one asks next-auth to update the session
- * (POST /api/auth/session); the server's jwt callback re-checks the membership before it changes the cookie, so
- * a forged tenant id changes nothing.
- */
+/** The active workspace and the others the user belongs to; choosing one switches (useSwitchWorkspace). */
 export function TenantSwitcher({ active, tenants }: { active: TenantOption; tenants: TenantOption[] }) {
-  const { update } = useSession();
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [switching, startSwitch] = useTransition();
+  const { switchTo, switching, error } = useSwitchWorkspace();
   const ref = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
   useDismiss(ref, open, close);
 
   const choose = (tenant: TenantOption) => {
     if (tenant.id === active.id) return setOpen(false);
-    setError(null);
-    startSwitch(async () => {
-      const session = (await update({ tenantId: tenant.id })) as { claims?: { tenantId?: string } } | null | undefined;
-      if (session?.claims?.tenantId !== tenant.id) {
-        setError('You are no longer a member of that workspace.');
-        return;
-      }
+    switchTo(tenant.id, () => {
       setOpen(false);
       router.push('/projects');
       router.refresh();

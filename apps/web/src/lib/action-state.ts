@@ -23,3 +23,13 @@ export function fieldError(state: ActionState, field: string): string | undefine
 export function submitted(state: ActionState, field: string): string | undefined {
   return state.status === 'error' ? state.values?.[field] : undefined;
 }
+
+/** A form's text fields, to show them again after a refusal; Next's own `$ACTION_*` fields and files are left out. */
+export function textFields(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith('$ACTION') || typeof value !== 'string') continue;
+    values[key] = value;
+  }
+  return values;
+}

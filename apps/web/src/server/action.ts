@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 
-import type { ActionState } from '@/lib/action-state';
+import { textFields, type ActionState } from '@/lib/action-state';
 import { logger } from '@/lib/logger';
 
 import { describeError } from './errors';
@@ -67,14 +67,4 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
     if (outcome?.redirectTo) redirect(outcome.redirectTo);
     return { status: 'ok', message: outcome?.message, at: Date.now() };
   };
-}
-
-/** The form's text fields; Next's own `$ACTION_*` fields and files are left out. */
-function textFields(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of formData.entries()) {
-    if (key.startsWith('$ACTION') || typeof value !== 'string') continue;
-    values[key] = value;
-  }
-  return values;
 }

@@ -3,6 +3,9 @@ import 'server-only';
 import type { TenantTx } from '@repo/tenancy';
 import type pg from 'pg';
 
+import { logger } from '@/lib/logger';
+
+import type { Membership } from './auth/accounts';
 import { requireTenantSession, type TenantSession } from './session';
 import { tenancy } from './tenancy';
 
@@ -42,3 +45,24 @@ export const tenantStatement: TenantQuery = {
     return tenancy().queryAs<R>(session.tenantId, text, params, { userId: session.user.id, role: session.role });
   },
 };
+
+/**
+ * The first of the user's OTHER workspaces where `fn` finds what the active one did not (a linked project, say), or
+ * null. `fn` runs in each tenant the user is a member of, one after the other, as that membership's role: the tenants
+ * come from the session's memberships, never from the request, so this can only point the user to a workspace of
+ * their own, and for anyone else a missing row stays a plain 404 that says nothing about other tenants.
+ */
+export async function findInOtherWorkspace(fn: (tx: TenantTx) => Promise<boolean>): Promise<Membership | null> {
+  const session = await requireTenantSession();
+  for (const membership of session.memberships) {
+    if (membership.tenantId === session.tenantId) continue;
+    try {
+      const found = await tenancy().withTenant(membership.tenantId, fn, { userId: session.user.id, role: membership.role });
+      if (found) return membership;
+    } catch (error) {
+      // A workspace under maintenance (or unreachable) cannot answer; the others still can.
+      logger.warn({ event: 'other-workspace.lookup-failed', tenantId: membership.tenantId, err: error }, 'lookup in another workspace failed');
+    }
+  }
+  return null;
+}

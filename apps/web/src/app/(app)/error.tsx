@@ -3,9 +3,10 @@
 import { useEffect } from 'react';
 
 /**
- * A failure while rendering a page of the app. The message shown is always this one: the server logged the
- * cause (src/instrumentation.ts, onRequestError) under the same reference, and production builds never send
- * the error's text to the browser.
+ * A failure while rendering a page of the app. Production builds never send the error's text to the browser. A
+ * server failure carries a digest: the server logged the cause (src/instrumentation.ts, onRequestError) under
+ * that reference. Without one the failure happened in the browser (a connection that dropped while loading the
+ * page, say), which the server never saw: then the page says so instead of claiming it was logged.
  */
 export default function AppError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   useEffect(() => {
@@ -19,7 +20,11 @@ export default function AppError({ error, reset }: { error: Error & { digest?: s
             !
           </span>
           <h3>Something went wrong</h3>
-          <p>We could not load this page. The problem has been logged; please try again.</p>
+          <p>
+            {error.digest
+              ? 'We could not load this page. The problem has been logged; please try again.'
+              : 'We could not load this page. If your connection dropped, check it and try again.'}
+          </p>
           {error.digest && <p className="muted">Reference: {error.digest}</p>}
           <div className="form-actions" style={{ marginTop: '0.75rem' }}>
             <button type="button" className="btn btn-primary" onClick={reset}>

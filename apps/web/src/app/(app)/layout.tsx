@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 
 import { NavLink } from '@/components/nav-link';
 import { Providers } from '@/components/session-provider';
+import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
 import { UserMenu } from '@/components/user-menu';
 import { requireSession } from '@/server/session';
@@ -23,13 +24,16 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <Providers session={clientSession}>
       <div className="app">
-        <aside className="sidebar">
-          <Link href="/projects" className="brand">
-            <span className="mark mark-sm" aria-hidden="true">
-              T
-            </span>
-            Tenancy Starter
-          </Link>
+        <Sidebar
+          brand={
+            <Link href="/projects" className="brand">
+              <span className="mark mark-sm" aria-hidden="true">
+                T
+              </span>
+              Tenancy Starter
+            </Link>
+          }
+        >
           <TenantSwitcher active={{ id: active.tenantId, name: active.tenantName, role: active.role }} tenants={tenants} />
           <nav className="nav" aria-label="Main">
             <p className="nav-label">Workspace</p>
@@ -43,7 +47,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <div className="sidebar-footer">
             <UserMenu name={user.name} email={user.email} />
           </div>
-        </aside>
+        </Sidebar>
         <main className="main">{children}</main>
       </div>
     </Providers>

@@ -1,12 +1,19 @@
 'use client';
 
 import { credentialsSchema } from '@repo/auth/credentials';
-import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type FormEvent } from 'react';
 import { z } from 'zod';
 
+import { signInWithCredentials, type SignInOutcome } from '@/lib/sign-in';
+
 type Errors = { email?: string; password?: string; form?: string };
+
+const SIGN_IN_ERRORS: Record<Exclude<SignInOutcome, 'signed-in'>, string> = {
+  refused: 'Email or password is incorrect.',
+  unreachable: 'Could not reach the server. Check your connection and try again.',
+  failed: 'Signing in failed. Please try again in a moment.',
+};
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -24,11 +31,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     }
     setErrors({});
     startTransition(async () => {
-      const result = await signIn('credentials', { ...parsed.data, redirect: false });
-      if (!result || result.error) {
-        setErrors({
-          form: result?.error === 'CredentialsSignin' ? 'Email or password is incorrect.' : 'Signing in failed. Please try again in a moment.',
-        });
+      const outcome = await signInWithCredentials(parsed.data);
+      if (outcome !== 'signed-in') {
+        setErrors({ form: SIGN_IN_ERRORS[outcome] });
         return;
       }
       router.replace(callbackUrl);

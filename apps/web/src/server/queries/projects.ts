@@ -1,74 +1,50 @@
 import 'server-only';
 
-import { projects, tasks } from '@repo/db/schema';
-import { count, desc, eq, sql } from 'drizzle-orm';
+import { projects } from '@repo/db/schema';
+import { eq, sql } from 'drizzle-orm';
+
+import type { ProjectListQuery } from '@/lib/project-list-query';
 
 import type { TenantQuery, TenantTx } from '../tenant-data';
+import { projectPage, type PageRow, type ProjectPage, type ProjectRow } from './project-page';
 import { isUuid, unchangedReason } from './rows';
 
 // Query functions take the tenant transaction (`tx`) and nothing else that could pick a tenant: there is no
 // tenant_id in any WHERE clause here. The tenant comes from the signed context, and the policies filter.
 
-export interface ProjectSummary {
-  id: string;
-  name: string;
-  description: string | null;
-  createdBy: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+/** A row of the projects page: the project and its task counts. */
+export interface ProjectSummary extends ProjectRow {
   taskCount: number;
   openCount: number;
 }
 
-/** The projects page: newest first, with task counts. */
-export async function listProjects(tx: TenantTx, limit = 100): Promise<ProjectSummary[]> {
-  const counts = tx.db
-    .select({
-      projectId: tasks.projectId,
-      total: count().as('total'),
-      open: sql<number>`count(*) filter (where ${tasks.status} <> 'done')`.as('open'),
-    })
-    .from(tasks)
-    .groupBy(tasks.projectId)
-    .as('counts');
-  const rows = await tx.db
-    .select({
-      id: projects.id,
-      name: projects.name,
-      description: projects.description,
-      createdBy: projects.createdBy,
-      createdAt: projects.createdAt,
-      updatedAt: projects.updatedAt,
-      taskCount: counts.total,
-      openCount: counts.open,
-    })
-    .from(projects)
-    .leftJoin(counts, eq(counts.projectId, projects.id))
-    .orderBy(desc(projects.createdAt), projects.id)
-    .limit(limit);
-  return rows.map((row) => ({ ...row, taskCount: Number(row.taskCount ?? 0), openCount: Number(row.openCount ?? 0) }));
+/** A project in GET /api/projects (the answer's shape is documented in apps/web/README.md). */
+export type ProjectJson = ProjectRow;
+
+const columns = (row: PageRow): ProjectRow => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  createdBy: row.createdBy,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+/** A projects page row; also used by the bench baseline, which runs the same statement elsewhere. */
+export const toSummary = (row: PageRow): ProjectSummary => ({ ...columns(row), taskCount: row.taskCount ?? 0, openCount: row.openCount ?? 0 });
+export const toJson = columns;
+
+/** One page of the projects page: with task counts. */
+export function listProjects(db: TenantQuery, query: ProjectListQuery): Promise<ProjectPage<ProjectSummary>> {
+  return projectPage(db, query, { taskCounts: true }, toSummary);
 }
 
-/** The JSON API's answer, also read by the bench baseline (src/server/bench-baseline.ts) with an explicit WHERE. */
-export interface ProjectJson {
-  id: string;
-  name: string;
-  description: string | null;
-  createdBy: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+/** One page of GET /api/projects. */
+export function listProjectsJson(db: TenantQuery, query: ProjectListQuery): Promise<ProjectPage<ProjectJson>> {
+  return projectPage(db, query, { taskCounts: false }, toJson);
 }
 
-export const RECENT_PROJECTS_COLUMNS = 'id, name, description, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"';
-export const RECENT_PROJECTS_ORDER = 'ORDER BY created_at DESC, id LIMIT $1';
-
-/** Newest projects for GET /api/projects: one statement, the tenant filter left to the policies. */
-export async function recentProjects(tx: TenantQuery, limit = 50): Promise<ProjectJson[]> {
-  const { rows } = await tx.query<ProjectJson>(`SELECT ${RECENT_PROJECTS_COLUMNS} FROM projects ${RECENT_PROJECTS_ORDER}`, [limit]);
-  return rows;
-}
-
-export type Project = Pick<ProjectSummary, 'id' | 'name' | 'description' | 'createdBy' | 'createdAt' | 'updatedAt'>;
+export type Project = ProjectRow;
 
 /** One project of the current tenant, or null: another tenant's id finds nothing, exactly like a missing one. */
 export async function getProject(tx: TenantTx, id: string): Promise<Project | null> {

@@ -5,7 +5,7 @@ import { STRATEGIES, type StrategyName, type TenantStatus } from '@repo/tenancy'
 import { BarChart, STRATEGY_COLORS } from '@/components/charts/bar-chart';
 import { formatBytes, formatCount, formatDate } from '@/lib/format';
 import { STRATEGY_INFO } from '@/lib/labels';
-import { SORT_KEYS, TENANT_STATUSES, tenantOverview, type SortKey, type TenantOverviewRow } from '@/server/queries/tenant-overview';
+import { SORT_KEYS, TENANT_STATUSES, tenantOverview, type SizeBasis, type SortKey, type TenantOverviewRow } from '@/server/queries/tenant-overview';
 import { requireOperator } from '@/server/session';
 
 export const metadata: Metadata = { title: 'Tenants · Tenancy Operator Console' };
@@ -61,14 +61,26 @@ const SIZE_NOTE = {
   database: 'pg_database_size: the whole tenant database, system catalogs included',
   schema: 'every table, index and TOAST table in the tenant schema',
   rows: 'bytes of the tenant’s rows in the shared tables (sum of pg_column_size), without indexes or page overhead',
-} as const;
+} as const satisfies Record<SizeBasis, string>;
+
+/**
+ * One size chart per way of measuring, each on its own scale: a whole database (several MB of catalogs even when
+ * empty) next to one tenant's row bytes on one axis would make the rls tenants look empty and compare things that
+ * are not the same quantity.
+ */
+const SIZE_CHARTS: { basis: SizeBasis; title: string }[] = [
+  { basis: 'database', title: 'Database tenants: whole database' },
+  { basis: 'schema', title: 'Schema tenants: schema on disk' },
+  { basis: 'rows', title: 'rls tenants: row data in the shared tables' },
+];
+const SIZE_CHART_BARS = 10;
 
 export default async function TenantsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireOperator();
   const view = parseView(await searchParams);
   const overview = await tenantOverview(view);
   const bySize = [...overview.all].filter((r) => r.sizeBytes !== null).sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
-  const shownSizes = bySize.slice(0, 10);
+  const sizeCharts = SIZE_CHARTS.map((chart) => ({ ...chart, rows: bySize.filter((r) => r.sizeBasis === chart.basis) })).filter((chart) => chart.rows.length > 0);
 
   return (
     <>
@@ -117,23 +129,34 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
             bars={STRATEGIES.map((s) => ({ label: s, value: overview.perStrategy[s], display: String(overview.perStrategy[s]), color: STRATEGY_COLORS[s] }))}
           />
         </figure>
-        <figure className="panel chart-panel">
-          <figcaption>Size per tenant{bySize.length > shownSizes.length ? ` (largest ${shownSizes.length} of ${bySize.length})` : ''}</figcaption>
-          {shownSizes.length ? (
-            <BarChart
-              label="Size per tenant"
-              bars={shownSizes.map((r) => ({
-                label: r.tenant.slug,
-                value: r.sizeBytes ?? 0,
-                display: formatBytes(r.sizeBytes),
-                color: STRATEGY_COLORS[r.tenant.strategy],
-                title: `${r.tenant.slug} (${r.tenant.strategy}): ${formatBytes(r.sizeBytes)}, ${SIZE_NOTE[r.sizeBasis]}`,
-              }))}
-            />
-          ) : (
+        {sizeCharts.map((chart) => {
+          const shown = chart.rows.slice(0, SIZE_CHART_BARS);
+          return (
+            <figure className="panel chart-panel" key={chart.basis}>
+              <figcaption>
+                {chart.title}
+                {chart.rows.length > shown.length ? ` (largest ${shown.length} of ${chart.rows.length})` : ''}
+                <span className="chart-note">{SIZE_NOTE[chart.basis]}</span>
+              </figcaption>
+              <BarChart
+                label={`Size: ${chart.title}`}
+                bars={shown.map((r) => ({
+                  label: r.tenant.slug,
+                  value: r.sizeBytes ?? 0,
+                  display: formatBytes(r.sizeBytes),
+                  color: STRATEGY_COLORS[r.tenant.strategy],
+                  title: `${r.tenant.slug} (${r.tenant.strategy}): ${formatBytes(r.sizeBytes)}, ${SIZE_NOTE[r.sizeBasis]}`,
+                }))}
+              />
+            </figure>
+          );
+        })}
+        {sizeCharts.length === 0 && (
+          <figure className="panel chart-panel">
+            <figcaption>Size</figcaption>
             <p className="muted">No sizes yet.</p>
-          )}
-        </figure>
+          </figure>
+        )}
       </section>
 
       <section className="filters" aria-label="Filters">

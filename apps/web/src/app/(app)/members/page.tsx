@@ -33,36 +33,44 @@ export default async function MembersPage() {
         {members.length === 0 ? (
           <EmptyState icon="◎" title="No members" />
         ) : (
-          <table className="table" aria-label="Members">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col" style={{ textAlign: isAdmin ? 'right' : 'left' }}>
-                  Role
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((member) => (
-                <tr key={member.userId}>
-                  <td>
-                    <span style={{ display: 'inline-flex', alignItems: 'center', gap: '0.625rem' }}>
-                      <span className="avatar" aria-hidden="true">
-                        {initials(member.name)}
-                      </span>
-                      <span className="cell-title">{member.name}</span>
-                      {member.userId === session.user.id && <span className="badge">You</span>}
-                    </span>
-                  </td>
-                  <td className="muted">{member.email}</td>
-                  <td style={{ textAlign: isAdmin ? 'right' : 'left' }}>
-                    {isAdmin ? <RoleForm userId={member.userId} name={member.name} role={member.role} /> : <RoleBadge role={member.role} />}
-                  </td>
+          <div className="table-scroll">
+            <table className="table" aria-label="Members">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col" className="hide-narrow">
+                    Email
+                  </th>
+                  <th scope="col" style={{ textAlign: isAdmin ? 'right' : 'left' }}>
+                    Role
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {members.map((member) => (
+                  <tr key={member.userId}>
+                    <td>
+                      <span className="member">
+                        <span className="avatar" aria-hidden="true">
+                          {initials(member.name)}
+                        </span>
+                        <span>
+                          <span className="cell-title">{member.name}</span>
+                          {member.userId === session.user.id && <span className="badge">You</span>}
+                          {/* On a narrow screen the email column is hidden and the address shows here. */}
+                          <span className="cell-sub show-narrow">{member.email}</span>
+                        </span>
+                      </span>
+                    </td>
+                    <td className="muted wrap-anywhere hide-narrow">{member.email}</td>
+                    <td style={{ textAlign: isAdmin ? 'right' : 'left' }}>
+                      {isAdmin ? <RoleForm userId={member.userId} name={member.name} role={member.role} /> : <RoleBadge role={member.role} />}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
     </div>

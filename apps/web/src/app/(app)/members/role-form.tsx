@@ -1,27 +1,26 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { ROLE_LABEL } from '@/components/badges';
+import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { IDLE } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 import type { MembershipRole } from '@/server/auth/types';
 
 import { changeRoleAction } from './actions';
 
 export function RoleForm({ userId, name, role }: { userId: string; name: string; role: MembershipRole }) {
-  const [state, action] = useActionState(changeRoleAction, IDLE);
+  const [state, action] = useFormAction(changeRoleAction);
   return (
     <form action={action} style={{ display: 'grid', gap: '0.25rem', justifyItems: 'end' }}>
       <input type="hidden" name="userId" value={userId} />
       <div style={{ display: 'flex', gap: '0.375rem' }}>
-        <select key={role} className="select select-sm" name="role" defaultValue={role} aria-label={`Role of ${name}`}>
+        <Select className="select select-sm" name="role" defaultValue={role} aria-label={`Role of ${name}`}>
           {Object.entries(ROLE_LABEL).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
-        </select>
+        </Select>
         <SubmitButton size="sm" variant="default" pendingLabel="Saving…" aria-label={`Save role of ${name}`}>
           Save
         </SubmitButton>

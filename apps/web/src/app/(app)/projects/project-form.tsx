@@ -1,10 +1,11 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 
 import { FieldError, FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, IDLE, submitted, type ActionState } from '@/lib/action-state';
+import { fieldError, submitted, type ActionState } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { createProjectAction, updateProjectAction } from './actions';
 
@@ -52,7 +53,7 @@ function ProjectFields({ state, project }: { state: ActionState; project?: Proje
 /** "New project": a button that opens the form in place. */
 export function NewProjectForm() {
   const [open, setOpen] = useState(false);
-  const [state, action] = useActionState(createProjectAction, IDLE);
+  const [state, action] = useFormAction(createProjectAction);
   if (!open) {
     return (
       <button type="button" className="btn btn-primary" onClick={() => setOpen(true)}>
@@ -77,7 +78,7 @@ export function NewProjectForm() {
 }
 
 export function EditProjectForm({ project, onDone }: { project: Project; onDone?: () => void }) {
-  const [state, action] = useActionState(updateProjectAction, IDLE);
+  const [state, action] = useFormAction(updateProjectAction);
   return (
     <form action={action} className="form" noValidate aria-label="Edit project">
       <FormMessage state={state} />

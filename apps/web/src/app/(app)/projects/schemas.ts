@@ -2,11 +2,14 @@ import { z } from 'zod';
 
 // Form schemas, shared by the server actions (which enforce them) and the forms (which show their messages).
 
+/** Text typed in a textarea, whose lines a browser sends as CRLF: stored with LF, and counted as the user counts them. */
+const lines = (value: string) => value.replace(/\r\n?/g, '\n');
+
 const optionalText = (max: number, label: string) =>
   z
     .string()
-    .trim()
-    .max(max, `${label} must be at most ${max} characters`)
+    .transform(lines)
+    .pipe(z.string().trim().max(max, `${label} must be at most ${max} characters`))
     .transform((value) => (value === '' ? null : value));
 
 export const projectInput = z.object({
@@ -60,5 +63,5 @@ export const taskAssigneeInput = z.object({ projectId: idInput, taskId: idInput,
 export const commentInput = z.object({
   projectId: idInput,
   taskId: idInput,
-  body: z.string().trim().min(1, 'Write something first').max(5000, 'A comment must be at most 5000 characters'),
+  body: z.string().transform(lines).pipe(z.string().trim().min(1, 'Write something first').max(5000, 'A comment must be at most 5000 characters')),
 });

@@ -1,16 +1,14 @@
-import { NextResponse } from 'next/server';
+import type { NextRequest, NextResponse } from 'next/server';
 
-import { apiError } from '@/server/api-error';
-import { recentProjects } from '@/server/queries/projects';
+import { projectsApiResponse } from '@/server/projects-api';
+import { listProjectsJson } from '@/server/queries/projects';
 import { tenantStatement } from '@/server/tenant-data';
 
-/** GET /api/projects: the active tenant's 50 newest projects as JSON. Needs the session cookie (401 without). */
-export async function GET(): Promise<NextResponse> {
-  try {
-    // One statement: the single-round-trip form of the helper (queryAs), not a transaction.
-    const projects = await recentProjects(tenantStatement);
-    return NextResponse.json({ projects }, { headers: { 'cache-control': 'private, no-store' } });
-  } catch (error) {
-    return apiError('GET /api/projects', error);
-  }
+/**
+ * GET /api/projects: the active tenant's projects as JSON, a page at a time (newest first, 50 by default; `limit`,
+ * `q`, `sort` and `cursor` as documented in apps/web/README.md). Needs the session cookie (401 without).
+ */
+export async function GET(request: NextRequest): Promise<NextResponse> {
+  // One statement: the single-round-trip form of the helper (queryAs), not a transaction.
+  return projectsApiResponse('GET /api/projects', request.nextUrl.searchParams, (query) => listProjectsJson(tenantStatement, query));
 }

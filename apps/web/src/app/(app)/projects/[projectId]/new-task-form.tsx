@@ -1,10 +1,12 @@
 'use client';
 
-import { useActionState, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 
 import { FieldError, FormMessage } from '@/components/form-message';
+import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, IDLE, submitted } from '@/lib/action-state';
+import { fieldError, submitted } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { createTaskAction } from './actions';
 
@@ -14,7 +16,7 @@ export interface MemberOption {
 }
 
 export function NewTaskForm({ projectId, members }: { projectId: string; members: MemberOption[] }) {
-  const [state, action] = useActionState(createTaskAction, IDLE);
+  const [state, action] = useFormAction(createTaskAction);
   const titleRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (state.status === 'ok') titleRef.current?.focus();
@@ -48,14 +50,14 @@ export function NewTaskForm({ projectId, members }: { projectId: string; members
           <label className="label" htmlFor="task-assignee">
             Assignee
           </label>
-          <select className="select" id="task-assignee" name="assigneeId" defaultValue={submitted(state, 'assigneeId') ?? ''}>
+          <Select className="select" id="task-assignee" name="assigneeId" defaultValue={submitted(state, 'assigneeId') ?? ''}>
             <option value="">Unassigned</option>
             {members.map((member) => (
               <option key={member.id} value={member.id}>
                 {member.name}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldError id="task-assignee-error" message={assigneeError} />
         </div>
         <div className="field">

@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 
 import { StatusBadge } from '@/components/badges';
 import { EmptyState } from '@/components/empty-state';
+import { OtherWorkspace } from '@/components/other-workspace';
 import { formatDate, isOverdue } from '@/components/format';
 import { RoleHint } from '@/components/role-hint';
 import { TableSkeleton } from '@/components/skeletons';
@@ -13,7 +14,7 @@ import { listMembers } from '@/server/queries/members';
 import { getProject } from '@/server/queries/projects';
 import { listTasks } from '@/server/queries/tasks';
 import type { TenantSession } from '@/server/session';
-import { withTenantControlPlane, withTenantSession } from '@/server/tenant-data';
+import { findInOtherWorkspace, withTenantControlPlane, withTenantSession } from '@/server/tenant-data';
 
 import { NewTaskForm } from './new-task-form';
 import { ProjectHeader } from './project-header';
@@ -28,7 +29,12 @@ export default async function ProjectPage({ params }: Params) {
   // Awaited before anything streams, so a miss answers with a real 404 status. Another tenant's project id
   // finds nothing here (the policies filter by the session's tenant), exactly like an id that never existed.
   const found = await withTenantSession(async (tx, session) => ({ project: await getProject(tx, projectId), session }));
-  if (!found.project) notFound();
+  if (!found.project) {
+    // In another of the user's own workspaces? Then offer the switch; for anyone else it stays the 404.
+    const elsewhere = await findInOtherWorkspace(async (tx) => (await getProject(tx, projectId)) !== null);
+    if (!elsewhere) notFound();
+    return <OtherWorkspace what="project" workspace={{ id: elsewhere.tenantId, name: elsewhere.tenantName }} current={found.session.active.tenantName} />;
+  }
   const { project, session } = found;
   const actor = { userId: session.user.id, role: session.role };
   return (
@@ -40,7 +46,7 @@ export default async function ProjectPage({ params }: Params) {
       </nav>
       <ProjectHeader project={project} canEdit={canChange(actor, project.createdBy)}>
         <h1>{project.name}</h1>
-        <p>{project.description ?? 'No description.'}</p>
+        <p className="user-text">{project.description ?? 'No description.'}</p>
         <p className="muted" style={{ fontSize: '0.8125rem' }}>
           Created {formatDate(project.createdAt)}
         </p>
@@ -79,52 +85,54 @@ async function ProjectTasks({ projectId, session }: { projectId: string; session
             {session.role === 'viewer' ? 'Tasks added by members show up here.' : 'Add the first task with the form above.'}
           </EmptyState>
         ) : (
-          <table className="table" aria-label="Tasks">
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Status</th>
-                <th scope="col">Assignee</th>
-                <th scope="col">Due</th>
-                <th scope="col" className="num">
-                  Comments
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tasks.map((task) => {
-                const editable = canChange(actor, task.createdBy);
-                return (
-                  <tr key={task.id}>
-                    <td>
-                      <Link href={`/projects/${projectId}/tasks/${task.id}`} className="cell-title">
-                        {task.title}
-                      </Link>
-                    </td>
-                    <td>
-                      {editable ? (
-                        <TaskStatusSelect projectId={projectId} taskId={task.id} title={task.title} status={task.status} />
-                      ) : (
-                        <StatusBadge status={task.status} />
-                      )}
-                    </td>
-                    <td>
-                      {editable ? (
-                        <TaskAssigneeSelect projectId={projectId} taskId={task.id} title={task.title} assigneeId={task.assigneeId} members={memberOptions} />
-                      ) : (
-                        <span className={task.assigneeId ? undefined : 'muted'}>{task.assigneeId ? (names.get(task.assigneeId) ?? 'Former member') : 'Unassigned'}</span>
-                      )}
-                    </td>
-                    <td>
-                      {formatDate(task.dueDate)}{' '}
-                      {isOverdue(task.dueDate, task.status === 'done') && <span className="badge badge-overdue">Overdue</span>}
-                    </td>
-                    <td className="num">{task.commentCount}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="table" aria-label="Tasks">
+              <thead>
+                <tr>
+                  <th scope="col">Task</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Assignee</th>
+                  <th scope="col">Due</th>
+                  <th scope="col" className="num">
+                    Comments
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {tasks.map((task) => {
+                  const editable = canChange(actor, task.createdBy);
+                  return (
+                    <tr key={task.id}>
+                      <td>
+                        <Link href={`/projects/${projectId}/tasks/${task.id}`} className="cell-title">
+                          {task.title}
+                        </Link>
+                      </td>
+                      <td>
+                        {editable ? (
+                          <TaskStatusSelect projectId={projectId} taskId={task.id} title={task.title} status={task.status} />
+                        ) : (
+                          <StatusBadge status={task.status} />
+                        )}
+                      </td>
+                      <td>
+                        {editable ? (
+                          <TaskAssigneeSelect projectId={projectId} taskId={task.id} title={task.title} assigneeId={task.assigneeId} members={memberOptions} />
+                        ) : (
+                          <span className={task.assigneeId ? undefined : 'muted'}>{task.assigneeId ? (names.get(task.assigneeId) ?? 'Former member') : 'Unassigned'}</span>
+                        )}
+                      </td>
+                      <td>
+                        {formatDate(task.dueDate)}{' '}
+                        {isOverdue(task.dueDate, task.status === 'done') && <span className="badge badge-overdue">Overdue</span>}
+                      </td>
+                      <td className="num">{task.commentCount}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
       {session.role === 'member' && tasks.some((task) => !canChange(actor, task.createdBy)) && (

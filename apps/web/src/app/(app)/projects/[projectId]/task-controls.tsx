@@ -1,9 +1,9 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { STATUS_LABEL } from '@/components/badges';
-import { IDLE, type ActionState } from '@/lib/action-state';
+import { Select } from '@/components/select';
+import type { ActionState } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { assignTaskAction, setTaskStatusAction } from './actions';
 import type { MemberOption } from './new-task-form';
@@ -26,15 +26,13 @@ function AutoSubmitSelect({
   value: string;
   options: { value: string; label: string }[];
 }) {
-  const [state, formAction, pending] = useActionState(action, IDLE);
+  const [state, formAction, pending] = useFormAction(action);
   return (
     <form action={formAction}>
       {Object.entries(hidden).map(([key, v]) => (
         <input key={key} type="hidden" name={key} value={v} />
       ))}
-      {/* Keyed by the saved value: when the server re-renders with a new value, the select starts from it. */}
-      <select
-        key={value}
+      <Select
         className="select select-sm"
         name={name}
         aria-label={label}
@@ -47,7 +45,7 @@ function AutoSubmitSelect({
             {option.label}
           </option>
         ))}
-      </select>
+      </Select>
       {state.status === 'error' && (
         <p className="field-error" role="alert">
           {state.message}

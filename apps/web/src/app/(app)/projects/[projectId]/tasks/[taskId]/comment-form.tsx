@@ -1,15 +1,14 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { FieldError, FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, IDLE, submitted } from '@/lib/action-state';
+import { fieldError, submitted } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { addCommentAction } from './actions';
 
 export function CommentForm({ projectId, taskId }: { projectId: string; taskId: string }) {
-  const [state, action] = useActionState(addCommentAction, IDLE);
+  const [state, action] = useFormAction(addCommentAction);
   const bodyError = fieldError(state, 'body');
   return (
     <form action={action} className="form panel panel-body" noValidate aria-label="New comment">

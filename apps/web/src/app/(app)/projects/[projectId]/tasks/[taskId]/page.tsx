@@ -6,6 +6,7 @@ import { Suspense } from 'react';
 import { StatusBadge } from '@/components/badges';
 import { ConfirmForm } from '@/components/confirm-form';
 import { EmptyState } from '@/components/empty-state';
+import { OtherWorkspace } from '@/components/other-workspace';
 import { formatDate, formatDateTime, isOverdue } from '@/components/format';
 import { initials } from '@/components/initials';
 import { RoleHint } from '@/components/role-hint';
@@ -15,8 +16,8 @@ import { listComments } from '@/server/queries/comments';
 import { listMembers, type Member } from '@/server/queries/members';
 import { getProject } from '@/server/queries/projects';
 import { getTask } from '@/server/queries/tasks';
-import type { TenantSession } from '@/server/session';
-import { withTenantControlPlane, withTenantSession } from '@/server/tenant-data';
+import { requireTenantSession, type TenantSession } from '@/server/session';
+import { findInOtherWorkspace, withTenantControlPlane, withTenantSession } from '@/server/tenant-data';
 
 import { deleteTaskAction } from '../../actions';
 import { deleteCommentAction } from './actions';
@@ -37,7 +38,13 @@ export default async function TaskPage({ params }: Params) {
     }),
     withTenantControlPlane((tx) => listMembers(tx)),
   ]);
-  if (!found?.project) notFound();
+  if (!found?.project) {
+    // In another of the user's own workspaces? Then offer the switch; for anyone else it stays the 404.
+    const elsewhere = await findInOtherWorkspace(async (tx) => (await getTask(tx, projectId, taskId)) !== null);
+    if (!elsewhere) notFound();
+    const session = await requireTenantSession();
+    return <OtherWorkspace what="task" workspace={{ id: elsewhere.tenantId, name: elsewhere.tenantName }} current={session.active.tenantName} />;
+  }
   const { task, project, session } = found;
   const actor = { userId: session.user.id, role: session.role };
   const editable = canChange(actor, task.createdBy);

@@ -1,11 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
-
 import { STATUS_LABEL } from '@/components/badges';
 import { FieldError, FormMessage } from '@/components/form-message';
+import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, IDLE, submitted } from '@/lib/action-state';
+import { fieldError, submitted } from '@/lib/action-state';
+import { useFormAction } from '@/lib/use-form-action';
 
 import { updateTaskAction } from '../../actions';
 import type { MemberOption } from '../../new-task-form';
@@ -20,7 +20,7 @@ interface TaskValues {
 }
 
 export function TaskForm({ task, members }: { task: TaskValues; members: MemberOption[] }) {
-  const [state, action] = useActionState(updateTaskAction, IDLE);
+  const [state, action] = useFormAction(updateTaskAction);
   const value = (field: string, saved: string) => submitted(state, field) ?? saved;
   const titleError = fieldError(state, 'title');
   const dueError = fieldError(state, 'dueDate');
@@ -49,26 +49,26 @@ export function TaskForm({ task, members }: { task: TaskValues; members: MemberO
           <label className="label" htmlFor="edit-status">
             Status
           </label>
-          <select className="select" id="edit-status" name="status" defaultValue={value('status', task.status)}>
+          <Select className="select" id="edit-status" name="status" defaultValue={value('status', task.status)}>
             {Object.entries(STATUS_LABEL).map(([status, label]) => (
               <option key={status} value={status}>
                 {label}
               </option>
             ))}
-          </select>
+          </Select>
         </div>
         <div className="field">
           <label className="label" htmlFor="edit-assignee">
             Assignee
           </label>
-          <select className="select" id="edit-assignee" name="assigneeId" defaultValue={value('assigneeId', task.assigneeId ?? '')}>
+          <Select className="select" id="edit-assignee" name="assigneeId" defaultValue={value('assigneeId', task.assigneeId ?? '')}>
             <option value="">Unassigned</option>
             {members.map((member) => (
               <option key={member.id} value={member.id}>
                 {member.name}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldError id="edit-assignee-error" message={fieldError(state, 'assigneeId')} />
         </div>
         <div className="field">
