@@ -2,6 +2,7 @@ import type { NextAuthOptions } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { credentialsSchema } from './credentials.js';
+import { safeRedirectUrl } from './redirect.js';
 
 export interface SignedInUser {
   id: string;
@@ -56,6 +57,8 @@ export function createAuthOptions(config: CredentialsAuthConfig): NextAuthOption
       }),
     ],
     callbacks: {
+      // Every redirect next-auth makes (after sign-in, after sign-out, the callback-url cookie) stays on this app.
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async jwt({ token, user, trigger, session }) {
         if (user) {
           const signedIn = user as SignedInUser;
