@@ -1,3 +1,4 @@
+import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
 // The one place this app reads its configuration from process.env: everything else imports `env` or calls
@@ -8,8 +9,22 @@ import { z } from 'zod';
 // `next build` must work without a database or secrets, so the second group is validated when the server
 // starts (instrumentation-node.ts, next.config.ts outside the build phase) and on first use, never at build.
 
+// In production (`next start`, the standalone server, the images) a secret must not be one of the values published in
+// this repository (init.sql, the dev runner, infra/docker/.env.example) nor shorter than 32 characters, and neither
+// may a connection URL's password: anyone can read those.
+const inProduction = () => env.NODE_ENV === 'production';
+const refuseInProduction = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const found = inProduction() ? problem(value) : undefined;
+  if (found !== undefined) ctx.addIssue({ code: 'custom', message: found });
+};
+
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
-const secret = (what: string) => z.string().min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`);
+const deploymentUrl = postgresUrl.superRefine(refuseInProduction(productionPasswordProblem));
+const secret = (what: string) =>
+  z
+    .string()
+    .min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`)
+    .superRefine(refuseInProduction(productionSecretProblem));
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -19,12 +34,12 @@ const baseSchema = z.object({
 const serverSchema = z
   .object({
     /** app_user's connection (not a superuser, not BYPASSRLS); may point at PgBouncer. */
-    DATABASE_URL: postgresUrl,
+    DATABASE_URL: deploymentUrl,
     /**
      * app_auth's connection: sign-in (public.auth_user) and membership lookups (public.user_memberships) only, a
      * role tenant requests never use. May point at PgBouncer (its auth_query finds any non-superuser login role).
      */
-    AUTH_DATABASE_URL: postgresUrl,
+    AUTH_DATABASE_URL: deploymentUrl,
     /**
      * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
      * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
@@ -59,13 +74,16 @@ function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.
   const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // Name the variable but never echo its value: most of them are secrets.
-  const problems = result.error.issues.map((issue) => {
+  // Name the variable but never echo its value: most of them are secrets. One problem per variable: a short secret
+  // is also refused in production, for the same reason.
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
     const name = issue.path.join('.');
-    if (issue.code === 'custom') return `${name} ${issue.message}`;
-    return input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`;
-  });
-  throw new Error(`Invalid environment: ${problems.join('; ')}`);
+    if (problems.has(name)) continue;
+    if (issue.code === 'custom') problems.set(name, `${name} ${issue.message}`);
+    else problems.set(name, input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`);
+  }
+  throw new Error(`Invalid environment: ${[...problems.values()].join('; ')}`);
 }
 
 export const env: Env = parseEnv(baseSchema, process.env);
