@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { trustProxySetting } from '@repo/auth/env';
 import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
@@ -56,6 +57,13 @@ const serverSchema = z
     NEXTAUTH_SECRET: secret('the key that signs session cookies'),
     /** Public URL of this app; optional: sign-in and sign-out here never follow next-auth's absolute redirects. */
     NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://admin.example.com' }).optional(),
+    /**
+     * How many reverse proxies in front of this app append to X-Forwarded-For and set X-Forwarded-Proto (0, the default:
+     * none; the client's address is the socket's and those headers are ignored). Read for the sign-in limits' address and
+     * for HSTS. Set it only when every request comes through those proxies: a client reaching the app directly could
+     * otherwise claim any address.
+     */
+    TRUST_PROXY: trustProxySetting,
     /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
     ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
     /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */

@@ -96,6 +96,8 @@ async function main(): Promise<number> {
     };
     do env.E2E_WEB_PGBOUNCER_PORT = String(await findFreePort('127.0.0.1'));
     while (env.E2E_WEB_PGBOUNCER_PORT === env.E2E_WEB_PORT);
+    do env.E2E_WEB_SHORT_PORT = String(await findFreePort('127.0.0.1'));
+    while (env.E2E_WEB_SHORT_PORT === env.E2E_WEB_PORT || env.E2E_WEB_SHORT_PORT === env.E2E_WEB_PGBOUNCER_PORT);
     if (requirePgBouncer()) {
       const started = await startBouncer(stack);
       bouncer = started.bouncer;

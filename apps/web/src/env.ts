@@ -1,3 +1,4 @@
+import { trustProxySetting } from '@repo/auth/env';
 import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
@@ -53,6 +54,13 @@ const serverSchema = z
     NEXTAUTH_SECRET: secret('the key that signs session cookies'),
     /** Public URL of this app (next-auth builds its redirects from it); http://localhost:3000 when unset. */
     NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://app.example.com' }).optional(),
+    /**
+     * How many reverse proxies in front of this app append to X-Forwarded-For and set X-Forwarded-Proto (0, the default:
+     * none; the client's address is the socket's and those headers are ignored). Read for the sign-in limits' address and
+     * for HSTS. Set it only when every request comes through those proxies: a client reaching the app directly could
+     * otherwise claim any address.
+     */
+    TRUST_PROXY: trustProxySetting,
     /**
      * Benchmark only: `1` enables GET /api/bench/projects and /bench/projects, which read WITHOUT the tenancy
      * layer (explicit WHERE tenant_id on a plain pool of BENCH_BASELINE_DATABASE_URL, a BYPASSRLS role).
