@@ -610,6 +610,24 @@ $auth_connect$;
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('0d0f6065fd3cc9f64e10da6f8c66c7dca9fc9e858a0a37d405d8da08c1934ccd', 1796572383691);
 
+CREATE TABLE "sign_in_limits" (
+	"key" varchar(255) PRIMARY KEY NOT NULL,
+	"points" integer DEFAULT 0 NOT NULL,
+	"expire" bigint
+);
+
+CREATE INDEX "sign_in_limits_expire_idx" ON "sign_in_limits" USING btree ("expire");
+
+-- The sign-in limits are written by the roles that sign people in, and only by them: app_auth (the web's users) and
+-- app_operator (the admin's operators). app_user, which serves tenant requests, gets nothing: SQL injected into a
+-- tenant request can neither lift a lock nor lock someone out. These are the statements rate-limiter-flexible runs:
+-- a read, an upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), the reset after a success and the expiry sweep.
+REVOKE ALL ON public.sign_in_limits FROM PUBLIC;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.sign_in_limits TO app_auth, app_operator;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('79b7aeaa0a4fdfd20dc39e9a621de8d9344fb301968a6d62d8f22029fe0a1f36', 1796576608415);
+
 commit;
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');

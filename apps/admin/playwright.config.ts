@@ -2,7 +2,7 @@ import { chromiumLaunchOptions, e2eSkipReason, inCI } from '@repo/localdb/chromi
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 
-import { SHORT_PORT, shortServerEnv } from './e2e/short-server';
+import { SHORT_LOG, SHORT_PORT, shortServerEnv } from './e2e/short-server';
 
 // Run through `npm run test:e2e` (e2e/run.ts): it starts the database and passes its environment down.
 // Three standalone servers (the ones the Docker images run, not `next start`): this app, built first by turbo's
@@ -22,10 +22,10 @@ if (skipReason === undefined && (!process.env.OPERATOR_DATABASE_URL || !process.
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
 
-function server(app: 'admin' | 'web', port: number, readyPath: string, extraEnv: Record<string, string> = {}): WebServer {
+function server(app: 'admin' | 'web', port: number, readyPath: string, extraEnv: Record<string, string> = {}, logFile?: string): WebServer {
   return {
     // e2e/run.ts serves copies of the standalone outputs (see snapshotServers there).
-    command: 'node server.js',
+    command: `node server.js${logFile ? ` >> '${logFile}' 2>&1` : ''}`,
     cwd: process.env[`E2E_${app.toUpperCase()}_SERVER_DIR`] ?? fileURLToPath(new URL(`../${app}/.next/standalone/apps/${app}`, import.meta.url)),
     env: { PORT: String(port), HOSTNAME: '127.0.0.1', NEXTAUTH_URL: url(port), LOG_LEVEL: 'warn', ...extraEnv },
     url: `${url(port)}${readyPath}`,
@@ -55,6 +55,6 @@ export default defineConfig({
   },
   webServer:
     skipReason === undefined
-      ? [server('admin', ADMIN_PORT, '/signin'), server('web', WEB_PORT, '/sign-in'), server('admin', SHORT_PORT, '/signin', shortServerEnv())]
+      ? [server('admin', ADMIN_PORT, '/signin'), server('web', WEB_PORT, '/sign-in'), server('admin', SHORT_PORT, '/signin', shortServerEnv(), SHORT_LOG)]
       : undefined,
 });

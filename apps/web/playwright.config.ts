@@ -1,7 +1,7 @@
 import { chromiumLaunchOptions, e2eSkipReason, inCI } from '@repo/localdb/chromium';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
-import { SHORT_PORT, shortServerEnv } from './e2e/short-server';
+import { SHORT_LOG, SHORT_PORT, shortServerEnv } from './e2e/short-server';
 
 // Run through `npm run test:e2e` (e2e/run.ts): it starts the database and PgBouncer and passes their
 // environment down. Three standalone servers (the one the Docker image runs, not `next start`), built first by
@@ -24,9 +24,9 @@ const bouncerAuthUrl = process.env.E2E_PGBOUNCER_AUTH_DATABASE_URL;
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
 
-function server(port: number, extraEnv: Record<string, string> = {}): WebServer {
+function server(port: number, extraEnv: Record<string, string> = {}, logFile?: string): WebServer {
   return {
-    command: 'node .next/standalone/apps/web/server.js',
+    command: `node .next/standalone/apps/web/server.js${logFile ? ` >> '${logFile}' 2>&1` : ''}`,
     env: { PORT: String(port), HOSTNAME: '127.0.0.1', NEXTAUTH_URL: url(port), LOG_LEVEL: 'error', ...extraEnv },
     url: `${url(port)}/sign-in`,
     // Never reuse a server: one left running from elsewhere would talk to another database.
@@ -59,7 +59,7 @@ export default defineConfig({
     skipReason === undefined
       ? [
           server(DIRECT_PORT),
-          server(SHORT_PORT, shortServerEnv()),
+          server(SHORT_PORT, shortServerEnv(), SHORT_LOG),
           ...(bouncerUrl && bouncerAuthUrl
             ? [server(BOUNCER_PORT, { DATABASE_URL: bouncerUrl, AUTH_DATABASE_URL: bouncerAuthUrl, TENANCY_POOLER: 'pgbouncer-transaction', DATABASE_POOL_SIZE: '8' })]
             : []),

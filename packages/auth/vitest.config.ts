@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Pure functions only: the browser and database behaviour of what this package builds is tested end to end by the
-// apps' Playwright suites and by packages/db (the tables and grants).
+// Pure functions (redirects, addresses, headers) and, on a real PostgreSQL (one embedded cluster per run, a database
+// per suite), the sign-in limits as the sign-in roles use them.
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'] },
+  test: {
+    globalSetup: ['@repo/localdb/vitest-global-setup'],
+    include: ['test/**/*.test.ts'],
+    hookTimeout: 60_000,
+    testTimeout: 60_000,
+  },
 });

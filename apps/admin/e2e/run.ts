@@ -90,6 +90,8 @@ async function main(): Promise<number> {
       E2E_ADMIN_PORT: String(adminPort),
       E2E_WEB_PORT: String(webPort),
       E2E_ADMIN_SHORT_PORT: String(shortPort),
+      // The short-timer server's log, which the sign-in limit spec reads.
+      E2E_ADMIN_SHORT_LOG: path.join(work, 'short-server.log'),
       E2E_ADMIN_SERVER_DIR: servers.admin,
       E2E_WEB_SERVER_DIR: servers.web,
     };

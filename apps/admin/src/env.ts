@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { trustProxySetting } from '@repo/auth/env';
+import {
+  signInFailuresPerAccountSetting,
+  signInFailuresPerAddressSetting,
+  signInWindowSetting,
+  trustProxySetting,
+} from '@repo/auth/env';
 import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
@@ -64,6 +69,13 @@ const serverSchema = z
      * otherwise claim any address.
      */
     TRUST_PROXY: trustProxySetting,
+    /**
+     * Sign-in limits (src/server/auth/sign-in-limits.ts): failed attempts counted per account and per client address in
+     * PostgreSQL; over either limit, sign-in answers 429 until the window (from the first counted failure) has passed.
+     */
+    SIGN_IN_WINDOW_SECONDS: signInWindowSetting,
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: signInFailuresPerAccountSetting,
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: signInFailuresPerAddressSetting,
     /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
     ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
     /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */

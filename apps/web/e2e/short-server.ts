@@ -8,7 +8,10 @@ export const SHORT_PORT = Number(process.env.E2E_WEB_SHORT_PORT ?? 3212);
 
 export const shortServerUrl = `http://127.0.0.1:${SHORT_PORT}`;
 
+/** Its log (pino, level info), written by e2e/run.ts's temporary directory: the specs read what it logs. */
+export const SHORT_LOG = process.env.E2E_WEB_SHORT_LOG;
+
 /** The server's settings as its environment. */
 export function shortServerEnv(): Record<string, string> {
-  return { TRUST_PROXY: '1', ...Object.fromEntries(Object.entries(SHORT_TIMERS).map(([name, value]) => [name, String(value)])) };
+  return { TRUST_PROXY: '1', LOG_LEVEL: 'info', ...Object.fromEntries(Object.entries(SHORT_TIMERS).map(([name, value]) => [name, String(value)])) };
 }

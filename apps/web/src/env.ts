@@ -1,4 +1,9 @@
-import { trustProxySetting } from '@repo/auth/env';
+import {
+  signInFailuresPerAccountSetting,
+  signInFailuresPerAddressSetting,
+  signInWindowSetting,
+  trustProxySetting,
+} from '@repo/auth/env';
 import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
@@ -61,6 +66,13 @@ const serverSchema = z
      * otherwise claim any address.
      */
     TRUST_PROXY: trustProxySetting,
+    /**
+     * Sign-in limits (src/server/auth/sign-in-limits.ts): failed attempts counted per account and per client address in
+     * PostgreSQL; over either limit, sign-in answers 429 until the window (from the first counted failure) has passed.
+     */
+    SIGN_IN_WINDOW_SECONDS: signInWindowSetting,
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: signInFailuresPerAccountSetting,
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: signInFailuresPerAddressSetting,
     /**
      * Benchmark only: `1` enables GET /api/bench/projects and /bench/projects, which read WITHOUT the tenancy
      * layer (explicit WHERE tenant_id on a plain pool of BENCH_BASELINE_DATABASE_URL, a BYPASSRLS role).

@@ -11,3 +11,18 @@ export const trustProxySetting = z.coerce
   .min(0)
   .max(10)
   .default(0);
+
+const seconds = (fallback: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(max, `must be at most ${max} seconds`)
+    .default(fallback);
+
+const count = (fallback: number) => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100_000).default(fallback);
+
+/** Sign-in limits: failed attempts counted per account and per client address, in a window that starts at the first. */
+export const signInWindowSetting = seconds(15 * 60, 24 * 60 * 60);
+export const signInFailuresPerAccountSetting = count(5);
+export const signInFailuresPerAddressSetting = count(20);

@@ -1,6 +1,6 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
+import { signInWithCredentials, tooManyAttemptsMessage } from '@repo/auth/sign-in-client';
 import { useState, type FormEvent } from 'react';
 
 import { useHydrated } from '@/lib/use-hydrated';
@@ -15,15 +15,21 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    // redirect: false, then navigate here: next-auth's own redirect URL is built from NEXTAUTH_URL, which
-    // may be unset or point elsewhere in development.
-    const result = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false }).catch(() => undefined);
-    if (result?.ok && !result.error) {
+    // Navigate here, not by next-auth's redirect: its URL is built from NEXTAUTH_URL, which may be unset or point
+    // elsewhere in development. callbackUrl was checked by the page (safeRedirectPath).
+    const result = await signInWithCredentials({ email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') });
+    if (result.ok) {
       window.location.assign(callbackUrl);
       return;
     }
     setPending(false);
-    setError(result ? 'Wrong email or password, or not an operator account.' : 'The sign-in request failed: try again.');
+    setError(
+      result.reason === 'credentials'
+        ? 'Wrong email or password, or not an operator account.'
+        : result.reason === 'too-many-attempts'
+          ? tooManyAttemptsMessage(result.retryAfterSeconds)
+          : 'The sign-in request failed: try again.',
+    );
   }
 
   return (

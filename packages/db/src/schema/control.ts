@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /*
  * Control plane: the application's own tables (users, memberships, operators), in the deployment's
@@ -50,6 +50,22 @@ export const operators = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('operators_email_key').on(sql`lower(${t.email})`)],
+);
+
+/**
+ * Failed sign-in attempts per account and per client address, counted by rate-limiter-flexible's PostgreSQL store
+ * (its table layout): the limits hold across processes and restarts. Keys are hashes (`web:account:<sha256>`), never
+ * an email or an address. Written by the sign-in roles only (app_auth for the web, app_operator for the admin).
+ */
+export const signInLimits = pgTable(
+  'sign_in_limits',
+  {
+    key: varchar('key', { length: 255 }).primaryKey(),
+    points: integer('points').notNull().default(0),
+    /** Milliseconds since the epoch when the window of this key ends. */
+    expire: bigint('expire', { mode: 'number' }),
+  },
+  (t) => [index('sign_in_limits_expire_idx').on(t.expire)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -1,7 +1,7 @@
 'use client';
 
 import { credentialsSchema } from '@repo/auth/credentials';
-import { signIn } from 'next-auth/react';
+import { signInWithCredentials, tooManyAttemptsMessage } from '@repo/auth/sign-in-client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type FormEvent } from 'react';
 import { z } from 'zod';
@@ -24,10 +24,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     }
     setErrors({});
     startTransition(async () => {
-      const result = await signIn('credentials', { ...parsed.data, redirect: false });
-      if (!result || result.error) {
+      const result = await signInWithCredentials(parsed.data);
+      if (!result.ok) {
         setErrors({
-          form: result?.error === 'CredentialsSignin' ? 'Email or password is incorrect.' : 'Signing in failed. Please try again in a moment.',
+          form:
+            result.reason === 'credentials'
+              ? 'Email or password is incorrect.'
+              : result.reason === 'too-many-attempts'
+                ? tooManyAttemptsMessage(result.retryAfterSeconds)
+                : 'Signing in failed. Please try again in a moment.',
         });
         return;
       }

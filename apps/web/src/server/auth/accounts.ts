@@ -34,7 +34,11 @@ const MAX_CACHED_USERS = 10_000;
 
 const holder = globalThis as typeof globalThis & { __webAuthPool?: pg.Pool };
 
-function pool(): pg.Pool {
+/**
+ * app_auth's pool: the lookups below, and the sign-in limits (sign-in-limits.ts), which the same role writes
+ * (control-plane migration 0005 grants it that table and nothing else).
+ */
+export function authPool(): pg.Pool {
   if (!holder.__webAuthPool) {
     // Unnamed statements only, so it works through PgBouncer in transaction mode too.
     holder.__webAuthPool = new pg.Pool({ connectionString: serverEnv().AUTH_DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
@@ -47,7 +51,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** Email + password check for next-auth's Credentials provider. Null for an unknown email or a wrong password. */
 export async function verifyCredentials(email: string, password: string): Promise<SignedInUser | null> {
-  const { rows } = await pool().query<{ id: string; email: string; name: string; password_hash: string }>(
+  const { rows } = await authPool().query<{ id: string; email: string; name: string; password_hash: string }>(
     'SELECT id, email, name, password_hash FROM public.auth_user($1)',
     [email],
   );
@@ -73,7 +77,7 @@ const cache = new Map<string, { memberships: Membership[]; until: number }>();
 export async function loadMemberships(userId: string, options: { fresh?: boolean } = {}): Promise<Membership[]> {
   const hit = cache.get(userId);
   if (!options.fresh && hit && hit.until > Date.now()) return hit.memberships;
-  const { rows } = await pool().query<{ tenant_id: string; tenant_slug: string; tenant_name: string; strategy: StrategyName; role: MembershipRole }>(
+  const { rows } = await authPool().query<{ tenant_id: string; tenant_slug: string; tenant_name: string; strategy: StrategyName; role: MembershipRole }>(
     'SELECT tenant_id, tenant_slug, tenant_name, strategy, role FROM public.user_memberships($1)',
     [userId],
   );
