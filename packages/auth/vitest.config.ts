@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Pure functions (redirects, addresses, headers) and, on a real PostgreSQL (one embedded cluster per run, a database
-// per suite), the sign-in limits as the sign-in roles use them.
+// per suite), the sign-in limits and sessions as the sign-in roles use them.
 export default defineConfig({
   test: {
     globalSetup: ['@repo/localdb/vitest-global-setup'],

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import {
+  sessionIdleSetting,
+  sessionLifetimeConsistent,
+  sessionMaxAgeSetting,
   signInFailuresPerAccountSetting,
   signInFailuresPerAddressSetting,
   signInWindowSetting,
@@ -76,6 +79,12 @@ const serverSchema = z
     SIGN_IN_WINDOW_SECONDS: signInWindowSetting,
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT: signInFailuresPerAccountSetting,
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: signInFailuresPerAddressSetting,
+    /**
+     * Sessions (src/server/auth/sessions.ts): checked in the database on every request, ended after this long without a
+     * request, and this long after sign-in whatever happens.
+     */
+    SESSION_IDLE_SECONDS: sessionIdleSetting,
+    SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
     /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
     ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
     /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
@@ -86,6 +95,10 @@ const serverSchema = z
   .refine((value) => value.TENANCY_POOLER === 'direct' || value.PGBOUNCER_AUTH_PASSWORD !== undefined, {
     path: ['PGBOUNCER_AUTH_PASSWORD'],
     message: 'is required when TENANCY_POOLER is a PgBouncer mode (database tenants created here must be reachable through it)',
+  })
+  .refine(sessionLifetimeConsistent, {
+    path: ['SESSION_IDLE_SECONDS'],
+    message: 'must not be longer than SESSION_MAX_AGE_SECONDS',
   });
 
 export type Env = z.infer<typeof baseSchema>;

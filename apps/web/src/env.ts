@@ -1,4 +1,7 @@
 import {
+  sessionIdleSetting,
+  sessionLifetimeConsistent,
+  sessionMaxAgeSetting,
   signInFailuresPerAccountSetting,
   signInFailuresPerAddressSetting,
   signInWindowSetting,
@@ -74,6 +77,12 @@ const serverSchema = z
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT: signInFailuresPerAccountSetting,
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: signInFailuresPerAddressSetting,
     /**
+     * Sessions (src/server/auth/sessions.ts): checked in the database on every request, ended after this long without a
+     * request, and this long after sign-in whatever happens.
+     */
+    SESSION_IDLE_SECONDS: sessionIdleSetting,
+    SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
+    /**
      * Benchmark only: `1` enables GET /api/bench/projects and /bench/projects, which read WITHOUT the tenancy
      * layer (explicit WHERE tenant_id on a plain pool of BENCH_BASELINE_DATABASE_URL, a BYPASSRLS role).
      * Never set it in a deployment.
@@ -84,6 +93,10 @@ const serverSchema = z
   .refine((value) => value.BENCH_BASELINE !== '1' || value.BENCH_BASELINE_DATABASE_URL !== undefined, {
     path: ['BENCH_BASELINE_DATABASE_URL'],
     message: 'is required when BENCH_BASELINE=1',
+  })
+  .refine(sessionLifetimeConsistent, {
+    path: ['SESSION_IDLE_SECONDS'],
+    message: 'must not be longer than SESSION_MAX_AGE_SECONDS',
   });
 
 export type Env = z.infer<typeof baseSchema>;

@@ -26,3 +26,11 @@ const count = (fallback: number) => z.coerce.number({ error: 'must be a whole nu
 export const signInWindowSetting = seconds(15 * 60, 24 * 60 * 60);
 export const signInFailuresPerAccountSetting = count(5);
 export const signInFailuresPerAddressSetting = count(20);
+
+/** Sessions: ended after this long without a request (idle), and this long after sign-in whatever happens (absolute). */
+export const sessionIdleSetting = seconds(30 * 60, 7 * 24 * 60 * 60);
+export const sessionMaxAgeSetting = seconds(12 * 60 * 60, 30 * 24 * 60 * 60);
+
+/** For a `.refine` on the app's schema: an idle timeout longer than the absolute lifetime would never apply. */
+export const sessionLifetimeConsistent = (value: { SESSION_IDLE_SECONDS: number; SESSION_MAX_AGE_SECONDS: number }): boolean =>
+  value.SESSION_IDLE_SECONDS <= value.SESSION_MAX_AGE_SECONDS;

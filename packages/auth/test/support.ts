@@ -6,11 +6,13 @@ import { prepareDatabase } from '@repo/db/prepare';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import { FileSecretsProvider } from '@repo/tenancy';
+import type { AppTenancy } from '@repo/db';
 import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
-// A database of the suite's own with the control plane migrated (the sign-in limits table and its grants), and the sign-in roles' pools: app_auth (the web's) and app_operator (the admin's), direct and through a
+// A database of the suite's own with the control plane migrated (the sign-in limits and sessions tables and their
+// grants), and the sign-in roles' pools: app_auth (the web's) and app_operator (the admin's), direct and through a
 // PgBouncer in transaction mode, which is how the Docker stack reaches them.
 
 export function roleUrl(databaseUrl: string, role: string, password: string): string {
@@ -22,6 +24,8 @@ export function roleUrl(databaseUrl: string, role: string, password: string): st
 
 export interface SignInDatabase {
   db: TestDatabase;
+  /** For fixtures that need a tenant (memberships reference one). */
+  tenancy: AppTenancy;
   /** The superuser: fixtures and reading what really landed. */
   admin: pg.Pool;
   auth: pg.Pool;
@@ -39,6 +43,7 @@ const BOUNCER_AUTH_PASSWORD = 'pgbouncer-auth-test-password';
 export function useSignInDatabase(label: string): () => SignInDatabase {
   let prepared: SignInDatabase | undefined;
   let bouncer: PgBouncer | undefined;
+  let closeTenancy: (() => Promise<void>) | undefined;
   const pools: pg.Pool[] = [];
   const pool = (url: string) => {
     const created = new pg.Pool({ connectionString: url, max: 2 });
@@ -59,7 +64,7 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
       },
     };
     const tenancy = await prepareDatabase(urls);
-    await tenancy.close();
+    closeTenancy = () => tenancy.close();
     const admin = pool(db.url);
     if (withPgBouncer) {
       // PgBouncer's auth_query lookup, as the Docker stack installs it.
@@ -73,6 +78,7 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
     }
     prepared = {
       db,
+      tenancy,
       admin,
       auth: pool(urls.authUrl),
       operator: pool(urls.operatorUrl),
@@ -81,6 +87,7 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
     };
   });
   afterAll(async () => {
+    await closeTenancy?.();
     for (const created of pools) await created.end();
     await bouncer?.stop();
     await prepared?.db.drop();

@@ -64,13 +64,17 @@ describe('sign-in lookups run as app_auth only', () => {
     );
   });
 
-  it('app_user (tenant requests) may not read or write the sign-in limits, inside a tenant request neither', async () => {
+  it('app_user (tenant requests) may not read or write the sign-in limits or the sessions, inside a tenant request neither', async () => {
     const { urls, tenancy } = prepared();
     await withRole(urls.appUrl, async (app) => {
-      await expect(app.query('SELECT * FROM public.sign_in_limits')).rejects.toThrow(/permission denied for table sign_in_limits/);
-      await expect(app.query('DELETE FROM public.sign_in_limits')).rejects.toThrow(/permission denied for table sign_in_limits/);
+      for (const table of ['sign_in_limits', 'user_sessions', 'operator_sessions']) {
+        await expect(app.query(`SELECT * FROM public.${table}`), table).rejects.toThrow(new RegExp(`permission denied for table ${table}`));
+        await expect(app.query(`DELETE FROM public.${table}`), table).rejects.toThrow(new RegExp(`permission denied for table ${table}`));
+      }
+      await expect(app.query('SELECT public.set_user_password($1, $2, NULL)', [BOB.id, BOB.hash])).rejects.toThrow(/permission denied for function set_user_password/);
     });
     await expect(tenancy.queryAs('authrole_a', 'DELETE FROM public.sign_in_limits', [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(/permission denied/);
+    await expect(tenancy.queryAs('authrole_a', "UPDATE public.user_sessions SET ended_at = NULL", [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(/permission denied/);
     // The sign-in roles may: they count the attempts.
     for (const url of [authUrl(), urls.operatorUrl]) {
       await withRole(url, async (role) => {
@@ -106,7 +110,7 @@ describe('sign-in lookups run as app_auth only', () => {
     });
   });
 
-  it('app_auth reads no table and no tenant data, and may run nothing else of the app (but count sign-in attempts)', async () => {
+  it('app_auth reads no table and no tenant data, and may run nothing else of the app (but count sign-in attempts and keep sessions)', async () => {
     await withRole(authUrl(), async (auth) => {
       for (const table of ['public.users', 'public.memberships', 'public.operators', 'public.projects', 'public.tasks', 'public.comments', 'tenancy.tenants', 'tenancy.context_key']) {
         await expect(auth.query(`SELECT * FROM ${table} LIMIT 1`), table).rejects.toThrow(/permission denied/);
@@ -116,8 +120,8 @@ describe('sign-in lookups run as app_auth only', () => {
         await expect(auth.query(`SELECT * FROM ${call}`), call).rejects.toThrow(/permission denied/);
       }
     });
-    // The catalog agrees, for every relation and function of the app, whatever its schema: the one table it may
-    // write is the sign-in limits' (migration 0005), with what rate-limiter-flexible runs and nothing more.
+    // The catalog agrees, for every relation and function of the app, whatever its schema: the tables it may write
+    // are the sign-in limits' (migration 0005, what rate-limiter-flexible runs) and its users' sessions (0006).
     const { admin } = prepared();
     const { rows: tables } = await admin.query<{ relation: string; privileges: string }>(
       `SELECT c.oid::regclass::text AS relation,
@@ -130,7 +134,10 @@ describe('sign-in lookups run as app_auth only', () => {
         ORDER BY 1`,
       [AUTH_ROLE],
     );
-    expect(tables).toEqual([{ relation: 'sign_in_limits', privileges: 'SELECT,INSERT,UPDATE,DELETE' }]);
+    expect(tables).toEqual([
+      { relation: 'sign_in_limits', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
+      { relation: 'user_sessions', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
+    ]);
     const { rows: functions } = await admin.query<{ fn: string }>(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege($1, p.oid, 'EXECUTE')
@@ -138,7 +145,8 @@ describe('sign-in lookups run as app_auth only', () => {
           AND has_schema_privilege($1, n.oid, 'USAGE') ORDER BY 1`,
       [AUTH_ROLE],
     );
-    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'user_memberships(uuid)']);
+    // set_user_password: a password change by the signed-in user (0006), which ends their other sessions.
+    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'set_user_password(uuid,text,uuid)', 'user_memberships(uuid)']);
     const { rows: schemas } = await admin.query(`SELECT has_schema_privilege($1, 'tenancy', 'USAGE') AS tenancy`, [AUTH_ROLE]);
     expect(schemas).toEqual([{ tenancy: false }]);
     const { rows: memberOf } = await admin.query('SELECT roleid::regrole::text AS role FROM pg_auth_members WHERE member = $1::regrole', [AUTH_ROLE]);

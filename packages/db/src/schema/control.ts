@@ -68,6 +68,45 @@ export const signInLimits = pgTable(
   (t) => [index('sign_in_limits_expire_idx').on(t.expire)],
 );
 
+/**
+ * The sessions of the web's users and of the admin's operators: the id travels in the session cookie (a JWT) and is
+ * checked on every request, so a session ends server-side when its user signs out, stays idle or reaches its maximum
+ * age, and when its user is removed from a tenant or changes password (triggers, control-plane migration 0006).
+ * Written by the sign-in roles only (app_auth: user_sessions; app_operator: operator_sessions).
+ */
+const sessionColumns = {
+  id: uuid('id').primaryKey().defaultRandom(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The absolute end: sign-in time plus SESSION_MAX_AGE_SECONDS. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  /** signed-out, membership-removed, password-changed. */
+  endReason: text('end_reason'),
+};
+
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    ...sessionColumns,
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('user_sessions_account_idx').on(t.accountId)],
+);
+
+export const operatorSessions = pgTable(
+  'operator_sessions',
+  {
+    ...sessionColumns,
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('operator_sessions_account_idx').on(t.accountId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Membership = typeof memberships.$inferSelect;

@@ -35,8 +35,9 @@ const MAX_CACHED_USERS = 10_000;
 const holder = globalThis as typeof globalThis & { __webAuthPool?: pg.Pool };
 
 /**
- * app_auth's pool: the lookups below, and the sign-in limits (sign-in-limits.ts), which the same role writes
- * (control-plane migration 0005 grants it that table and nothing else).
+ * app_auth's pool: the lookups below, the sign-in limits (sign-in-limits.ts), the sessions (sessions.ts) and a
+ * password change (password.ts), which the same role writes (control-plane migrations 0005 and 0006 grant it those two
+ * tables and public.set_user_password, and nothing else).
  */
 export function authPool(): pg.Pool {
   if (!holder.__webAuthPool) {
