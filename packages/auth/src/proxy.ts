@@ -24,7 +24,8 @@ export async function secureProxy(request: NextRequest, settings: ProxySettings,
     development: settings.development,
   });
   const stopped = await gate(request);
-  // Next takes the nonce for its scripts from the policy on the request, so the policy goes downstream too.
+  // Next takes the nonce for its scripts from the policy on the request (the documented way to hand it over; Next
+  // 16 also copies a proxy's response headers onto the request, which this does not rely on).
   const forwarded = new Headers(request.headers);
   forwarded.set(CONTENT_SECURITY_POLICY, headers[CONTENT_SECURITY_POLICY]!);
   const response = stopped ?? NextResponse.next({ request: { headers: forwarded } });

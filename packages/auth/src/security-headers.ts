@@ -3,7 +3,7 @@
 // The Content-Security-Policy allows scripts only with this response's nonce: Next.js reads the nonce from the
 // policy on the *request* (so the proxy passes the policy downstream too) and puts it on every script it renders,
 // and 'strict-dynamic' lets those scripts load the chunks they import. Pages must therefore render per request
-// (the root layouts are force-dynamic): a page prerendered at build time has scripts without the nonce.
+// (the root layouts say force-dynamic): a page prerendered at build time would have scripts without the nonce.
 
 export interface SecurityHeaderOptions {
   /** Fresh for every response: see newNonce(). */
