@@ -611,6 +611,131 @@ $auth_connect$;
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('0d0f6065fd3cc9f64e10da6f8c66c7dca9fc9e858a0a37d405d8da08c1934ccd', 1796572383691);
 
+CREATE TABLE "sign_in_limits" (
+	"key" varchar(255) PRIMARY KEY NOT NULL,
+	"points" integer DEFAULT 0 NOT NULL,
+	"expire" bigint
+);
+
+CREATE INDEX "sign_in_limits_expire_idx" ON "sign_in_limits" USING btree ("expire");
+
+-- The sign-in limits are written by the roles that sign people in, and only by them: app_auth (the web's users) and
+-- app_operator (the admin's operators). app_user, which serves tenant requests, gets nothing: SQL injected into a
+-- tenant request can neither lift a lock nor lock someone out. These are the statements rate-limiter-flexible runs:
+-- a read, an upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), the reset after a success and the expiry sweep.
+REVOKE ALL ON public.sign_in_limits FROM PUBLIC;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.sign_in_limits TO app_auth, app_operator;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('79b7aeaa0a4fdfd20dc39e9a621de8d9344fb301968a6d62d8f22029fe0a1f36', 1796576608415);
+
+CREATE TABLE "operator_sessions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"ended_at" timestamp with time zone,
+	"end_reason" text,
+	"account_id" uuid NOT NULL
+);
+
+CREATE TABLE "user_sessions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"ended_at" timestamp with time zone,
+	"end_reason" text,
+	"account_id" uuid NOT NULL
+);
+
+ALTER TABLE "operator_sessions" ADD CONSTRAINT "operator_sessions_account_id_operators_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."operators"("id") ON DELETE cascade ON UPDATE no action;
+
+ALTER TABLE "user_sessions" ADD CONSTRAINT "user_sessions_account_id_users_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+
+CREATE INDEX "operator_sessions_account_idx" ON "operator_sessions" USING btree ("account_id");
+
+CREATE INDEX "user_sessions_account_idx" ON "user_sessions" USING btree ("account_id");
+
+-- Each app's sign-in role keeps its own sessions and nothing else: app_auth the web's users', app_operator the
+-- operators'. app_user, which serves tenant requests, gets neither: SQL injected into a tenant request cannot revive an
+-- ended session or end someone else's.
+REVOKE ALL ON public.user_sessions, public.operator_sessions FROM PUBLIC;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.user_sessions TO app_auth;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.operator_sessions TO app_operator;
+
+-- A member removed from a tenant (by hand, by an admin tool, or with the tenant itself) is signed out everywhere at
+-- once, whichever role removed them: the trigger runs as the owner.
+CREATE OR REPLACE FUNCTION public.end_sessions_of_removed_member()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  UPDATE public.user_sessions SET ended_at = now(), end_reason = 'membership-removed'
+   WHERE account_id = OLD.user_id AND ended_at IS NULL;
+  RETURN NULL;
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.end_sessions_of_removed_member() FROM PUBLIC;
+
+CREATE TRIGGER memberships_end_sessions AFTER DELETE ON public.memberships
+  FOR EACH ROW EXECUTE FUNCTION public.end_sessions_of_removed_member();
+
+-- A changed password ends the account's other sessions: whoever knew the old one is out. The session that made the
+-- change may name itself in the transaction-local setting auth.keep_session (public.set_user_password does) and stays.
+CREATE OR REPLACE FUNCTION public.end_sessions_on_password_change()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF TG_TABLE_NAME = 'users' THEN
+    UPDATE public.user_sessions SET ended_at = now(), end_reason = 'password-changed'
+     WHERE account_id = NEW.id AND ended_at IS NULL AND id::text IS DISTINCT FROM current_setting('auth.keep_session', true);
+  ELSE
+    UPDATE public.operator_sessions SET ended_at = now(), end_reason = 'password-changed'
+     WHERE account_id = NEW.id AND ended_at IS NULL AND id::text IS DISTINCT FROM current_setting('auth.keep_session', true);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.end_sessions_on_password_change() FROM PUBLIC;
+
+CREATE TRIGGER users_end_sessions_on_password_change AFTER UPDATE OF password_hash ON public.users
+  FOR EACH ROW WHEN (OLD.password_hash IS DISTINCT FROM NEW.password_hash) EXECUTE FUNCTION public.end_sessions_on_password_change();
+
+CREATE TRIGGER operators_end_sessions_on_password_change AFTER UPDATE OF password_hash ON public.operators
+  FOR EACH ROW WHEN (OLD.password_hash IS DISTINCT FROM NEW.password_hash) EXECUTE FUNCTION public.end_sessions_on_password_change();
+
+-- How the web changes a user's password (there is no form yet; @repo/auth/password-change calls it after checking the
+-- current password): a new argon2id hash, and every other session of the user ends; `p_keep_session`, the session
+-- making the change, stays. For app_auth only, which may otherwise write no user.
+CREATE OR REPLACE FUNCTION public.set_user_password(p_user uuid, p_password_hash text, p_keep_session uuid)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_password_hash IS NULL OR p_password_hash NOT LIKE '$argon2id$%' THEN
+    RAISE EXCEPTION 'the password must be stored as an argon2id hash' USING ERRCODE = '22023';
+  END IF;
+  PERFORM set_config('auth.keep_session', coalesce(p_keep_session::text, ''), true);
+  UPDATE public.users SET password_hash = p_password_hash WHERE id = p_user;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such user' USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM set_config('auth.keep_session', '', true);
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.set_user_password(uuid, text, uuid) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.set_user_password(uuid, text, uuid) TO app_auth;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('cac20dd75f5a4793d9fa0d916a20b1c8c6912ace5a24c0b5931b42c02f192791', 1796577338454);
+
 commit;
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');

@@ -2,9 +2,12 @@ import { chromiumLaunchOptions, e2eSkipReason, inCI } from '@repo/localdb/chromi
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 
+import { SHORT_LOG, SHORT_PORT, shortServerEnv } from './e2e/short-server';
+
 // Run through `npm run test:e2e` (e2e/run.ts): it starts the database and passes its environment down.
-// Two standalone servers (the ones the Docker images run, not `next start`): this app, built first by turbo's
-// build task, and apps/web, where the first admin of a tenant created here signs in.
+// Three standalone servers (the ones the Docker images run, not `next start`): this app, built first by turbo's
+// build task, apps/web, where the first admin of a tenant created here signs in, and this app again with timers of
+// seconds (e2e/short-server.ts) for the specs that wait out a sign-in window or a session lifetime.
 
 const ADMIN_PORT = Number(process.env.E2E_ADMIN_PORT ?? 3311);
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3310);
@@ -19,12 +22,12 @@ if (skipReason === undefined && (!process.env.OPERATOR_DATABASE_URL || !process.
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
 
-function server(app: 'admin' | 'web', port: number, readyPath: string): WebServer {
+function server(app: 'admin' | 'web', port: number, readyPath: string, extraEnv: Record<string, string> = {}, logFile?: string): WebServer {
   return {
     // e2e/run.ts serves copies of the standalone outputs (see snapshotServers there).
-    command: 'node server.js',
+    command: `node server.js${logFile ? ` >> '${logFile}' 2>&1` : ''}`,
     cwd: process.env[`E2E_${app.toUpperCase()}_SERVER_DIR`] ?? fileURLToPath(new URL(`../${app}/.next/standalone/apps/${app}`, import.meta.url)),
-    env: { PORT: String(port), HOSTNAME: '127.0.0.1', NEXTAUTH_URL: url(port), LOG_LEVEL: 'warn' },
+    env: { PORT: String(port), HOSTNAME: '127.0.0.1', NEXTAUTH_URL: url(port), LOG_LEVEL: 'warn', ...extraEnv },
     url: `${url(port)}${readyPath}`,
     // Never reuse a server: one left running from elsewhere would talk to another database.
     reuseExistingServer: false,
@@ -50,5 +53,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },
-  webServer: skipReason === undefined ? [server('admin', ADMIN_PORT, '/signin'), server('web', WEB_PORT, '/sign-in')] : undefined,
+  webServer:
+    skipReason === undefined
+      ? [server('admin', ADMIN_PORT, '/signin'), server('web', WEB_PORT, '/sign-in'), server('admin', SHORT_PORT, '/signin', shortServerEnv(), SHORT_LOG)]
+      : undefined,
 });

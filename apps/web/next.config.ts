@@ -13,8 +13,9 @@ const config: NextConfig = {
   outputFileTracingRoot: fileURLToPath(new URL('../..', import.meta.url)),
   // Workspace packages ship TypeScript source, not built files.
   transpilePackages: ['@repo/db', '@repo/tenancy', '@repo/auth'],
-  // Native bindings and worker threads break when bundled; load them from node_modules at run time.
-  serverExternalPackages: ['pg', '@node-rs/argon2', 'pino'],
+  // Native bindings and worker threads break when bundled, and rate-limiter-flexible imports optional stores by computed
+  // names: load them from node_modules at run time.
+  serverExternalPackages: ['pg', '@node-rs/argon2', 'pino', 'rate-limiter-flexible'],
   poweredByHeader: false,
   typescript: {
     // The workspace packages import their own files as './x.js' (NodeNext style) while the files are './x.ts'.

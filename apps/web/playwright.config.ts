@@ -1,13 +1,17 @@
 import { chromiumLaunchOptions, e2eSkipReason, inCI } from '@repo/localdb/chromium';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
+import { SHORT_LOG, SHORT_PORT, shortServerEnv } from './e2e/short-server';
+
 // Run through `npm run test:e2e` (e2e/run.ts): it starts the database and PgBouncer and passes their
-// environment down. Two standalone servers (the one the Docker image runs, not `next start`), built first by
+// environment down. Three standalone servers (the one the Docker image runs, not `next start`), built first by
 // turbo's build task: "direct" on DATABASE_URL and AUTH_DATABASE_URL, and "pgbouncer" on E2E_PGBOUNCER_DATABASE_URL
-// and E2E_PGBOUNCER_AUTH_DATABASE_URL in transaction mode, which runs the per-strategy flow again.
+// and E2E_PGBOUNCER_AUTH_DATABASE_URL in transaction mode, which runs the per-strategy flow again. The third, "short"
+// (e2e/short-server.ts), serves the specs that wait out a sign-in window or a session lifetime.
 
 const DIRECT_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
 const BOUNCER_PORT = Number(process.env.E2E_WEB_PGBOUNCER_PORT ?? 3211);
+
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 const skipReason = e2eSkipReason();
@@ -20,9 +24,9 @@ const bouncerAuthUrl = process.env.E2E_PGBOUNCER_AUTH_DATABASE_URL;
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
 
-function server(port: number, extraEnv: Record<string, string> = {}): WebServer {
+function server(port: number, extraEnv: Record<string, string> = {}, logFile?: string): WebServer {
   return {
-    command: 'node .next/standalone/apps/web/server.js',
+    command: `node .next/standalone/apps/web/server.js${logFile ? ` >> '${logFile}' 2>&1` : ''}`,
     env: { PORT: String(port), HOSTNAME: '127.0.0.1', NEXTAUTH_URL: url(port), LOG_LEVEL: 'error', ...extraEnv },
     url: `${url(port)}/sign-in`,
     // Never reuse a server: one left running from elsewhere would talk to another database.
@@ -55,6 +59,7 @@ export default defineConfig({
     skipReason === undefined
       ? [
           server(DIRECT_PORT),
+          server(SHORT_PORT, shortServerEnv(), SHORT_LOG),
           ...(bouncerUrl && bouncerAuthUrl
             ? [server(BOUNCER_PORT, { DATABASE_URL: bouncerUrl, AUTH_DATABASE_URL: bouncerAuthUrl, TENANCY_POOLER: 'pgbouncer-transaction', DATABASE_POOL_SIZE: '8' })]
             : []),

@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   const stack = await startLocalStack();
   try {
     // Free ports, so a dev server on 3000/3001 (or another run) is never mistaken for ours.
-    const [adminPort, webPort] = await freePorts(2);
+    const [adminPort, webPort, shortPort] = await freePorts(3);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...stack.env,
@@ -89,10 +89,13 @@ async function main(): Promise<number> {
       E2E_ADMIN_DATABASE_URL: stack.urls.adminDatabaseUrl,
       E2E_ADMIN_PORT: String(adminPort),
       E2E_WEB_PORT: String(webPort),
+      E2E_ADMIN_SHORT_PORT: String(shortPort),
+      // The short-timer server's log, which the sign-in limit spec reads.
+      E2E_ADMIN_SHORT_LOG: path.join(work, 'short-server.log'),
       E2E_ADMIN_SERVER_DIR: servers.admin,
       E2E_WEB_SERVER_DIR: servers.web,
     };
-    console.log(`[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s; admin on ${adminPort}, web on ${webPort}`);
+    console.log(`[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s; admin on ${adminPort} (short timers on ${shortPort}), web on ${webPort}`);
     return await run('npx', ['playwright', 'test', ...process.argv.slice(2)], { env });
   } finally {
     await stack.stop();

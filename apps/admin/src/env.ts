@@ -1,4 +1,14 @@
 import path from 'node:path';
+import {
+  sessionIdleSetting,
+  sessionLifetimeConsistent,
+  sessionMaxAgeSetting,
+  signInFailuresPerAccountSetting,
+  signInFailuresPerAddressSetting,
+  signInWindowSetting,
+  trustProxySetting,
+} from '@repo/auth/env';
+import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
 // The one place this app reads its configuration from process.env: everything else imports `env` or calls
@@ -9,8 +19,22 @@ import { z } from 'zod';
 // `next build` must work without a database or secrets, so the second group is validated when the server
 // starts (instrumentation-node.ts, next.config.ts outside the build phase) and on first use, never at build.
 
+// In production (`next start`, the standalone server, the images) a secret must not be one of the values published in
+// this repository (init.sql, the dev runner, infra/docker/.env.example) nor shorter than 32 characters, and neither
+// may a connection URL's password: anyone can read those.
+const inProduction = () => env.NODE_ENV === 'production';
+const refuseInProduction = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const found = inProduction() ? problem(value) : undefined;
+  if (found !== undefined) ctx.addIssue({ code: 'custom', message: found });
+};
+
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
-const secret = (what: string) => z.string().min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`);
+const deploymentUrl = postgresUrl.superRefine(refuseInProduction(productionPasswordProblem));
+const secret = (what: string) =>
+  z
+    .string()
+    .min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`)
+    .superRefine(refuseInProduction(productionSecretProblem));
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -20,11 +44,11 @@ const baseSchema = z.object({
 const serverSchema = z
   .object({
     /** app_operator: every read of this app (catalog, sizes, connections, users, operators). Not the owner. */
-    OPERATOR_DATABASE_URL: postgresUrl,
+    OPERATOR_DATABASE_URL: deploymentUrl,
     /** The owner connection: provisioning, deletion, migrations and the audit go through the tenancy library with it. */
-    ADMIN_DATABASE_URL: postgresUrl,
+    ADMIN_DATABASE_URL: deploymentUrl,
     /** app_user's connection: createTenancy's appUrl; the per-tenant row counts run through it, under RLS. May point at PgBouncer. */
-    DATABASE_URL: postgresUrl,
+    DATABASE_URL: deploymentUrl,
     /**
      * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
      * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
@@ -35,12 +59,32 @@ const serverSchema = z
      * Password of PgBouncer's auth_query role (pgbouncer_auth). Needed with a PgBouncer: every database tenant this
      * app creates grants that role CONNECT, or PgBouncer could not log the tenant's role in to its database.
      */
-    PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters').superRefine(refuseInProduction(productionSecretProblem)).optional(),
     TENANCY_CONTEXT_SECRET: secret('the HMAC key of the tenant context'),
     TENANCY_SECRETS_KEY: secret("the key that encrypts database tenants' role passwords"),
     NEXTAUTH_SECRET: secret('the key that signs session cookies'),
     /** Public URL of this app; optional: sign-in and sign-out here never follow next-auth's absolute redirects. */
     NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://admin.example.com' }).optional(),
+    /**
+     * How many reverse proxies in front of this app append to X-Forwarded-For and set X-Forwarded-Proto (0, the default:
+     * none; the client's address is the socket's and those headers are ignored). Read for the sign-in limits' address and
+     * for HSTS. Set it only when every request comes through those proxies: a client reaching the app directly could
+     * otherwise claim any address.
+     */
+    TRUST_PROXY: trustProxySetting,
+    /**
+     * Sign-in limits (src/server/auth/sign-in-limits.ts): failed attempts counted per account and per client address in
+     * PostgreSQL; over either limit, sign-in answers 429 until the window (from the first counted failure) has passed.
+     */
+    SIGN_IN_WINDOW_SECONDS: signInWindowSetting,
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: signInFailuresPerAccountSetting,
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: signInFailuresPerAddressSetting,
+    /**
+     * Sessions (src/server/auth/sessions.ts): checked in the database on every request, ended after this long without a
+     * request, and this long after sign-in whatever happens.
+     */
+    SESSION_IDLE_SECONDS: sessionIdleSetting,
+    SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
     /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
     ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
     /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
@@ -51,6 +95,10 @@ const serverSchema = z
   .refine((value) => value.TENANCY_POOLER === 'direct' || value.PGBOUNCER_AUTH_PASSWORD !== undefined, {
     path: ['PGBOUNCER_AUTH_PASSWORD'],
     message: 'is required when TENANCY_POOLER is a PgBouncer mode (database tenants created here must be reachable through it)',
+  })
+  .refine(sessionLifetimeConsistent, {
+    path: ['SESSION_IDLE_SECONDS'],
+    message: 'must not be longer than SESSION_MAX_AGE_SECONDS',
   });
 
 export type Env = z.infer<typeof baseSchema>;
@@ -71,13 +119,16 @@ function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.
   const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // Name the variable but never echo its value: most of them are secrets.
-  const problems = result.error.issues.map((issue) => {
+  // Name the variable but never echo its value: most of them are secrets. One problem per variable: a short secret
+  // is also refused in production, for the same reason.
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
     const name = issue.path.join('.');
-    if (issue.code === 'custom') return `${name} ${issue.message}`;
-    return input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`;
-  });
-  throw new Error(`Invalid environment: ${problems.join('; ')}`);
+    if (problems.has(name)) continue;
+    if (issue.code === 'custom') problems.set(name, `${name} ${issue.message}`);
+    else problems.set(name, input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`);
+  }
+  throw new Error(`Invalid environment: ${[...problems.values()].join('; ')}`);
 }
 
 export const env: Env = parseEnv(baseSchema, process.env);

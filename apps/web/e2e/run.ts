@@ -8,6 +8,9 @@
  * Arguments go to `playwright test` (e.g. `npm run test:e2e -- --grep tenant`).
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import { startLocalStack, type LocalStack } from '@repo/db/local';
 import { findFreePort } from '@repo/localdb/cluster';
@@ -86,6 +89,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const stack = await startLocalStack();
   let bouncer: PgBouncer | undefined;
+  const logs = await mkdtemp(path.join(os.tmpdir(), 'web-e2e-logs-'));
   try {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -93,9 +97,13 @@ async function main(): Promise<number> {
       E2E_ADMIN_DATABASE_URL: stack.urls.adminDatabaseUrl,
       // Free ports, so a dev server on 3000 (or another run) is never mistaken for ours.
       E2E_WEB_PORT: String(await findFreePort('127.0.0.1')),
+      // The short-timer server's log, which the sign-in limit spec reads.
+      E2E_WEB_SHORT_LOG: path.join(logs, 'short-server.log'),
     };
     do env.E2E_WEB_PGBOUNCER_PORT = String(await findFreePort('127.0.0.1'));
     while (env.E2E_WEB_PGBOUNCER_PORT === env.E2E_WEB_PORT);
+    do env.E2E_WEB_SHORT_PORT = String(await findFreePort('127.0.0.1'));
+    while (env.E2E_WEB_SHORT_PORT === env.E2E_WEB_PORT || env.E2E_WEB_SHORT_PORT === env.E2E_WEB_PGBOUNCER_PORT);
     if (requirePgBouncer()) {
       const started = await startBouncer(stack);
       bouncer = started.bouncer;
@@ -107,6 +115,7 @@ async function main(): Promise<number> {
   } finally {
     await bouncer?.stop();
     await stack.stop();
+    await rm(logs, { recursive: true, force: true });
   }
 }
 

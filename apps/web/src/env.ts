@@ -1,3 +1,13 @@
+import {
+  sessionIdleSetting,
+  sessionLifetimeConsistent,
+  sessionMaxAgeSetting,
+  signInFailuresPerAccountSetting,
+  signInFailuresPerAddressSetting,
+  signInWindowSetting,
+  trustProxySetting,
+} from '@repo/auth/env';
+import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
 import { z } from 'zod';
 
 // The one place this app reads its configuration from process.env: everything else imports `env` or calls
@@ -8,8 +18,22 @@ import { z } from 'zod';
 // `next build` must work without a database or secrets, so the second group is validated when the server
 // starts (instrumentation-node.ts, next.config.ts outside the build phase) and on first use, never at build.
 
+// In production (`next start`, the standalone server, the images) a secret must not be one of the values published in
+// this repository (init.sql, the dev runner, infra/docker/.env.example) nor shorter than 32 characters, and neither
+// may a connection URL's password: anyone can read those.
+const inProduction = () => env.NODE_ENV === 'production';
+const refuseInProduction = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const found = inProduction() ? problem(value) : undefined;
+  if (found !== undefined) ctx.addIssue({ code: 'custom', message: found });
+};
+
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
-const secret = (what: string) => z.string().min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`);
+const deploymentUrl = postgresUrl.superRefine(refuseInProduction(productionPasswordProblem));
+const secret = (what: string) =>
+  z
+    .string()
+    .min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`)
+    .superRefine(refuseInProduction(productionSecretProblem));
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -19,12 +43,12 @@ const baseSchema = z.object({
 const serverSchema = z
   .object({
     /** app_user's connection (not a superuser, not BYPASSRLS); may point at PgBouncer. */
-    DATABASE_URL: postgresUrl,
+    DATABASE_URL: deploymentUrl,
     /**
      * app_auth's connection: sign-in (public.auth_user) and membership lookups (public.user_memberships) only, a
      * role tenant requests never use. May point at PgBouncer (its auth_query finds any non-superuser login role).
      */
-    AUTH_DATABASE_URL: postgresUrl,
+    AUTH_DATABASE_URL: deploymentUrl,
     /**
      * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
      * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
@@ -39,6 +63,26 @@ const serverSchema = z
     /** Public URL of this app (next-auth builds its redirects from it); http://localhost:3000 when unset. */
     NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://app.example.com' }).optional(),
     /**
+     * How many reverse proxies in front of this app append to X-Forwarded-For and set X-Forwarded-Proto (0, the default:
+     * none; the client's address is the socket's and those headers are ignored). Read for the sign-in limits' address and
+     * for HSTS. Set it only when every request comes through those proxies: a client reaching the app directly could
+     * otherwise claim any address.
+     */
+    TRUST_PROXY: trustProxySetting,
+    /**
+     * Sign-in limits (src/server/auth/sign-in-limits.ts): failed attempts counted per account and per client address in
+     * PostgreSQL; over either limit, sign-in answers 429 until the window (from the first counted failure) has passed.
+     */
+    SIGN_IN_WINDOW_SECONDS: signInWindowSetting,
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: signInFailuresPerAccountSetting,
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: signInFailuresPerAddressSetting,
+    /**
+     * Sessions (src/server/auth/sessions.ts): checked in the database on every request, ended after this long without a
+     * request, and this long after sign-in whatever happens.
+     */
+    SESSION_IDLE_SECONDS: sessionIdleSetting,
+    SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
+    /**
      * Benchmark only: `1` enables GET /api/bench/projects and /bench/projects, which read WITHOUT the tenancy
      * layer (explicit WHERE tenant_id on a plain pool of BENCH_BASELINE_DATABASE_URL, a BYPASSRLS role).
      * Never set it in a deployment.
@@ -49,6 +93,10 @@ const serverSchema = z
   .refine((value) => value.BENCH_BASELINE !== '1' || value.BENCH_BASELINE_DATABASE_URL !== undefined, {
     path: ['BENCH_BASELINE_DATABASE_URL'],
     message: 'is required when BENCH_BASELINE=1',
+  })
+  .refine(sessionLifetimeConsistent, {
+    path: ['SESSION_IDLE_SECONDS'],
+    message: 'must not be longer than SESSION_MAX_AGE_SECONDS',
   });
 
 export type Env = z.infer<typeof baseSchema>;
@@ -59,13 +107,16 @@ function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.
   const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // Name the variable but never echo its value: most of them are secrets.
-  const problems = result.error.issues.map((issue) => {
+  // Name the variable but never echo its value: most of them are secrets. One problem per variable: a short secret
+  // is also refused in production, for the same reason.
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
     const name = issue.path.join('.');
-    if (issue.code === 'custom') return `${name} ${issue.message}`;
-    return input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`;
-  });
-  throw new Error(`Invalid environment: ${problems.join('; ')}`);
+    if (problems.has(name)) continue;
+    if (issue.code === 'custom') problems.set(name, `${name} ${issue.message}`);
+    else problems.set(name, input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`);
+  }
+  throw new Error(`Invalid environment: ${[...problems.values()].join('; ')}`);
 }
 
 export const env: Env = parseEnv(baseSchema, process.env);

@@ -2,6 +2,9 @@
 // Next only logs an error thrown from register() and then answers every request with a 500, so exit
 // instead: a crash at start is what a container supervisor sees and reports.
 export async function start(): Promise<void> {
+  // Before the first request is handled: the sign-in limits count the socket's address unless a proxy is trusted.
+  const { stampSocketAddresses } = await import('@repo/auth/socket-address');
+  stampSocketAddresses();
   try {
     const { serverEnv } = await import('@/env');
     serverEnv();

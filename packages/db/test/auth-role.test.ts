@@ -64,6 +64,26 @@ describe('sign-in lookups run as app_auth only', () => {
     );
   });
 
+  it('app_user (tenant requests) may not read or write the sign-in limits or the sessions, inside a tenant request neither', async () => {
+    const { urls, tenancy } = prepared();
+    await withRole(urls.appUrl, async (app) => {
+      for (const table of ['sign_in_limits', 'user_sessions', 'operator_sessions']) {
+        await expect(app.query(`SELECT * FROM public.${table}`), table).rejects.toThrow(new RegExp(`permission denied for table ${table}`));
+        await expect(app.query(`DELETE FROM public.${table}`), table).rejects.toThrow(new RegExp(`permission denied for table ${table}`));
+      }
+      await expect(app.query('SELECT public.set_user_password($1, $2, NULL)', [BOB.id, BOB.hash])).rejects.toThrow(/permission denied for function set_user_password/);
+    });
+    await expect(tenancy.queryAs('authrole_a', 'DELETE FROM public.sign_in_limits', [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(/permission denied/);
+    await expect(tenancy.queryAs('authrole_a', "UPDATE public.user_sessions SET ended_at = NULL", [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(/permission denied/);
+    // The sign-in roles may: they count the attempts.
+    for (const url of [authUrl(), urls.operatorUrl]) {
+      await withRole(url, async (role) => {
+        await role.query("INSERT INTO public.sign_in_limits (key, points, expire) VALUES ($1, 1, 0) ON CONFLICT (key) DO UPDATE SET points = 1", ['test:key']);
+        await role.query('DELETE FROM public.sign_in_limits WHERE key = $1', ['test:key']);
+      });
+    }
+  });
+
   it('app_operator is refused them too (the admin app reads users and memberships directly)', async () => {
     await withRole(prepared().urls.operatorUrl, async (operator) => {
       await expect(operator.query('SELECT * FROM public.auth_user($1)', [ALICE.email])).rejects.toThrow(/permission denied for function auth_user/);
@@ -90,7 +110,7 @@ describe('sign-in lookups run as app_auth only', () => {
     });
   });
 
-  it('app_auth reads no table and no tenant data, and may run nothing else of the app', async () => {
+  it('app_auth reads no table and no tenant data, and may run nothing else of the app (but count sign-in attempts and keep sessions)', async () => {
     await withRole(authUrl(), async (auth) => {
       for (const table of ['public.users', 'public.memberships', 'public.operators', 'public.projects', 'public.tasks', 'public.comments', 'tenancy.tenants', 'tenancy.context_key']) {
         await expect(auth.query(`SELECT * FROM ${table} LIMIT 1`), table).rejects.toThrow(/permission denied/);
@@ -100,16 +120,24 @@ describe('sign-in lookups run as app_auth only', () => {
         await expect(auth.query(`SELECT * FROM ${call}`), call).rejects.toThrow(/permission denied/);
       }
     });
-    // The catalog agrees, for every relation and function of the app, whatever its schema.
+    // The catalog agrees, for every relation and function of the app, whatever its schema: the tables it may write
+    // are the sign-in limits' (migration 0005, what rate-limiter-flexible runs) and its users' sessions (0006).
     const { admin } = prepared();
-    const { rows: tables } = await admin.query<{ relation: string }>(
-      `SELECT c.oid::regclass::text AS relation FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    const { rows: tables } = await admin.query<{ relation: string; privileges: string }>(
+      `SELECT c.oid::regclass::text AS relation,
+              array_to_string(ARRAY(SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
+                                     WHERE has_table_privilege($1, c.oid, p)), ',') AS privileges
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
           AND (has_table_privilege($1, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
-               OR (c.relkind = 'S' AND has_sequence_privilege($1, c.oid, 'USAGE, SELECT, UPDATE')))`,
+               OR (c.relkind = 'S' AND has_sequence_privilege($1, c.oid, 'USAGE, SELECT, UPDATE')))
+        ORDER BY 1`,
       [AUTH_ROLE],
     );
-    expect(tables).toEqual([]);
+    expect(tables).toEqual([
+      { relation: 'sign_in_limits', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
+      { relation: 'user_sessions', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
+    ]);
     const { rows: functions } = await admin.query<{ fn: string }>(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege($1, p.oid, 'EXECUTE') ORDER BY 1`,
@@ -117,8 +145,9 @@ describe('sign-in lookups run as app_auth only', () => {
     );
     // tenancy.reset_session() is granted to PUBLIC by the library (every role a tenant transaction runs as must call it
     // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
-    // USAGE on schema tenancy (below, and the call above is refused).
-    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'tenancy.reset_session()', 'user_memberships(uuid)']);
+    // USAGE on schema tenancy (below, and the call above is refused). set_user_password: a password change by the
+    // signed-in user (0006), which ends their other sessions.
+    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'set_user_password(uuid,text,uuid)', 'tenancy.reset_session()', 'user_memberships(uuid)']);
     const { rows: reset } = await admin.query(`SELECT prosecdef FROM pg_proc WHERE oid = 'tenancy.reset_session()'::regprocedure`);
     expect(reset).toEqual([{ prosecdef: false }]);
     const { rows: schemas } = await admin.query(`SELECT has_schema_privilege($1, 'tenancy', 'USAGE') AS tenancy`, [AUTH_ROLE]);

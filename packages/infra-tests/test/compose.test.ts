@@ -6,6 +6,7 @@ import { checkWithAppSchema } from '../src/app-env.js';
 import { dependsOn, environmentOf, healthcheckCommand, mountsOf, portsOf, readComposeSource, readEnvExample, resolveCompose, type ComposeFile } from '../src/compose.js';
 import { finalStage, parseDockerfile, resolveStage } from '../src/dockerfile.js';
 import { envSchemaKeys } from '../src/env-schema.js';
+import { generatedEnvFile } from '../src/generated-env.js';
 import { APPS, COMPOSE_FILE, dockerfileOf, INFRA_README, REPO_ROOT } from '../src/paths.js';
 import { DOCKER_COMPOSE, requireTools } from '../src/requirements.js';
 
@@ -126,12 +127,13 @@ describe('the README', () => {
   });
 });
 
-describe('compose.yml as Docker runs it (docker-compose config with .env.example as .env)', () => {
+describe('compose.yml as Docker runs it (docker-compose config with .env.example as .env, its secrets generated)', () => {
   const available = requireTools('resolving compose.yml', [DOCKER_COMPOSE]);
   let resolved: ComposeFile;
 
   beforeAll(() => {
-    if (available) resolved = resolveCompose();
+    // As a deployment does it: the example's secrets replaced (the images refuse the published ones).
+    if (available) resolved = resolveCompose(generatedEnvFile());
   });
 
   test.skipIf(!available)('every port, volume and healthcheck the README names is there', () => {

@@ -11,19 +11,32 @@ import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PGBOUNCER_INPUT } from '../../../infra/docker/generate.js';
-import { ancestorNodeModules, appImage, builderRoot, assembleLikeDockerfile, buildLikeDockerfile, escapingSymlinks, startLikeDockerfile, volumeDir, type AppImage } from '../src/app-image.js';
+import {
+  ancestorNodeModules,
+  appImage,
+  builderRoot,
+  assembleLikeDockerfile,
+  buildLikeDockerfile,
+  escapingSymlinks,
+  startLikeDockerfile,
+  volumeDir,
+  type AppImage,
+  type AssembledImage,
+} from '../src/app-image.js';
 import { environmentOf, healthcheckCommand, mountsOf, portsOf, resolveCompose, type ComposeFile } from '../src/compose.js';
 import { copies, execCommand, parseDockerfile, resolveStage } from '../src/dockerfile.js';
+import { generatedEnvFile } from '../src/generated-env.js';
 import { mapEnvironment, type Network } from '../src/network.js';
 import { startComposePgBouncer, type ComposePgBouncer } from '../src/pgbouncer.js';
 import { initLikeEntrypoint, type InitScript } from '../src/postgres-init.js';
-import { dockerfileOf, REPO_ROOT, type AppName } from '../src/paths.js';
+import { dockerfileOf, ENV_EXAMPLE, REPO_ROOT, type AppName } from '../src/paths.js';
 import { run, runOk, waitForHttp, type Service } from '../src/processes.js';
 import { CHROMIUM, DOCKER_COMPOSE, PGBOUNCER, PSQL, requireTools } from '../src/requirements.js';
 
 // The compose stack without a Docker engine: every service is started from the files compose.yml uses, with the
-// environment `docker-compose config` gives it (.env.example as .env); only the network is done by hand (a service
-// name and port become 127.0.0.1 and a local port: src/network.ts).
+// environment `docker-compose config` gives it (.env.example as .env, with its secrets generated as a deployment must:
+// the images refuse the published ones); only the network is done by hand (a service name and port become 127.0.0.1
+// and a local port: src/network.ts).
 
 const available = requireTools('the compose stack outside Docker', [DOCKER_COMPOSE, PSQL, PGBOUNCER, CHROMIUM]);
 const log = (line: string) => console.log(`[infra-tests] ${line}`);
@@ -59,7 +72,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   }
 
   beforeAll(async () => {
-    resolved = resolveCompose();
+    resolved = resolveCompose(generatedEnvFile());
     serviceNames = Object.keys(resolved.services);
     const postgres = environmentOf(resolved.services.postgres!);
     dir = await mkdtemp(path.join(os.tmpdir(), 'infra-stack-'));
@@ -196,7 +209,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   });
 
   /** Builds the app as its Dockerfile does, copies what the final stage copies into a fresh root and starts it. */
-  async function startImage(app: AppName): Promise<{ image: AppImage; baseURL: string; server: Service }> {
+  async function startImage(app: AppName): Promise<{ image: AppImage; assembled: AssembledImage; baseURL: string; server: Service }> {
     const image = appImage(app);
     await buildLikeDockerfile(image, log);
     const root = path.join(dir, app);
@@ -216,7 +229,22 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     const baseURL = `http://127.0.0.1:${network[app]!.localPort}`;
     await waitForHttp(`${baseURL}/`, server);
     log(`[${app}] standalone server started from ${assembled.workdir} (pid ${server.pid})`);
-    return { image, baseURL, server };
+    return { image, assembled, baseURL, server };
+  }
+
+  /**
+   * The same image started with .env.example copied unchanged (its published secrets): it must exit non-zero at once,
+   * naming the variables, instead of serving anything.
+   */
+  async function expectRefusedWithExampleSecrets(app: AppName, image: AppImage, assembled: AssembledImage): Promise<void> {
+    const example = mapEnvironment(environmentOf(resolveCompose(ENV_EXAMPLE).services[app]!), network, serviceNames);
+    const server = startLikeDockerfile(image, assembled, { ...example, PORT: String(await findFreePort('127.0.0.1')) });
+    servers.push(server);
+    const deadline = Date.now() + 60_000;
+    while (server.exited() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.exited(), `${app} kept running with the example secrets:\n${server.log()}`).toBe('exit 1');
+    for (const variable of ['NEXTAUTH_SECRET', 'TENANCY_CONTEXT_SECRET', 'DATABASE_URL']) expect(server.log()).toMatch(new RegExp(`\\b${variable} (is|has) `));
+    expect(server.log()).toContain('openssl rand -hex 32');
   }
 
   async function signIn(page: Page, signInPage: RegExp, email: string, password: string, landing: RegExp): Promise<void> {
@@ -230,8 +258,9 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   }
 
   test('web: the Dockerfile`s build and start commands, then Chromium signs in through PgBouncer', async () => {
-    const { image, baseURL } = await startImage('web');
+    const { image, assembled, baseURL } = await startImage('web');
     webURL = baseURL;
+    await expectRefusedWithExampleSecrets('web', image, assembled);
     // The only database address the web process is given is PgBouncer's.
     expect(new URL(envOf('web').DATABASE_URL!).port).toBe(String(bouncer!.bouncer.port));
     expect(Object.values(envOf('web')).filter((value) => value.includes(`:${cluster!.port}/`))).toEqual([]);
@@ -256,7 +285,8 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   });
 
   test('admin: the Dockerfile`s build and start commands, then the first operator signs in with the password setup printed, sees every tenant and creates a database tenant that web reaches through PgBouncer', async () => {
-    const { image, baseURL } = await startImage('admin');
+    const { image, assembled, baseURL } = await startImage('admin');
+    await expectRefusedWithExampleSecrets('admin', image, assembled);
     await healthcheck('admin', image.runner.env);
     const slug = 'docker_db';
     const email = 'admin@docker-db.test';

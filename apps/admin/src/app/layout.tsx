@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import './globals.css';
 
 // Every page needs the signed-in operator and live data: nothing is prerendered at build time (which has no
-// database and no secrets).
+// database and no secrets). Rendering per request also gives every page's scripts the nonce of the response's
+// Content-Security-Policy (src/proxy.ts).
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {

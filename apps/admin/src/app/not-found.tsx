@@ -1,6 +1,7 @@
 import Link from 'next/link';
 
-/** Any address that is not a page of the console; in the console's own look rather than Next's bare default. */
+// Any address that is not a page of the console, in the console's own look. Next's built-in page would also carry an
+// inline <style> without the Content-Security-Policy nonce, which the policy refuses.
 export default function NotFound() {
   return (
     <>

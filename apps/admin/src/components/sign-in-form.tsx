@@ -1,15 +1,9 @@
 'use client';
 
+import { signInFailureMessage, signInWithCredentials } from '@repo/auth/sign-in-client';
 import { useState, type FormEvent } from 'react';
 
-import { signInWithCredentials, type SignInOutcome } from '@/lib/sign-in';
 import { useHydrated } from '@/lib/use-hydrated';
-
-const SIGN_IN_ERRORS: Record<Exclude<SignInOutcome, 'signed-in'>, string> = {
-  refused: 'Wrong email or password, or not an operator account.',
-  unreachable: 'Could not reach the server. Check your connection and try again.',
-  failed: 'The sign-in request failed: try again.',
-};
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -21,15 +15,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    // redirect: false, then navigate here: next-auth's own redirect URL is built from NEXTAUTH_URL, which
-    // may be unset or point elsewhere in development.
-    const outcome = await signInWithCredentials({ email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') });
-    if (outcome === 'signed-in') {
+    // Navigate here, not by next-auth's redirect: its URL is built from NEXTAUTH_URL, which may be unset or point
+    // elsewhere in development. callbackUrl was checked by the page (safeRedirectPath).
+    const result = await signInWithCredentials({ email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') });
+    if (result.ok) {
       window.location.assign(callbackUrl);
       return;
     }
     setPending(false);
-    setError(SIGN_IN_ERRORS[outcome]);
+    setError(signInFailureMessage(result, 'Wrong email or password, or not an operator account.'));
   }
 
   return (

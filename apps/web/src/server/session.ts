@@ -18,6 +18,8 @@ export interface SessionUser {
 /** A signed-in user and their tenants, as read from the session cookie and re-checked against memberships. */
 export interface AppSession {
   user: SessionUser;
+  /** The server-side session behind the cookie (public.user_sessions): the one a password change keeps. */
+  sessionId: string;
   memberships: Membership[];
   /** The active tenant: the one in the session if the user still belongs to it, else their first; null if none. */
   active: Membership | null;
@@ -32,25 +34,28 @@ export interface TenantSession extends AppSession {
 
 interface SessionShape {
   user?: { id?: string; email?: string | null; name?: string | null };
-  claims?: { tenantId?: unknown };
+  claims?: { tenantId?: unknown; sid?: unknown };
 }
 
 /**
- * The one session getter: once per request (React cache), from the JWT cookie. The tenant and role come from
- * the user's memberships (re-read every few seconds), not from the cookie alone, so a removed member or a
- * changed role stops acting with the old rights without signing out.
+ * The one session getter: once per request (React cache), from the JWT cookie, whose session is checked in the
+ * database (ended, idle or expired: no session). The tenant and role come from the user's memberships (re-read every
+ * few seconds), not from the cookie alone, so a changed role stops acting with the old rights without signing out.
  */
 export const getSession = cache(async (): Promise<AppSession | null> => {
   // Per request, never at build time: a page that reads the session is never prerendered.
   await connection();
   const session = (await getServerSession(authOptions())) as SessionShape | null;
   const id = session?.user?.id;
-  if (!id) return null;
+  const sessionId = session?.claims?.sid;
+  // next-auth answers no session when the server-side one has ended (the jwt callback checks it on every request).
+  if (!id || typeof sessionId !== 'string') return null;
   const memberships = await loadMemberships(id);
   const wanted = typeof session.claims?.tenantId === 'string' ? session.claims.tenantId : undefined;
   const active = memberships.find((m) => m.tenantId === wanted) ?? memberships[0] ?? null;
   return {
     user: { id, email: session.user?.email ?? '', name: session.user?.name ?? session.user?.email ?? '' },
+    sessionId,
     memberships,
     active,
   };

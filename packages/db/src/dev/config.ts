@@ -1,21 +1,19 @@
 import { z } from 'zod';
-import { INIT_SQL_DEFAULTS } from '../init-sql/generate.js';
+import { DEV_RUNNER_DEFAULTS, INIT_SQL_DEFAULTS } from '../published-secrets.js';
 import { DevError } from './errors.js';
 
-// Dev-only values: the context secret is the one init.sql was generated with, so the key in
-// the database and the apps' key agree without a re-key on the first start.
-const DEV_NEXTAUTH_SECRET = 'dev-only-nextauth-secret-change-me-0123456789';
-const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me-0123456789abcd';
+// Dev-only values (published, so production refuses them): the context secret is the one init.sql was generated
+// with, so the key in the database and the apps' key agree without a re-key on the first start.
 
 const schema = z.object({
   DEV_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   DEV_PGBOUNCER_PORT: z.coerce.number().int().min(1024).max(65535).default(54330),
-  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_NEXTAUTH_SECRET),
+  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_RUNNER_DEFAULTS.NEXTAUTH_SECRET),
   TENANCY_CONTEXT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (generate one with `openssl rand -hex 32`)')
-    .default(INIT_SQL_DEFAULTS.contextSecret),
-  TENANCY_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRETS_KEY),
+    .default(DEV_RUNNER_DEFAULTS.TENANCY_CONTEXT_SECRET),
+  TENANCY_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_RUNNER_DEFAULTS.TENANCY_SECRETS_KEY),
 });
 
 export type DevConfig = z.infer<typeof schema>;

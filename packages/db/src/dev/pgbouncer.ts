@@ -1,11 +1,12 @@
 import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
+import { DEV_RUNNER_DEFAULTS } from '../published-secrets.js';
 import { DEV_DATABASE, type DevUrls } from './config.js';
 import { DevError } from './errors.js';
 
-/** Dev-only password of PgBouncer's auth_query role. */
-export const DEV_PGBOUNCER_AUTH_PASSWORD = 'pgbouncer_auth_dev';
+/** Dev-only password of PgBouncer's auth_query role (published, so production refuses it). */
+export const DEV_PGBOUNCER_AUTH_PASSWORD = DEV_RUNNER_DEFAULTS.PGBOUNCER_AUTH_PASSWORD;
 
 /**
  * `npm run dev -- --pgbouncer`: a real PgBouncer in transaction mode, configured by the same

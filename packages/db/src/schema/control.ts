@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /*
  * Control plane: the application's own tables (users, memberships, operators), in the deployment's
@@ -50,6 +50,61 @@ export const operators = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('operators_email_key').on(sql`lower(${t.email})`)],
+);
+
+/**
+ * Failed sign-in attempts per account and per client address, counted by rate-limiter-flexible's PostgreSQL store
+ * (its table layout): the limits hold across processes and restarts. Keys are hashes (`web:account:<sha256>`), never
+ * an email or an address. Written by the sign-in roles only (app_auth for the web, app_operator for the admin).
+ */
+export const signInLimits = pgTable(
+  'sign_in_limits',
+  {
+    key: varchar('key', { length: 255 }).primaryKey(),
+    points: integer('points').notNull().default(0),
+    /** Milliseconds since the epoch when the window of this key ends. */
+    expire: bigint('expire', { mode: 'number' }),
+  },
+  (t) => [index('sign_in_limits_expire_idx').on(t.expire)],
+);
+
+/**
+ * The sessions of the web's users and of the admin's operators: the id travels in the session cookie (a JWT) and is
+ * checked on every request, so a session ends server-side when its user signs out, stays idle or reaches its maximum
+ * age, and when its user is removed from a tenant or changes password (triggers, control-plane migration 0006).
+ * Written by the sign-in roles only (app_auth: user_sessions; app_operator: operator_sessions).
+ */
+const sessionColumns = {
+  id: uuid('id').primaryKey().defaultRandom(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The absolute end: sign-in time plus SESSION_MAX_AGE_SECONDS. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  /** signed-out, membership-removed, password-changed. */
+  endReason: text('end_reason'),
+};
+
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    ...sessionColumns,
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('user_sessions_account_idx').on(t.accountId)],
+);
+
+export const operatorSessions = pgTable(
+  'operator_sessions',
+  {
+    ...sessionColumns,
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('operator_sessions_account_idx').on(t.accountId)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -1,19 +1,16 @@
+import { safeRedirectPath } from '@repo/auth/redirect';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { SignInForm } from '@/components/sign-in-form';
+import { SIGN_IN_PATH } from '@/server/auth/config';
 import { getOperator } from '@/server/session';
 
 export const metadata: Metadata = { title: 'Sign in · Tenancy Operator Console' };
 
-/** Only a path of this app: an absolute or protocol-relative callbackUrl would be an open redirect. */
-function safeCallback(value: string | string[] | undefined): string {
-  const path = Array.isArray(value) ? value[0] : value;
-  return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/tenants';
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const callbackUrl = safeCallback((await searchParams).callbackUrl);
+  // Only a path of this app (anything else: the home page), and never this page: a signed-in visit would loop.
+  const callbackUrl = safeRedirectPath((await searchParams).callbackUrl, { exclude: [SIGN_IN_PATH] });
   if (await getOperator()) redirect(callbackUrl);
   return (
     <>

@@ -4,9 +4,12 @@ import type { NextAuthOptions } from 'next-auth';
 import { createAuthOptions, type SignedInUser } from '@repo/auth';
 import { hashPassword, verifyPassword } from '@repo/db/password';
 
+import { serverEnv } from '@/env';
 import { logger } from '@/lib/logger';
 import { operatorQuery } from '../operator-db';
+
 import { COOKIE_PREFIX, OPERATOR_KIND, SIGN_IN_PATH, secureCookies, sessionSecret } from './config';
+import { sessionStore } from './sessions';
 
 // Operators sign in against public.operators (read as app_operator), never against the tenant users: a
 // tenant user's email and password find no row here.
@@ -22,6 +25,9 @@ export function authOptions(): NextAuthOptions {
     signInPage: SIGN_IN_PATH,
     cookiePrefix: COOKIE_PREFIX,
     secureCookies: secureCookies(),
+    sessions: sessionStore(),
+    maxAgeSeconds: serverEnv().SESSION_MAX_AGE_SECONDS,
+    log: logger,
   });
   return options;
 }

@@ -1,21 +1,18 @@
+import { safeRedirectPath } from '@repo/auth/redirect';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
+import { SIGN_IN_PAGE } from '@/server/auth/constants';
 import { getSession } from '@/server/session';
 
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-/** Only same-site paths: an absolute callbackUrl would make this page an open redirect. */
-function safeCallback(value: string | string[] | undefined): string {
-  const path = typeof value === 'string' ? value : '';
-  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/sign-in') ? path : '/projects';
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path of this app (anything else: the home page), and never this page: a signed-in visit would loop.
+  const callbackUrl = safeRedirectPath(params.callbackUrl, { exclude: [SIGN_IN_PAGE] });
   if (await getSession()) redirect(callbackUrl);
   return (
     <main className="shell">

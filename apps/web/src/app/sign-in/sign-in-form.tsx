@@ -1,19 +1,12 @@
 'use client';
 
 import { credentialsSchema } from '@repo/auth/credentials';
+import { signInFailureMessage, signInWithCredentials } from '@repo/auth/sign-in-client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type FormEvent } from 'react';
 import { z } from 'zod';
 
-import { signInWithCredentials, type SignInOutcome } from '@/lib/sign-in';
-
 type Errors = { email?: string; password?: string; form?: string };
-
-const SIGN_IN_ERRORS: Record<Exclude<SignInOutcome, 'signed-in'>, string> = {
-  refused: 'Email or password is incorrect.',
-  unreachable: 'Could not reach the server. Check your connection and try again.',
-  failed: 'Signing in failed. Please try again in a moment.',
-};
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -31,9 +24,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     }
     setErrors({});
     startTransition(async () => {
-      const outcome = await signInWithCredentials(parsed.data);
-      if (outcome !== 'signed-in') {
-        setErrors({ form: SIGN_IN_ERRORS[outcome] });
+      const result = await signInWithCredentials(parsed.data);
+      if (!result.ok) {
+        setErrors({ form: signInFailureMessage(result, 'Email or password is incorrect.') });
         return;
       }
       router.replace(callbackUrl);

@@ -34,7 +34,12 @@ const MAX_CACHED_USERS = 10_000;
 
 const holder = globalThis as typeof globalThis & { __webAuthPool?: pg.Pool };
 
-function pool(): pg.Pool {
+/**
+ * app_auth's pool: the lookups below, the sign-in limits (sign-in-limits.ts), the sessions (sessions.ts) and a
+ * password change (password.ts), which the same role writes (control-plane migrations 0005 and 0006 grant it those two
+ * tables and public.set_user_password, and nothing else).
+ */
+export function authPool(): pg.Pool {
   if (!holder.__webAuthPool) {
     // Unnamed statements only, so it works through PgBouncer in transaction mode too.
     holder.__webAuthPool = new pg.Pool({ connectionString: serverEnv().AUTH_DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
@@ -47,7 +52,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** Email + password check for next-auth's Credentials provider. Null for an unknown email or a wrong password. */
 export async function verifyCredentials(email: string, password: string): Promise<SignedInUser | null> {
-  const { rows } = await pool().query<{ id: string; email: string; name: string; password_hash: string }>(
+  const { rows } = await authPool().query<{ id: string; email: string; name: string; password_hash: string }>(
     'SELECT id, email, name, password_hash FROM public.auth_user($1)',
     [email],
   );
@@ -73,7 +78,7 @@ const cache = new Map<string, { memberships: Membership[]; until: number }>();
 export async function loadMemberships(userId: string, options: { fresh?: boolean } = {}): Promise<Membership[]> {
   const hit = cache.get(userId);
   if (!options.fresh && hit && hit.until > Date.now()) return hit.memberships;
-  const { rows } = await pool().query<{ tenant_id: string; tenant_slug: string; tenant_name: string; strategy: StrategyName; role: MembershipRole }>(
+  const { rows } = await authPool().query<{ tenant_id: string; tenant_slug: string; tenant_name: string; strategy: StrategyName; role: MembershipRole }>(
     'SELECT tenant_id, tenant_slug, tenant_name, strategy, role FROM public.user_memberships($1)',
     [userId],
   );

@@ -8,6 +8,7 @@ import { serverEnv } from '@/env';
 import { logger } from '@/lib/logger';
 
 import { loadMemberships, verifyCredentials, type Membership } from './accounts';
+import { sessionStore } from './sessions';
 import type { TenantClaims } from './types';
 
 import { SIGN_IN_PAGE } from './constants';
@@ -33,6 +34,9 @@ export function authOptions(): NextAuthOptions {
     // The admin app runs on the same host in development: distinct cookie names keep the two sessions apart.
     cookiePrefix: 'web',
     secureCookies: env.NEXTAUTH_URL?.startsWith('https://') ?? false,
+    sessions: sessionStore(),
+    maxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
+    log: logger,
     async claims({ token, user, update }) {
       const userId = user?.id ?? token.sub;
       if (!userId) return {};

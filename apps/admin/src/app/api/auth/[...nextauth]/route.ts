@@ -1,12 +1,5 @@
-import NextAuth from 'next-auth';
+import { authRoute } from '@/server/auth/route';
 
-import { authOptions } from '@/server/auth/options';
-
-// The options are built on the first request (they need the environment, which `next build` does not have).
-type Context = { params: Promise<{ nextauth: string[] }> };
-
-function handler(request: Request, context: Context): Promise<Response> {
-  return NextAuth(request as never, context as never, authOptions());
-}
-
-export { handler as GET, handler as POST };
+// next-auth's routes (sign-in callback, session, csrf, sign-out), with the sign-in limits in front of the credentials
+// callback. Built in src/server/auth/route.ts: a route file may only export handlers.
+export { authRoute as GET, authRoute as POST };

@@ -1,11 +1,5 @@
-import NextAuth from 'next-auth';
+import { authRoute } from '@/server/auth/route';
 
-import { authOptions } from '@/server/auth/options';
-
-// next-auth's routes (sign-in callback, session, csrf, sign-out). The options live in src/server/auth/options.ts:
-// a route file may only export handlers.
-function handler(request: Request, context: { params: Promise<{ nextauth: string[] }> }): Promise<Response> {
-  return NextAuth(authOptions())(request, context);
-}
-
-export { handler as GET, handler as POST };
+// next-auth's routes (sign-in callback, session, csrf, sign-out), with the sign-in limits in front of the credentials
+// callback. Built in src/server/auth/route.ts: a route file may only export handlers.
+export { authRoute as GET, authRoute as POST };

@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { INIT_SQL_DEFAULTS } from '@repo/db/published-secrets';
+import { prepareDatabase } from '@repo/db/prepare';
+import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
+import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import { FileSecretsProvider } from '@repo/tenancy';
+import type { AppTenancy } from '@repo/db';
+import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+
+// A database of the suite's own with the control plane migrated (the sign-in limits and sessions tables and their
+// grants), and the sign-in roles' pools: app_auth (the web's) and app_operator (the admin's), direct and through a
+// PgBouncer in transaction mode, which is how the Docker stack reaches them.
+
+export function roleUrl(databaseUrl: string, role: string, password: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+export interface SignInDatabase {
+  db: TestDatabase;
+  /** For fixtures that need a tenant (memberships reference one). */
+  tenancy: AppTenancy;
+  /** The superuser: fixtures and reading what really landed. */
+  admin: pg.Pool;
+  auth: pg.Pool;
+  operator: pg.Pool;
+  app: pg.Pool;
+  /** app_auth through PgBouncer in transaction mode (no named prepared statements there); undefined without pgbouncer. */
+  authThroughPgBouncer: pg.Pool | undefined;
+}
+
+/** Whether the PgBouncer cases can run (outside CI a missing binary skips them, in CI it fails). */
+export const withPgBouncer = requirePgBouncer();
+
+const BOUNCER_AUTH_PASSWORD = 'pgbouncer-auth-test-password';
+
+export function useSignInDatabase(label: string): () => SignInDatabase {
+  let prepared: SignInDatabase | undefined;
+  let bouncer: PgBouncer | undefined;
+  let closeTenancy: (() => Promise<void>) | undefined;
+  const pools: pg.Pool[] = [];
+  const pool = (url: string) => {
+    const created = new pg.Pool({ connectionString: url, max: 2 });
+    pools.push(created);
+    return created;
+  };
+  beforeAll(async () => {
+    const db = await createTestDatabase(label);
+    const urls = {
+      adminUrl: db.url,
+      appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
+      operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+      authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
+      contextSecret: INIT_SQL_DEFAULTS.contextSecret,
+      tenancy: {
+        secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
+        namePrefix: `${label.replace(/[^a-z]/g, '').slice(0, 8)}${Math.random().toString(36).slice(2, 6)}_`,
+      },
+    };
+    const tenancy = await prepareDatabase(urls);
+    closeTenancy = () => tenancy.close();
+    const admin = pool(db.url);
+    if (withPgBouncer) {
+      // PgBouncer's auth_query lookup, as the Docker stack installs it.
+      const client = await admin.connect();
+      try {
+        await installPgBouncerAuth(client, { authPassword: BOUNCER_AUTH_PASSWORD });
+      } finally {
+        client.release();
+      }
+      bouncer = await startTransactionBouncer(db.url);
+    }
+    prepared = {
+      db,
+      tenancy,
+      admin,
+      auth: pool(urls.authUrl),
+      operator: pool(urls.operatorUrl),
+      app: pool(urls.appUrl),
+      authThroughPgBouncer: bouncer ? pool(bouncer.url('app_auth', INIT_SQL_DEFAULTS.authPassword, db.name)) : undefined,
+    };
+  });
+  afterAll(async () => {
+    await closeTenancy?.();
+    for (const created of pools) await created.end();
+    await bouncer?.stop();
+    await prepared?.db.drop();
+  });
+  return () => {
+    if (!prepared) throw new Error('useSignInDatabase(): available only after beforeAll');
+    return prepared;
+  };
+}
+
+/** A PgBouncer in transaction mode with one server connection, its auth_query installed by prepareDatabase(). */
+async function startTransactionBouncer(databaseUrl: string): Promise<PgBouncer> {
+  const server = new URL(databaseUrl);
+  const input = {
+    serverHost: server.hostname,
+    serverPort: Number(server.port || 5432),
+    poolMode: 'transaction' as const,
+    authPassword: BOUNCER_AUTH_PASSWORD,
+    authFile: '/dev/null',
+    defaultPoolSize: 1,
+    serverLoginRetry: 1,
+  };
+  return startPgBouncer({
+    ini: (runtime) => pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
+    userlist: pgbouncerUserlist(input),
+  });
+}
