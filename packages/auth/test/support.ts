@@ -47,6 +47,8 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
   const pools: pg.Pool[] = [];
   const pool = (url: string) => {
     const created = new pg.Pool({ connectionString: url, max: 2 });
+    // pool.end() resolves before its connections have closed; the drop (WITH FORCE) that follows may terminate them.
+    created.on('error', () => undefined);
     pools.push(created);
     return created;
   };
