@@ -47,12 +47,22 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
       'server/session.ts': ['loadMemberships'],
       // Clears this process's membership cache after a role change; reads nothing.
       'app/(app)/members/actions.ts': ['forgetMemberships'],
+      'server/auth/sessions.ts': ['authPool'],
+      'server/auth/sign-in-limits.ts': ['authPool'],
     },
+  },
+  'server/auth/sessions.ts': {
+    why: 'server-side sessions are created, checked and ended before any tenant is known, as app_auth',
+    importers: { 'server/auth/options.ts': ['sessionStore'] },
+  },
+  'server/auth/sign-in-limits.ts': {
+    why: 'failed sign-in attempts are counted before anyone is signed in, as app_auth',
+    importers: { 'server/auth/route.ts': ['signInLimiter'] },
   },
   'server/bench-baseline.ts': {
     why: 'BENCH_BASELINE=1 only: the same reads without the tenancy layer, to measure what it costs',
     importers: {
-      'app/api/bench/projects/route.ts': ['baselineEnabled', 'baselineRecentProjects'],
+      'app/api/bench/projects/route.ts': ['baselineEnabled', 'baselineProjectsJson'],
       'app/(app)/bench/projects/page.tsx': ['baselineEnabled', 'baselineListProjects'],
     },
   },
@@ -244,7 +254,7 @@ describe('importing an allowed module is reaching the database: imports are foll
   };
 
   it.each([
-    ['query-imports-bench-baseline.ts', 'server/queries/leak.ts', ['server/queries/leak.ts:4 takes baselineRecentProjects of server/bench-baseline.ts (via "../bench-baseline")']],
+    ['query-imports-bench-baseline.ts', 'server/queries/leak.ts', ['server/queries/leak.ts:4 takes baselineProjectsJson of server/bench-baseline.ts (via "../bench-baseline")']],
     [
       'query-imports-accounts-namespace.ts',
       'server/queries/people.ts',
@@ -253,6 +263,7 @@ describe('importing an allowed module is reaching the database: imports are foll
         'server/queries/people.ts:3 takes verifyCredentials of server/auth/accounts.ts (via "@/server/auth/accounts")',
         'server/queries/people.ts:3 takes loadMemberships of server/auth/accounts.ts (via "@/server/auth/accounts")',
         'server/queries/people.ts:3 takes forgetMemberships of server/auth/accounts.ts (via "@/server/auth/accounts")',
+        'server/queries/people.ts:3 takes authPool of server/auth/accounts.ts (via "@/server/auth/accounts")',
       ],
     ],
     [
@@ -261,7 +272,7 @@ describe('importing an allowed module is reaching the database: imports are foll
       [
         'server/queries/lazy.ts:3 takes * of server/bench-baseline.ts (via "@/server/bench-baseline")',
         'server/queries/lazy.ts:3 takes baselineEnabled of server/bench-baseline.ts (via "@/server/bench-baseline")',
-        'server/queries/lazy.ts:3 takes baselineRecentProjects of server/bench-baseline.ts (via "@/server/bench-baseline")',
+        'server/queries/lazy.ts:3 takes baselineProjectsJson of server/bench-baseline.ts (via "@/server/bench-baseline")',
         'server/queries/lazy.ts:3 takes baselineListProjects of server/bench-baseline.ts (via "@/server/bench-baseline")',
       ],
     ],
@@ -275,7 +286,7 @@ describe('importing an allowed module is reaching the database: imports are foll
     const barrel = readFileSync(path.join(FIXTURES, 'barrel-reexports-bench-baseline.ts'), 'utf8');
     const { scanned, violations } = bypass('query-imports-through-barrel.ts', 'server/queries/dashboard.ts', { [path.join(SRC, 'server/queries/index.ts')]: barrel });
     expect(scanned).toEqual([]);
-    expect(violations).toContain('server/queries/dashboard.ts:3 takes baselineRecentProjects of server/bench-baseline.ts (via ".")');
+    expect(violations).toContain('server/queries/dashboard.ts:3 takes baselineProjectsJson of server/bench-baseline.ts (via ".")');
   });
 
   it('a value re-exported by an allowed importer is still refused to anyone else', () => {
