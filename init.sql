@@ -109,6 +109,8 @@ DROP FUNCTION IF EXISTS tenancy.resolve_tenant(text);
 
 DROP FUNCTION IF EXISTS tenancy.get_secret(text);
 
+DROP FUNCTION IF EXISTS tenancy.reset_session();
+
 CREATE OR REPLACE FUNCTION tenancy.previous_key_signed(p_payload text, p_signature text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -201,11 +203,17 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION tenancy.reset_session() RETURNS void
+CREATE OR REPLACE FUNCTION tenancy.reset_session(application_name text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $fn$
 BEGIN
   RESET ALL;              -- every setting, session level included (search_path, timeouts, default_transaction_*, the context)
+  -- A PgBouncer server connection starts without the client's application_name: RESET ALL would
+  -- blank it, and PgBouncer would take the blank for the client's own choice from then on. The
+  -- library passes the name its client connected with, so no name set inside the transaction stays.
+  IF reset_session.application_name IS NOT NULL THEN
+    PERFORM pg_catalog.set_config('application_name', reset_session.application_name, false);
+  END IF;
   RESET ROLE;             -- RESET ALL leaves the role alone
   UNLISTEN *;
   EXECUTE 'CLOSE ALL';    -- cursors WITH HOLD would outlive COMMIT
@@ -254,7 +262,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA tenancy FROM PUBLIC;
 
-GRANT EXECUTE ON FUNCTION tenancy.reset_session() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION tenancy.reset_session(text) TO PUBLIC;
 
 GRANT USAGE ON SCHEMA tenancy TO app_user;
 

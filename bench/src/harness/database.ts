@@ -117,10 +117,19 @@ export function productUrls(server: BenchServer) {
   };
 }
 
-/** Creates (or re-passwords) a bench login role; roles are cluster-wide, so it may already exist. */
+/**
+ * Creates (or re-passwords) a bench login role; roles are cluster-wide, so it may already exist. setup() revokes
+ * CONNECT from PUBLIC on the product's database, so the role is granted CONNECT on the one it is measured in.
+ */
 export async function ensureLoginRole(admin: pg.ClientBase, role: string, extra = ''): Promise<void> {
   await admin.query(`DO $$ BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
   await admin.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${extra} PASSWORD '${BENCH_ROLE_PASSWORD}'`);
+  await grantConnect(admin, role);
+}
+
+/** CONNECT on the database `admin` is connected to. */
+export async function grantConnect(admin: pg.ClientBase, role: string): Promise<void> {
+  await admin.query(`DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database()); END $$`);
 }
 
 export interface MachineInfo {

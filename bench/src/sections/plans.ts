@@ -79,10 +79,16 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
     server.database,
     ...(await c.query<{ d: string }>('SELECT database_name AS d FROM tenancy.tenants WHERE database_name IS NOT NULL')).rows.map((r) => r.d),
   ]);
-  const trackFunctions = (on: boolean) =>
-    withClient(server.adminUrl, async (c) => {
-      for (const d of databases) await c.query(`ALTER DATABASE ${pg.escapeIdentifier(d)} ${on ? "SET track_functions = 'pl'" : 'RESET track_functions'}`);
-    });
+  // setup() revokes the statistics functions from PUBLIC (a tenant must not read another's counters): this section
+  // hands the one it reads back to every role of each database for its own duration.
+  const trackFunctions = async (on: boolean) => {
+    for (const d of databases) {
+      await withClient(server.serverUrl(d), async (c) => {
+        await c.query(`ALTER DATABASE ${pg.escapeIdentifier(d)} ${on ? "SET track_functions = 'pl'" : 'RESET track_functions'}`);
+        await c.query(`${on ? 'GRANT' : 'REVOKE'} EXECUTE ON FUNCTION pg_stat_get_xact_function_calls(oid) ${on ? 'TO' : 'FROM'} PUBLIC`);
+      });
+    }
+  };
   await trackFunctions(true);
 
   const pools: pg.Pool[] = [];

@@ -26,6 +26,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalStack, type LocalStack } from '@repo/db/local';
 import { findFreePort } from '@repo/localdb/cluster';
 import pg from 'pg';
+import { grantConnect } from '../harness/database.js';
 import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env.js';
 import type { SectionResult, Table } from '../harness/report.js';
 
@@ -112,6 +113,7 @@ async function createBaselineRole(stack: LocalStack): Promise<string> {
   try {
     // Not a superuser: a login role that skips row-level security and may only read the two tables measured.
     await client.query(`DO $$ BEGIN CREATE ROLE ${BASELINE_ROLE} LOGIN BYPASSRLS PASSWORD '${BASELINE_PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await grantConnect(client, BASELINE_ROLE);
     await client.query(`GRANT USAGE ON SCHEMA public TO ${BASELINE_ROLE}`);
     await client.query(`GRANT SELECT ON public.projects, public.tasks TO ${BASELINE_ROLE}`);
   } finally {

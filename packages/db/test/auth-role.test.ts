@@ -116,7 +116,7 @@ describe('sign-in lookups run as app_auth only', () => {
         await expect(auth.query(`SELECT * FROM ${table} LIMIT 1`), table).rejects.toThrow(/permission denied/);
       }
       await expect(auth.query("INSERT INTO public.users (email, name, password_hash) VALUES ('x@y.test', 'x', 'x')")).rejects.toThrow(/permission denied/);
-      for (const call of ['public.tenant_members()', "public.set_member_role(gen_random_uuid(), 'admin')", 'tenancy.current_tenant_id()', "tenancy.resolve_tenant('authrole_a')", 'tenancy.reset_session()']) {
+      for (const call of ['public.tenant_members()', "public.set_member_role(gen_random_uuid(), 'admin')", 'tenancy.current_tenant_id()', "tenancy.resolve_tenant('authrole_a')", "tenancy.reset_session('x')"]) {
         await expect(auth.query(`SELECT * FROM ${call}`), call).rejects.toThrow(/permission denied/);
       }
     });
@@ -143,12 +143,12 @@ describe('sign-in lookups run as app_auth only', () => {
         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege($1, p.oid, 'EXECUTE') ORDER BY 1`,
       [AUTH_ROLE],
     );
-    // tenancy.reset_session() is granted to PUBLIC by the library (every role a tenant transaction runs as must call it
+    // tenancy.reset_session(text) is granted to PUBLIC by the library (every role a tenant transaction runs as must call it
     // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
     // USAGE on schema tenancy (below, and the call above is refused). set_user_password: a password change by the
     // signed-in user (0006), which ends their other sessions.
-    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'set_user_password(uuid,text,uuid)', 'tenancy.reset_session()', 'user_memberships(uuid)']);
-    const { rows: reset } = await admin.query(`SELECT prosecdef FROM pg_proc WHERE oid = 'tenancy.reset_session()'::regprocedure`);
+    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'set_user_password(uuid,text,uuid)', 'tenancy.reset_session(text)', 'user_memberships(uuid)']);
+    const { rows: reset } = await admin.query(`SELECT prosecdef FROM pg_proc WHERE oid = 'tenancy.reset_session(text)'::regprocedure`);
     expect(reset).toEqual([{ prosecdef: false }]);
     const { rows: schemas } = await admin.query(`SELECT has_schema_privilege($1, 'tenancy', 'USAGE') AS tenancy`, [AUTH_ROLE]);
     expect(schemas).toEqual([{ tenancy: false }]);

@@ -40,9 +40,11 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
     };
     const bouncer = pooler === 'pg.Pool' ? undefined : await startBouncer(db.url, pooler === 'PgBouncer session' ? 'session' : 'transaction');
     const direct = roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword);
+    // A name of the app's own, which the next caller must find again whatever the attacker set (PgBouncer included).
+    const named = (url: string) => `${url}${url.includes('?') ? '&' : '?'}application_name=tenancy_app`;
     const urls = {
       adminUrl: db.url,
-      appUrl: bouncer ? bouncer.url('app_user', INIT_SQL_DEFAULTS.appPassword, db.name) : direct,
+      appUrl: named(bouncer ? bouncer.url('app_user', INIT_SQL_DEFAULTS.appPassword, db.name) : direct),
       operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
       authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
       contextSecret: INIT_SQL_DEFAULTS.contextSecret,

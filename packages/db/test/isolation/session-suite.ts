@@ -120,6 +120,12 @@ function describeOne(strategy: StrategyName, pooler: Pooler): void {
       baseline = await probe(prepared(), victim);
     });
 
+    it("the comparison below is not vacuous: after a tenant transaction the connection carries the app's own application_name", () => {
+      // Behind PgBouncer a bare RESET ALL would blank it, and the blank would compare equal before and after.
+      expect(baselineInside.application_name).toBe('tenancy_app');
+      expect(baseline.application_name).toBe('tenancy_app');
+    });
+
     it('the attacker and the next caller really share one server connection, and a session-level SET outside the library reaches the next caller', async () => {
       const attackerPid = await prepared().tenancy.withTenant(fx.a.tenant.slug, async (tx) => (await tx.query('select pg_backend_pid() as pid')).rows[0]!.pid, { role: 'admin', userId: fx.a.admin });
       const client = pooledClientFor(prepared(), victim.fixture.tenant);

@@ -13,9 +13,9 @@ function withTenant(input: Installed): { tenant?: string } {
   return input.tenant ? { tenant: input.tenant } : {};
 }
 
-/** The library ends every tenant transaction with tenancy.reset_session(); without it, commits fail. */
+/** The library ends every tenant transaction with tenancy.reset_session(text); without it, commits fail. */
 export async function checkResetFunction(client: pg.ClientBase, input: Installed): Promise<Finding[]> {
-  const { rows } = await client.query<{ present: boolean }>(`SELECT to_regprocedure('tenancy.reset_session()') IS NOT NULL AS present`);
+  const { rows } = await client.query<{ present: boolean }>(`SELECT to_regprocedure('tenancy.reset_session(text)') IS NOT NULL AS present`);
   if (rows[0]?.present) return [];
   return [
     {
@@ -23,7 +23,7 @@ export async function checkResetFunction(client: pg.ClientBase, input: Installed
       code: 'reset-function-missing',
       object: input.database,
       ...withTenant(input),
-      message: `tenancy.reset_session() is missing from database ${input.database}: every tenant transaction there fails at COMMIT (and a database cloned from it inherits the gap). Run setup().`,
+      message: `tenancy.reset_session(text) is missing from database ${input.database}: every tenant transaction there fails at COMMIT (and a database cloned from it inherits the gap). Run setup().`,
     },
   ];
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { TenantContextError } from '../errors.js';
-import { RESET_SESSION } from '../setup/reset-function.js';
+import { resetSession } from '../setup/reset-function.js';
 import { ContextQuery, submit, type PreludeStatement, type TransactionStatus } from './context-query.js';
 import { transactionControlIn } from './transaction-control.js';
 
@@ -11,7 +11,6 @@ const NESTED_TRANSACTION: Record<string, string> = {
   rollback: 'rollback to savepoint tenancy_nested',
 };
 
-const RESET: PreludeStatement = { text: RESET_SESSION };
 const IN_TRANSACTION: readonly TransactionStatus[] = ['T', 'E'];
 const IDLE: readonly TransactionStatus[] = ['I'];
 const IN_FAILED_TRANSACTION = '25P02';
@@ -30,11 +29,14 @@ const IN_FAILED_TRANSACTION = '25P02';
 export class TenantSession {
   private preludeSent = false;
   private brokenBy: TenantContextError | undefined;
+  private readonly reset: PreludeStatement;
 
   constructor(
     private readonly client: pg.ClientBase,
     private readonly settings: PreludeStatement,
-  ) {}
+  ) {
+    this.reset = resetSession(applicationNameOf(client));
+  }
 
   /** Set when the connection must not go back to the pool: its state is not what the library left. */
   get broken(): Error | undefined {
@@ -71,7 +73,7 @@ export class TenantSession {
     if (!this.preludeSent) return;
     if (this.brokenBy) throw this.brokenBy;
     try {
-      await submit(this.client, new ContextQuery({ text: 'COMMIT', queryMode: 'extended' } as pg.QueryConfig, { prelude: [RESET], expect: this.expect(IN_TRANSACTION) }));
+      await submit(this.client, new ContextQuery({ text: 'COMMIT', queryMode: 'extended' } as pg.QueryConfig, { prelude: [this.reset], expect: this.expect(IN_TRANSACTION) }));
     } catch (error) {
       if ((error as { code?: string }).code === IN_FAILED_TRANSACTION) {
         throw new TenantContextError('The tenant transaction was rolled back because one of its statements failed; nothing was written.', { cause: error });
@@ -84,7 +86,7 @@ export class TenantSession {
   async rollback(): Promise<void> {
     if (!this.preludeSent) return;
     if (this.brokenBy) throw this.brokenBy;
-    await submit(this.client, new ContextQuery({ text: 'ROLLBACK', queryMode: 'extended' } as pg.QueryConfig, { postlude: [RESET], expect: this.expect(IN_TRANSACTION) }));
+    await submit(this.client, new ContextQuery({ text: 'ROLLBACK', queryMode: 'extended' } as pg.QueryConfig, { postlude: [this.reset], expect: this.expect(IN_TRANSACTION) }));
   }
 
   /**
@@ -95,7 +97,7 @@ export class TenantSession {
     const refused = refusal(config);
     if (refused) throw refused;
     this.preludeSent = true;
-    const result = await submit<R>(this.client, new ContextQuery(extended(config), { prelude: [this.settings], postlude: [RESET], expect: this.expect(IDLE) }));
+    const result = await submit<R>(this.client, new ContextQuery(extended(config), { prelude: [this.settings], postlude: [this.reset], expect: this.expect(IDLE) }));
     const status = (this.client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
     if (status !== 'I') throw this.break(`The statement left the connection in a transaction (status ${status}); it is closed, not reused.`);
     return result;
@@ -140,4 +142,10 @@ function refusal(config: pg.QueryConfig): TenantContextError | undefined {
     );
   }
   return undefined;
+}
+
+/** The application_name the client connected with (its config or PGAPPNAME), as node-postgres resolved it. */
+function applicationNameOf(client: pg.ClientBase): string {
+  const { connectionParameters } = client as pg.ClientBase & { connectionParameters?: { application_name?: string } };
+  return connectionParameters?.application_name ?? '';
 }

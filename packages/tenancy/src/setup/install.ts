@@ -4,11 +4,12 @@ import { OWNER_ROLE } from '../migrations/apply.js';
 import { writeContextKey, type KeyChange } from './context-key.js';
 import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions.js';
 import { hardenDatabase } from './hardening.js';
-import { RESET_FUNCTION } from './reset-function.js';
+import { RESET_FUNCTION, RESET_SIGNATURE } from './reset-function.js';
 import { ensureRole, execFormatted, syncPassword } from './roles.js';
 
 /** Lookup functions whose signature changed (they now take a signed proof): dropped, never left callable. */
-const REPLACED_FUNCTIONS = ['tenancy.resolve_tenant(text)', 'tenancy.get_secret(text)'];
+// reset_session() became reset_session(text DEFAULT NULL): a process of the previous version still calls it with no argument.
+const REPLACED_FUNCTIONS = ['tenancy.resolve_tenant(text)', 'tenancy.get_secret(text)', 'tenancy.reset_session()'];
 
 export interface InstallOptions {
   /** The context key to store, and how a different stored key is replaced; omitted, the stored key is left alone. */
@@ -101,7 +102,7 @@ async function grantRuntimeRoles(client: pg.ClientBase, options: InstallOptions)
   await client.query('REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC');
   await client.query('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA tenancy FROM PUBLIC');
   // It resets only the caller's own session; every role a tenant transaction can run as must be able to call it.
-  await client.query('GRANT EXECUTE ON FUNCTION tenancy.reset_session() TO PUBLIC');
+  await client.query(`GRANT EXECUTE ON FUNCTION ${RESET_SIGNATURE} TO PUBLIC`);
   const runtimeRoles = [options.appRole.name, ...(options.operatorRole ? [options.operatorRole.name] : [])];
   for (const role of runtimeRoles) {
     await execFormatted(client, 'GRANT USAGE ON SCHEMA tenancy TO %I', [role]);

@@ -12,11 +12,17 @@
  * reset must act on the caller's own session. Every name inside is schema-qualified or a command.
  */
 export const RESET_FUNCTION = `
-CREATE OR REPLACE FUNCTION tenancy.reset_session() RETURNS void
+CREATE OR REPLACE FUNCTION tenancy.reset_session(application_name text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $fn$
 BEGIN
   RESET ALL;              -- every setting, session level included (search_path, timeouts, default_transaction_*, the context)
+  -- A PgBouncer server connection starts without the client's application_name: RESET ALL would
+  -- blank it, and PgBouncer would take the blank for the client's own choice from then on. The
+  -- library passes the name its client connected with, so no name set inside the transaction stays.
+  IF reset_session.application_name IS NOT NULL THEN
+    PERFORM pg_catalog.set_config('application_name', reset_session.application_name, false);
+  END IF;
   RESET ROLE;             -- RESET ALL leaves the role alone
   UNLISTEN *;
   EXECUTE 'CLOSE ALL';    -- cursors WITH HOLD would outlive COMMIT
@@ -26,5 +32,13 @@ BEGIN
 END
 $fn$`;
 
-/** The statement the library sends; schema-qualified, so no search_path set inside the transaction can redirect it. */
-export const RESET_SESSION = 'SELECT tenancy.reset_session()';
+/** The function's identity, for grants and checks. */
+export const RESET_SIGNATURE = 'tenancy.reset_session(text)';
+
+/**
+ * The statement the library sends, with the application_name the client connected with ('' when
+ * none); schema-qualified, so no search_path set inside the transaction can redirect it.
+ */
+export function resetSession(applicationName: string): { text: string; values: string[] } {
+  return { text: 'SELECT tenancy.reset_session($1)', values: [applicationName] };
+}
