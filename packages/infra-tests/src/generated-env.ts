@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ENV_EXAMPLE } from './paths.js';
 
-/** The variables of .env.example a deployment must change: the passwords, secrets and keys. */
-export const isSecretName = (name: string): boolean => /PASSWORD|SECRET|KEY/.test(name);
+/**
+ * The variables of .env.example a deployment must change: the passwords, secrets and keys given a value. One left
+ * empty is optional and has a meaning of its own (FIRST_OPERATOR_PASSWORD: empty, setup generates one and prints it).
+ */
+export const isPublishedSecret = (name: string, value: string): boolean => /PASSWORD|SECRET|KEY/.test(name) && value !== '';
 
 let generated: string | undefined;
 
@@ -20,7 +23,7 @@ export function generatedEnvFile(): string {
     .split('\n')
     .map((line) => {
       const assignment = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-      return assignment && isSecretName(assignment[1]!) ? `${assignment[1]}=${randomBytes(32).toString('hex')}` : line;
+      return assignment && isPublishedSecret(assignment[1]!, assignment[2]!) ? `${assignment[1]}=${randomBytes(32).toString('hex')}` : line;
     });
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'infra-env-')), '.env');
   writeFileSync(file, lines.join('\n'), { mode: 0o600 });

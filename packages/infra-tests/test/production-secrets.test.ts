@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { checkWithAppSchema } from '../src/app-env.js';
 import { environmentOf, readEnvExample, resolveCompose } from '../src/compose.js';
 import { finalStage, parseDockerfile, resolveStage } from '../src/dockerfile.js';
-import { generatedEnvFile, isSecretName } from '../src/generated-env.js';
+import { generatedEnvFile, isPublishedSecret } from '../src/generated-env.js';
 import { APPS, dockerfileOf, ENV_EXAMPLE, type AppName } from '../src/paths.js';
 import { DOCKER_COMPOSE, requireTools } from '../src/requirements.js';
 
@@ -16,7 +16,7 @@ const GENERATE = 'openssl rand -hex 32';
 
 test('the published list holds exactly the secrets of infra/docker/.env.example', () => {
   const { active } = readEnvExample();
-  const secrets = Object.fromEntries([...active].filter(([name]) => isSecretName(name)));
+  const secrets = Object.fromEntries([...active].filter(([name, value]) => isPublishedSecret(name, value)));
   expect(secrets).toEqual(DOCKER_EXAMPLE_SECRETS);
 });
 
