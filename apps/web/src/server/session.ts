@@ -50,7 +50,7 @@ export const getSession = cache(async (): Promise<AppSession | null> => {
   const sessionId = session?.claims?.sid;
   // next-auth answers no session when the server-side one has ended (the jwt callback checks it on every request).
   if (!id || typeof sessionId !== 'string') return null;
-  const memberships = await loadMemberships(id);
+  const memberships = await loadMemberships(id, { sessionId });
   const wanted = typeof session.claims?.tenantId === 'string' ? session.claims.tenantId : undefined;
   const active = memberships.find((m) => m.tenantId === wanted) ?? memberships[0] ?? null;
   return {

@@ -26,8 +26,9 @@ export interface Membership {
 
 /**
  * How long a user's memberships are trusted without asking the database again. Every request re-checks its
- * tenant and role against this list, so a removed member or a changed role takes effect within this window in
- * every process (at once in the process that made the change: it calls forgetMemberships).
+ * tenant and role against this list, so a changed role takes effect within this window in every process (at once
+ * in the process that made the change: it calls forgetMemberships). A removed member does not wait: deleting the
+ * membership ends the user's sessions (migration 0006's trigger), and a new session reads the database first.
  */
 const MEMBERSHIP_TTL_MS = 10_000;
 const MAX_CACHED_USERS = 10_000;
@@ -72,11 +73,20 @@ export async function verifyCredentials(email: string, password: string): Promis
   return { id: user.id, email: user.email, name: user.name };
 }
 
+/**
+ * Keyed by user and server-side session: a new session (a sign-in after a removal ended the old ones) starts from the
+ * database, whichever part of the app cached the old session's copy.
+ */
 const cache = new Map<string, { memberships: Membership[]; until: number }>();
+const cacheKey = (userId: string, sessionId: string | undefined) => `${userId}:${sessionId ?? ''}`;
 
-/** The user's active tenants and roles, ordered by tenant name. `fresh` skips the cache (sign-in, tenant switch). */
-export async function loadMemberships(userId: string, options: { fresh?: boolean } = {}): Promise<Membership[]> {
-  const hit = cache.get(userId);
+/**
+ * The user's active tenants and roles, ordered by tenant name. `fresh` skips the cache (sign-in, tenant switch);
+ * `sessionId` is the server-side session the request runs in.
+ */
+export async function loadMemberships(userId: string, options: { fresh?: boolean; sessionId?: string } = {}): Promise<Membership[]> {
+  const key = cacheKey(userId, options.sessionId);
+  const hit = cache.get(key);
   if (!options.fresh && hit && hit.until > Date.now()) return hit.memberships;
   const { rows } = await authPool().query<{ tenant_id: string; tenant_slug: string; tenant_name: string; strategy: StrategyName; role: MembershipRole }>(
     'SELECT tenant_id, tenant_slug, tenant_name, strategy, role FROM public.user_memberships($1)',
@@ -90,11 +100,11 @@ export async function loadMemberships(userId: string, options: { fresh?: boolean
     role: row.role,
   }));
   if (cache.size >= MAX_CACHED_USERS) cache.clear();
-  cache.set(userId, { memberships, until: Date.now() + MEMBERSHIP_TTL_MS });
+  cache.set(key, { memberships, until: Date.now() + MEMBERSHIP_TTL_MS });
   return memberships;
 }
 
-/** After a role change in this process: the user's next request reads their memberships again. */
+/** After a role change in this process: the user's next request, in any of their sessions, reads their memberships again. */
 export function forgetMemberships(userId: string): void {
-  cache.delete(userId);
+  for (const key of cache.keys()) if (key.startsWith(`${userId}:`)) cache.delete(key);
 }
