@@ -5,6 +5,7 @@ export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type 
 export type { TenancyConfig, TenancyConfigInput } from './config.js';
 export type { Tenant, StrategyName, TenantStatus } from './catalog/types.js';
 export { STRATEGIES } from './catalog/types.js';
+export { SLUG_PATTERN, SLUG_RULE_TEXT } from './slug.js';
 export type { SecretsProvider } from './secrets/provider.js';
 export type { TenantArchive } from './archive/write.js';
 export {

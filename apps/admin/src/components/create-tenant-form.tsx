@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
+import { SLUG_HTML_PATTERN } from '@repo/tenancy/slug';
 
 import { formatDuration } from '@/lib/format';
 import { STRATEGY_INFO, stepLabel } from '@/lib/labels';
@@ -147,7 +148,7 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
                   set('slug', e.target.value);
                 }}
                 required
-                pattern="[a-z][a-z0-9_]{1,47}"
+                pattern={SLUG_HTML_PATTERN}
                 autoComplete="off"
                 spellCheck={false}
               />

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TenancyError } from '@repo/tenancy';
+import { SLUG_PATTERN, TenancyError } from '@repo/tenancy';
 import { z } from 'zod';
 
 import { serverEnv } from '@/env';
@@ -16,7 +16,7 @@ import type { ActionOutcome } from './validated';
 // check is only a convenience). By default the tenant's rows are archived to ARCHIVE_DIR first.
 
 export const deleteTenantInput = z.object({
-  slug: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, 'Not a tenant slug.'),
+  slug: z.string().regex(SLUG_PATTERN, 'Not a tenant slug.'),
   confirm: z.string().trim(),
   // A checkbox: present ("on") when ticked, absent otherwise.
   archive: z.literal('on').optional(),

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@repo/db/password';
-import { InvalidTenantSlugError, STRATEGIES, TenantExistsError, TenancyError, type StrategyName, type Tenant } from '@repo/tenancy';
+import { InvalidTenantSlugError, SLUG_PATTERN, SLUG_RULE_TEXT, STRATEGIES, TenantExistsError, TenancyError, type StrategyName, type Tenant } from '@repo/tenancy';
 import { z } from 'zod';
 
 import { logger } from '@/lib/logger';
@@ -16,11 +16,9 @@ import type { FieldErrors } from './validated';
 // Create tenant: the tenant through the tenancy library (owner connection), then its first admin, a user and
 // an admin membership, written as app_operator. Progress goes out as NDJSON events while it runs.
 
-export const SLUG_RULE = /^[a-z][a-z0-9_]{1,47}$/;
-
 export const createTenantInput = z
   .object({
-    slug: z.string().trim().regex(SLUG_RULE, 'Use 2-48 characters: a lowercase letter first, then lowercase letters, digits or "_".'),
+    slug: z.string().trim().regex(SLUG_PATTERN, SLUG_RULE_TEXT),
     name: z.string().trim().min(1, 'Enter a name.').max(200, 'At most 200 characters.'),
     strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }),
     adminEmail: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),

@@ -1,6 +1,7 @@
 import { InvalidTenantSlugError } from '../errors.js';
+import { SLUG_PATTERN } from '../slug.js';
 
-export const SLUG_PATTERN = /^[a-z][a-z0-9_]{1,47}$/;
+export { SLUG_PATTERN };
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function assertSlug(slug: unknown): asserts slug is string {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { SLUG_PATTERN } from '@repo/tenancy/slug';
 
 import { DeleteTenantForm } from '@/components/delete-tenant-form';
 import { serverEnv } from '@/env';
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: 'Delete tenant · Tenancy Operator Co
 export default async function DeleteTenantPage({ params }: { params: Promise<{ slug: string }> }) {
   await requireOperator();
   const { slug } = await params;
-  const tenant = /^[a-z][a-z0-9_]{1,47}$/.test(slug) ? await findTenant(slug) : null;
+  const tenant = SLUG_PATTERN.test(slug) ? await findTenant(slug) : null;
   if (!tenant) notFound();
   return (
     <>
