@@ -55,6 +55,6 @@ export default defineConfig({
   },
   webServer:
     skipReason === undefined
-      ? [server('admin', ADMIN_PORT, '/signin'), server('web', WEB_PORT, '/sign-in'), server('admin', SHORT_PORT, '/signin', shortServerEnv(), SHORT_LOG)]
+      ? [server('admin', ADMIN_PORT, '/sign-in'), server('web', WEB_PORT, '/sign-in'), server('admin', SHORT_PORT, '/sign-in', shortServerEnv(), SHORT_LOG)]
       : undefined,
 });

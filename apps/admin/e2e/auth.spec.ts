@@ -11,7 +11,7 @@ test('every page redirects a request without an operator session to the sign-in 
     const response = await request.get(route, { maxRedirects: 0 });
     expect(response.status(), route).toBe(307);
     const location = new URL(response.headers().location!, 'http://x');
-    expect(location.pathname, route).toBe('/signin');
+    expect(location.pathname, route).toBe('/sign-in');
     if (route !== '/') expect(location.searchParams.get('callbackUrl'), route).toBe(route);
   }
   for (const route of API_ROUTES) {
@@ -21,17 +21,17 @@ test('every page redirects a request without an operator session to the sign-in 
 });
 
 test('a tenant user of the web app cannot sign in here', async ({ page }, testInfo) => {
-  await page.goto('/signin');
+  await page.goto('/sign-in');
   await hydrated(page);
   await page.getByLabel('Email').fill(TENANT_USER.email);
   await page.getByLabel('Password').fill(TENANT_USER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'not an operator account' })).toBeVisible();
-  await expect(page).toHaveURL(/\/signin/);
+  await expect(page).toHaveURL(/\/sign-in/);
   await screenshot(page, testInfo, 'signin-refused');
   // Still locked out.
   await page.goto('/tenants');
-  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ftenants/);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Ftenants/);
 });
 
 test('a session token signed for the web app does not open the console', async ({ page, context, baseURL }) => {
@@ -40,12 +40,12 @@ test('a session token signed for the web app does not open the console', async (
   const token = await encode({ token: { sub: '00000000-0000-4000-8000-000000000000', kind: 'operator', email: OPERATOR.email }, secret: process.env.NEXTAUTH_SECRET! });
   await context.addCookies([{ name: 'admin.session-token', value: token, url: baseURL! }]);
   await page.goto('/tenants');
-  await expect(page).toHaveURL(/\/signin/);
+  await expect(page).toHaveURL(/\/sign-in/);
 });
 
 test('an operator signs in, lands where they were going, and signs out', async ({ page }, testInfo) => {
   await page.goto('/pools');
-  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fpools/);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fpools/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tenancy Operator Console');
   await hydrated(page);
   await screenshot(page, testInfo, 'signin');
@@ -57,9 +57,9 @@ test('an operator signs in, lands where they were going, and signs out', async (
 
   await hydrated(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/sign-in$/);
   await page.goto('/tenants');
-  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ftenants/);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Ftenants/);
 
   await signIn(page);
 });

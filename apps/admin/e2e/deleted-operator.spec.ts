@@ -38,7 +38,7 @@ test('an operator deleted while their cookie is live: every page answers as sign
   for (const route of PAGE_ROUTES) {
     await page.goto(route);
     // A redirect while rendering may reach the browser as a 307 or as a client-side navigation: wait for the URL.
-    await expect(page, `${route} after the operator was deleted`).toHaveURL((url) => url.pathname === '/signin');
+    await expect(page, `${route} after the operator was deleted`).toHaveURL((url) => url.pathname === '/sign-in');
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await expect(page.getByText('Deleted Operator')).toHaveCount(0);
   }

@@ -29,7 +29,7 @@ test('a delete whose request is lost keeps the form, says so, and deletes nothin
 });
 
 test('offline, the sign-in form says so and keeps the email', async ({ page, context }) => {
-  await page.goto('/signin');
+  await page.goto('/sign-in');
   await hydrated(page);
   await page.getByLabel('Email').fill(OPERATOR.email);
   await page.getByLabel('Password').fill(OPERATOR.password);

@@ -32,7 +32,7 @@ for (const raw of OFF_SITE) {
     page.on('request', (request) => {
       if (new URL(request.url()).origin !== new URL(baseURL!).origin) offSite.push(request.url());
     });
-    await page.goto(`/signin?callbackUrl=${raw}`);
+    await page.goto(`/sign-in?callbackUrl=${raw}`);
     await hydrated(page);
     await page.getByLabel('Email').fill(OPERATOR.email);
     await page.getByLabel('Password').fill(OPERATOR.password);
@@ -65,9 +65,9 @@ test('every redirect that is a response header stays on this app', async ({ play
       expectOnSite(cookie && decodeURIComponent(cookie.value), baseURL!, `admin.callback-url cookie for ${raw}`);
 
       // Signed in, the sign-in page sends the visitor on to its callbackUrl.
-      const page = await request.get(`/signin?callbackUrl=${raw}`, { maxRedirects: 0 });
-      expect(page.status(), `GET /signin ${raw}`).toBe(307);
-      expect(expectOnSite(page.headers().location, baseURL!, `GET /signin ${raw}`).pathname).toBe('/');
+      const page = await request.get(`/sign-in?callbackUrl=${raw}`, { maxRedirects: 0 });
+      expect(page.status(), `GET /sign-in ${raw}`).toBe(307);
+      expect(expectOnSite(page.headers().location, baseURL!, `GET /sign-in ${raw}`).pathname).toBe('/');
 
       // Sign-out with a target.
       const signedOut = await request.post('/api/auth/signout', { form: { csrfToken: await csrf(request), callbackUrl: decoded(raw) }, maxRedirects: 0 });
@@ -80,7 +80,7 @@ test('every redirect that is a response header stays on this app', async ({ play
 });
 
 test('a path of this app is kept: callbackUrl=/pools returns there after sign-in', async ({ page }) => {
-  await page.goto('/signin?callbackUrl=%2Fpools%3Fx%3D1');
+  await page.goto('/sign-in?callbackUrl=%2Fpools%3Fx%3D1');
   await hydrated(page);
   await page.getByLabel('Email').fill(OPERATOR.email);
   await page.getByLabel('Password').fill(OPERATOR.password);

@@ -16,9 +16,9 @@ test.describe('at 390 px wide', () => {
 
   test('no console page scrolls sideways', async ({ page }, testInfo) => {
     const documentWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
-    await page.goto('/signin');
+    await page.goto('/sign-in');
     const tooWide: string[] = [];
-    if ((await documentWidth()) > PHONE.width) tooWide.push(`/signin: ${await documentWidth()} px`);
+    if ((await documentWidth()) > PHONE.width) tooWide.push(`/sign-in: ${await documentWidth()} px`);
     await signIn(page);
     for (const path of PAGES) {
       await page.goto(path);

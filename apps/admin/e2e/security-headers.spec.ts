@@ -10,7 +10,7 @@ skipWithoutChromium(test);
 // Every response carries the security headers (src/proxy.ts with @repo/auth/proxy), and every page works under the
 // Content-Security-Policy: no violation is reported while an operator goes through all of them in Chromium.
 
-const pages = ['/signin', '/signin?callbackUrl=%2Fpools', ...PAGE_ROUTES, '/no-such-page', '/icon.svg'];
+const pages = ['/sign-in', '/sign-in?callbackUrl=%2Fpools', ...PAGE_ROUTES, '/no-such-page', '/icon.svg'];
 const authRoutes = ['/api/auth/session', '/api/auth/csrf', '/api/auth/providers', '/api/auth/signin', '/api/auth/signout'];
 
 async function expectHeaders(
@@ -36,7 +36,7 @@ test('every page and API route answers with the security headers, signed out and
     ...(await expectHeaders(request, API_ROUTES, { https: false, method: 'POST' })),
   ];
 
-  const html = await (await request.get('/signin')).text();
+  const html = await (await request.get('/sign-in')).text();
   const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+)"/g)].map((match) => match[1]!))];
   expect(assets.length).toBeGreaterThan(0);
   await expectHeaders(request, assets, { https: false });
@@ -54,17 +54,17 @@ test('every page and API route answers with the security headers, signed out and
 });
 
 test('no HSTS over plain http, even when a client claims https: this server trusts no proxy', async ({ request }) => {
-  await expectHeaders(request, ['/signin', '/tenants'], { https: false, headers: { 'x-forwarded-proto': 'https' } });
+  await expectHeaders(request, ['/sign-in', '/tenants'], { https: false, headers: { 'x-forwarded-proto': 'https' } });
   await expectHeaders(request, API_ROUTES, { https: false, method: 'POST', headers: { 'x-forwarded-proto': 'https' } });
 });
 
 test('HSTS when the proxy it trusts says https (TRUST_PROXY=1), and only then', async ({ playwright }) => {
   const proxied = await playwright.request.newContext({ baseURL: shortServerUrl });
   try {
-    await expectHeaders(proxied, ['/signin', '/tenants', '/api/auth/csrf'], { https: true, headers: { 'x-forwarded-proto': 'https' } });
+    await expectHeaders(proxied, ['/sign-in', '/tenants', '/api/auth/csrf'], { https: true, headers: { 'x-forwarded-proto': 'https' } });
     await expectHeaders(proxied, API_ROUTES, { https: true, method: 'POST', headers: { 'x-forwarded-proto': 'https' } });
-    await expectHeaders(proxied, ['/signin', '/tenants'], { https: false, headers: { 'x-forwarded-proto': 'http' } });
-    await expectHeaders(proxied, ['/signin'], { https: false });
+    await expectHeaders(proxied, ['/sign-in', '/tenants'], { https: false, headers: { 'x-forwarded-proto': 'http' } });
+    await expectHeaders(proxied, ['/sign-in'], { https: false });
   } finally {
     await proxied.dispose();
   }
@@ -93,7 +93,7 @@ test('every page works under the policy: no violation reported in Chromium', asy
   await expect(page).toHaveURL(/\/pools$/);
   await hydrated(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/sign-in$/);
 
   expect(csp.violations()).toEqual([]);
 });

@@ -17,7 +17,7 @@ const SESSION_COOKIE = 'admin.session-token';
 async function signedIn(browser: Browser, operator: TestOperator, baseURL: string | undefined, extraHTTPHeaders?: Record<string, string>): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}) });
   const page = await context.newPage();
-  await page.goto('/signin');
+  await page.goto('/sign-in');
   await hydrated(page);
   await page.getByLabel('Email').fill(operator.email);
   await page.getByLabel('Password').fill(operator.password);
@@ -34,7 +34,7 @@ async function expectSignedIn(page: Page): Promise<void> {
 
 async function expectSignedOut(page: Page): Promise<void> {
   await page.goto('/pools');
-  await expect(page).toHaveURL(/\/signin/);
+  await expect(page).toHaveURL(/\/sign-in/);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 }
 
@@ -67,7 +67,7 @@ test('signing out ends the session on the server: a copy of the cookie made befo
     await withCopy(browser, cookies, baseURL, async (thief) => expect((await postTenants(thief)).status()).toBe(422));
     await hydrated(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page).toHaveURL(/\/sign-in$/);
     await withCopy(browser, cookies, baseURL, expectSignedOut);
     await withCopy(browser, cookies, baseURL, async (thief) => expect((await postTenants(thief)).status()).toBe(401));
     expect(await sql('SELECT end_reason FROM public.operator_sessions WHERE account_id = $1', [operator.id])).toEqual([{ end_reason: 'signed-out' }]);

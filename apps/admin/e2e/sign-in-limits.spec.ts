@@ -23,7 +23,7 @@ test('the 6th wrong password for one operator is refused with the message, a rig
   const context = await browser.newContext({ baseURL: shortServerUrl, extraHTTPHeaders: { 'x-forwarded-for': address } });
   try {
     const page = await context.newPage();
-    await page.goto('/signin');
+    await page.goto('/sign-in');
     await hydrated(page);
     const submit = async (password: string) => {
       await page.getByLabel('Email').fill(operator.email);
@@ -43,7 +43,7 @@ test('the 6th wrong password for one operator is refused with the message, a rig
     await expect(page.locator('form [role=alert]')).toHaveText('Too many attempts, try again in 1 minute.');
     await attempt(operator.password);
     await expect(page.locator('form [role=alert]')).toHaveText('Too many attempts, try again in 1 minute.');
-    await expect(page).toHaveURL(/\/signin/);
+    await expect(page).toHaveURL(/\/sign-in/);
 
     const api = await postSignIn(context.request, { email: operator.email, password: operator.password }, { 'x-forwarded-for': testAddress() });
     expect(api).toMatchObject({ status: 429, error: 'TooManyAttempts' });

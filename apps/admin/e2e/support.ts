@@ -22,7 +22,7 @@ export async function hydrated(page: Page): Promise<void> {
 }
 
 export async function signIn(page: Page, account = OPERATOR): Promise<void> {
-  await page.goto('/signin');
+  await page.goto('/sign-in');
   await hydrated(page);
   await page.getByLabel('Email').fill(account.email);
   await page.getByLabel('Password').fill(account.password);

@@ -12,7 +12,7 @@ import { OPERATOR_KIND, SESSION_COOKIE, SIGN_IN_PATH, sessionSecret } from '@/se
 // check the operator again (src/server/session.ts), against the database.
 
 /** Reachable without a session: next-auth's own routes, the sign-in page, Next's assets and the icons. */
-const PUBLIC = /^\/(api\/auth(\/|$)|signin$|_next\/(static|image)\/|favicon\.ico$|robots\.txt$|icon\.svg$)/;
+const PUBLIC = /^\/(api\/auth(\/|$)|sign-in$|_next\/(static|image)\/|favicon\.ico$|robots\.txt$|icon\.svg$)/;
 
 async function signInGate(request: NextRequest): Promise<NextResponse | undefined> {
   const { pathname, search } = request.nextUrl;

@@ -295,14 +295,14 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     try {
       const page = await context.newPage();
       // The dev operator's published login does not open the console here.
-      await page.goto('/signin');
+      await page.goto('/sign-in');
       await page.getByLabel('Email').fill(SEED_OPERATORS[0].email);
       await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').waitFor();
-      expect(new URL(page.url()).pathname).toBe('/signin');
+      expect(new URL(page.url()).pathname).toBe('/sign-in');
       expect(firstOperator, 'setup printed the first operator`s password').toBeDefined();
-      await signIn(page, /\/signin/, firstOperator!.email, firstOperator!.password, /\/tenants$/);
+      await signIn(page, /\/sign-in/, firstOperator!.email, firstOperator!.password, /\/tenants$/);
       for (const slug of ['acme', 'hooli', 'umbrella']) await page.getByText(slug, { exact: true }).first().waitFor();
       await page.goto('/tenants/new');
       await page.getByLabel('Name', { exact: true }).fill('Docker Database');

@@ -82,7 +82,7 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
     }
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string; fieldErrors?: FieldErrors };
-      if (response.status === 401) window.location.assign('/signin?callbackUrl=/tenants/new');
+      if (response.status === 401) window.location.assign('/sign-in?callbackUrl=/tenants/new');
       setPhase({ kind: 'editing', fieldErrors: body.fieldErrors ?? {}, error: body.fieldErrors ? undefined : (body.error ?? `The server answered ${response.status}.`) });
       return;
     }

@@ -17,7 +17,7 @@ export function SignOutButton() {
       onClick={async () => {
         setPending(true);
         await signOut({ redirect: false }).catch(() => undefined);
-        window.location.assign('/signin');
+        window.location.assign('/sign-in');
       }}
     >
       Sign out

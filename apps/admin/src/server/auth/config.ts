@@ -7,7 +7,7 @@ import { serverEnv } from '@/env';
 /** Cookie name prefix: both apps run on localhost in development, and cookies are not separated by port. */
 export const COOKIE_PREFIX = 'admin';
 export const SESSION_COOKIE = `${COOKIE_PREFIX}.session-token`;
-export const SIGN_IN_PATH = '/signin';
+export const SIGN_IN_PATH = '/sign-in';
 /** The claim that marks an operator session; tenant-app sessions never carry it. */
 export const OPERATOR_KIND = 'operator';
 
