@@ -1,5 +1,5 @@
 /**
- * tenancy.reset_session(): everything a non-superuser session can leave behind that PostgreSQL
+ * tenancy.reset_session(text): everything a non-superuser session can leave behind that PostgreSQL
  * cannot take away by privilege, put back as the connection had it. The library runs it at the
  * end of every tenant transaction, before COMMIT and in the same write, so nothing set inside one
  * tenant's transaction is there when the next tenant's transaction gets the server connection.
