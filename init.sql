@@ -203,8 +203,8 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION tenancy.reset_session(application_name text DEFAULT NULL) RETURNS void
-LANGUAGE plpgsql VOLATILE
+CREATE OR REPLACE PROCEDURE tenancy.reset_session(application_name text DEFAULT NULL)
+LANGUAGE plpgsql
 AS $fn$
 BEGIN
   RESET ALL;              -- every setting, session level included (search_path, timeouts, default_transaction_*, the context)
@@ -260,9 +260,9 @@ $fn$;
 
 REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC;
 
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA tenancy FROM PUBLIC;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA tenancy FROM PUBLIC;
 
-GRANT EXECUTE ON FUNCTION tenancy.reset_session(text) TO PUBLIC;
+GRANT EXECUTE ON ROUTINE tenancy.reset_session(text) TO PUBLIC;
 
 GRANT USAGE ON SCHEMA tenancy TO app_user;
 

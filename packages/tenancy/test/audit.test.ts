@@ -364,8 +364,8 @@ const CASES: [string, (world: World) => Case][] = [
 
   // reset-function-missing
   ['tenancy.reset_session(text) dropped from a tenant database', ({ D1, suite: s }) => ({
-    break: [{ in: D1.databaseName!, sql: 'drop function tenancy.reset_session(text)' }],
-    repair: [{ in: D1.databaseName!, sql: `${RESET_FUNCTION}; alter function tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on function tenancy.reset_session(text) to public` }],
+    break: [{ in: D1.databaseName!, sql: 'drop routine tenancy.reset_session(text)' }],
+    repair: [{ in: D1.databaseName!, sql: `${RESET_FUNCTION}; alter routine tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on routine tenancy.reset_session(text) to public` }],
     expected: [`reset-function-missing:${D1.databaseName}`],
     probe: () => s.tenancy.queryAs(D1.slug, 'select 1').then(() => false, (error: Error) => /reset_session/.test(error.message)),
   })],

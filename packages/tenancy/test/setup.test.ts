@@ -51,4 +51,17 @@ describe('setup()', () => {
       expect(fn.proconfig).toEqual(['search_path=pg_catalog, pg_temp']);
     }
   });
+
+  it("replaces the previous version's reset function with the procedure that tenant calls end with", async () => {
+    const { tenancy, admin } = suite();
+    await tenancy.createTenant({ slug: 'setup_upgrade', name: 'Upgrade', strategy: 'rls' });
+    // What versions before the procedure installed: a function of the same name and arguments, which CALL cannot run.
+    await admin.query('drop routine tenancy.reset_session(text)');
+    await admin.query(`create function tenancy.reset_session(application_name text default null) returns void language plpgsql as $$ begin reset all; end $$`);
+    await expect(tenancy.queryAs('setup_upgrade', 'select 1 as one')).rejects.toThrow(/reset_session/);
+    await tenancy.setup();
+    const { rows } = await admin.query(`select prokind, proacl::text as acl from pg_proc where oid = 'tenancy.reset_session(text)'::regprocedure`);
+    expect(rows).toEqual([{ prokind: 'p', acl: expect.stringMatching(/(^|[{,])=X\//) }]);
+    expect((await tenancy.queryAs('setup_upgrade', 'select 1 as one')).rows).toEqual([{ one: 1 }]);
+  });
 });

@@ -13,9 +13,12 @@ function withTenant(input: Installed): { tenant?: string } {
   return input.tenant ? { tenant: input.tenant } : {};
 }
 
-/** The library ends every tenant transaction with tenancy.reset_session(text); without it, commits fail. */
+/** The library ends every tenant transaction with CALL tenancy.reset_session(text); without the procedure, commits fail. */
 export async function checkResetFunction(client: pg.ClientBase, input: Installed): Promise<Finding[]> {
-  const { rows } = await client.query<{ present: boolean }>(`SELECT to_regprocedure('tenancy.reset_session(text)') IS NOT NULL AS present`);
+  // A function of that name (what versions before the procedure installed) cannot be CALLed.
+  const { rows } = await client.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT FROM pg_catalog.pg_proc WHERE oid = pg_catalog.to_regprocedure('tenancy.reset_session(text)') AND prokind = 'p') AS present`,
+  );
   if (rows[0]?.present) return [];
   return [
     {
@@ -23,7 +26,7 @@ export async function checkResetFunction(client: pg.ClientBase, input: Installed
       code: 'reset-function-missing',
       object: input.database,
       ...withTenant(input),
-      message: `tenancy.reset_session(text) is missing from database ${input.database}: every tenant transaction there fails at COMMIT (and a database cloned from it inherits the gap). Run setup().`,
+      message: `The procedure tenancy.reset_session(text) is missing from database ${input.database}: every tenant transaction there fails at COMMIT (and a database cloned from it inherits the gap). Run setup().`,
     },
   ];
 }

@@ -4,7 +4,7 @@ import { OWNER_ROLE } from '../migrations/apply.js';
 import { writeContextKey, type KeyChange } from './context-key.js';
 import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions.js';
 import { hardenDatabase } from './hardening.js';
-import { RESET_FUNCTION, RESET_SIGNATURE } from './reset-function.js';
+import { DROP_RESET_FUNCTION, RESET_FUNCTION, RESET_SIGNATURE } from './reset-function.js';
 import { ensureRole, execFormatted, syncPassword } from './roles.js';
 
 /** Lookup functions whose signature changed (they now take a signed proof): dropped, never left callable. */
@@ -52,6 +52,7 @@ export async function install(client: pg.ClientBase, options: InstallOptions): P
     for (const ddl of options.catalog ? CATALOG_TABLES : [CONTEXT_KEY_TABLE, PREVIOUS_KEY_TABLE]) await client.query(ddl);
     const keyChanged = options.key ? await writeContextKey(client, options.key) : false;
     for (const fn of REPLACED_FUNCTIONS) await client.query(`DROP FUNCTION IF EXISTS ${fn}`);
+    for (const { ddl } of (await client.query<{ ddl: string }>(DROP_RESET_FUNCTION)).rows) await client.query(ddl);
     for (const ddl of [...KEY_FUNCTIONS, ...CONTEXT_FUNCTIONS, RESET_FUNCTION, ...(options.catalog ? [RESOLVE_FUNCTION, SECRET_FUNCTION] : [])]) await client.query(ddl);
     await grantRuntimeRoles(client, options);
     await client.query('COMMIT');
@@ -100,9 +101,10 @@ async function grantOwnerPrivileges(client: pg.ClientBase, sharedSchema: string)
 
 async function grantRuntimeRoles(client: pg.ClientBase, options: InstallOptions): Promise<void> {
   await client.query('REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC');
-  await client.query('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA tenancy FROM PUBLIC');
+  // ROUTINES: procedures too, which PostgreSQL creates executable by PUBLIC.
+  await client.query('REVOKE ALL ON ALL ROUTINES IN SCHEMA tenancy FROM PUBLIC');
   // It resets only the caller's own session; every role a tenant transaction can run as must be able to call it.
-  await client.query(`GRANT EXECUTE ON FUNCTION ${RESET_SIGNATURE} TO PUBLIC`);
+  await client.query(`GRANT EXECUTE ON ROUTINE ${RESET_SIGNATURE} TO PUBLIC`);
   const runtimeRoles = [options.appRole.name, ...(options.operatorRole ? [options.operatorRole.name] : [])];
   for (const role of runtimeRoles) {
     await execFormatted(client, 'GRANT USAGE ON SCHEMA tenancy TO %I', [role]);
