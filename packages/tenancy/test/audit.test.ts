@@ -369,6 +369,12 @@ const CASES: [string, (world: World) => Case][] = [
     expected: [`reset-function-missing:${D1.databaseName}`],
     probe: () => s.tenancy.queryAs(D1.slug, 'select 1').then(() => false, (error: Error) => /reset_session/.test(error.message)),
   })],
+  ['a function tenancy.reset_session(text) (what earlier versions installed) instead of the procedure', ({ D2, suite: s }) => ({
+    break: [{ in: D2.databaseName!, sql: `drop routine tenancy.reset_session(text); create function tenancy.reset_session(application_name text default null) returns void language sql as 'select null::void'; grant execute on function tenancy.reset_session(text) to public` }],
+    repair: [{ in: D2.databaseName!, sql: `drop routine tenancy.reset_session(text); ${RESET_FUNCTION}; alter routine tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on routine tenancy.reset_session(text) to public` }],
+    expected: [`reset-function-missing:${D2.databaseName}`],
+    probe: () => s.tenancy.queryAs(D2.slug, 'select 1').then(() => false, (error: Error) => /reset_session/.test(error.message)),
+  })],
 
   // runtime-role-settings
   ['a stored statement_timeout for the app role', ({ app, appUrl }) => ({
