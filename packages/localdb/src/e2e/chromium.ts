@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { recordSkip } from '../skips/ledger.js';
 
 // How every app's e2e run finds and starts Chromium. Always the system browser (Debian `chromium`), never one
 // that Playwright downloads: the CI image and the dev machines have no network for that.
@@ -65,5 +66,6 @@ export function e2eSkipReason(): string | undefined {
  */
 export function skipWithoutChromium(test: { skip(condition: boolean, reason?: string): void }): void {
   const reason = e2eSkipReason();
+  if (reason !== undefined) recordSkip('chromium', reason);
   test.skip(reason !== undefined, reason);
 }

@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { recordSkip } from '../skips/ledger.js';
 import { PgBouncerNotFoundError } from './errors.js';
 
 export const DEFAULT_PGBOUNCER_PATH = '/usr/sbin/pgbouncer';
@@ -33,7 +34,7 @@ export function requirePgBouncer(): boolean {
   const found = pgbouncerAvailable();
   if (found.ok) return true;
   if (isCi()) assertPgBouncerBinary();
-  console.warn(`[localdb] skipping PgBouncer tests: ${found.reason}`);
+  recordSkip('pgbouncer', found.reason);
   return false;
 }
 
