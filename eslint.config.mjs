@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/.next/**', '**/.turbo/**', '**/dist/**', '**/test-results/**', '**/playwright-report/**', 'bench/results/**', '.data/**', '**/next-env.d.ts'],
+    ignores: ['**/node_modules/**', '**/.next/**', '**/.turbo/**', '**/dist/**', '**/test-results/**', '**/playwright-report/**', 'bench/results/**', '.data/**', '**/next-env.d.ts', 'bench/.web/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -39,8 +39,8 @@ const pages = (ids: Ids) => [
   '/no-such-page',
 ];
 
-/** Every API route (the benchmark routes answer 404 outside a benchmark, with the headers all the same). */
-const apiRoutes = ['/api/projects', '/api/bench/projects', '/bench/projects', '/api/auth/session', '/api/auth/csrf', '/api/auth/providers', '/api/auth/signin', '/api/auth/signout'];
+/** Every API route. */
+const apiRoutes = ['/api/projects', '/api/auth/session', '/api/auth/csrf', '/api/auth/providers', '/api/auth/signin', '/api/auth/signout'];
 
 async function expectHeaders(request: APIRequestContext, paths: string[], options: { https: boolean; headers?: Record<string, string> }): Promise<string[]> {
   const nonces: string[] = [];

@@ -82,17 +82,6 @@ const serverSchema = z
      */
     SESSION_IDLE_SECONDS: sessionIdleSetting,
     SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
-    /**
-     * Benchmark only: `1` enables GET /api/bench/projects and /bench/projects, which read WITHOUT the tenancy
-     * layer (explicit WHERE tenant_id on a plain pool of BENCH_BASELINE_DATABASE_URL, a BYPASSRLS role).
-     * Never set it in a deployment.
-     */
-    BENCH_BASELINE: z.enum(['0', '1']).default('0'),
-    BENCH_BASELINE_DATABASE_URL: postgresUrl.optional(),
-  })
-  .refine((value) => value.BENCH_BASELINE !== '1' || value.BENCH_BASELINE_DATABASE_URL !== undefined, {
-    path: ['BENCH_BASELINE_DATABASE_URL'],
-    message: 'is required when BENCH_BASELINE=1',
   })
   .refine(sessionLifetimeConsistent, {
     path: ['SESSION_IDLE_SECONDS'],

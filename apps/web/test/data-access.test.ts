@@ -59,13 +59,6 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
     why: 'failed sign-in attempts are counted before anyone is signed in, as app_auth',
     importers: { 'server/auth/route.ts': ['signInLimiter'] },
   },
-  'server/bench-baseline.ts': {
-    why: 'BENCH_BASELINE=1 only: the same reads without the tenancy layer, to measure what it costs',
-    importers: {
-      'app/api/bench/projects/route.ts': ['baselineEnabled', 'baselineProjectsJson'],
-      'app/(app)/bench/projects/page.tsx': ['baselineEnabled', 'baselineListProjects'],
-    },
-  },
 };
 
 /** Modules that open connections or carry the tenancy instance. */
@@ -254,7 +247,7 @@ describe('importing an allowed module is reaching the database: imports are foll
   };
 
   it.each([
-    ['query-imports-bench-baseline.ts', 'server/queries/leak.ts', ['server/queries/leak.ts:4 takes baselineProjectsJson of server/bench-baseline.ts (via "../bench-baseline")']],
+    ['query-imports-session-store.ts', 'server/queries/leak.ts', ['server/queries/leak.ts:4 takes sessionStore of server/auth/sessions.ts (via "../auth/sessions")']],
     [
       'query-imports-accounts-namespace.ts',
       'server/queries/people.ts',
@@ -270,10 +263,8 @@ describe('importing an allowed module is reaching the database: imports are foll
       'query-imports-dynamically.ts',
       'server/queries/lazy.ts',
       [
-        'server/queries/lazy.ts:3 takes * of server/bench-baseline.ts (via "@/server/bench-baseline")',
-        'server/queries/lazy.ts:3 takes baselineEnabled of server/bench-baseline.ts (via "@/server/bench-baseline")',
-        'server/queries/lazy.ts:3 takes baselineProjectsJson of server/bench-baseline.ts (via "@/server/bench-baseline")',
-        'server/queries/lazy.ts:3 takes baselineListProjects of server/bench-baseline.ts (via "@/server/bench-baseline")',
+        'server/queries/lazy.ts:3 takes * of server/auth/sessions.ts (via "@/server/auth/sessions")',
+        'server/queries/lazy.ts:3 takes sessionStore of server/auth/sessions.ts (via "@/server/auth/sessions")',
       ],
     ],
   ])('fixture %s bypasses the per-file scan, and the import is caught', (fixture, as, expected) => {
@@ -283,10 +274,10 @@ describe('importing an allowed module is reaching the database: imports are foll
   });
 
   it('a value passed on by a barrel is followed to the allowed module it comes from', () => {
-    const barrel = readFileSync(path.join(FIXTURES, 'barrel-reexports-bench-baseline.ts'), 'utf8');
+    const barrel = readFileSync(path.join(FIXTURES, 'barrel-reexports-session-store.ts'), 'utf8');
     const { scanned, violations } = bypass('query-imports-through-barrel.ts', 'server/queries/dashboard.ts', { [path.join(SRC, 'server/queries/index.ts')]: barrel });
     expect(scanned).toEqual([]);
-    expect(violations).toContain('server/queries/dashboard.ts:3 takes baselineProjectsJson of server/bench-baseline.ts (via ".")');
+    expect(violations).toContain('server/queries/dashboard.ts:3 takes sessionStore of server/auth/sessions.ts (via ".")');
   });
 
   it('a value re-exported by an allowed importer is still refused to anyone else', () => {

@@ -1,14 +1,15 @@
 /**
  * Section: what the tenancy layer costs a real request of the web app (apps/web), end to end over HTTP.
  *
- * Starts a throw-away copy of the dev database (@repo/db/local: init.sql, the seeded tenants), builds and starts
- * the web app's standalone server with BENCH_BASELINE=1, signs in once as alice@acme.test (admin of Acme, an rls
- * tenant) and runs autocannon (50 connections) against two routes, each in two variants:
+ * Starts a throw-away copy of the dev database (@repo/db/local: init.sql, the seeded tenants), builds a copy of the
+ * web app with bench/web-baseline laid over it (the app itself has no benchmark route and no read path without the
+ * tenancy layer), starts its standalone server, signs in once as alice@acme.test (admin of Acme, an rls tenant) and
+ * runs autocannon (50 connections) against two routes, each in two variants:
  *
  *   tenancy   GET /projects (the page) and GET /api/projects: the session -> withTenant -> policies path;
  *   baseline  GET /bench/projects and GET /api/bench/projects: the same session check, the same SQL and the same
- *             markup/JSON, but read on a plain pg pool of a BYPASSRLS role with an explicit WHERE tenant_id = $1
- *             (apps/web/src/server/bench-baseline.ts), the way an app without the tenancy layer would.
+ *             markup/JSON, but read on a plain pg pool of a BYPASSRLS role with the tenant filter written out
+ *             (bench/web-baseline/src/server/bench-baseline.ts), the way an app without the tenancy layer would.
  *
  * Rounds alternate A B B A (baseline, tenancy, tenancy, baseline); each tenancy round is divided by the
  * baseline round next to it. Before timing, both API variants must return the same non-empty JSON, and every
@@ -18,7 +19,7 @@
  * Standalone: `npx tsx bench/src/sections/web.ts [--quick] [--no-build]` prints the rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,8 +32,13 @@ import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env.js';
 import type { SectionResult, Table } from '../harness/report.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const WEB_DIR = path.join(ROOT, 'apps/web');
-const SERVER_JS = path.join(WEB_DIR, '.next/standalone/apps/web/server.js');
+const APP_DIR = path.join(ROOT, 'apps/web');
+const OVERLAY_DIR = path.join(ROOT, 'bench/web-baseline');
+/** The copy: two levels below the root like apps/web, so its next.config.ts finds the monorepo root where the app's does. */
+const COPY_DIR = path.join(ROOT, 'bench/.web');
+const SERVER_JS = path.join(COPY_DIR, '.next/standalone/bench/.web/server.js');
+/** What the copy leaves out: build output, dependencies, and the app's own tests. */
+const NOT_COPIED = new Set(['node_modules', '.next', '.turbo', 'e2e', 'test', 'test-results', 'playwright-report', 'playwright.config.ts', 'vitest.config.ts']);
 
 const USER = { email: 'alice@acme.test', password: 'demo-password' };
 /** A seeded Acme project: a page without it is not the page being measured. */
@@ -47,7 +53,7 @@ export interface WebBenchOptions {
   connections?: number;
   /** A B B A blocks per route (default 2; 1 in quick mode). */
   passes?: number;
-  /** Build apps/web first (default true). With false, an existing standalone build is used. */
+  /** Build the copy of apps/web first (default true). With false, the copy's existing build is used. */
   build?: boolean;
   quick?: boolean;
   log?: (line: string) => void;
@@ -107,6 +113,17 @@ async function run(command: string, args: string[], cwd: string): Promise<void> 
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
 }
 
+/** apps/web copied to bench/.web with the baseline routes laid over it, type-checked and built. */
+async function buildCopy(log: (line: string) => void): Promise<void> {
+  log(`building apps/web with bench/web-baseline laid over it, in ${path.relative(ROOT, COPY_DIR)}`);
+  rmSync(COPY_DIR, { recursive: true, force: true });
+  cpSync(APP_DIR, COPY_DIR, { recursive: true, filter: (source) => !NOT_COPIED.has(path.basename(source)) || source === APP_DIR });
+  cpSync(OVERLAY_DIR, COPY_DIR, { recursive: true });
+  await run('npx', ['tsc', '--noEmit'], COPY_DIR);
+  await run('npx', ['next', 'build'], COPY_DIR);
+  cpSync(path.join(COPY_DIR, '.next/static'), path.join(path.dirname(SERVER_JS), '.next/static'), { recursive: true });
+}
+
 async function createBaselineRole(stack: LocalStack): Promise<string> {
   const client = new pg.Client({ connectionString: stack.urls.adminDatabaseUrl });
   await client.connect();
@@ -134,7 +151,7 @@ async function startServer(stack: LocalStack, baselineUrl: string, log: (line: s
   const port = await findFreePort('127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [SERVER_JS], {
-    cwd: WEB_DIR,
+    cwd: path.dirname(SERVER_JS),
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
@@ -144,7 +161,6 @@ async function startServer(stack: LocalStack, baselineUrl: string, log: (line: s
       HOSTNAME: '127.0.0.1',
       NEXTAUTH_URL: origin,
       LOG_LEVEL: 'error',
-      BENCH_BASELINE: '1',
       BENCH_BASELINE_DATABASE_URL: baselineUrl,
     },
   });
@@ -267,13 +283,8 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
   const passes = options.passes ?? (quick ? 1 : 2);
   const log = options.log ?? ((line: string) => console.log(`[web] ${line}`));
 
-  if (options.build ?? true) {
-    // Through turbo: when the sources have not changed since the last build (the e2e suites build it too), the
-    // cached output is restored in a second instead of rebuilt.
-    log('building apps/web (turbo run build --filter=web)');
-    await run('npx', ['turbo', 'run', 'build', '--filter=web', '--output-logs=errors-only'], ROOT);
-  }
-  if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: build the web app first (npm run build -w web).`);
+  if (options.build ?? true) await buildCopy(log);
+  if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run the web benchmark once with its build.`);
 
   const stack = await startLocalStack();
   let server: Server | undefined;
@@ -359,7 +370,7 @@ export async function web(env: BenchEnv): Promise<SectionResult> {
     machine: env.machine,
     intro: [
       `The web app's standalone server (apps/web, Next.js) on its own seeded database (@repo/db/local, not this run's bench dataset), signed in as ${settings.user}, tenant ${settings.tenant}. autocannon runs in the bench process on the same two cores as the server and PostgreSQL, so absolute figures understate a real deployment; the ratio is the figure to read.`,
-      'Tenancy: session, then withTenant (signed context, row-level security). Baseline: the same session check, SQL and output, read on a plain pool of a BYPASSRLS role with an explicit WHERE tenant_id = $1 (enabled only with BENCH_BASELINE=1). API answers are checked byte for byte on every request; pages must answer 200.',
+      'Tenancy: session, then withTenant (signed context, row-level security). Baseline: the same session check, SQL and output, read on a plain pool of a BYPASSRLS role with the tenant filter written out; its two routes exist only in the bench\'s own build of the app (bench/web-baseline laid over a copy of apps/web), never in the product. Both variants run on that one build. API answers are checked byte for byte on every request; pages must answer 200.',
     ],
     tables: [table],
     notes: [`Measured in ${((performance.now() - started) / 1000).toFixed(0)} s including the build and server start.`],

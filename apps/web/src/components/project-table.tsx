@@ -5,7 +5,7 @@ import type { ProjectSummary } from '@/server/queries/projects';
 import { EmptyState } from './empty-state';
 import { formatDate } from './format';
 
-/** The projects list; also rendered by the bench baseline page, so both measure the same markup. */
+/** The projects list; also rendered by the web benchmark's baseline page (bench/web-baseline), so both measure the same markup. */
 export function ProjectTable({ projects, canCreate }: { projects: ProjectSummary[]; canCreate: boolean }) {
   if (projects.length === 0) {
     return (

@@ -8,7 +8,7 @@ import { apiError } from './api-error';
 import { InvalidCursorError, type ProjectPage } from './queries/project-page';
 import type { ProjectJson } from './queries/projects';
 
-// GET /api/projects, shared with its bench baseline (GET /api/bench/projects), which must answer the same JSON
+// GET /api/projects, shared with the web benchmark's baseline (bench/web-baseline), which must answer the same JSON
 // byte for byte: both build their links to /api/projects, the resource the baseline stands in for.
 
 const PATH = '/api/projects';

@@ -16,7 +16,6 @@ import { decodeCursor, encodeCursor, type Cursor } from './cursor';
 // which PostgreSQL reads from that index as `created_at <= key` (the row comparison's prefix) and then checks the id.
 // The name order sorts the tenant's matching rows (there is no name index: a name search cannot use one anyway).
 // As everywhere in this app, no statement names a tenant: the policies filter every table by the signed context.
-// The one exception is `scope.tenantId`, which only the bench baseline passes (src/server/bench-baseline.ts).
 
 interface Order {
   /** The sort key column, and how the page compares it. */
@@ -87,9 +86,9 @@ function likePattern(text: string): string {
 
 /**
  * The statement for one page. Throws InvalidCursorError for a cursor that does not belong to the query's order.
- * `taskCounts` adds each project's task counts (the projects page); `scope` is for the bench baseline only.
+ * `taskCounts` adds each project's task counts (the projects page).
  */
-export function projectPageStatement(query: ProjectListQuery, options: { taskCounts: boolean; scope?: { tenantId: string } }): PageStatement {
+export function projectPageStatement(query: ProjectListQuery, options: { taskCounts: boolean }): PageStatement {
   const order = ORDERS[query.sort];
   const cursor = cursorOf(query);
   const values: unknown[] = [];
@@ -98,9 +97,7 @@ export function projectPageStatement(query: ProjectListQuery, options: { taskCou
     return cast ? `$${values.length}::${cast}` : `$${values.length}`;
   };
 
-  const tenant = options.scope ? param(options.scope.tenantId, 'uuid') : undefined;
   const matches: string[] = [];
-  if (tenant) matches.push(`x.tenant_id = ${tenant}`);
   if (query.q !== undefined) matches.push(`x.name ILIKE ${param(likePattern(query.q))} ESCAPE '\\'`);
 
   // "Before" a row in list order is `>` for a descending order and `<` for an ascending one.
@@ -135,7 +132,7 @@ export function projectPageStatement(query: ProjectListQuery, options: { taskCou
   const counts = options.taskCounts ? `, tc."taskCount", tc."openCount"` : '';
   const countJoin = options.taskCounts
     ? `LEFT JOIN LATERAL (SELECT count(*)::int AS "taskCount", (count(*) FILTER (WHERE t.status <> 'done'))::int AS "openCount"
-                            FROM tasks t WHERE t.project_id = p.id${tenant ? ` AND t.tenant_id = ${tenant}` : ''}) tc ON true`
+                            FROM tasks t WHERE t.project_id = p.id) tc ON true`
     : '';
   const text = `SELECT c.total, ${preceding} AS preceding, p.id, p.name, p.description, p."createdBy", p."createdAt", p."updatedAt", p."createdKey"${counts}
   FROM (SELECT (SELECT count(*) FROM projects x ${where()})::int AS total) c

@@ -30,7 +30,7 @@ const columns = (row: PageRow): ProjectRow => ({
   updatedAt: row.updatedAt,
 });
 
-/** A projects page row; also used by the bench baseline, which runs the same statement elsewhere. */
+/** A projects page row; also used by the web benchmark's baseline (bench/web-baseline), which runs the same statement elsewhere. */
 export const toSummary = (row: PageRow): ProjectSummary => ({ ...columns(row), taskCount: row.taskCount ?? 0, openCount: row.openCount ?? 0 });
 export const toJson = columns;
 

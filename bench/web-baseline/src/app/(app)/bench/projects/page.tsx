@@ -1,14 +1,11 @@
-import { notFound } from 'next/navigation';
-
 import { ProjectTable } from '@/components/project-table';
 import { FIRST_PAGE } from '@/lib/project-list-query';
-import { baselineEnabled, baselineListProjects } from '@/server/bench-baseline';
+import { baselineListProjects } from '@/server/bench-baseline';
 import { requireTenantSession } from '@/server/session';
 
-// BENCHMARK ONLY: the projects page's first page read WITHOUT the tenancy layer (src/server/bench-baseline.ts), same
-// statement and the same table markup, so bench/src/sections/web.ts can compare the two. 404 unless BENCH_BASELINE=1.
+// Laid over a copy of apps/web by the web benchmark: the projects page's first page read WITHOUT the tenancy layer
+// (src/server/bench-baseline.ts), same statement and the same table markup, so bench/src/sections/web.ts can compare the two.
 export default async function BaselineProjectsPage() {
-  if (!baselineEnabled()) notFound();
   const session = await requireTenantSession();
   const page = await baselineListProjects(session.tenantId, FIRST_PAGE);
   const canCreate = session.role !== 'viewer';
