@@ -8,6 +8,7 @@ import { fmt, fmtMs, fmtRatio, warmPool, type BenchEnv } from '../harness/env.js
 import { groupedBarChart, ratioChart, type Cell, type RatioBar, type SectionResult, type Table } from '../harness/report.js';
 import { runChain, type Side, type Stats } from '../harness/runner.js';
 import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads.js';
+import { HYGIENE_LIMIT, hygieneOf, hygieneTable, measureResetCost, type ResetCost } from '../harness/reset-cost.js';
 
 /** The goals of the issue, as thresholds on a row's ratio. */
 interface Goal {
@@ -65,10 +66,9 @@ function kindOf(key: string, isBaseline: boolean): string {
 
 export async function contextCost(env: BenchEnv): Promise<SectionResult> {
   const { server, config, dataset, log } = env;
-  const poolConfig = (role: string) => ({ connectionString: server.urlAs(role), max: config.poolSize });
   const pools: pg.Pool[] = [];
   const pool = async (role: string) => {
-    const p = await warmPool(poolConfig(role));
+    const p = await warmPool({ connectionString: server.urlAs(role), max: config.poolSize });
     pools.push(p);
     return p;
   };
@@ -151,7 +151,9 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
     }
     log('  one context check on the server');
     const checks = await contextCheckCost(env, admin, product);
-    return buildResult(env, rows, groups, checks);
+    log('  what the session reset costs one call');
+    const reset = await measureResetCost(env);
+    return buildResult(env, rows, groups, checks, reset);
   } finally {
     await Promise.all([...pools.map((p) => p.end()), ...tenancies.map((t) => t.close())]);
     await admin.end();
@@ -170,7 +172,7 @@ function goalCell(row: Row): string {
   return `≥ ${row.goal.threshold.toFixed(2)}x: **${status}**${row.goal.borderline ? ' (spread crosses it)' : ''}`;
 }
 
-function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckCost[]): SectionResult {
+function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckCost[], reset: ResetCost[]): SectionResult {
   const { config, dataset } = env;
   const tables: Table[] = [];
   for (const workload of WORKLOADS) {
@@ -225,6 +227,17 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
     seedRows.length ? `${Math.min(...seedRows.map((r) => r.ratio)).toFixed(2)}x – ${Math.max(...seedRows.map((r) => r.ratio)).toFixed(2)}x` : '–',
     seedRows.length && seedRows.every((r) => r.errors === 0) ? '**met**' : '**MISSED** (errors or not measured)',
   ]);
+  const hygiene = hygieneOf(rows, reset);
+  if (hygiene.length) {
+    const worst = hygiene.reduce((a, b) => (b.drop > a.drop ? b : a));
+    goalsTable.rows.push([
+      `the session reset lowers no queryAs or withTenant ratio by more than ${HYGIENE_LIMIT.toFixed(2)} (1.7)`,
+      'queryAs, withTenant ×3 (rls)',
+      `worst: ${worst.call} / ${worst.workload}`,
+      `lowered by ${worst.drop.toFixed(3)}`,
+      worst.drop <= HYGIENE_LIMIT ? '**met**' : `**MISSED** by ${(worst.drop - HYGIENE_LIMIT).toFixed(3)}`,
+    ]);
+  }
   goalsTable.chart = ratioChart(
     'Goals: measured ratio (bar), spread (line), goal (orange tick)',
     goalRows.map((r) => ({
@@ -251,6 +264,8 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
       checks.filter((c) => c.micros !== null).map((c) => ({ label: c.label, series: 'µs per call', value: c.micros! })),
     ),
   });
+
+  tables.push(hygieneTable(hygiene, reset));
 
   const approaches = new Map<string, Row>();
   for (const r of rows) if (!approaches.has(r.key)) approaches.set(r.key, r);

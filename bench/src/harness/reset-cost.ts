@@ -1,0 +1,140 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { LIBRARY_RESET, wireTwinApproach } from '../peers/wire-twin.js';
+import { productUrls } from './database.js';
+import type { BenchEnv } from './env.js';
+import { prng } from './ids.js';
+import { ratioChart, type Cell, type RatioBar, type Table } from './report.js';
+import { WORKLOADS, type WorkloadKey } from './workloads.js';
+
+/** The issue's limit: the session reset may lower no queryAs or withTenant ratio by more than this. */
+export const HYGIENE_LIMIT = 0.03;
+
+export interface ResetCost {
+  call: 'queryAs' | 'withTenant ×3';
+  /** Median µs of one call of the twin without the reset, and with it. */
+  withoutUs: number;
+  withUs: number;
+  /** withUs - withoutUs. */
+  costUs: number;
+  calls: number;
+}
+
+/** A product row of section 1, as the reset table needs it. */
+export interface ProductRow {
+  workload: WorkloadKey;
+  group: string;
+  key: string;
+  ratio: number;
+  opsPerSec: number;
+}
+
+export interface Hygiene {
+  workload: string;
+  call: string;
+  costUs: number;
+  /** The reset's share of one product call, at most. */
+  share: number;
+  before: number;
+  after: number;
+  drop: number;
+}
+
+const SHAPES = [
+  { call: 'queryAs', statements: 1, product: 'queryAs-rls', group: 'all' },
+  { call: 'withTenant ×3', statements: 3, product: 'withTenant-rls-3', group: 'three' },
+] as const;
+
+/**
+ * The two twins (bench/src/peers/wire-twin.ts), one connection, called in turn: without, with, with,
+ * without, ... Whatever else the machine does lands on both, and the difference of the medians is
+ * the reset's own time, a few µs that rounds of throughput at saturation cannot resolve on a
+ * shared machine (their spread is wider than the whole difference).
+ */
+export async function measureResetCost(env: BenchEnv): Promise<ResetCost[]> {
+  const urls = productUrls(env.server);
+  const pool = new pg.Pool({ connectionString: urls.appUrl, max: 1 });
+  const point = WORKLOADS.find((w) => w.key === 'point')!;
+  const rnd = prng(7);
+  const tenants = env.dataset.tenants;
+  const calls = env.config.mode === 'quick' ? 1_000 : 5_000;
+  const warmup = Math.ceil(calls / 5);
+  try {
+    const out: ResetCost[] = [];
+    for (const shape of SHAPES) {
+      const sides = [
+        { key: 'without' as const, approach: wireTwinApproach({ pool, contextSecret: urls.contextSecret, statements: shape.statements, reset: null }), times: [] as number[] },
+        { key: 'with' as const, approach: wireTwinApproach({ pool, contextSecret: urls.contextSecret, statements: shape.statements, reset: LIBRARY_RESET }), times: [] as number[] },
+      ];
+      for (let i = 0; i < warmup + calls; i++) {
+        const t = tenants[Math.floor(rnd() * tenants.length)]!;
+        const statements = Array.from({ length: shape.statements }, () => point.statement(t, rnd));
+        for (const side of i % 2 ? [...sides].reverse() : sides) {
+          const started = performance.now();
+          const rows = await side.approach.call(t, statements);
+          const elapsed = performance.now() - started;
+          const wrong = statements.map((s, n) => s.check(rows[n] ?? [])).find((why) => why !== undefined);
+          if (wrong) throw new Error(`${side.approach.label}: ${wrong}`);
+          if (i >= warmup) side.times.push(elapsed * 1000);
+        }
+      }
+      const [without, withReset] = sides.map((side) => median(side.times)) as [number, number];
+      out.push({ call: shape.call, withoutUs: without, withUs: withReset, costUs: withReset - without, calls });
+    }
+    return out;
+  } finally {
+    await pool.end();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * The product's ratio without the reset. At saturation a call takes 1/ops s of whichever resource
+ * limits the run (PostgreSQL's and the kernel's share of the cores, or Node's one thread); that
+ * resource has at least one core, so the call uses at least 1e6/ops µs of it, and the reset, whose
+ * time on one connection bounds its CPU time, at most costUs of that: share ≤ costUs × ops / 1e6.
+ */
+export function hygieneOf(rows: readonly ProductRow[], costs: readonly ResetCost[]): Hygiene[] {
+  const out: Hygiene[] = [];
+  for (const workload of WORKLOADS) {
+    for (const shape of SHAPES) {
+      const product = rows.find((r) => r.workload === workload.key && r.group === shape.group && r.key === shape.product);
+      const cost = costs.find((c) => c.call === shape.call);
+      if (!product || !cost) continue;
+      const share = Math.max(0, cost.costUs) * (product.opsPerSec / 1e6);
+      const before = product.ratio / (1 - share);
+      out.push({ workload: workload.label, call: shape.call, costUs: cost.costUs, share, before, after: product.ratio, drop: before - product.ratio });
+    }
+  }
+  return out;
+}
+
+export function hygieneTable(hygiene: readonly Hygiene[], costs: readonly ResetCost[]): Table {
+  const rows: Cell[][] = hygiene.map((h) => [
+    h.workload,
+    h.call,
+    h.costUs.toFixed(1),
+    `${(h.share * 100).toFixed(1)}%`,
+    `${h.before.toFixed(2)}x`,
+    `${h.after.toFixed(2)}x`,
+    h.drop.toFixed(3),
+    `≤ ${HYGIENE_LIMIT.toFixed(2)}: **${h.drop <= HYGIENE_LIMIT ? 'met' : 'MISSED'}**`,
+  ]);
+  const bars: RatioBar[] = hygiene.map((h) => ({ label: `${h.call}, ${h.workload}`, ratio: h.drop, min: h.drop, max: h.drop, kind: 'this project', goal: HYGIENE_LIMIT }));
+  const measured = costs.map((c) => `${c.call}: ${c.withoutUs.toFixed(1)} µs without the reset, ${c.withUs.toFixed(1)} µs with it (medians of ${c.calls.toLocaleString('en-US')} calls each)`).join('; ');
+  return {
+    id: 'hygiene',
+    title: '1.7 What the session reset costs (ratio before and after it)',
+    columns: ['workload', 'call', 'reset, µs per call', "its share of a product call (at most)", 'product ratio without the reset', 'product ratio (above)', 'lowered by (at most)', 'limit'],
+    rows,
+    notes: [
+      `The library ends every tenant transaction with \`${LIBRARY_RESET.text}\`, before the Sync (queryAs) or the COMMIT (withTenant), in the same write: it puts back whatever a statement inside the transaction left at session level. The product has no switch that turns it off (a security starter must not ship one), so two twins rebuild the library's messages for an rls tenant by hand (the same context settings, the same single write), one with the reset and one without, and are called in turn on one connection: ${measured}.`,
+      'The ratio without the reset: at saturation a product call takes 1/ops s of whichever resource limits the run (PostgreSQL and the kernel on the cores, or Node\'s one thread); that resource has at least one core, so a call uses at least 1,000,000/ops µs of it, and the reset at most its own time on one connection. Its share is therefore at most (reset µs) × ops / 1,000,000 of a call, and the ratio without it at most ratio / (1 − share): the "lowered by" column is an upper bound.',
+    ],
+    chart: ratioChart('Ratio lost to the session reset, at most (limit: orange tick)', bars),
+  };
+}
