@@ -27,12 +27,19 @@ export interface ProductRow {
   key: string;
   ratio: number;
   opsPerSec: number;
+  /** CPU µs of one call, Node and the server's backends (NaN when not measured). */
+  cpuUsPerCall: number;
 }
 
 export interface Hygiene {
   workload: string;
   call: string;
   costUs: number;
+  /** What one product call costs: its CPU µs where measured, else 1e6/ops (see hygieneOf). */
+  callUs: number;
+  measuredCpu: boolean;
+  /** Cores the product's rounds kept busy (CPU per call × ops): the machine's own count means saturated. */
+  coresBusy: number;
   /** The reset's share of one product call, at most. */
   share: number;
   before: number;
@@ -93,10 +100,12 @@ function median(values: number[]): number {
 }
 
 /**
- * The product's ratio without the reset. At saturation a call takes 1/ops s of whichever resource
- * limits the run (PostgreSQL's and the kernel's share of the cores, or Node's one thread); that
- * resource has at least one core, so the call uses at least 1e6/ops µs of it, and the reset, whose
- * time on one connection bounds its CPU time, at most costUs of that: share ≤ costUs × ops / 1e6.
+ * The product's ratio without the reset. At saturation throughput is the machine's CPU divided by
+ * the CPU one call costs, measured per round (Node and the server's backends); the reset's time on
+ * one connection, all of it CPU on one side or the other (no extra round trip, no I/O), bounds its
+ * CPU. So share ≤ costUs / cpuUsPerCall, and without the reset the product's ops would be at most
+ * 1 / (1 − share) times what they are. Where CPU was not measured (a server elsewhere), the bound
+ * is looser: the limiting resource has at least one core, so a call uses at least 1e6/ops µs of it.
  */
 export function hygieneOf(rows: readonly ProductRow[], costs: readonly ResetCost[]): Hygiene[] {
   const out: Hygiene[] = [];
@@ -105,9 +114,12 @@ export function hygieneOf(rows: readonly ProductRow[], costs: readonly ResetCost
       const product = rows.find((r) => r.workload === workload.key && r.group === shape.group && r.key === shape.product);
       const cost = costs.find((c) => c.call === shape.call);
       if (!product || !cost) continue;
-      const share = Math.max(0, cost.costUs) * (product.opsPerSec / 1e6);
+      const measuredCpu = Number.isFinite(product.cpuUsPerCall) && product.cpuUsPerCall > 0;
+      const callUs = measuredCpu ? product.cpuUsPerCall : 1e6 / product.opsPerSec;
+      const share = Math.min(0.99, Math.max(0, cost.costUs) / callUs);
       const before = product.ratio / (1 - share);
-      out.push({ workload: workload.label, call: shape.call, costUs: cost.costUs, share, before, after: product.ratio, drop: before - product.ratio });
+      const coresBusy = (callUs * product.opsPerSec) / 1e6;
+      out.push({ workload: workload.label, call: shape.call, costUs: cost.costUs, callUs, measuredCpu, coresBusy, share, before, after: product.ratio, drop: before - product.ratio });
     }
   }
   return out;
@@ -118,6 +130,7 @@ export function hygieneTable(hygiene: readonly Hygiene[], costs: readonly ResetC
     h.workload,
     h.call,
     h.costUs.toFixed(1),
+    h.measuredCpu ? `${h.callUs.toFixed(0)} (${h.coresBusy.toFixed(2)} cores busy)` : `${h.callUs.toFixed(0)} (1e6/ops)`,
     `${(h.share * 100).toFixed(1)}%`,
     `${h.before.toFixed(2)}x`,
     `${h.after.toFixed(2)}x`,
@@ -129,11 +142,11 @@ export function hygieneTable(hygiene: readonly Hygiene[], costs: readonly ResetC
   return {
     id: 'hygiene',
     title: '1.7 What the session reset costs (ratio before and after it)',
-    columns: ['workload', 'call', 'reset, µs per call', "its share of a product call (at most)", 'product ratio without the reset', 'product ratio (above)', 'lowered by (at most)', 'limit'],
+    columns: ['workload', 'call', 'reset, µs per call', 'CPU µs of a product call', "the reset's share (at most)", 'product ratio without the reset', 'product ratio (above)', 'lowered by (at most)', 'limit'],
     rows,
     notes: [
       `The library ends every tenant transaction with \`${LIBRARY_RESET.text}\`, before the Sync (queryAs) or the COMMIT (withTenant), in the same write: it puts back whatever a statement inside the transaction left at session level. The product has no switch that turns it off (a security starter must not ship one), so two twins rebuild the library's messages for an rls tenant by hand (the same context settings, the same single write), one with the reset and one without, and are called in turn on one connection: ${measured}.`,
-      'The ratio without the reset: at saturation a product call takes 1/ops s of whichever resource limits the run (PostgreSQL and the kernel on the cores, or Node\'s one thread); that resource has at least one core, so a call uses at least 1,000,000/ops µs of it, and the reset at most its own time on one connection. Its share is therefore at most (reset µs) × ops / 1,000,000 of a call, and the ratio without it at most ratio / (1 − share): the "lowered by" column is an upper bound.',
+      'The ratio without the reset: at saturation, throughput is the CPU the machine has divided by the CPU one call costs. The CPU of a product call is measured in its rounds above (this process plus the server backends, from /proc, divided by the calls); "cores busy" is that CPU times the calls per second, which shows the rounds saturate the machine (its core count is in the header), the condition under which throughput follows CPU per call. The reset\'s time on one connection is all CPU, on one side or the other (it adds no round trip and no I/O), so it bounds the reset\'s CPU, and its share of a call is at most reset µs / call CPU µs. The ratio without it is at most ratio / (1 − share): the "lowered by" column is an upper bound. (Against a server elsewhere, where CPU cannot be read, a call counts as 1,000,000/ops µs: the limiting resource has at least one core.)',
     ],
     chart: ratioChart('Ratio lost to the session reset, at most (limit: orange tick)', bars),
   };

@@ -11,6 +11,8 @@ export interface RunSettings {
   passes: number;
   /** Server sessions opened so far (pg_stat_database.sessions): new connections per round are reported. */
   sessions?: () => Promise<number>;
+  /** CPU µs used so far by this process and the server's backends: CPU per call is reported. */
+  cpu?: () => Promise<number>;
 }
 
 export interface Round {
@@ -23,6 +25,8 @@ export interface Round {
   errorSamples: string[];
   /** Server connections opened during the round (when a sessions probe is given). */
   connectionsOpened: number;
+  /** CPU µs used during the round (when a cpu probe is given). */
+  cpuUs: number;
 }
 
 export interface Side {
@@ -50,6 +54,8 @@ export interface Stats {
   ratios: number[];
   /** New server connections per 1,000 calls: a pool that reconnects pays for authentication and a backend start. */
   connectionsPer1k: number;
+  /** CPU µs per successful call, this process and the server's backends together (NaN without a cpu probe). */
+  cpuUsPerCall: number;
 }
 
 let roundCounter = 0;
@@ -59,9 +65,10 @@ let roundCounter = 0;
  * in flight finish and count (their time is in elapsedMs). Every call's rows are checked: a wrong
  * or missing answer is an error, never a fast success.
  */
-export async function runRound(side: Side, workload: Workload, callers: number, durationMs: number, sessions?: () => Promise<number>): Promise<Round> {
+export async function runRound(side: Side, workload: Workload, callers: number, durationMs: number, sessions?: () => Promise<number>, cpu?: () => Promise<number>): Promise<Round> {
   const seed = ++roundCounter;
   const sessionsBefore = sessions ? await sessions() : 0;
+  const cpuBefore = cpu ? await cpu() : 0;
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   let ok = 0;
@@ -100,8 +107,9 @@ export async function runRound(side: Side, workload: Workload, callers: number, 
     }),
   );
   const elapsedMs = performance.now() - start;
+  const cpuUs = cpu ? (await cpu()) - cpuBefore : NaN;
   const connectionsOpened = sessions ? (await sessions()) - sessionsBefore : 0;
-  return { ok, errors, elapsedMs, opsPerSec: (ok * 1000) / elapsedMs, latencies, errorSamples, connectionsOpened };
+  return { ok, errors, elapsedMs, opsPerSec: (ok * 1000) / elapsedMs, latencies, errorSamples, connectionsOpened, cpuUs };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -130,6 +138,7 @@ function summarize(approach: Approach, rounds: Round[], ratios: number[]): Stats
     ratioMax: Math.max(...ratios),
     ratios,
     connectionsPer1k: (rounds.reduce((a, r) => a + r.connectionsOpened, 0) * 1000) / Math.max(1, rounds.reduce((a, r) => a + r.ok + r.errors, 0)),
+    cpuUsPerCall: rounds.reduce((a, r) => a + r.cpuUs, 0) / Math.max(1, rounds.reduce((a, r) => a + r.ok, 0)),
   };
 }
 
@@ -149,7 +158,7 @@ export async function runChain(
   const baselineRounds: Round[] = [];
   const peerRounds = peers.map(() => [] as Round[]);
   const peerRatios = peers.map(() => [] as number[]);
-  const round = (side: Side) => runRound(side, workload, settings.callers, settings.roundMs, settings.sessions);
+  const round = (side: Side) => runRound(side, workload, settings.callers, settings.roundMs, settings.sessions, settings.cpu);
   await runRound(baseline, workload, settings.callers, settings.warmupMs);
   for (let pass = 0; pass < settings.passes; pass++) {
     let before = await round(baseline);

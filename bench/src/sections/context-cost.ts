@@ -8,6 +8,7 @@ import { fmt, fmtMs, fmtRatio, warmPool, type BenchEnv } from '../harness/env.js
 import { groupedBarChart, ratioChart, type Cell, type RatioBar, type SectionResult, type Table } from '../harness/report.js';
 import { runChain, type Side, type Stats } from '../harness/runner.js';
 import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads.js';
+import { cpuProbe } from '../harness/cpu.js';
 import { HYGIENE_LIMIT, hygieneOf, hygieneTable, measureResetCost, type ResetCost } from '../harness/reset-cost.js';
 
 /** The goals of the issue, as thresholds on a row's ratio. */
@@ -136,7 +137,9 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
       );
     }
 
-    const settings = { callers: config.callers, roundMs: config.roundMs, warmupMs: config.warmupMs, passes: config.passes, sessions };
+    // CPU per call is read only from a server on this machine (its backends' /proc entries).
+    const cpu = server.source.startsWith('embedded') ? cpuProbe(admin) : undefined;
+    const settings = { callers: config.callers, roundMs: config.roundMs, warmupMs: config.warmupMs, passes: config.passes, sessions, cpu };
     const rows: Row[] = [];
     for (const workload of WORKLOADS) {
       log(`  ${workload.label}`);
