@@ -85,7 +85,7 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
       for (i = 0; i < REPEATS; i++) await viaApproach(a)(cold[i]!);
       const d = CountingRelay.diff(relay.snapshot(), before);
       for (const key of Object.keys(d) as (keyof RelayCounts)[]) d[key] = d[key] / REPEATS;
-      measured.push({ call: 'queryAs rls, tenant not in the catalog cache', statements: 1, counts: d, note: 'once per tenant per catalogCacheMs (default 1 s)' });
+      measured.push({ call: 'queryAs rls, tenant not in the catalog cache', statements: 1, counts: d, note: 'once per tenant per catalogCacheMs (default 5 s)' });
     }
     for (const a of seeds) await measure(a.label, a.statements, viaApproach(a));
   } finally {
