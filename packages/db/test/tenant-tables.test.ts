@@ -10,7 +10,7 @@ import { TABLES } from './isolation/fixture.js';
  * tamper and pooled-session suites attack only the tables of their fixture. So both lists must name every table
  * that schema/tenant.ts defines.
  */
-const defined = Object.values(tenantSchema)
+const defined = Object.values(tenantSchema as Record<string, unknown>)
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableName(table))
   .sort();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import { z } from 'zod';
+import { ROLE_PATTERN as CONTEXT_ROLE } from './context/token.js';
 import { TenancyConfigError } from './errors.js';
 import type { SecretsProvider } from './secrets/provider.js';
 
@@ -46,6 +47,18 @@ export const tenancyConfigSchema = z.object({
     .string()
     .refine((dir) => existsSync(dir), 'does not exist')
     .optional(),
+  /**
+   * The roles of the app's own vocabulary that the library signs into a context, which the app's policies must
+   * know: `maintenance` for the library's own work inside a tenant (deleting an rls tenant's rows, migrations),
+   * `default` for a queryAs call that names none. The library has no roles of its own.
+   */
+  contextRoles: z.object(
+    {
+      maintenance: z.string().regex(CONTEXT_ROLE, 'must be a lowercase word of at most 32 characters, as in a context token'),
+      default: z.string().regex(CONTEXT_ROLE, 'must be a lowercase word of at most 32 characters, as in a context token'),
+    },
+    { error: "is required: { maintenance, default }, the app's roles the library signs for its own work and for a queryAs without one" },
+  ),
   /** Tenant tables, children before parents: the order rows are deleted in when an rls tenant is removed. */
   tenantTables: z.array(identifier).min(1, 'must list at least one tenant table'),
   /** Cap on server connections across all per-tenant (database strategy) pools. */

@@ -146,7 +146,7 @@ export class Deployment {
       await client.query(`SET LOCAL ROLE ${quoteIdent(OWNER_ROLE)}`);
       await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [
         CONTEXT_SETTING,
-        this.tokens.get({ tenantId: tenant.id, role: 'admin' }),
+        this.tokens.get({ tenantId: tenant.id, role: this.config.contextRoles.maintenance }),
         'search_path',
         searchPath(tenant.schemaName, 'tenancy', 'pg_catalog'),
       ]);

@@ -167,7 +167,7 @@ export function createTenancy(input: TenancyConfigInput) {
     key: string,
     text: string,
     params: unknown[] = [],
-    options: ContextOptions = { role: 'viewer' },
+    options: ContextOptions = { role: config.contextRoles.default },
   ): Promise<pg.QueryResult<R>> {
     const { tenant, route, settings } = await activeRoute(key, options);
     const client = await connect(tenant, route);

@@ -8,6 +8,7 @@ const valid = {
   contextSecret: 'x'.repeat(32),
   migrationsFolder: FIXTURE_MIGRATIONS,
   tenantTables: ['notes'],
+  contextRoles: { maintenance: 'admin', default: 'viewer' },
 };
 
 describe('createTenancy config', () => {
@@ -19,6 +20,8 @@ describe('createTenancy config', () => {
     ['tenantTables', { tenantTables: ['Bad Name;'] }, /tenantTables.0: must be a lowercase SQL identifier/],
     ['pooler', { pooler: { kind: 'pgbouncer', mode: 'statement' } }, /pooler.mode/],
     ['maxConnections', { maxConnections: 0 }, /maxConnections/],
+    ['contextRoles', { contextRoles: undefined }, /contextRoles/],
+    ['contextRoles.maintenance', { contextRoles: { maintenance: 'Admin; drop', default: 'viewer' } }, /contextRoles\.maintenance/],
   ])('names the bad field: %s', (_field, change, message) => {
     expect(() => createTenancy({ ...valid, ...change } as never)).toThrow(TenancyConfigError);
     expect(() => createTenancy({ ...valid, ...change } as never)).toThrow(message);

@@ -25,6 +25,7 @@ export function baseConfig(db: TestDatabase): TenancyConfigInput {
     contextSecret: CONTEXT_SECRET,
     migrationsFolder: FIXTURE_MIGRATIONS,
     tenantTables: ['notes'],
+    contextRoles: { maintenance: 'admin', default: 'viewer' },
     // Short, so lifecycle tests (which wait out other processes' catalog caches) stay quick.
     catalogCacheMs: 200,
     // Tenant databases and roles are cluster-wide: a prefix per database keeps parallel suites apart.

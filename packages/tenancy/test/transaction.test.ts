@@ -14,6 +14,17 @@ describe('withTenant / queryAs', () => {
     await suite().tenancy.createTenant({ slug: 'tx_b', name: 'B', strategy: 'rls' });
   });
 
+  it('signs the roles the configuration names: a queryAs without one, and the library\'s own maintenance', async () => {
+    const { db, tenancy } = suite();
+    const other = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, contextRoles: { maintenance: 'admin', default: 'member' } });
+    try {
+      expect((await tenancy.queryAs<{ role: string }>('tx_a', 'select tenancy.current_app_role() as role')).rows).toEqual([{ role: 'viewer' }]);
+      expect((await other.queryAs<{ role: string }>('tx_a', 'select tenancy.current_app_role() as role')).rows).toEqual([{ role: 'member' }]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('commits on success, and the context is gone after the transaction', async () => {
     const { db, tenancy } = suite();
     // A pool of one whose connection the test can reach while it sits idle in the pool.

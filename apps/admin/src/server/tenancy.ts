@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { TENANT_TABLES } from '@repo/db/schema';
+import { CONTEXT_ROLES, TENANT_TABLES } from '@repo/db/schema';
 import { deploymentSecrets } from '@repo/db/secrets';
 import { createTenancy, type Tenancy } from '@repo/tenancy';
 import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
@@ -32,6 +32,7 @@ export function tenancy(): Tenancy {
     // takes for a file to bundle and fails the build on. TENANT_MIGRATIONS_DIR says where the folder is.
     holder.tenancy = createTenancy({
       tenantTables: [...TENANT_TABLES],
+      contextRoles: { ...CONTEXT_ROLES },
       adminUrl: env.ADMIN_DATABASE_URL,
       appUrl: env.DATABASE_URL,
       pooler: poolerFromSetting(env.TENANCY_POOLER, env.PGBOUNCER_AUTH_PASSWORD),

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { TENANT_TABLES } from '@repo/db/schema';
+import { CONTEXT_ROLES, TENANT_TABLES } from '@repo/db/schema';
 import { createTenancy, type Tenancy } from '@repo/tenancy';
 import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 import { deploymentSecrets } from '@repo/db/secrets';
@@ -21,6 +21,7 @@ export function tenancy(): Tenancy {
     // because it resolves its migration folders with new URL(..., import.meta.url), which the bundler cannot pack.
     holder.__webTenancy = createTenancy({
       tenantTables: [...TENANT_TABLES],
+      contextRoles: { ...CONTEXT_ROLES },
       appUrl: env.DATABASE_URL,
       pooler: poolerFromSetting(env.TENANCY_POOLER),
       appPoolSize: env.DATABASE_POOL_SIZE,

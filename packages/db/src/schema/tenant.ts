@@ -95,6 +95,12 @@ export const comments = pgTable(
   ],
 );
 
+/**
+ * The roles of the policies above that the tenancy library signs on its own: `admin` for its maintenance inside a
+ * tenant (deleting an rls tenant's rows must pass the delete policy), `viewer` for a queryAs that names no role.
+ */
+export const CONTEXT_ROLES = { maintenance: 'admin', default: 'viewer' } as const;
+
 /** Children before parents: the order an rls tenant's rows are deleted in. */
 export const TENANT_TABLES = ['comments', 'tasks', 'projects'] as const;
 

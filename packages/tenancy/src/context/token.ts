@@ -11,7 +11,8 @@ export interface ContextClaims {
   expiresAt: number;
 }
 
-const ROLE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+/** A role as a context token carries it. */
+export const ROLE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 const BLOCK_SIZE = 64;
 
 /**

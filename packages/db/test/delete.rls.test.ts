@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { usePreparedDatabase } from './support.js';
+
+const prepared = usePreparedDatabase('delete_rls');
+
+/**
+ * Deleting an rls tenant deletes its rows in the shared tables as the tables' owner, under the library's
+ * maintenance context. The tables force row-level security on their owner too, so the rows go only if the
+ * maintenance role (CONTEXT_ROLES in schema/tenant.ts) is one the delete policies admit.
+ */
+describe('deleting an rls tenant', () => {
+  it('removes every row of the tenant from every tenant table, and no other tenant\'s', async () => {
+    const { tenancy, admin } = prepared();
+    const [gone, kept] = [await tenancy.createTenant({ slug: 'del_gone', name: 'Gone', strategy: 'rls' }), await tenancy.createTenant({ slug: 'del_kept', name: 'Kept', strategy: 'rls' })];
+    for (const tenant of [gone, kept]) {
+      await tenancy.withTenant(
+        tenant.slug,
+        async (tx) => {
+          const project = await tx.query<{ id: string }>(`insert into projects (name) values ('p') returning id`);
+          const task = await tx.query<{ id: string }>(`insert into tasks (project_id, title) values ($1, 't') returning id`, [project.rows[0]!.id]);
+          await tx.query(`insert into comments (task_id, body) values ($1, 'c')`, [task.rows[0]!.id]);
+        },
+        { role: 'admin' },
+      );
+    }
+    await tenancy.deleteTenant(gone.slug, { archive: false });
+    const count = async (tenantId: string) =>
+      (await admin.query<{ n: number }>(
+        'select (select count(*) from projects where tenant_id = $1) + (select count(*) from tasks where tenant_id = $1) + (select count(*) from comments where tenant_id = $1) as n',
+        [tenantId],
+      )).rows[0]!.n;
+    expect(Number(await count(gone.id))).toBe(0);
+    expect(Number(await count(kept.id))).toBe(3);
+  });
+});
