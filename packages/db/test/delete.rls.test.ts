@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePreparedDatabase } from './support.js';
+import { usePreparedDatabase, writeOneOfEach } from './support.js';
 
 const prepared = usePreparedDatabase('delete_rls');
 
@@ -12,17 +12,7 @@ describe('deleting an rls tenant', () => {
   it('removes every row of the tenant from every tenant table, and no other tenant\'s', async () => {
     const { tenancy, admin } = prepared();
     const [gone, kept] = [await tenancy.createTenant({ slug: 'del_gone', name: 'Gone', strategy: 'rls' }), await tenancy.createTenant({ slug: 'del_kept', name: 'Kept', strategy: 'rls' })];
-    for (const tenant of [gone, kept]) {
-      await tenancy.withTenant(
-        tenant.slug,
-        async (tx) => {
-          const project = await tx.query<{ id: string }>(`insert into projects (name) values ('p') returning id`);
-          const task = await tx.query<{ id: string }>(`insert into tasks (project_id, title) values ($1, 't') returning id`, [project.rows[0]!.id]);
-          await tx.query(`insert into comments (task_id, body) values ($1, 'c')`, [task.rows[0]!.id]);
-        },
-        { role: 'admin' },
-      );
-    }
+    for (const tenant of [gone, kept]) await writeOneOfEach(tenancy, tenant);
     await tenancy.deleteTenant(gone.slug, { archive: false });
     const count = async (tenantId: string) =>
       (await admin.query<{ n: number }>(

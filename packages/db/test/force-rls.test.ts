@@ -3,7 +3,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_TABLES } from '../src/schema/tenant.js';
 import { superuserQuery } from './isolation/placement.js';
-import { usePreparedDatabase, type PreparedDatabase } from './support.js';
+import { usePreparedDatabase, writeOneOfEach, type PreparedDatabase } from './support.js';
 
 /**
  * Without FORCE ROW LEVEL SECURITY (migration 0001_force_rls) the tables' owner bypasses every
@@ -17,15 +17,7 @@ const tenants = {} as Record<StrategyName, Tenant>;
 beforeAll(async () => {
   for (const strategy of STRATEGIES) {
     const tenant = await prepared().tenancy.createTenant({ slug: `force_${strategy}`, name: `Force ${strategy}`, strategy });
-    await prepared().tenancy.withTenant(
-      tenant.slug,
-      async (tx) => {
-        const project = await tx.query<{ id: string }>(`insert into projects (name) values ('p') returning id`);
-        const task = await tx.query<{ id: string }>(`insert into tasks (project_id, title) values ($1, 't') returning id`, [project.rows[0]!.id]);
-        await tx.query(`insert into comments (task_id, body) values ($1, 'c')`, [task.rows[0]!.id]);
-      },
-      { role: 'admin' },
-    );
+    await writeOneOfEach(prepared().tenancy, tenant);
     tenants[strategy] = tenant;
   }
 });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
-import { FileSecretsProvider } from '@repo/tenancy';
+import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
@@ -55,4 +55,17 @@ export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tena
 /** A short, per-suite prefix for tenant schemas, databases and roles (cluster-wide names). */
 export function suitePrefix(label: string): string {
   return `${label.replace(/[^a-z0-9]/g, '').slice(0, 8)}${Math.random().toString(36).slice(2, 6)}_`.replace(/^[^a-z]/, 'x');
+}
+
+/** One project, task and comment as the tenant's admin: a row in every tenant table. */
+export async function writeOneOfEach(tenancy: AppTenancy, tenant: Tenant): Promise<void> {
+  await tenancy.withTenant(
+    tenant.slug,
+    async (tx) => {
+      const project = await tx.query<{ id: string }>(`insert into projects (name) values ('p') returning id`);
+      const task = await tx.query<{ id: string }>(`insert into tasks (project_id, title) values ($1, 't') returning id`, [project.rows[0]!.id]);
+      await tx.query(`insert into comments (task_id, body) values ($1, 'c')`, [task.rows[0]!.id]);
+    },
+    { role: 'admin' },
+  );
 }
