@@ -20,14 +20,6 @@ const config: NextConfig = {
   // names: load them from node_modules at run time.
   serverExternalPackages: ['pg', '@node-rs/argon2', 'pino', 'rate-limiter-flexible'],
   poweredByHeader: false,
-  typescript: {
-    // The workspace packages import their own files as './x.js' (NodeNext style) while the files are './x.ts'.
-    // Turbopack maps that only when the tsconfig it reads says NodeNext, so it reads tsconfig.turbopack.json;
-    // the app's own code is written for Bundler resolution, so the type check cannot use that file and runs
-    // as `tsc --noEmit` (npm run typecheck, turbo typecheck) on tsconfig.json instead.
-    tsconfigPath: 'tsconfig.turbopack.json',
-    ignoreBuildErrors: true,
-  },
 };
 
 export default function nextConfig(phase: string): NextConfig {

@@ -17,14 +17,6 @@ const config: NextConfig = {
   // names: load them from node_modules at run time.
   serverExternalPackages: ['pg', '@node-rs/argon2', 'pino', 'rate-limiter-flexible'],
   poweredByHeader: false,
-  typescript: {
-    // The workspace packages import their own files as './x.js' (NodeNext style) while the files are './x.ts'.
-    // Turbopack maps that only when the tsconfig it reads says NodeNext, so it reads tsconfig.turbopack.json
-    // (as apps/admin does); the app's code is written for Bundler resolution, so the type check runs as
-    // `tsc --noEmit` on tsconfig.json instead (npm run typecheck, and before the e2e build in test:e2e).
-    tsconfigPath: 'tsconfig.turbopack.json',
-    ignoreBuildErrors: true,
-  },
 };
 
 export default function nextConfig(phase: string): NextConfig {

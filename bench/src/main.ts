@@ -1,18 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseConfig, type SectionName } from './config.js';
-import { buildDataset } from './harness/dataset.js';
-import { machineInfo, startServer } from './harness/database.js';
-import { keepClientLight, type BenchEnv } from './harness/env.js';
-import { BENCHMARKS_MD, printSection, RESULTS_DIR, writeBenchmarksMd, writeSection, type SectionResult } from './harness/report.js';
-import { contextCost } from './sections/context-cost.js';
-import { leaks } from './sections/leaks.js';
-import { plans } from './sections/plans.js';
-import { pooler } from './sections/pooler.js';
-import { provisioning } from './sections/provisioning.js';
-import { roundTrips } from './sections/round-trips.js';
-import { web } from './sections/web.js';
+import { parseConfig, type SectionName } from './config';
+import { buildDataset } from './harness/dataset';
+import { machineInfo, startServer } from './harness/database';
+import { keepClientLight, type BenchEnv } from './harness/env';
+import { BENCHMARKS_MD, printSection, RESULTS_DIR, writeBenchmarksMd, writeSection, type SectionResult } from './harness/report';
+import { contextCost } from './sections/context-cost';
+import { leaks } from './sections/leaks';
+import { plans } from './sections/plans';
+import { pooler } from './sections/pooler';
+import { provisioning } from './sections/provisioning';
+import { roundTrips } from './sections/round-trips';
+import { web } from './sections/web';
 
 const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = {
   'context-cost': contextCost,

@@ -1,9 +1,9 @@
 import type { AppTenancy } from '@repo/db/tenancy';
 import type { StrategyName } from '@repo/tenancy';
 import pg from 'pg';
-import { pidTableSetQueryReset, sessionSetOneString, sessionSetThenQuery } from '../peers/seeds.js';
-import type { TenantRef } from './dataset.js';
-import type { Statement } from './workloads.js';
+import { pidTableSetQueryReset, sessionSetOneString, sessionSetThenQuery } from '../peers/seeds';
+import type { TenantRef } from './dataset';
+import type { Statement } from './workloads';
 
 /** How one approach sends a call of one or more statements for one tenant; resolves with each statement's rows. */
 export type CallFn = (t: TenantRef, statements: Statement[]) => Promise<Record<string, unknown>[][]>;

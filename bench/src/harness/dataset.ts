@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 // The very function the tests and `npm run dev` use.
 import { prepareDatabase } from '@repo/db/prepare';
-import { createAppTenancy, TENANT_MIGRATIONS_FOLDER, type AppTenancy } from '@repo/db/tenancy';
+import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
+import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
 import { StrategyNotSupportedError, type SecretsProvider, type StrategyName, type Tenant } from '@repo/tenancy';
 import pg from 'pg';
-import type { BenchConfig } from '../config.js';
-import { SEED_COPY, seedDdl } from '../peers/seeds.js';
-import { ensureLoginRole, productUrls, ROLES, withClient, type BenchServer } from './database.js';
-import { ROW_ID_SQL } from './ids.js';
-import { getNewestOrder, setNewestOrder } from './workloads.js';
+import type { BenchConfig } from '../config';
+import { SEED_COPY, seedDdl } from '../peers/seeds';
+import { ensureLoginRole, productUrls, ROLES, withClient, type BenchServer } from './database';
+import { ROW_ID_SQL } from './ids';
+import { getNewestOrder, setNewestOrder } from './workloads';
 
 /** A tenant a call may act for. `idx` is the rls tenant whose rows it holds (mirrors keep the ids). */
 export interface TenantRef {

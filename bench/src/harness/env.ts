@@ -1,7 +1,7 @@
 import pg from 'pg';
-import type { BenchConfig } from '../config.js';
-import type { Dataset } from './dataset.js';
-import type { BenchServer, MachineInfo } from './database.js';
+import type { BenchConfig } from '../config';
+import type { Dataset } from './dataset';
+import type { BenchServer, MachineInfo } from './database';
 
 /** What every section gets from main. */
 export interface BenchEnv {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { SECTIONS, type SectionName } from '../config.js';
-import type { MachineInfo } from './database.js';
+import { SECTIONS, type SectionName } from '../config';
+import type { MachineInfo } from './database';
 
 export const BENCH_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { LIBRARY_RESET, wireTwinApproach } from '../peers/wire-twin.js';
-import { productUrls } from './database.js';
-import type { BenchEnv } from './env.js';
-import { prng } from './ids.js';
-import { ratioChart, type Cell, type RatioBar, type Table } from './report.js';
-import { WORKLOADS, type WorkloadKey } from './workloads.js';
+import { LIBRARY_RESET, wireTwinApproach } from '../peers/wire-twin';
+import { productUrls } from './database';
+import type { BenchEnv } from './env';
+import { prng } from './ids';
+import { ratioChart, type Cell, type RatioBar, type Table } from './report';
+import { WORKLOADS, type WorkloadKey } from './workloads';
 
 /** The limit: the session reset may lower no queryAs or withTenant ratio by more than this. */
 export const HYGIENE_LIMIT = 0.03;

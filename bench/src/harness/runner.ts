@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Approach } from './approaches.js';
-import type { TenantRef } from './dataset.js';
-import { prng } from './ids.js';
-import type { Workload } from './workloads.js';
+import type { Approach } from './approaches';
+import type { TenantRef } from './dataset';
+import { prng } from './ids';
+import type { Workload } from './workloads';
 
 export interface RunSettings {
   callers: number;

@@ -1,5 +1,5 @@
-import type { TenantRef } from './dataset.js';
-import { rowId } from './ids.js';
+import type { TenantRef } from './dataset';
+import { rowId } from './ids';
 
 /** One statement of a workload, in the three forms the approaches send. */
 export interface Statement {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ROLES } from '../harness/database.js';
+import { ROLES } from '../harness/database';
 
 /**
  * The seeds' approaches (/work/shared/seeds), rebuilt as benchmark peers in a `seeds` schema of the

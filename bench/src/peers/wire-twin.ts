@@ -1,7 +1,7 @@
 import { deriveKey, signContext } from '@repo/tenancy/context';
 import pg from 'pg';
-import type { Approach } from '../harness/approaches.js';
-import type { TenantRef } from '../harness/dataset.js';
+import type { Approach } from '../harness/approaches';
+import type { TenantRef } from '../harness/dataset';
 
 /**
  * queryAs and withTenant of rls tenants rebuilt message for message, with the end-of-transaction

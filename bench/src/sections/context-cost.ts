@@ -1,15 +1,15 @@
 import type { AppTenancy } from '@repo/db/tenancy';
 import type { StrategyName } from '@repo/tenancy';
 import pg from 'pg';
-import { queryAsApproach, seedApproaches, whereApproach, whereTxApproach, withTenantApproach, type Approach } from '../harness/approaches.js';
-import { benchTenancy, type TenantRef } from '../harness/dataset.js';
-import { ROLES } from '../harness/database.js';
-import { fmt, fmtMs, fmtRatio, warmPool, type BenchEnv } from '../harness/env.js';
-import { groupedBarChart, ratioChart, type Cell, type RatioBar, type SectionResult, type Table } from '../harness/report.js';
-import { runChain, type Side, type Stats } from '../harness/runner.js';
-import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads.js';
-import { cpuProbe } from '../harness/cpu.js';
-import { HYGIENE_LIMIT, hygieneOf, hygieneTable, measureResetCost, type ResetCost } from '../harness/reset-cost.js';
+import { queryAsApproach, seedApproaches, whereApproach, whereTxApproach, withTenantApproach, type Approach } from '../harness/approaches';
+import { benchTenancy, type TenantRef } from '../harness/dataset';
+import { ROLES } from '../harness/database';
+import { fmt, fmtMs, fmtRatio, warmPool, type BenchEnv } from '../harness/env';
+import { groupedBarChart, ratioChart, type Cell, type RatioBar, type SectionResult, type Table } from '../harness/report';
+import { runChain, type Side, type Stats } from '../harness/runner';
+import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads';
+import { cpuProbe } from '../harness/cpu';
+import { HYGIENE_LIMIT, hygieneOf, hygieneTable, measureResetCost, type ResetCost } from '../harness/reset-cost';
 
 /** The goals of the issue, as thresholds on a row's ratio. */
 interface Goal {

@@ -2,12 +2,12 @@ import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import type { AppTenancy } from '@repo/db/tenancy';
 import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
-import { benchTenancy, type TenantRef } from '../harness/dataset.js';
-import { BENCH_ROLE_PASSWORD, productUrls, ROLES, withClient } from '../harness/database.js';
-import type { BenchEnv } from '../harness/env.js';
-import { prng } from '../harness/ids.js';
-import { groupedBarChart, type SectionResult, type Table } from '../harness/report.js';
-import { pidTableSetQueryReset, sessionSetOneString, sessionSetThenQuery, type SeedCall } from '../peers/seeds.js';
+import { benchTenancy, type TenantRef } from '../harness/dataset';
+import { BENCH_ROLE_PASSWORD, productUrls, ROLES, withClient } from '../harness/database';
+import type { BenchEnv } from '../harness/env';
+import { prng } from '../harness/ids';
+import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
+import { pidTableSetQueryReset, sessionSetOneString, sessionSetThenQuery, type SeedCall } from '../peers/seeds';
 
 const AUTH_PASSWORD = 'bench-pgbouncer-auth-password';
 /** Server connections per (database, user) in PgBouncer: fewer than the callers, so they are shared. */

@@ -1,12 +1,12 @@
 import type { AppTenancy } from '@repo/db/tenancy';
 import pg from 'pg';
-import { benchTenancy, type TenantRef } from '../harness/dataset.js';
-import { ROLES, withClient } from '../harness/database.js';
-import { warmPool, type BenchEnv } from '../harness/env.js';
-import { prng } from '../harness/ids.js';
-import { groupedBarChart, type SectionResult, type Table } from '../harness/report.js';
-import { WORKLOADS, type Statement } from '../harness/workloads.js';
-import { NIL_TENANT, SEED_004_PASSWORD } from '../peers/seeds.js';
+import { benchTenancy, type TenantRef } from '../harness/dataset';
+import { ROLES, withClient } from '../harness/database';
+import { warmPool, type BenchEnv } from '../harness/env';
+import { prng } from '../harness/ids';
+import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
+import { WORKLOADS, type Statement } from '../harness/workloads';
+import { NIL_TENANT, SEED_004_PASSWORD } from '../peers/seeds';
 
 interface PlanNode {
   'Node Type': string;

@@ -4,14 +4,14 @@ import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist, type PoolMode } 
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { withTenantApproach, type Approach } from '../harness/approaches.js';
-import { benchTenancy, type TenantRef } from '../harness/dataset.js';
-import { productUrls, ROLES, withClient } from '../harness/database.js';
-import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env.js';
-import { prng } from '../harness/ids.js';
-import { groupedBarChart, type SectionResult, type Table } from '../harness/report.js';
-import { runChain, type Side, type Stats } from '../harness/runner.js';
-import { WORKLOADS, type Workload } from '../harness/workloads.js';
+import { withTenantApproach, type Approach } from '../harness/approaches';
+import { benchTenancy, type TenantRef } from '../harness/dataset';
+import { productUrls, ROLES, withClient } from '../harness/database';
+import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env';
+import { prng } from '../harness/ids';
+import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
+import { runChain, type Side, type Stats } from '../harness/runner';
+import { WORKLOADS, type Workload } from '../harness/workloads';
 
 const AUTH_PASSWORD = 'bench-pgbouncer-auth-password';
 const CLIENTS = [50, 500] as const;

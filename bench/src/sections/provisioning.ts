@@ -3,13 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { prepareDatabase } from '@repo/db/prepare';
-import { TENANT_MIGRATIONS_FOLDER, type AppTenancy } from '@repo/db/tenancy';
+import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
+import type { AppTenancy } from '@repo/db/tenancy';
 import type { MigrateProgress, MigrateSummary, StrategyName } from '@repo/tenancy';
 import pg from 'pg';
-import { benchTenancy, MemorySecrets } from '../harness/dataset.js';
-import { productUrls, withClient } from '../harness/database.js';
-import { fmt, fmtMs, type BenchEnv } from '../harness/env.js';
-import { groupedBarChart, type SectionResult, type Table } from '../harness/report.js';
+import { benchTenancy, MemorySecrets } from '../harness/dataset';
+import { productUrls, withClient } from '../harness/database';
+import { fmt, fmtMs, type BenchEnv } from '../harness/env';
+import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 
 /**
  * Every database and role this section creates starts with this prefix (tenant databases and

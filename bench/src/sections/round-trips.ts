@@ -2,14 +2,14 @@ import { tasks } from '@repo/db/schema';
 import type { AppTenancy } from '@repo/db/tenancy';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
-import { queryAsApproach, seedApproaches, whereApproach, whereTxApproach, withTenantApproach, type Approach } from '../harness/approaches.js';
-import { benchTenancy, type TenantRef } from '../harness/dataset.js';
-import { productUrls, ROLES } from '../harness/database.js';
-import { warmPool, type BenchEnv } from '../harness/env.js';
-import { prng, rowId } from '../harness/ids.js';
-import { CountingRelay, type RelayCounts } from '../harness/relay.js';
-import { groupedBarChart, type SectionResult, type Table } from '../harness/report.js';
-import { WORKLOADS } from '../harness/workloads.js';
+import { queryAsApproach, seedApproaches, whereApproach, whereTxApproach, withTenantApproach, type Approach } from '../harness/approaches';
+import { benchTenancy, type TenantRef } from '../harness/dataset';
+import { productUrls, ROLES } from '../harness/database';
+import { warmPool, type BenchEnv } from '../harness/env';
+import { prng, rowId } from '../harness/ids';
+import { CountingRelay, type RelayCounts } from '../harness/relay';
+import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
+import { WORKLOADS } from '../harness/workloads';
 
 interface Measured {
   call: string;

@@ -27,9 +27,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalStack, type LocalStack } from '@repo/db/local';
 import { findFreePort } from '@repo/localdb/cluster';
 import pg from 'pg';
-import { grantConnect } from '../harness/database.js';
-import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env.js';
-import type { SectionResult, Table } from '../harness/report.js';
+import { grantConnect } from '../harness/database';
+import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env';
+import type { SectionResult, Table } from '../harness/report';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const APP_DIR = path.join(ROOT, 'apps/web');

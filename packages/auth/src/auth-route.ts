@@ -2,9 +2,9 @@ import type { NextAuthOptions } from 'next-auth';
 import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 
-import { clientAddress } from './client-address.js';
-import { credentialsSchema } from './credentials.js';
-import type { SignInLimiter } from './sign-in-limits.js';
+import { clientAddress } from './client-address';
+import { credentialsSchema } from './credentials';
+import type { SignInLimiter } from './sign-in-limits';
 
 // next-auth's route (/api/auth/[...nextauth]) with the sign-in limits in front of its credentials callback, the
 // endpoint both sign-in forms post to (POST /api/auth/callback/credentials). Over the limit it answers 429 with

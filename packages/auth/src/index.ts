@@ -1,2 +1,2 @@
-export { createAuthOptions, type CredentialsAuthConfig, type SignedInUser } from './options.js';
-export { credentialsSchema, type Credentials } from './credentials.js';
+export { createAuthOptions, type CredentialsAuthConfig, type SignedInUser } from './options';
+export { credentialsSchema, type Credentials } from './credentials';

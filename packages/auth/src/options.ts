@@ -2,10 +2,10 @@ import type { NextAuthOptions } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
 
-import type { AuthLog } from './auth-route.js';
-import { credentialsSchema } from './credentials.js';
-import { safeRedirectUrl } from './redirect.js';
-import { SessionEndedError, type SessionStore } from './sessions.js';
+import type { AuthLog } from './auth-route';
+import { credentialsSchema } from './credentials';
+import { safeRedirectUrl } from './redirect';
+import { SessionEndedError, type SessionStore } from './sessions';
 
 export interface SignedInUser {
   id: string;

@@ -1,7 +1,7 @@
 import { hashPassword } from '@repo/db/password';
 import { z } from 'zod';
 
-import type { SessionDatabase } from './sessions.js';
+import type { SessionDatabase } from './sessions';
 
 // Changing a user's password ends their other sessions: public.set_user_password (control-plane migration 0006) stores
 // the new hash, and the users table's trigger ends every session of the user but the one named to keep (the one making

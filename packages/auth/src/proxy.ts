@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
-import { servedOverHttps } from './client-address.js';
-import { CONTENT_SECURITY_POLICY, newNonce, securityHeaders } from './security-headers.js';
+import { servedOverHttps } from './client-address';
+import { CONTENT_SECURITY_POLICY, newNonce, securityHeaders } from './security-headers';
 
 // The shape both apps' proxy.ts share: the app's own sign-in gate decides whether the request goes on, and whatever
 // leaves (the page, a redirect to sign-in, a 401) carries the security headers.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 
-import { SOCKET_ADDRESS_HEADER, SOCKET_ADDRESS_TOKEN } from './client-address.js';
+import { SOCKET_ADDRESS_HEADER, SOCKET_ADDRESS_TOKEN } from './client-address';
 
 // Next.js hands route handlers and the proxy a web Request without its socket, and fills X-Forwarded-For from the
 // socket only when the client did not send one. So that "the client's address" can mean the socket's by default

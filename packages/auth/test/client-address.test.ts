@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
-import { clientAddress, servedOverHttps, SOCKET_ADDRESS_HEADER, UNKNOWN_ADDRESS } from '../src/client-address.js';
-import { stampSocketAddresses } from '../src/socket-address.js';
+import { clientAddress, servedOverHttps, SOCKET_ADDRESS_HEADER, UNKNOWN_ADDRESS } from '../src/client-address';
+import { stampSocketAddresses } from '../src/socket-address';
 
 // Which address a request counts as: the socket's unless proxies are trusted, and then the entry the outermost
 // trusted proxy appended, never one a client wrote itself.

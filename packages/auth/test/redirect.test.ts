@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeRedirectPath, safeRedirectUrl } from '../src/redirect.js';
+import { safeRedirectPath, safeRedirectUrl } from '../src/redirect';
 
 // Each of these reads as a path to a naive prefix check, and as another host to a URL parser (which is what the
 // browser uses on a Location header or location.assign).

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hashPassword, verifyPassword } from '@repo/db/password';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { changeUserPassword } from '../src/password-change.js';
-import { createSessionStore } from '../src/sessions.js';
-import { useSignInDatabase } from './support.js';
+import { changeUserPassword } from '../src/password-change';
+import { createSessionStore } from '../src/sessions';
+import { useSignInDatabase } from './support';
 
 // The server-side sessions as the apps use them, on the real tables with the sign-in roles' own connections, and the
 // database's own reasons to end them: a member removed, a password changed.

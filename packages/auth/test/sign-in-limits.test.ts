@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
-import { createSignInLimiter, type SignInAttempt } from '../src/sign-in-limits.js';
-import { useSignInDatabase, withPgBouncer } from './support.js';
+import { createSignInLimiter, type SignInAttempt } from '../src/sign-in-limits';
+import { useSignInDatabase, withPgBouncer } from './support';
 
 // The limiter as the apps use it, on the real table and with the sign-in roles' own connections: the counts live in
 // PostgreSQL, so two limiters (two processes, or one restarted) see the same ones.

@@ -1,2 +1,3 @@
-export * from './schema/index.js';
-export { createAppTenancy, TENANT_MIGRATIONS_FOLDER, CONTROL_MIGRATIONS_FOLDER, type AppTenancy } from './tenancy.js';
+export * from './schema/index';
+export { createAppTenancy, type AppTenancy } from './tenancy';
+export { TENANT_MIGRATIONS_FOLDER, CONTROL_MIGRATIONS_FOLDER } from './migrations';

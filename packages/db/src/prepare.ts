@@ -2,8 +2,9 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { TenancyConfigInput } from '@repo/tenancy';
-import { ensureAuthRole } from './auth/role.js';
-import { CONTROL_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, createAppTenancy, type AppTenancy } from './tenancy.js';
+import { ensureAuthRole } from './auth/role';
+import { CONTROL_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER } from './migrations';
+import { createAppTenancy, type AppTenancy } from './tenancy';
 
 export interface DatabaseUrls {
   adminUrl: string;

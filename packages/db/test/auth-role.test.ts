@@ -5,10 +5,10 @@ import path from 'node:path';
 import { findFreePort, startEmbeddedCluster } from '@repo/localdb/cluster';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_ROLE } from '../src/auth/role.js';
-import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
-import { prepareDatabase } from '../src/prepare.js';
-import { roleUrl, usePreparedDatabase } from './support.js';
+import { AUTH_ROLE } from '../src/auth/role';
+import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate';
+import { prepareDatabase } from '../src/prepare';
+import { roleUrl, usePreparedDatabase } from './support';
 
 // Sign-in lookups (public.auth_user: a password hash by email; public.user_memberships: anyone's tenants) belong to
 // app_auth alone, a login role that tenant requests never use. app_user serves tenant requests, so SQL injected into

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '@repo/tenancy';
 import { describe, expect, it } from 'vitest';
-import { createAppTenancy, TENANT_MIGRATIONS_FOLDER } from '../src/tenancy.js';
-import { usePreparedDatabase } from './support.js';
+import { TENANT_MIGRATIONS_FOLDER } from '../src/migrations';
+import { createAppTenancy } from '../src/tenancy';
+import { usePreparedDatabase } from './support';
 
 const prepared = usePreparedDatabase('concurrency');
 

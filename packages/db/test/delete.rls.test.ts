@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePreparedDatabase, writeOneOfEach } from './support.js';
+import { usePreparedDatabase, writeOneOfEach } from './support';
 
 const prepared = usePreparedDatabase('delete_rls');
 

@@ -1,6 +1,6 @@
 import type { Tenant } from '@repo/tenancy';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { usePreparedDatabase } from './support.js';
+import { usePreparedDatabase } from './support';
 
 const prepared = usePreparedDatabase('explain');
 

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../src/auth/password.js';
-import { ensureFirstOperator, FIRST_OPERATOR_NAME, removePublishedPasswordOperators } from '../src/operators/index.js';
-import { DEMO_PASSWORD, OPERATOR_PASSWORD, SEED_OPERATORS, seedDevOperator } from '../src/seed/index.js';
-import { usePreparedDatabase } from './support.js';
+import { hashPassword, verifyPassword } from '../src/auth/password';
+import { ensureFirstOperator, FIRST_OPERATOR_NAME, removePublishedPasswordOperators } from '../src/operators/index';
+import { DEMO_PASSWORD, OPERATOR_PASSWORD, SEED_OPERATORS, seedDevOperator } from '../src/seed/index';
+import { usePreparedDatabase } from './support';
 
 // The first operator of a deployment (the Docker setup, from FIRST_OPERATOR_EMAIL / FIRST_OPERATOR_PASSWORD or a
 // generated password), the dev runner's seeded operator, and the removal of operators whose password is published.

@@ -1,9 +1,9 @@
 import { STRATEGIES, type StrategyName, type Tenant } from '@repo/tenancy';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TENANT_TABLES } from '../src/schema/tenant.js';
-import { superuserQuery } from './isolation/placement.js';
-import { usePreparedDatabase, writeOneOfEach, type PreparedDatabase } from './support.js';
+import { TENANT_TABLES } from '../src/schema/tenant';
+import { superuserQuery } from './isolation/placement';
+import { usePreparedDatabase, writeOneOfEach, type PreparedDatabase } from './support';
 
 /**
  * Without FORCE ROW LEVEL SECURITY (migration 0001_force_rls) the tables' owner bypasses every

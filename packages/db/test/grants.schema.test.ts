@@ -1,3 +1,3 @@
-import { describeGrants } from './isolation/grants-suite.js';
+import { describeGrants } from './isolation/grants-suite';
 
 describeGrants('schema');

@@ -1,3 +1,3 @@
-import { describeIsolation } from './isolation/isolation-suite.js';
+import { describeIsolation } from './isolation/isolation-suite';
 
 describeIsolation('schema');

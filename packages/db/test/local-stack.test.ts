@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startLocalStack } from '../src/local/stack.js';
-import { createAppTenancy, TENANT_MIGRATIONS_FOLDER } from '../src/tenancy.js';
+import { startLocalStack } from '../src/local/stack';
+import { TENANT_MIGRATIONS_FOLDER } from '../src/migrations';
+import { createAppTenancy } from '../src/tenancy';
 
 describe('the local stack (what `npm run dev` starts, on a cluster of its own)', () => {
   it('is safe by every check of tenancy.audit(), the seeded database tenant and the cluster`s own databases included', async () => {

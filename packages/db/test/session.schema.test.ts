@@ -1,3 +1,3 @@
-import { describePooledSession } from './isolation/session-suite.js';
+import { describePooledSession } from './isolation/session-suite';
 
 describePooledSession('schema');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePreparedDatabase } from './support.js';
+import { usePreparedDatabase } from './support';
 
 const prepared = usePreparedDatabase('smoke');
 

@@ -5,9 +5,9 @@ import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate.js';
-import { prepareDatabase, type DatabaseUrls } from '../src/prepare.js';
-import type { AppTenancy } from '../src/tenancy.js';
+import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate';
+import { prepareDatabase, type DatabaseUrls } from '../src/prepare';
+import type { AppTenancy } from '../src/tenancy';
 
 export function roleUrl(databaseUrl: string, role: string, password: string): string {
   const url = new URL(databaseUrl);

@@ -1,3 +1,3 @@
-import { describeTamper } from './isolation/tamper-suite.js';
+import { describeTamper } from './isolation/tamper-suite';
 
 describeTamper('database');

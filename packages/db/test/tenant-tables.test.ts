@@ -1,8 +1,8 @@
 import { getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import * as tenantSchema from '../src/schema/tenant.js';
-import { TABLES } from './isolation/fixture.js';
+import * as tenantSchema from '../src/schema/tenant';
+import { TABLES } from './isolation/fixture';
 
 /**
  * A tenant table is written down in several places, and forgetting one is silent: FORCE ROW LEVEL SECURITY

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { envModuleOf, REPO_ROOT, type AppName } from './paths.js';
-import { run } from './processes.js';
+import { envModuleOf, REPO_ROOT, type AppName } from './paths';
+import { run } from './processes';
 
 export type EnvCheck = { ok: true; keys: string[] } | { ok: false; error: string };
 

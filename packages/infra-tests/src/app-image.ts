@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { chown, lstat, mkdir, readdir, readlink, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { copies, execCommand, finalStage, instructions, parseDockerfile, resolveStage, type CopyInstruction, type Dockerfile, type ResolvedStage } from './dockerfile.js';
-import { dockerfileOf, REPO_ROOT, type AppName } from './paths.js';
-import { runOk, startService, type Service } from './processes.js';
+import { copies, execCommand, finalStage, instructions, parseDockerfile, resolveStage, type CopyInstruction, type Dockerfile, type ResolvedStage } from './dockerfile';
+import { dockerfileOf, REPO_ROOT, type AppName } from './paths';
+import { runOk, startService, type Service } from './processes';
 
 // An app's Dockerfile, run outside Docker. The builder stage's own RUN lines run in this repository, whose
 // `npm ci` stands in for the installer stage (the same lock file; `turbo prune` keeps a subset of it). The

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { COMPOSE_FILE, ENV_EXAMPLE, REPO_ROOT } from './paths.js';
+import { COMPOSE_FILE, ENV_EXAMPLE, REPO_ROOT } from './paths';
 
 export interface PortMapping {
   hostIp?: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
-import { envModuleOf, type AppName } from './paths.js';
+import { envModuleOf, type AppName } from './paths';
 
 /**
  * The variables an app reads: the keys of every zod object literal in its src/env.ts (`z.object({...})` and

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ENV_EXAMPLE } from './paths.js';
+import { ENV_EXAMPLE } from './paths';
 
 /**
  * The variables of .env.example a deployment must change: the passwords, secrets and keys given a value. One left

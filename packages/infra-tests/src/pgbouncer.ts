@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
-import { environmentOf, mountsOf, type ComposeService } from './compose.js';
-import { execCommand, finalStage, parseDockerfile } from './dockerfile.js';
-import type { Network } from './network.js';
-import { INFRA_DIR } from './paths.js';
-import { runOk } from './processes.js';
+import { environmentOf, mountsOf, type ComposeService } from './compose';
+import { execCommand, finalStage, parseDockerfile } from './dockerfile';
+import type { Network } from './network';
+import { INFRA_DIR } from './paths';
+import { runOk } from './processes';
 
 export const CONTAINER_INI = '/etc/pgbouncer/pgbouncer.ini';
 export const PGBOUNCER_DOCKERFILE = path.join(INFRA_DIR, 'pgbouncer', 'Dockerfile');

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { environmentOf, mountsOf, type ComposeService } from './compose.js';
-import { runOk } from './processes.js';
+import { environmentOf, mountsOf, type ComposeService } from './compose';
+import { runOk } from './processes';
 
 export const INITDB_DIR = '/docker-entrypoint-initdb.d';
 

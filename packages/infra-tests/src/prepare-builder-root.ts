@@ -12,9 +12,9 @@
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { instructions, parseDockerfile, stage } from './dockerfile.js';
-import { APPS, dockerfileOf, REPO_ROOT } from './paths.js';
-import { runOk } from './processes.js';
+import { instructions, parseDockerfile, stage } from './dockerfile';
+import { APPS, dockerfileOf, REPO_ROOT } from './paths';
+import { runOk } from './processes';
 
 async function prepare(target: string): Promise<void> {
   for (const app of APPS) {

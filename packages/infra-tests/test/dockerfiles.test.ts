@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { appImage } from '../src/app-image.js';
-import { copies, instructions, parseDockerfile, resolveStage, stage } from '../src/dockerfile.js';
-import { APPS, dockerfileOf, REPO_ROOT } from '../src/paths.js';
-import { runOk } from '../src/processes.js';
+import { appImage } from '../src/app-image';
+import { copies, instructions, parseDockerfile, resolveStage, stage } from '../src/dockerfile';
+import { APPS, dockerfileOf, REPO_ROOT } from '../src/paths';
+import { runOk } from '../src/processes';
 
 // What the images are made of, read from the Dockerfiles; stack.test.ts runs their build and start commands.
 

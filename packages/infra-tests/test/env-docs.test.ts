@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { envSchemaKeys } from '../src/env-schema.js';
-import { APPS, REPO_ROOT } from '../src/paths.js';
+import { envSchemaKeys } from '../src/env-schema';
+import { APPS, REPO_ROOT } from '../src/paths';
 
 // Every variable an app reads (the keys of its src/env.ts schemas) is documented in the root README's environment
 // table, under that app, and declared to turbo (turbo.json globalEnv), which otherwise hides it from the tasks.

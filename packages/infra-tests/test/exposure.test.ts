@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { environmentOf, portsOf, readEnvExample, resolveCompose, type ComposeFile } from '../src/compose.js';
-import { APPS, ENV_EXAMPLE, INFRA_README, REPO_ROOT } from '../src/paths.js';
-import { DOCKER_COMPOSE, requireTools } from '../src/requirements.js';
+import { environmentOf, portsOf, readEnvExample, resolveCompose, type ComposeFile } from '../src/compose';
+import { APPS, ENV_EXAMPLE, INFRA_README, REPO_ROOT } from '../src/paths';
+import { DOCKER_COMPOSE, requireTools } from '../src/requirements';
 
 // Nothing the stack publishes answers beyond this machine unless the operator says so: the apps, like the
 // databases, are published on 127.0.0.1, and a reverse proxy in front serves them (infra/docker/README.md,

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { FIRST_OPERATOR_DEFAULT_EMAIL, isPublishedPassword } from '@repo/db/operators';
 import { SEED_OPERATORS } from '@repo/db/seed';
 import { describe, expect, test } from 'vitest';
-import { environmentOf, readComposeSource, readEnvExample, resolveCompose } from '../src/compose.js';
-import { APPS, COMPOSE_FILE, INFRA_README, REPO_ROOT } from '../src/paths.js';
-import { DOCKER_COMPOSE, requireTools } from '../src/requirements.js';
+import { environmentOf, readComposeSource, readEnvExample, resolveCompose } from '../src/compose';
+import { APPS, COMPOSE_FILE, INFRA_README, REPO_ROOT } from '../src/paths';
+import { DOCKER_COMPOSE, requireTools } from '../src/requirements';
 
 // No operator with a published password in the Docker stack: init.sql (what its database starts from) carries none,
 // and the setup service creates the first one from FIRST_OPERATOR_* or with a generated password. The stack suite

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import { describe, expect, test } from 'vitest';
-import { AUTH_INIT_SQL_FILE, PGBOUNCER_INI_FILE, PGBOUNCER_INPUT, renderAuthInitSql, renderPgBouncerIni } from '../../../infra/docker/generate.js';
-import { renderUserlist } from '../src/pgbouncer.js';
+import { AUTH_INIT_SQL_FILE, PGBOUNCER_INI_FILE, PGBOUNCER_INPUT, renderAuthInitSql, renderPgBouncerIni } from '../../../infra/docker/generate';
+import { renderUserlist } from '../src/pgbouncer';
 
 const REGENERATE = 'regenerate with `npm run docker:config -w @repo/infra-tests`';
 

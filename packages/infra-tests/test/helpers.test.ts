@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { escapingSymlinks } from '../src/app-image.js';
-import { localIni } from '../src/pgbouncer.js';
-import { mapValue, type Network } from '../src/network.js';
+import { escapingSymlinks } from '../src/app-image';
+import { localIni } from '../src/pgbouncer';
+import { mapValue, type Network } from '../src/network';
 
 // The pieces of the parity suites that decide what "the same as Docker" means; each must refuse what it cannot map.
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../src/paths.js';
+import { REPO_ROOT } from '../src/paths';
 
 /**
  * Every file a workspace package exports is there: a renamed or moved file behind an export breaks only its

@@ -1,11 +1,11 @@
 import { DEV_RUNNER_DEFAULTS, DOCKER_EXAMPLE_SECRETS, INIT_SQL_DEFAULTS } from '@repo/db/published-secrets';
 import { describe, expect, test } from 'vitest';
-import { checkWithAppSchema } from '../src/app-env.js';
-import { environmentOf, readEnvExample, resolveCompose } from '../src/compose.js';
-import { finalStage, parseDockerfile, resolveStage } from '../src/dockerfile.js';
-import { generatedEnvFile, isPublishedSecret } from '../src/generated-env.js';
-import { APPS, dockerfileOf, ENV_EXAMPLE, type AppName } from '../src/paths.js';
-import { DOCKER_COMPOSE, requireTools } from '../src/requirements.js';
+import { checkWithAppSchema } from '../src/app-env';
+import { environmentOf, readEnvExample, resolveCompose } from '../src/compose';
+import { finalStage, parseDockerfile, resolveStage } from '../src/dockerfile';
+import { generatedEnvFile, isPublishedSecret } from '../src/generated-env';
+import { APPS, dockerfileOf, ENV_EXAMPLE, type AppName } from '../src/paths';
+import { DOCKER_COMPOSE, requireTools } from '../src/requirements';
 
 // A production process (the images set NODE_ENV=production) must refuse every secret published in this repository:
 // .env.example's, init.sql's and the dev runner's, and anything shorter than 32 characters, naming the variable and

@@ -5,12 +5,13 @@ import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/
 import { chromiumLaunchOptions } from '@repo/localdb/chromium';
 import { hashPassword } from '@repo/db/password';
 import { OPERATOR_PASSWORD, SEED_OPERATORS } from '@repo/db/seed';
-import { createAppTenancy, TENANT_MIGRATIONS_FOLDER } from '@repo/db/tenancy';
+import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
+import { createAppTenancy } from '@repo/db/tenancy';
 import { pgbouncerUserlist, poolerFromSetting, type PoolerSetting } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PGBOUNCER_INPUT } from '../../../infra/docker/generate.js';
+import { PGBOUNCER_INPUT } from '../../../infra/docker/generate';
 import {
   ancestorNodeModules,
   appImage,
@@ -22,16 +23,16 @@ import {
   volumeDir,
   type AppImage,
   type AssembledImage,
-} from '../src/app-image.js';
-import { environmentOf, healthcheckCommand, mountsOf, portsOf, resolveCompose, type ComposeFile } from '../src/compose.js';
-import { copies, execCommand, parseDockerfile, resolveStage } from '../src/dockerfile.js';
-import { generatedEnvFile } from '../src/generated-env.js';
-import { mapEnvironment, type Network } from '../src/network.js';
-import { startComposePgBouncer, type ComposePgBouncer } from '../src/pgbouncer.js';
-import { initLikeEntrypoint, type InitScript } from '../src/postgres-init.js';
-import { dockerfileOf, ENV_EXAMPLE, REPO_ROOT, type AppName } from '../src/paths.js';
-import { run, runOk, waitForHttp, type Service } from '../src/processes.js';
-import { CHROMIUM, DOCKER_COMPOSE, PGBOUNCER, PSQL, requireTools } from '../src/requirements.js';
+} from '../src/app-image';
+import { environmentOf, healthcheckCommand, mountsOf, portsOf, resolveCompose, type ComposeFile } from '../src/compose';
+import { copies, execCommand, parseDockerfile, resolveStage } from '../src/dockerfile';
+import { generatedEnvFile } from '../src/generated-env';
+import { mapEnvironment, type Network } from '../src/network';
+import { startComposePgBouncer, type ComposePgBouncer } from '../src/pgbouncer';
+import { initLikeEntrypoint, type InitScript } from '../src/postgres-init';
+import { dockerfileOf, ENV_EXAMPLE, REPO_ROOT, type AppName } from '../src/paths';
+import { run, runOk, waitForHttp, type Service } from '../src/processes';
+import { CHROMIUM, DOCKER_COMPOSE, PGBOUNCER, PSQL, requireTools } from '../src/requirements';
 
 // The compose stack without a Docker engine: every service is started from the files compose.yml uses, with the
 // environment `docker-compose config` gives it (.env.example as .env, with its secrets generated as a deployment must:

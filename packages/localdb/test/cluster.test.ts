@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirError, findFreePort, PortInUseError, startEmbeddedCluster } from '../src/cluster/embedded.js';
+import { DataDirError, findFreePort, PortInUseError, startEmbeddedCluster } from '../src/cluster/embedded';
 
 const isRoot = os.userInfo().uid === 0;
 

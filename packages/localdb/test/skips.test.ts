@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordSkip, SKIP_LEDGER_ENV } from '../src/skips/ledger.js';
+import { recordSkip, SKIP_LEDGER_ENV } from '../src/skips/ledger';
 
 describe('the skip ledger npm test summarises', () => {
   const saved = process.env[SKIP_LEDGER_ENV];

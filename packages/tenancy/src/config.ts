@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import { z } from 'zod';
-import { ROLE_PATTERN as CONTEXT_ROLE } from './context/token.js';
-import { TenancyConfigError } from './errors.js';
-import type { SecretsProvider } from './secrets/provider.js';
+import { ROLE_PATTERN as CONTEXT_ROLE } from './context/token';
+import { TenancyConfigError } from './errors';
+import type { SecretsProvider } from './secrets/provider';
 
 const postgresUrl = z
   .string({ error: 'is required: a postgres:// connection URL' })

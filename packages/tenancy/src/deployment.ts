@@ -1,17 +1,17 @@
 import pg from 'pg';
-import type { TenancyConfig } from './config.js';
-import type { Tenant } from './catalog/types.js';
-import { TokenCache } from './context/token-cache.js';
-import { deriveKey } from './context/token.js';
-import { StrategyNotSupportedError, TenancyConfigError } from './errors.js';
-import { installPgBouncerAuth } from './pgbouncer/install.js';
-import { OWNER_ROLE } from './migrations/apply.js';
-import { readMigrations, type TenantMigration } from './migrations/folder.js';
-import { TenantPools } from './pools/tenant-pools.js';
-import type { SecretsProvider } from './secrets/provider.js';
-import { CONTEXT_SETTING } from './setup/context-functions.js';
-import { quoteIdent, searchPath } from './sql/ident.js';
-import { connectionFor, roleOf } from './sql/urls.js';
+import type { TenancyConfig } from './config';
+import type { Tenant } from './catalog/types';
+import { TokenCache } from './context/token-cache';
+import { deriveKey } from './context/token';
+import { StrategyNotSupportedError, TenancyConfigError } from './errors';
+import { installPgBouncerAuth } from './pgbouncer/install';
+import { OWNER_ROLE } from './migrations/apply';
+import { readMigrations, type TenantMigration } from './migrations/folder';
+import { TenantPools } from './pools/tenant-pools';
+import type { SecretsProvider } from './secrets/provider';
+import { CONTEXT_SETTING } from './setup/context-functions';
+import { quoteIdent, searchPath } from './sql/ident';
+import { connectionFor, roleOf } from './sql/urls';
 
 /** What every part of the library shares: config, pools, key, migrations. Built once per createTenancy. */
 export class Deployment {

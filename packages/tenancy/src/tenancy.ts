@@ -1,25 +1,25 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { z } from 'zod';
-import { archiveExists, assertWritable, writeArchive } from './archive/write.js';
-import { audit } from './audit/audit.js';
-import { Catalog } from './catalog/catalog.js';
-import { STRATEGIES, type StrategyName, type Tenant } from './catalog/types.js';
-import { parseConfig, type TenancyConfig, type TenancyConfigInput } from './config.js';
-import type { PreludeStatement } from './context/context-query.js';
-import { TenantSession } from './context/session.js';
-import { Deployment } from './deployment.js';
-import { InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors.js';
-import { migrateAll, type MigrateOptions } from './lifecycle/migrate.js';
-import { explainPgBouncerLoginError } from './pgbouncer/login-error.js';
-import type { PoolStats } from './pools/tenant-pools.js';
-import { CONTEXT_SETTING } from './setup/context-functions.js';
-import { installEverywhere, type InstallSummary } from './setup/placements.js';
-import { SLUG_PATTERN, searchPath } from './sql/ident.js';
-import { DatabaseStrategy } from './strategies/database.js';
-import { RlsStrategy } from './strategies/rls.js';
-import { SchemaStrategy } from './strategies/schema.js';
-import type { Route, Strategy } from './strategies/types.js';
+import { archiveExists, assertWritable, writeArchive } from './archive/write';
+import { audit } from './audit/audit';
+import { Catalog } from './catalog/catalog';
+import { STRATEGIES, type StrategyName, type Tenant } from './catalog/types';
+import { parseConfig, type TenancyConfig, type TenancyConfigInput } from './config';
+import type { PreludeStatement } from './context/context-query';
+import { TenantSession } from './context/session';
+import { Deployment } from './deployment';
+import { InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenancyConfigError } from './errors';
+import { migrateAll, type MigrateOptions } from './lifecycle/migrate';
+import { explainPgBouncerLoginError } from './pgbouncer/login-error';
+import type { PoolStats } from './pools/tenant-pools';
+import { CONTEXT_SETTING } from './setup/context-functions';
+import { installEverywhere, type InstallSummary } from './setup/placements';
+import { SLUG_PATTERN, searchPath } from './sql/ident';
+import { DatabaseStrategy } from './strategies/database';
+import { RlsStrategy } from './strategies/rls';
+import { SchemaStrategy } from './strategies/schema';
+import type { Route, Strategy } from './strategies/types';
 
 export interface ContextOptions {
   /** Control-plane user id (uuid) the request acts for; `current_user_id()` returns it. */
@@ -40,8 +40,8 @@ export interface DeleteOptions {
   archive: string | false;
 }
 
-export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate.js';
-export type { InstallSummary } from './setup/placements.js';
+export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate';
+export type { InstallSummary } from './setup/placements';
 
 export interface RotateOptions {
   /** Seconds the replaced secret's tokens keep verifying (0 to 3600; default 0). */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTenancy, type Finding, type Severity, type Tenant } from '../src/index.js';
-import { OWNER_ROLE } from '../src/migrations/apply.js';
-import { RESET_FUNCTION } from '../src/setup/reset-function.js';
-import { APP_PASSWORD, baseConfig, roleUrl, useTenancy, type Suite } from './support.js';
+import { createTenancy, type Finding, type Severity, type Tenant } from '../src/index';
+import { OWNER_ROLE } from '../src/migrations/apply';
+import { RESET_FUNCTION } from '../src/setup/reset-function';
+import { APP_PASSWORD, baseConfig, roleUrl, useTenancy, type Suite } from './support';
 
 /**
  * Roles are cluster-wide and other suites run beside this one against the same server: the

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTenancy, TenantNotActiveError } from '../src/index.js';
-import { baseConfig, useTenancy } from './support.js';
+import { createTenancy, TenantNotActiveError } from '../src/index';
+import { baseConfig, useTenancy } from './support';
 
 const suite = useTenancy('catalog_cache');
 

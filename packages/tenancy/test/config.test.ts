@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTenancy, TenancyConfigError } from '../src/index.js';
-import { FIXTURE_MIGRATIONS } from './support.js';
+import { createTenancy, TenancyConfigError } from '../src/index';
+import { FIXTURE_MIGRATIONS } from './support';
 
 const valid = {
   adminUrl: 'postgres://owner:pw@127.0.0.1:5432/app',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTenancy, STRATEGIES, TenantNotActiveError, type StrategyName, type Tenancy } from '../src/index.js';
-import { baseConfig, useTenancy } from './support.js';
+import { createTenancy, STRATEGIES, TenantNotActiveError, type StrategyName, type Tenancy } from '../src/index';
+import { baseConfig, useTenancy } from './support';
 
 const suite = useTenancy('crash');
 

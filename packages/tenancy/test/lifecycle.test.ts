@@ -10,8 +10,8 @@ import {
   TenantNotActiveError,
   TenantNotFoundError,
   type TenantArchive,
-} from '../src/index.js';
-import { useTenancy } from './support.js';
+} from '../src/index';
+import { useTenancy } from './support';
 
 const suite = useTenancy('lifecycle');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tenancy-archive-'));

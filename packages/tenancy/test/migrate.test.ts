@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTenancy, type MigrateProgress, type StrategyName } from '../src/index.js';
-import { baseConfig, FIXTURE_MIGRATIONS, useTenancy } from './support.js';
+import { createTenancy, type MigrateProgress, type StrategyName } from '../src/index';
+import { baseConfig, FIXTURE_MIGRATIONS, useTenancy } from './support';
 
 const suite = useTenancy('migrate');
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STRATEGIES, type SecretsProvider, type Tenant } from '../src/index.js';
-import { roleUrl, useTenancy } from './support.js';
+import { STRATEGIES, type SecretsProvider, type Tenant } from '../src/index';
+import { roleUrl, useTenancy } from './support';
 
 const suite = useTenancy('mixed');
 

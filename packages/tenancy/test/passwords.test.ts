@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTenancy, type SecretsProvider } from '../src/index.js';
-import { passwordMatches } from '../src/pgbouncer/scram.js';
-import { baseConfig, roleUrl, useTenancy } from './support.js';
+import { createTenancy, type SecretsProvider } from '../src/index';
+import { passwordMatches } from '../src/pgbouncer/scram';
+import { baseConfig, roleUrl, useTenancy } from './support';
 
 const suite = useTenancy('passwords');
 

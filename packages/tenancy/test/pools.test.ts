@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTenancy } from '../src/index.js';
-import { baseConfig, useTenancy } from './support.js';
+import { createTenancy } from '../src/index';
+import { baseConfig, useTenancy } from './support';
 
 const suite = useTenancy('pools', { maxConnections: 20 });
 const TENANTS = 200;

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKey, signContext } from '../src/context/token.js';
-import { createTenancy, TenancyConfigError, type Tenancy, type Tenant } from '../src/index.js';
-import { baseConfig, CONTEXT_SECRET, useTenancy } from './support.js';
+import { deriveKey, signContext } from '../src/context/token';
+import { createTenancy, TenancyConfigError, type Tenancy, type Tenant } from '../src/index';
+import { baseConfig, CONTEXT_SECRET, useTenancy } from './support';
 
 const suite = useTenancy('rotation');
 const NEW_SECRET = 'the-rotated-context-secret-0123456789-abcdef';

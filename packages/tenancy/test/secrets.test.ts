@@ -2,9 +2,9 @@ import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseSecretsProvider, EnvSecretsProvider, FileSecretsProvider, type SecretsProvider } from '../src/index.js';
-import { generatePassword } from '../src/secrets/password.js';
-import { roleUrl, APP_PASSWORD, CONTEXT_SECRET, useTenancy } from './support.js';
+import { DatabaseSecretsProvider, EnvSecretsProvider, FileSecretsProvider, type SecretsProvider } from '../src/index';
+import { generatePassword } from '../src/secrets/password';
+import { roleUrl, APP_PASSWORD, CONTEXT_SECRET, useTenancy } from './support';
 
 const suite = useTenancy('secrets');
 
@@ -64,8 +64,8 @@ describe('SecretsProvider implementations', () => {
 
   it('database tenants provisioned with the database provider connect with the stored password', async () => {
     const { db, tenancy } = suite();
-    const { createTenancy } = await import('../src/index.js');
-    const { baseConfig } = await import('./support.js');
+    const { createTenancy } = await import('../src/index');
+    const { baseConfig } = await import('./support');
     const provider = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'k'.repeat(32), contextSecret: CONTEXT_SECRET });
     const withDb = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, secrets: provider });
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { useTenancy } from './support.js';
+import { useTenancy } from './support';
 
 const suite = useTenancy('setup');
 

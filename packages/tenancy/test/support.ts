@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { createTenancy, FileSecretsProvider, type Tenancy, type TenancyConfigInput } from '../src/index.js';
+import { createTenancy, FileSecretsProvider, type Tenancy, type TenancyConfigInput } from '../src/index';
 
 export const FIXTURE_MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
 export const CONTEXT_SECRET = 'test-context-secret-0123456789-abcdefghij';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { transactionControlIn } from '../src/context/transaction-control.js';
-import { useTenancy } from './support.js';
+import { transactionControlIn } from '../src/context/transaction-control';
+import { useTenancy } from './support';
 
 const suite = useTenancy('txcontrol');
 

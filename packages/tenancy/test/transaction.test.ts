@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { createTenancy, TenantContextError } from '../src/index.js';
-import { deriveKey, signContext } from '../src/context/token.js';
-import { APP_PASSWORD, CONTEXT_SECRET, baseConfig, roleUrl, useTenancy } from './support.js';
+import { createTenancy, TenantContextError } from '../src/index';
+import { deriveKey, signContext } from '../src/context/token';
+import { APP_PASSWORD, CONTEXT_SECRET, baseConfig, roleUrl, useTenancy } from './support';
 
 const suite = useTenancy('transaction');
 const USER = '00000000-0000-4000-8000-00000000000a';

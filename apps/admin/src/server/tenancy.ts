@@ -1,8 +1,7 @@
 import 'server-only';
 
-import { CONTEXT_ROLES, TENANT_TABLES } from '@repo/db/schema';
 import { deploymentSecrets } from '@repo/db/secrets';
-import { createTenancy, type Tenancy } from '@repo/tenancy';
+import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
 import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 import { serverEnv } from '@/env';
@@ -15,7 +14,7 @@ import { serverEnv } from '@/env';
 type StepListener = (step: string) => void;
 
 interface Holder {
-  tenancy?: Tenancy;
+  tenancy?: AppTenancy;
   /** Lifecycle step listeners by tenant slug: how a provisioning request reports its progress. */
   listeners: Map<string, Set<StepListener>>;
 }
@@ -24,15 +23,10 @@ interface Holder {
 const store = globalThis as typeof globalThis & { __adminTenancy?: Holder };
 const holder: Holder = (store.__adminTenancy ??= { listeners: new Map() });
 
-export function tenancy(): Tenancy {
+export function tenancy(): AppTenancy {
   if (!holder.tenancy) {
     const env = serverEnv();
-    // What @repo/db/tenancy's createAppTenancy does (this app's tenant tables, its migrations folder), inlined:
-    // that module finds the folder with `new URL('../migrations/tenant', import.meta.url)`, which Turbopack
-    // takes for a file to bundle and fails the build on. TENANT_MIGRATIONS_DIR says where the folder is.
-    holder.tenancy = createTenancy({
-      tenantTables: [...TENANT_TABLES],
-      contextRoles: { ...CONTEXT_ROLES },
+    holder.tenancy = createAppTenancy({
       adminUrl: env.ADMIN_DATABASE_URL,
       appUrl: env.DATABASE_URL,
       pooler: poolerFromSetting(env.TENANCY_POOLER, env.PGBOUNCER_AUTH_PASSWORD),

@@ -1,9 +1,8 @@
 import 'server-only';
 
-import { CONTEXT_ROLES, TENANT_TABLES } from '@repo/db/schema';
-import { createTenancy, type Tenancy } from '@repo/tenancy';
-import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 import { deploymentSecrets } from '@repo/db/secrets';
+import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
+import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 import { serverEnv } from '@/env';
 
@@ -12,16 +11,12 @@ import { serverEnv } from '@/env';
 // reaches tenant data through that helper, with the tenant and role taken from the session.
 
 // Kept on globalThis so that `next dev` reloading this module does not open a second set of pools.
-const holder = globalThis as typeof globalThis & { __webTenancy?: Tenancy };
+const holder = globalThis as typeof globalThis & { __webTenancy?: AppTenancy };
 
-export function tenancy(): Tenancy {
+export function tenancy(): AppTenancy {
   if (!holder.__webTenancy) {
     const env = serverEnv();
-    // createTenancy with @repo/db's tenant tables, as createAppTenancy does; @repo/db/tenancy itself is not imported
-    // because it resolves its migration folders with new URL(..., import.meta.url), which the bundler cannot pack.
-    holder.__webTenancy = createTenancy({
-      tenantTables: [...TENANT_TABLES],
-      contextRoles: { ...CONTEXT_ROLES },
+    holder.__webTenancy = createAppTenancy({
       appUrl: env.DATABASE_URL,
       pooler: poolerFromSetting(env.TENANCY_POOLER),
       appPoolSize: env.DATABASE_POOL_SIZE,

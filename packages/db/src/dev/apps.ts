@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { descendants, descendantsSync, signalAll, waitGone } from './process-tree.js';
+import { descendants, descendantsSync, signalAll, waitGone } from './process-tree';
 
 export interface RunningApps {
   /** Resolves with turbo's exit code (or 1 when it died by a signal). */

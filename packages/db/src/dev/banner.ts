@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { EmbeddedCluster } from '@repo/localdb/cluster';
-import { SEED_LOGINS } from '../seed/logins.js';
-import type { DevUrls } from './config.js';
-import type { DevPaths } from './paths.js';
+import { SEED_LOGINS } from '../seed/logins';
+import type { DevUrls } from './config';
+import type { DevPaths } from './paths';
 
 const APPS = [
   { app: 'web', url: 'http://localhost:3000' },

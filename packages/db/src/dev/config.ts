@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEV_RUNNER_DEFAULTS, INIT_SQL_DEFAULTS } from '../published-secrets.js';
-import { DevError } from './errors.js';
+import { DEV_RUNNER_DEFAULTS, INIT_SQL_DEFAULTS } from '../published-secrets';
+import { DevError } from './errors';
 
 // Dev-only values (published, so production refuses them): the context secret is the one init.sql was generated
 // with, so the key in the database and the apps' key agree without a re-key on the first start.

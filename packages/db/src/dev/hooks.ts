@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { prepareDatabase } from '../prepare.js';
-import { deploymentSecrets } from '../secrets.js';
-import { seedDatabaseTenants, seedDevOperator } from '../seed/index.js';
-import type { DevConfig, DevUrls } from './config.js';
+import { prepareDatabase } from '../prepare';
+import { deploymentSecrets } from '../secrets';
+import { seedDatabaseTenants, seedDevOperator } from '../seed/index';
+import type { DevConfig, DevUrls } from './config';
 
 /**
  * Runs on every `npm run dev`, after the database is up and init.sql has been applied (on the

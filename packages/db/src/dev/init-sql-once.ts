@@ -3,9 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { closeMaintenanceDatabases } from '@repo/localdb/cluster';
 import pg from 'pg';
-import { DEV_DATABASE } from './config.js';
-import { DevError } from './errors.js';
-import type { DevPaths } from './paths.js';
+import { DEV_DATABASE } from './config';
+import { DevError } from './errors';
+import type { DevPaths } from './paths';
 
 interface Marker {
   appliedAt: string;

@@ -20,17 +20,17 @@ import {
   startEmbeddedCluster,
   type EmbeddedCluster,
 } from '@repo/localdb/cluster';
-import { startApps } from './apps.js';
-import { parseArgs, type DevOptions } from './args.js';
-import { printBanner } from './banner.js';
-import { appEnvironment, devUrls, loadDevConfig, type DevConfig, type DevUrls } from './config.js';
-import { DEV_PGBOUNCER_AUTH_PASSWORD, startDevPgBouncer } from './pgbouncer.js';
+import { startApps } from './apps';
+import { parseArgs, type DevOptions } from './args';
+import { printBanner } from './banner';
+import { appEnvironment, devUrls, loadDevConfig, type DevConfig, type DevUrls } from './config';
+import { DEV_PGBOUNCER_AUTH_PASSWORD, startDevPgBouncer } from './pgbouncer';
 import type { PgBouncer } from '@repo/localdb/pgbouncer';
-import { DevError } from './errors.js';
-import { applyInitSqlOnce } from './init-sql-once.js';
-import { devPaths, type DevPaths } from './paths.js';
-import { runAfterDatabaseReady } from './run-hook.js';
-import { listenForStop, type StopSignal } from './stop-signal.js';
+import { DevError } from './errors';
+import { applyInitSqlOnce } from './init-sql-once';
+import { devPaths, type DevPaths } from './paths';
+import { runAfterDatabaseReady } from './run-hook';
+import { listenForStop, type StopSignal } from './stop-signal';
 
 const APP_PORTS = { web: 3000, admin: 3001 };
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { DevConfig, DevUrls } from './config.js';
+import type { DevConfig, DevUrls } from './config';
 
 type AfterDatabaseReady = (urls: DevUrls, config: DevConfig) => Promise<void>;
 

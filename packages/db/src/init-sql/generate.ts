@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { passwordMatches, scramVerifier } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
-import { prepareDatabase } from '../prepare.js';
-import { seed } from '../seed/index.js';
-import { recordingClientClass, renderStatement, type RecordedStatement } from './recorder.js';
+import { prepareDatabase } from '../prepare';
+import { seed } from '../seed/index';
+import { recordingClientClass, renderStatement, type RecordedStatement } from './recorder';
 
-import { INIT_SQL_DEFAULTS } from '../published-secrets.js';
+import { INIT_SQL_DEFAULTS } from '../published-secrets';
 
 // Dev-only secrets baked into init.sql; `npm run dev` and the apps re-key with their own on start. Kept with the
 // other published secrets, which production refuses.

@@ -1,1 +1,1 @@
-export { generateInitSql, applyInitSql, INIT_SQL_DEFAULTS } from './generate.js';
+export { generateInitSql, applyInitSql, INIT_SQL_DEFAULTS } from './generate';

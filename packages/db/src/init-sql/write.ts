@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { findFreePort, startEmbeddedCluster } from '@repo/localdb/cluster';
-import { generateInitSql } from './generate.js';
+import { generateInitSql } from './generate';
 
 export const INIT_SQL_PATH = fileURLToPath(new URL('../../../../init.sql', import.meta.url));
 

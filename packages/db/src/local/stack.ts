@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
-import { appEnvironment, devUrls, loadDevConfig, type DevUrls } from '../dev/config.js';
-import { afterDatabaseReady } from '../dev/hooks.js';
-import { applyInitSqlOnce } from '../dev/init-sql-once.js';
-import { devPaths } from '../dev/paths.js';
+import { appEnvironment, devUrls, loadDevConfig, type DevUrls } from '../dev/config';
+import { afterDatabaseReady } from '../dev/hooks';
+import { applyInitSqlOnce } from '../dev/init-sql-once';
+import { devPaths } from '../dev/paths';
 
 export interface LocalStack {
   cluster: EmbeddedCluster;

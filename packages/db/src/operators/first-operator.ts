@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import { hashPassword } from '../auth/password.js';
-import { isPublishedPassword } from './published-passwords.js';
+import { hashPassword } from '../auth/password';
+import { isPublishedPassword } from './published-passwords';
 
 /** The email of the first operator when FIRST_OPERATOR_EMAIL is not set (example.com: reserved, never a real inbox). */
 export const FIRST_OPERATOR_DEFAULT_EMAIL = 'operator@example.com';

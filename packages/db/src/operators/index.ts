@@ -5,5 +5,5 @@ export {
   FIRST_OPERATOR_NAME,
   type FirstOperatorInput,
   type FirstOperatorOutcome,
-} from './first-operator.js';
-export { isPublishedPassword, PUBLISHED_PASSWORDS, removePublishedPasswordOperators } from './published-passwords.js';
+} from './first-operator';
+export { isPublishedPassword, PUBLISHED_PASSWORDS, removePublishedPasswordOperators } from './published-passwords';

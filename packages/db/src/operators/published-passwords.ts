@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { verifyPassword } from '../auth/password.js';
-import { DEMO_PASSWORD, OPERATOR_PASSWORD } from '../seed/data.js';
+import { verifyPassword } from '../auth/password';
+import { DEMO_PASSWORD, OPERATOR_PASSWORD } from '../seed/data';
 
 /** Passwords anyone can read in this repository (README, seed, init.sql's history): never an operator's outside dev. */
 export const PUBLISHED_PASSWORDS: readonly string[] = [OPERATOR_PASSWORD, DEMO_PASSWORD];

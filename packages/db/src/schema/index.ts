@@ -1,2 +1,2 @@
-export * from './tenant.js';
-export * from './control.js';
+export * from './tenant';
+export * from './control';

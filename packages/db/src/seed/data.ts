@@ -1,5 +1,5 @@
-import type { MembershipRole, TaskStatus } from '../schema/index.js';
-import { seedId } from './ids.js';
+import type { MembershipRole, TaskStatus } from '../schema/index';
+import { seedId } from './ids';
 
 export interface SeedTenant {
   id: string;

@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import type { Tenant } from '@repo/tenancy';
-import type { AppTenancy } from '../tenancy.js';
-import { hashPassword } from '../auth/password.js';
-import { insertIfNoOperator } from '../operators/first-operator.js';
-import { SEED_OPERATORS, SEED_TENANTS, SEED_USERS, STATUS_CYCLE, TASK_TITLES, type SeedTenant } from './data.js';
-import { seedId, seedSalt } from './ids.js';
+import type { AppTenancy } from '../tenancy';
+import { hashPassword } from '../auth/password';
+import { insertIfNoOperator } from '../operators/first-operator';
+import { SEED_OPERATORS, SEED_TENANTS, SEED_USERS, STATUS_CYCLE, TASK_TITLES, type SeedTenant } from './data';
+import { seedId, seedSalt } from './ids';
 
-export { SEED_LOGINS } from './logins.js';
-export { SEED_TENANTS, SEED_USERS, SEED_OPERATORS, DEMO_PASSWORD, OPERATOR_PASSWORD } from './data.js';
-export { seedId } from './ids.js';
+export { SEED_LOGINS } from './logins';
+export { SEED_TENANTS, SEED_USERS, SEED_OPERATORS, DEMO_PASSWORD, OPERATOR_PASSWORD } from './data';
+export { seedId } from './ids';
 
 type Exec = (text: string, params: unknown[]) => Promise<unknown>;
 

@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, OPERATOR_PASSWORD, SEED_OPERATORS, SEED_USERS } from './data.js';
+import { DEMO_PASSWORD, OPERATOR_PASSWORD, SEED_OPERATORS, SEED_USERS } from './data';
 
 /** What `npm run dev` prints and the README lists: every seeded account and its password. */
 export const SEED_LOGINS: { app: 'web' | 'admin'; email: string; password: string; note: string }[] = [

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StrategyName, Tenant } from '@repo/tenancy';
-import type { PreparedDatabase } from '../support.js';
+import type { PreparedDatabase } from '../support';
 
 export interface TenantFixture {
   tenant: Tenant;

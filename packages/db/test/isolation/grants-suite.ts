@@ -1,9 +1,9 @@
 import type { SecretsProvider, StrategyName, TenantTx } from '@repo/tenancy';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { roleUrl, usePreparedDatabase } from '../support.js';
-import { buildFixture, type Fixture, type TenantFixture } from './fixture.js';
-import { superuserQuery } from './placement.js';
+import { roleUrl, usePreparedDatabase } from '../support';
+import { buildFixture, type Fixture, type TenantFixture } from './fixture';
+import { superuserQuery } from './placement';
 
 /** What a tenant request's role may execute outside the system catalog: nothing that returns another tenant's data. */
 const CONTEXT_FUNCTIONS = ['tenancy.current_app_role()', 'tenancy.current_tenant_id()', 'tenancy.current_user_id()', 'tenancy.reset_session(text)'];

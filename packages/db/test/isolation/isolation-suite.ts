@@ -1,8 +1,8 @@
 import type { StrategyName } from '@repo/tenancy';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { usePreparedDatabase, type PreparedDatabase } from '../support.js';
-import { buildFixture, TABLES, type Fixture, type TableName, type TenantFixture } from './fixture.js';
-import { superuserQuery, withRuntimeClient } from './placement.js';
+import { usePreparedDatabase, type PreparedDatabase } from '../support';
+import { buildFixture, TABLES, type Fixture, type TableName, type TenantFixture } from './fixture';
+import { superuserQuery, withRuntimeClient } from './placement';
 
 type Role = 'admin' | 'member' | 'viewer';
 

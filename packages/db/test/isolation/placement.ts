@@ -1,7 +1,7 @@
 import type { SecretsProvider, Tenant } from '@repo/tenancy';
 import pg from 'pg';
-import type { PreparedDatabase } from '../support.js';
-import { roleUrl } from '../support.js';
+import type { PreparedDatabase } from '../support';
+import { roleUrl } from '../support';
 
 /**
  * A raw connection as the role that serves the tenant, placed where the tenant's tables live,

@@ -7,9 +7,9 @@ import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
 import { pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate.js';
-import { prepareDatabase } from '../../src/prepare.js';
-import { roleUrl, suitePrefix, type PreparedDatabase } from '../support.js';
+import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate';
+import { prepareDatabase } from '../../src/prepare';
+import { roleUrl, suitePrefix, type PreparedDatabase } from '../support';
 
 export const POOLERS = ['pg.Pool', 'PgBouncer session', 'PgBouncer transaction'] as const;
 export type Pooler = (typeof POOLERS)[number];

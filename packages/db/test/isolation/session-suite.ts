@@ -2,9 +2,9 @@ import { requirePgBouncer } from '@repo/localdb/pgbouncer';
 import type { StrategyName, TenantTx } from '@repo/tenancy';
 import type pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, type Fixture, type TenantFixture } from './fixture.js';
-import { superuserQuery } from './placement.js';
-import { POOLERS, pooledClientFor, usePooledDatabase, type PooledDatabase, type Pooler } from './pooled.js';
+import { buildFixture, type Fixture, type TenantFixture } from './fixture';
+import { superuserQuery } from './placement';
+import { POOLERS, pooledClientFor, usePooledDatabase, type PooledDatabase, type Pooler } from './pooled';
 
 /**
  * What SQL inside tenant A's transaction can leave on the server connection, and whether the next

@@ -1,9 +1,9 @@
 import { deriveKey, signContext } from '@repo/tenancy/context';
 import type { StrategyName, TenantTx } from '@repo/tenancy';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate.js';
-import { usePreparedDatabase } from '../support.js';
-import { buildFixture, type Fixture } from './fixture.js';
+import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate';
+import { usePreparedDatabase } from '../support';
+import { buildFixture, type Fixture } from './fixture';
 
 const realKey = deriveKey(INIT_SQL_DEFAULTS.contextSecret);
 const wrongKey = deriveKey('an attacker guessing the secret wrongly, 0123456789');

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { BinariesMissingError } from './errors.js';
-import type { ServerUser } from './os-user.js';
+import { BinariesMissingError } from './errors';
+import type { ServerUser } from './os-user';
 
 const run = promisify(execFile);
 

@@ -2,9 +2,9 @@ import type { Stats } from 'node:fs';
 import { chmod, lstat, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ClusterAlreadyRunningError, DataDirError } from './errors.js';
-import { userName, type ServerUser } from './os-user.js';
-import { isAlive, readPostmasterPid } from './postmaster.js';
+import { ClusterAlreadyRunningError, DataDirError } from './errors';
+import { userName, type ServerUser } from './os-user';
+import { isAlive, readPostmasterPid } from './postmaster';
 
 /** `fresh`: absent or empty, initdb will fill it. `cluster`: an existing cluster to reuse. */
 export type DataDirState = 'fresh' | 'cluster';

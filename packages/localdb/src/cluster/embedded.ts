@@ -1,20 +1,20 @@
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkBinaries } from './binaries.js';
-import { ensureTraversable, inspectDataDir } from './data-dir.js';
-import { ClusterStartError, LocalDbError, PortInUseError } from './errors.js';
-import { guardAgainstOrphan } from './exit-guard.js';
-import { loadEmbeddedPostgres, type EmbeddedPostgres } from './load-library.js';
-import { resolveServerUser, type ServerUser } from './os-user.js';
-import { assertPortFree } from './port.js';
-import { readPostmasterPid, stopPostmaster } from './postmaster.js';
-import { INITDB_FLAGS, serverFlags, type ServerSettings } from './server-flags.js';
+import { checkBinaries } from './binaries';
+import { ensureTraversable, inspectDataDir } from './data-dir';
+import { ClusterStartError, LocalDbError, PortInUseError } from './errors';
+import { guardAgainstOrphan } from './exit-guard';
+import { loadEmbeddedPostgres, type EmbeddedPostgres } from './load-library';
+import { resolveServerUser, type ServerUser } from './os-user';
+import { assertPortFree } from './port';
+import { readPostmasterPid, stopPostmaster } from './postmaster';
+import { INITDB_FLAGS, serverFlags, type ServerSettings } from './server-flags';
 
-export * from './errors.js';
-export { closeMaintenanceDatabases, MAINTENANCE_DATABASES } from './maintenance-databases.js';
-export { assertPortFree, findFreePort } from './port.js';
-export type { ServerSettings } from './server-flags.js';
+export * from './errors';
+export { closeMaintenanceDatabases, MAINTENANCE_DATABASES } from './maintenance-databases';
+export { assertPortFree, findFreePort } from './port';
+export type { ServerSettings } from './server-flags';
 
 export interface EmbeddedClusterOptions {
   /** Created and initialised when absent or empty; an existing cluster there is reused. */

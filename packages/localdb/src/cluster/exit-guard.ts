@@ -1,4 +1,4 @@
-import { signalFastShutdown } from './postmaster.js';
+import { signalFastShutdown } from './postmaster';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { LocalDbError } from './errors.js';
+import { LocalDbError } from './errors';
 
 const run = promisify(execFile);
 

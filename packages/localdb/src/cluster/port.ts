@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { LocalDbError, PortInUseError } from './errors.js';
+import { LocalDbError, PortInUseError } from './errors';
 
 // Postgres reports a busy port only deep in its log after a slow start; a trial listen
 // answers in milliseconds and names the port.

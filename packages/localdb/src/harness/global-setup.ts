@@ -1,9 +1,9 @@
 import type { TestProject } from 'vitest/node';
-import { PROVIDED_KEY, type ProvidedServer } from './provided.js';
-import { acquireTestServer } from './server-source.js';
-import { createTemplate, dropTemplate, type PrepareTemplate } from './template.js';
+import { PROVIDED_KEY, type ProvidedServer } from './provided';
+import { acquireTestServer } from './server-source';
+import { createTemplate, dropTemplate, type PrepareTemplate } from './template';
 
-export type { PrepareTemplate } from './template.js';
+export type { PrepareTemplate } from './template';
 
 export interface DatabaseGlobalSetupOptions {
   /** Runs once per test run on the template every suite's database is cloned from. */

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-import { uniqueDatabaseName } from './database-name.js';
-import { withDatabase } from './pg-url.js';
-import { PROVIDED_KEY, type ProvidedServer, type ServerKind } from './provided.js';
-import { quoteIdent, withClient } from './sql.js';
+import { uniqueDatabaseName } from './database-name';
+import { withDatabase } from './pg-url';
+import { PROVIDED_KEY, type ProvidedServer, type ServerKind } from './provided';
+import { quoteIdent, withClient } from './sql';
 
-export type { ServerKind } from './provided.js';
+export type { ServerKind } from './provided';
 
 export interface TestDatabase {
   /** Superuser (or TEST_DATABASE_URL's role) connection to this suite's fresh database. */

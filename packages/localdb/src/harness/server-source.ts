@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { closeMaintenanceDatabases, findFreePort, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '../cluster/embedded.js';
-import { dockerEngineAnswers } from './docker.js';
-import { serverAddress } from './pg-url.js';
-import type { ServerKind } from './provided.js';
-import { withClient } from './sql.js';
+import { closeMaintenanceDatabases, findFreePort, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '../cluster/embedded';
+import { dockerEngineAnswers } from './docker';
+import { serverAddress } from './pg-url';
+import type { ServerKind } from './provided';
+import { withClient } from './sql';
 
 /** A PostgreSQL server for one test run. */
 export interface TestServer {

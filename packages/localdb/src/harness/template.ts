@@ -1,6 +1,6 @@
-import { uniqueDatabaseName } from './database-name.js';
-import { withDatabase } from './pg-url.js';
-import { quoteIdent, withClient } from './sql.js';
+import { uniqueDatabaseName } from './database-name';
+import { withDatabase } from './pg-url';
+import { quoteIdent, withClient } from './sql';
 
 /**
  * Fills the template once per run, e.g. with init.sql or migrations. Roles are cluster-wide:

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { recordSkip } from '../skips/ledger.js';
-import { PgBouncerNotFoundError } from './errors.js';
+import { recordSkip } from '../skips/ledger';
+import { PgBouncerNotFoundError } from './errors';
 
 export const DEFAULT_PGBOUNCER_PATH = '/usr/sbin/pgbouncer';
 

@@ -1,4 +1,4 @@
-import { LocalDbError } from '../cluster/errors.js';
+import { LocalDbError } from '../cluster/errors';
 
 export class PgBouncerNotFoundError extends LocalDbError {
   override name = 'PgBouncerNotFoundError';

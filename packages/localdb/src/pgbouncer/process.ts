@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findFreePort } from '../cluster/port.js';
-import { assertPgBouncerBinary } from './binary.js';
-import { killOnExit } from './child-guard.js';
-import { PgBouncerStartError } from './errors.js';
-import { waitUntilAnswering } from './ready.js';
-import { createRuntimeDir, type RuntimeDir } from './runtime-dir.js';
+import { findFreePort } from '../cluster/port';
+import { assertPgBouncerBinary } from './binary';
+import { killOnExit } from './child-guard';
+import { PgBouncerStartError } from './errors';
+import { waitUntilAnswering } from './ready';
+import { createRuntimeDir, type RuntimeDir } from './runtime-dir';
 
 const HOST = '127.0.0.1';
 const INI_FILE = 'pgbouncer.ini';

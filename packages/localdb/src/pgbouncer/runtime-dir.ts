@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isRoot, resolveServerUser, type ServerUser } from '../cluster/os-user.js';
+import { isRoot, resolveServerUser, type ServerUser } from '../cluster/os-user';
 
 /** A private directory for one pgbouncer: its config, auth file, unix socket and pid file. */
 export interface RuntimeDir {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { access, constants, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { TenancyConfigError } from '../errors.js';
-import type { Tenant } from '../catalog/types.js';
+import { TenancyConfigError } from '../errors';
+import type { Tenant } from '../catalog/types';
 
 export interface TenantArchive {
   format: 'tenancy-archive/v1';

@@ -1,14 +1,14 @@
 import type pg from 'pg';
-import type { Catalog } from '../catalog/catalog.js';
-import type { Tenant } from '../catalog/types.js';
-import type { Deployment } from '../deployment.js';
-import { checkDatabaseAccess, checkDatabaseCreate, checkTempPrivilege, checkTenantConnect, type ServingDatabase } from './database-access-checks.js';
-import { checkDeployment } from './deployment-checks.js';
-import { checkContextKey, checkResetFunction, contextKeyFingerprint } from './install-checks.js';
-import { checkPlacement, checkRuntimeRole } from './placement-checks.js';
-import { checkDefinerFunctions, checkPlpgsql, checkSchemaCreate, checkSessionFunctions, checkStatistics, type InDatabase } from './privilege-checks.js';
-import { checkAppRoleInheritance, checkPasswords, checkRoleSettings, type TenantRole } from './role-checks.js';
-import type { AuditReport, Finding } from './types.js';
+import type { Catalog } from '../catalog/catalog';
+import type { Tenant } from '../catalog/types';
+import type { Deployment } from '../deployment';
+import { checkDatabaseAccess, checkDatabaseCreate, checkTempPrivilege, checkTenantConnect, type ServingDatabase } from './database-access-checks';
+import { checkDeployment } from './deployment-checks';
+import { checkContextKey, checkResetFunction, contextKeyFingerprint } from './install-checks';
+import { checkPlacement, checkRuntimeRole } from './placement-checks';
+import { checkDefinerFunctions, checkPlpgsql, checkSchemaCreate, checkSessionFunctions, checkStatistics, type InDatabase } from './privilege-checks';
+import { checkAppRoleInheritance, checkPasswords, checkRoleSettings, type TenantRole } from './role-checks';
+import type { AuditReport, Finding } from './types';
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 const STUCK_AFTER_MS = 15 * 60 * 1000;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { GRANTEES_CTE, holders, ident, listed, revokeFrom } from './grantees.js';
-import type { Finding } from './types.js';
+import { GRANTEES_CTE, holders, ident, listed, revokeFrom } from './grantees';
+import type { Finding } from './types';
 
 /**
  * Rights on databases, asked from the deployment's database: pg_database is shared by the whole

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Finding } from './types.js';
+import type { Finding } from './types';
 
 /** What SQL run as the app role could reach in the deployment's database, beyond its tenant tables. */
 export async function checkDeployment(client: pg.ClientBase, input: { appRole: string; sharedSchema: string }): Promise<Finding[]> {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Finding } from './types.js';
+import type { Finding } from './types';
 
 /** What setup() installs in every database that serves tenants, and what it must agree on. */
 

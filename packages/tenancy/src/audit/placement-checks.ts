@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { PIN_CONSTRAINT } from '../strategies/pin.js';
-import type { Finding } from './types.js';
+import { PIN_CONSTRAINT } from '../strategies/pin';
+import type { Finding } from './types';
 
 interface TableRow {
   table: string;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { CONTEXT_FUNCTION_NAMES } from '../setup/context-functions.js';
-import { GRANTEES_CTE, holders, ident, revokeFrom } from './grantees.js';
-import type { Finding, Severity } from './types.js';
+import { CONTEXT_FUNCTION_NAMES } from '../setup/context-functions';
+import { GRANTEES_CTE, holders, ident, revokeFrom } from './grantees';
+import type { Finding, Severity } from './types';
 
 /**
  * What SQL running as a runtime role may do inside one database (the one `client` is connected

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { ident, listed } from './grantees.js';
-import type { Finding } from './types.js';
+import { ident, listed } from './grantees';
+import type { Finding } from './types';
 
 /** The runtime roles themselves (cluster-wide): membership, stored defaults, password form. */
 

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import type { Deployment } from '../deployment.js';
-import { explainProofRefusal, InvalidTenantSlugError, TenantExistsError, TenantNotFoundError } from '../errors.js';
-import { signProof } from '../context/token.js';
-import { SLUG_PATTERN, isUuid } from '../sql/ident.js';
-import { TENANT_COLUMNS } from './sql.js';
-import { toTenant, type TenantRow } from './row.js';
-import type { StrategyName, Tenant, TenantStatus } from './types.js';
-import type { Placement } from '../strategies/types.js';
+import type { Deployment } from '../deployment';
+import { explainProofRefusal, InvalidTenantSlugError, TenantExistsError, TenantNotFoundError } from '../errors';
+import { signProof } from '../context/token';
+import { SLUG_PATTERN, isUuid } from '../sql/ident';
+import { TENANT_COLUMNS } from './sql';
+import { toTenant, type TenantRow } from './row';
+import type { StrategyName, Tenant, TenantStatus } from './types';
+import type { Placement } from '../strategies/types';
 
 /** Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`. */
 export class Catalog {

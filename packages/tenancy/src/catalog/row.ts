@@ -1,4 +1,4 @@
-import type { StrategyName, Tenant, TenantStatus } from './types.js';
+import type { StrategyName, Tenant, TenantStatus } from './types';
 
 export interface TenantRow {
   id: string;

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { TenantContextError } from '../errors.js';
-import { resetSession } from '../setup/reset-function.js';
-import { ContextQuery, submit, type PreludeStatement, type TransactionStatus } from './context-query.js';
-import { transactionControlIn } from './transaction-control.js';
+import { TenantContextError } from '../errors';
+import { resetSession } from '../setup/reset-function';
+import { ContextQuery, submit, type PreludeStatement, type TransactionStatus } from './context-query';
+import { transactionControlIn } from './transaction-control';
 
 /** drizzle's own transaction control statements, turned into a savepoint: the tenant transaction is already open. */
 const NESTED_TRANSACTION: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { signContext, type ContextClaims } from './token.js';
+import { signContext, type ContextClaims } from './token';
 
 /**
  * Signs each (tenant, user, role) once and reuses the token while it has more than a fifth of its

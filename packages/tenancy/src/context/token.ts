@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { TenantContextError } from '../errors.js';
-import { isUuid } from '../sql/ident.js';
+import { TenantContextError } from '../errors';
+import { isUuid } from '../sql/ident';
 
 /** The claims a context token carries; the SQL functions trust nothing else. */
 export interface ContextClaims {

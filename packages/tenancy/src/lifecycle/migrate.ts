@@ -1,8 +1,8 @@
-import type { Catalog } from '../catalog/catalog.js';
-import type { StrategyName, Tenant } from '../catalog/types.js';
-import type { Deployment } from '../deployment.js';
-import { applyMigrations, type MigrationTarget } from '../migrations/apply.js';
-import type { Strategy } from '../strategies/types.js';
+import type { Catalog } from '../catalog/catalog';
+import type { StrategyName, Tenant } from '../catalog/types';
+import type { Deployment } from '../deployment';
+import { applyMigrations, type MigrationTarget } from '../migrations/apply';
+import type { Strategy } from '../strategies/types';
 
 export interface MigrateProgress {
   /** null for the deployment's shared parts (shared tables, templates). */

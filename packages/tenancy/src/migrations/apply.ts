@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { quoteIdent, searchPath } from '../sql/ident.js';
-import type { TenantMigration } from './folder.js';
+import { quoteIdent, searchPath } from '../sql/ident';
+import type { TenantMigration } from './folder';
 
 export const TRACKING_TABLE = '__tenant_migrations';
 export const OWNER_ROLE = 'tenancy_owner';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MigrationError } from '../errors.js';
+import { MigrationError } from '../errors';
 
 export interface TenantMigration {
   tag: string;

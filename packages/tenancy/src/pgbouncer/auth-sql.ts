@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AUTH_FUNCTION, AUTH_SCHEMA, authPassword, DEFAULT_AUTH_USER, roleName } from './config.js';
-import { PgBouncerConfigError } from './errors.js';
-import { scramVerifier } from './scram.js';
+import { AUTH_FUNCTION, AUTH_SCHEMA, authPassword, DEFAULT_AUTH_USER, roleName } from './config';
+import { PgBouncerConfigError } from './errors';
+import { scramVerifier } from './scram';
 
 export interface AuthSetupOptions {
   /** Default `pgbouncer_auth`. */

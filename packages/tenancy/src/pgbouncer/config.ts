@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PgBouncerConfigError } from './errors.js';
+import { PgBouncerConfigError } from './errors';
 
 // Everything here ends up in an ini file or a connection string that PgBouncer parses line by
 // line, so values are held to shapes that cannot break out of their line or key=value pair.

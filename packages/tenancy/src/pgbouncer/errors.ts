@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { TenancyError } from '../errors.js';
+import { TenancyError } from '../errors';
 
 /** The generator's input was refused; `fields` names every bad field (dotted path). */
 export class PgBouncerConfigError extends TenancyError {

@@ -1,8 +1,8 @@
-export { pgbouncerIni } from './ini.js';
-export { userlist, pgbouncerUserlist, type UserlistEntry } from './userlist.js';
-export { authSetupSql, type AuthSetupOptions } from './auth-sql.js';
-export { installPgBouncerAuth, type InstallPgBouncerAuthResult } from './install.js';
-export { scramVerifier, passwordMatches } from './scram.js';
+export { pgbouncerIni } from './ini';
+export { userlist, pgbouncerUserlist, type UserlistEntry } from './userlist';
+export { authSetupSql, type AuthSetupOptions } from './auth-sql';
+export { installPgBouncerAuth, type InstallPgBouncerAuthResult } from './install';
+export { scramVerifier, passwordMatches } from './scram';
 export {
   parsePgBouncerInput,
   parsePgBouncerInputWithPassword,
@@ -13,7 +13,7 @@ export {
   type PgBouncerInput,
   type PgBouncerConfig,
   type PoolMode,
-} from './config.js';
-export { POOLER_SETTINGS, poolerFromSetting, type PoolerSetting, type PoolerOption } from './setting.js';
-export { PgBouncerConfigError, PgBouncerAuthSetupError } from './errors.js';
-export { explainPgBouncerLoginError, PgBouncerLoginError, type PgBouncerLoginFailure, type LoginAttempt } from './login-error.js';
+} from './config';
+export { POOLER_SETTINGS, poolerFromSetting, type PoolerSetting, type PoolerOption } from './setting';
+export { PgBouncerConfigError, PgBouncerAuthSetupError } from './errors';
+export { explainPgBouncerLoginError, PgBouncerLoginError, type PgBouncerLoginFailure, type LoginAttempt } from './login-error';

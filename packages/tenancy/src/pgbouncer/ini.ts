@@ -1,4 +1,4 @@
-import { parsePgBouncerInput, type PgBouncerConfig, type PgBouncerInput } from './config.js';
+import { parsePgBouncerInput, type PgBouncerConfig, type PgBouncerInput } from './config';
 
 /**
  * pgbouncer.ini for a deployment whose databases come and go: one wildcard entry routes every

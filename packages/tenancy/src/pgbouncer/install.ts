@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { authSetupSql, parseAuthSetupOptions, type AuthSetupOptions } from './auth-sql.js';
-import { PgBouncerAuthSetupError } from './errors.js';
-import { passwordMatches, scramVerifier } from './scram.js';
+import { authSetupSql, parseAuthSetupOptions, type AuthSetupOptions } from './auth-sql';
+import { PgBouncerAuthSetupError } from './errors';
+import { passwordMatches, scramVerifier } from './scram';
 
 export interface InstallPgBouncerAuthResult {
   database: string;

@@ -1,4 +1,4 @@
-import { TenancyError } from '../errors.js';
+import { TenancyError } from '../errors';
 
 export type PgBouncerLoginFailure = 'wrong-password' | 'unknown-role' | 'auth-query-failed' | 'startup-parameter' | 'unreachable' | 'timeout';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parsePgBouncerInputWithPassword, roleName, type PgBouncerInput } from './config.js';
-import { PgBouncerConfigError } from './errors.js';
+import { parsePgBouncerInputWithPassword, roleName, type PgBouncerInput } from './config';
+import { PgBouncerConfigError } from './errors';
 
 export interface UserlistEntry {
   user: string;

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { deriveKey, signProof } from '../context/token.js';
-import { explainProofRefusal } from '../errors.js';
-import type { SecretsProvider } from './provider.js';
+import { deriveKey, signProof } from '../context/token';
+import { explainProofRefusal } from '../errors';
+import type { SecretsProvider } from './provider';
 
 export interface DatabaseSecretsOptions {
   /** A connection to the deployment's database: the admin URL to write, any runtime role to read. */

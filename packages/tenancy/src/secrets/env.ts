@@ -1,5 +1,5 @@
-import { TenancyConfigError } from '../errors.js';
-import type { SecretsProvider } from './provider.js';
+import { TenancyConfigError } from '../errors';
+import type { SecretsProvider } from './provider';
 
 /**
  * Reads `TENANCY_SECRET_<SLUG>` from the environment. Read-only: a deployment that keeps its

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SecretsProvider } from './provider.js';
+import type { SecretsProvider } from './provider';
 
 /** Secrets in a JSON file (mode 0600), rewritten atomically; writes are serialised within the process. */
 export class FileSecretsProvider implements SecretsProvider {

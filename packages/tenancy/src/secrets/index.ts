@@ -1,5 +1,5 @@
-export type { SecretsProvider } from './provider.js';
-export { EnvSecretsProvider } from './env.js';
-export { FileSecretsProvider } from './file.js';
-export { DatabaseSecretsProvider, type DatabaseSecretsOptions } from './database.js';
-export { generatePassword } from './password.js';
+export type { SecretsProvider } from './provider';
+export { EnvSecretsProvider } from './env';
+export { FileSecretsProvider } from './file';
+export { DatabaseSecretsProvider, type DatabaseSecretsOptions } from './database';
+export { generatePassword } from './password';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hmacPads } from '../context/token.js';
+import { hmacPads } from '../context/token';
 
 export interface KeyChange {
   key: Buffer;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { OWNER_ROLE } from '../migrations/apply.js';
+import { OWNER_ROLE } from '../migrations/apply';
 
 /**
  * System functions and views that tell one session about others: other tenants' tables (row

@@ -1,11 +1,11 @@
 import type pg from 'pg';
-import { CATALOG_TABLES, CONTEXT_KEY_TABLE, PREVIOUS_KEY_TABLE, RESOLVE_FUNCTION, SECRET_FUNCTION } from '../catalog/sql.js';
-import { OWNER_ROLE } from '../migrations/apply.js';
-import { writeContextKey, type KeyChange } from './context-key.js';
-import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions.js';
-import { hardenDatabase } from './hardening.js';
-import { DROP_RESET_FUNCTION, RESET_FUNCTION, RESET_SIGNATURE } from './reset-function.js';
-import { ensureRole, execFormatted, syncPassword } from './roles.js';
+import { CATALOG_TABLES, CONTEXT_KEY_TABLE, PREVIOUS_KEY_TABLE, RESOLVE_FUNCTION, SECRET_FUNCTION } from '../catalog/sql';
+import { OWNER_ROLE } from '../migrations/apply';
+import { writeContextKey, type KeyChange } from './context-key';
+import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions';
+import { hardenDatabase } from './hardening';
+import { DROP_RESET_FUNCTION, RESET_FUNCTION, RESET_SIGNATURE } from './reset-function';
+import { ensureRole, execFormatted, syncPassword } from './roles';
 
 /** Lookup functions whose signature changed (they now take a signed proof): dropped, never left callable. */
 // reset_session() became reset_session(text DEFAULT NULL): a process of the previous version still calls it with no argument.

@@ -1,12 +1,12 @@
-import type { Catalog } from '../catalog/catalog.js';
-import type { StrategyName } from '../catalog/types.js';
-import type { Deployment } from '../deployment.js';
-import { applyMigrations, type MigrationTarget } from '../migrations/apply.js';
-import { ownerTransaction } from '../strategies/schema.js';
-import type { Strategy } from '../strategies/types.js';
-import { roleOf } from '../sql/urls.js';
-import { writeContextKey, type KeyChange } from './context-key.js';
-import { install } from './install.js';
+import type { Catalog } from '../catalog/catalog';
+import type { StrategyName } from '../catalog/types';
+import type { Deployment } from '../deployment';
+import { applyMigrations, type MigrationTarget } from '../migrations/apply';
+import { ownerTransaction } from '../strategies/schema';
+import type { Strategy } from '../strategies/types';
+import { roleOf } from '../sql/urls';
+import { writeContextKey, type KeyChange } from './context-key';
+import { install } from './install';
 
 export interface Placements {
   deployment: Deployment;

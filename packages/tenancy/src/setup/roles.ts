@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { passwordMatches, scramVerifier } from '../pgbouncer/scram.js';
+import { passwordMatches, scramVerifier } from '../pgbouncer/scram';
 
 /**
  * Creates a role unless it exists, in one statement that is safe to replay (init.sql replays what

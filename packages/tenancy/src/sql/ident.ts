@@ -1,5 +1,5 @@
-import { InvalidTenantSlugError } from '../errors.js';
-import { SLUG_PATTERN } from '../slug.js';
+import { InvalidTenantSlugError } from '../errors';
+import { SLUG_PATTERN } from '../slug';
 
 export { SLUG_PATTERN };
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

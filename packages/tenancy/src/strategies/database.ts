@@ -1,18 +1,18 @@
 import type pg from 'pg';
-import type { Tenant } from '../catalog/types.js';
-import type { Deployment } from '../deployment.js';
-import { applyMigrations, OWNER_ROLE } from '../migrations/apply.js';
-import { generatePassword } from '../secrets/password.js';
-import { install } from '../setup/install.js';
-import type { KeyChange } from '../setup/context-key.js';
-import { ensureRole, execFormatted, setLoginPassword } from '../setup/roles.js';
-import { searchPath } from '../sql/ident.js';
-import { connectionFor } from '../sql/urls.js';
-import { exportTenantRows } from './export.js';
-import { grantTenantRole } from './grants.js';
-import { pinPlacement } from './pin.js';
-import { currentVersion, dropRole, ownerTransaction } from './schema.js';
-import type { Placement, Route, Strategy } from './types.js';
+import type { Tenant } from '../catalog/types';
+import type { Deployment } from '../deployment';
+import { applyMigrations, OWNER_ROLE } from '../migrations/apply';
+import { generatePassword } from '../secrets/password';
+import { install } from '../setup/install';
+import type { KeyChange } from '../setup/context-key';
+import { ensureRole, execFormatted, setLoginPassword } from '../setup/roles';
+import { searchPath } from '../sql/ident';
+import { connectionFor } from '../sql/urls';
+import { exportTenantRows } from './export';
+import { grantTenantRole } from './grants';
+import { pinPlacement } from './pin';
+import { currentVersion, dropRole, ownerTransaction } from './schema';
+import type { Placement, Route, Strategy } from './types';
 
 const BUSY_TEMPLATE = '55006'; // object_in_use: someone is connected to the template
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { Tenant } from '../catalog/types.js';
-import { quoteIdent } from '../sql/ident.js';
+import type { Tenant } from '../catalog/types';
+import { quoteIdent } from '../sql/ident';
 
 /** Every row of the tenant, per table, read inside an owner transaction that carries the tenant's context. */
 export async function exportTenantRows(client: pg.ClientBase, tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { CONTEXT_FUNCTION_NAMES } from '../setup/context-functions.js';
-import { quoteIdent } from '../sql/ident.js';
+import { CONTEXT_FUNCTION_NAMES } from '../setup/context-functions';
+import { quoteIdent } from '../sql/ident';
 
 /**
  * What a per-tenant role may do: use its own schema and the tenancy functions its policies call,

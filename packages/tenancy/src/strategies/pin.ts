@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { isUuid } from '../sql/ident.js';
-import { execFormatted } from '../setup/roles.js';
+import { isUuid } from '../sql/ident';
+import { execFormatted } from '../setup/roles';
 
 export const PIN_CONSTRAINT = 'tenancy_tenant_pin';
 

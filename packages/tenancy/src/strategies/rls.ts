@@ -1,9 +1,9 @@
-import type { Tenant } from '../catalog/types.js';
-import type { Deployment } from '../deployment.js';
-import { quoteIdent, searchPath } from '../sql/ident.js';
-import { exportTenantRows } from './export.js';
-import { currentVersion } from './schema.js';
-import type { Placement, Route, Strategy } from './types.js';
+import type { Tenant } from '../catalog/types';
+import type { Deployment } from '../deployment';
+import { quoteIdent, searchPath } from '../sql/ident';
+import { exportTenantRows } from './export';
+import { currentVersion } from './schema';
+import type { Placement, Route, Strategy } from './types';
 
 /** Shared tables, one set for every rls tenant, filtered by the tenant-isolation policy. */
 export class RlsStrategy implements Strategy {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { TRACKING_TABLE } from '../migrations/apply.js';
-import { quoteIdent, searchPath } from '../sql/ident.js';
+import { TRACKING_TABLE } from '../migrations/apply';
+import { quoteIdent, searchPath } from '../sql/ident';
 
 /**
  * Objects a clone can copy: plain tables (with their defaults, checks, indexes, identity),

@@ -1,15 +1,15 @@
 import type pg from 'pg';
-import type { Tenant } from '../catalog/types.js';
-import type { Deployment } from '../deployment.js';
-import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply.js';
-import { grantAssumable } from '../setup/install.js';
-import { ensureRole, execFormatted } from '../setup/roles.js';
-import { quoteIdent, searchPath } from '../sql/ident.js';
-import { exportTenantRows } from './export.js';
-import { grantTenantRole } from './grants.js';
-import { pinPlacement } from './pin.js';
-import { cloneSchema, unsupportedForClone } from './schema-clone.js';
-import type { Placement, Route, Strategy } from './types.js';
+import type { Tenant } from '../catalog/types';
+import type { Deployment } from '../deployment';
+import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply';
+import { grantAssumable } from '../setup/install';
+import { ensureRole, execFormatted } from '../setup/roles';
+import { quoteIdent, searchPath } from '../sql/ident';
+import { exportTenantRows } from './export';
+import { grantTenantRole } from './grants';
+import { pinPlacement } from './pin';
+import { cloneSchema, unsupportedForClone } from './schema-clone';
+import type { Placement, Route, Strategy } from './types';
 
 /**
  * A schema per tenant in the deployment's database, owned by the owner role, with a group role

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { StrategyName, Tenant } from '../catalog/types.js';
-import type { KeyChange } from '../setup/context-key.js';
+import type { StrategyName, Tenant } from '../catalog/types';
+import type { KeyChange } from '../setup/context-key';
 
 /** Where a tenant transaction runs and what it sets, transaction-locally, before the first statement. */
 export interface Route {

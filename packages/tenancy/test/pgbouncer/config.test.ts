@@ -11,8 +11,8 @@ import {
   pgbouncerUserlist,
   userlist,
   type PgBouncerInput,
-} from '../../src/pgbouncer/index.js';
-import { passwordMatches, scramVerifier } from '../../src/pgbouncer/scram.js';
+} from '../../src/pgbouncer/index';
+import { passwordMatches, scramVerifier } from '../../src/pgbouncer/scram';
 
 const base: PgBouncerInput = {
   poolMode: 'transaction',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTenancy, StrategyNotSupportedError } from '../../src/index.js';
-import { CONTEXT_SECRET, FIXTURE_MIGRATIONS } from '../support.js';
+import { createTenancy, StrategyNotSupportedError } from '../../src/index';
+import { CONTEXT_SECRET, FIXTURE_MIGRATIONS } from '../support';
 
 const bouncer = 'postgres://app_user:pw@127.0.0.1:6432/app';
 

@@ -3,9 +3,9 @@ import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import { requirePgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenancy, PgBouncerLoginError, type StrategyName, type Tenancy, type Tenant } from '../../src/index.js';
-import { baseConfig, dropClusterObjects } from '../support.js';
-import { APP_PASSWORD, AUTH_PASSWORD, startBouncerFor } from './support.js';
+import { createTenancy, PgBouncerLoginError, type StrategyName, type Tenancy, type Tenant } from '../../src/index';
+import { baseConfig, dropClusterObjects } from '../support';
+import { APP_PASSWORD, AUTH_PASSWORD, startBouncerFor } from './support';
 
 const MODES = ['transaction', 'session'] as const;
 const TENANTS: StrategyName[] = [...Array(7).fill('rls'), ...Array(7).fill('schema'), ...Array(6).fill('database')];

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import { requirePgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installPgBouncerAuth, PgBouncerAuthSetupError, PgBouncerLoginError } from '../../src/pgbouncer/index.js';
+import { installPgBouncerAuth, PgBouncerAuthSetupError, PgBouncerLoginError } from '../../src/pgbouncer/index';
 import {
   APP_PASSWORD,
   APP_USER,
@@ -16,7 +16,7 @@ import {
   seenBy,
   startBouncerFor,
   uniqueSuffix,
-} from './support.js';
+} from './support';
 
 // The real pgbouncer binary in front of the suite's real PostgreSQL. In CI (CI set) a missing
 // binary fails the run; elsewhere the suite is skipped with the reason printed.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestDatabase } from '@repo/localdb/harness';
 import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import pg from 'pg';
-import { explainPgBouncerLoginError, pgbouncerIni, pgbouncerUserlist, type PgBouncerInput } from '../../src/pgbouncer/index.js';
+import { explainPgBouncerLoginError, pgbouncerIni, pgbouncerUserlist, type PgBouncerInput } from '../../src/pgbouncer/index';
 
 export const AUTH_PASSWORD = 'pgbouncer_auth_dev';
 export const APP_USER = 'app_user';

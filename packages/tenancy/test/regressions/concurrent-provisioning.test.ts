@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTenancy, STRATEGIES } from '../../src/index.js';
-import { baseConfig, useTenancy } from '../support.js';
+import { createTenancy, STRATEGIES } from '../../src/index';
+import { baseConfig, useTenancy } from '../support';
 
 // Regression: signups arrive together. Each schema tenant's role is granted the shared `tenancy` schema and its
 // functions, and concurrent GRANTs on one object failed with "tuple concurrently updated" (XX000), leaving the
