@@ -1,5 +1,12 @@
 import path from 'node:path';
 import {
+  deploymentUrl,
+  logLevelSetting,
+  nodeEnvSetting,
+  parseEnv,
+  passwordSetting,
+  poolerSetting,
+  secretSetting,
   sessionIdleSetting,
   sessionLifetimeConsistent,
   sessionMaxAgeSetting,
@@ -7,8 +14,7 @@ import {
   signInFailuresPerAddressSetting,
   signInWindowSetting,
   trustProxySetting,
-} from '@repo/auth/env';
-import { productionPasswordProblem, productionSecretProblem } from '@repo/db/published-secrets';
+} from '@repo/env';
 import { z } from 'zod';
 
 // The one place this app reads its configuration from process.env: everything else imports `env` or calls
@@ -19,26 +25,9 @@ import { z } from 'zod';
 // `next build` must work without a database or secrets, so the second group is validated when the server
 // starts (instrumentation-node.ts, next.config.ts outside the build phase) and on first use, never at build.
 
-// In production (`next start`, the standalone server, the images) a secret must not be one of the values published in
-// this repository (init.sql, the dev runner, infra/docker/.env.example) nor shorter than 32 characters, and neither
-// may a connection URL's password: anyone can read those.
-const inProduction = () => env.NODE_ENV === 'production';
-const refuseInProduction = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
-  const found = inProduction() ? problem(value) : undefined;
-  if (found !== undefined) ctx.addIssue({ code: 'custom', message: found });
-};
-
-const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
-const deploymentUrl = postgresUrl.superRefine(refuseInProduction(productionPasswordProblem));
-const secret = (what: string) =>
-  z
-    .string()
-    .min(32, `must be at least 32 characters (${what}; generate one with \`openssl rand -hex 32\`)`)
-    .superRefine(refuseInProduction(productionSecretProblem));
-
 const baseSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  NODE_ENV: nodeEnvSetting,
+  LOG_LEVEL: logLevelSetting,
 });
 
 const serverSchema = z
@@ -49,20 +38,16 @@ const serverSchema = z
     ADMIN_DATABASE_URL: deploymentUrl,
     /** app_user's connection: createTenancy's appUrl; the per-tenant row counts run through it, under RLS. May point at PgBouncer. */
     DATABASE_URL: deploymentUrl,
-    /**
-     * How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode.
-     * The values of @repo/tenancy/pgbouncer's POOLER_SETTINGS, spelled out: next.config loads this file with Node,
-     * which cannot follow that package's `./x.js` imports of `.ts` files.
-     */
-    TENANCY_POOLER: z.enum(['direct', 'pgbouncer-session', 'pgbouncer-transaction']).default('direct'),
+    /** How DATABASE_URL reaches PostgreSQL: `direct`, or PgBouncer in `pgbouncer-session` / `pgbouncer-transaction` mode. */
+    TENANCY_POOLER: poolerSetting,
     /**
      * Password of PgBouncer's auth_query role (pgbouncer_auth). Needed with a PgBouncer: every database tenant this
      * app creates grants that role CONNECT, or PgBouncer could not log the tenant's role in to its database.
      */
-    PGBOUNCER_AUTH_PASSWORD: z.string().min(8, 'must be at least 8 characters').superRefine(refuseInProduction(productionSecretProblem)).optional(),
-    TENANCY_CONTEXT_SECRET: secret('the HMAC key of the tenant context'),
-    TENANCY_SECRETS_KEY: secret("the key that encrypts database tenants' role passwords"),
-    NEXTAUTH_SECRET: secret('the key that signs session cookies'),
+    PGBOUNCER_AUTH_PASSWORD: passwordSetting.optional(),
+    TENANCY_CONTEXT_SECRET: secretSetting('the HMAC key of the tenant context'),
+    TENANCY_SECRETS_KEY: secretSetting("the key that encrypts database tenants' role passwords"),
+    NEXTAUTH_SECRET: secretSetting('the key that signs session cookies'),
     /** Public URL of this app; optional: sign-in and sign-out here never follow next-auth's absolute redirects. */
     NEXTAUTH_URL: z.url({ error: 'must be an absolute URL such as https://admin.example.com' }).optional(),
     /**
@@ -112,23 +97,6 @@ function findRepoRoot(): string {
   const cwd = process.cwd();
   const at = cwd.indexOf(`${path.sep}apps${path.sep}admin`);
   return at < 0 ? cwd : cwd.slice(0, at);
-}
-
-function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
-  // `LOG_LEVEL=` in a .env file means "not set", not "set to an invalid empty value".
-  const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  // Name the variable but never echo its value: most of them are secrets. One problem per variable: a short secret
-  // is also refused in production, for the same reason.
-  const problems = new Map<string, string>();
-  for (const issue of result.error.issues) {
-    const name = issue.path.join('.');
-    if (problems.has(name)) continue;
-    if (issue.code === 'custom') problems.set(name, `${name} ${issue.message}`);
-    else problems.set(name, input[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`);
-  }
-  throw new Error(`Invalid environment: ${[...problems.values()].join('; ')}`);
 }
 
 export const env: Env = parseEnv(baseSchema, process.env);

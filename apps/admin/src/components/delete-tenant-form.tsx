@@ -3,8 +3,10 @@
 import Link from 'next/link';
 import { useState } from 'react';
 
+import { fieldError } from '@repo/forms';
+import { useFormAction } from '@repo/forms/use-form-action';
+
 import { formatDuration } from '@/lib/format';
-import { useFormAction } from '@/lib/use-form-action';
 import { useHydrated } from '@/lib/use-hydrated';
 import type { DeleteState } from '@/app/(console)/tenants/[slug]/delete/actions';
 
@@ -38,9 +40,9 @@ export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; a
     );
   }
 
-  const fieldErrors = state.status === 'invalid' ? state.fieldErrors : {};
+  const confirmError = fieldError(state, 'confirm');
   // After a refusal or a failed request React resets the form to its defaults: the defaults are what was sent.
-  const sent = state.status === 'invalid' || state.status === 'failed' ? state.values : undefined;
+  const sent = state.status === 'error' ? state.values : undefined;
   const matches = confirm === slug;
   return (
     <form className="form" action={formAction} data-ready={ready || undefined}>
@@ -51,14 +53,14 @@ export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; a
           Archive first: write every row to a JSON file in <code>{archiveDir}</code> before deleting
         </span>
       </label>
-      <div className={fieldErrors.confirm ? 'field invalid' : 'field'}>
+      <div className={confirmError ? 'field invalid' : 'field'}>
         <label htmlFor="confirm">
           Type <code>{slug}</code> to confirm
         </label>
         <input id="confirm" name="confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" spellCheck={false} aria-describedby="confirm-help" />
-        {fieldErrors.confirm ? (
+        {confirmError ? (
           <span className="field-error" id="confirm-help" role="alert">
-            {fieldErrors.confirm}
+            {confirmError}
           </span>
         ) : (
           <span className="field-hint" id="confirm-help">
@@ -66,7 +68,7 @@ export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; a
           </span>
         )}
       </div>
-      {state.status === 'failed' && (
+      {state.status === 'error' && !state.fieldErrors && (
         <p className="alert alert-error" role="alert">
           {state.message}
         </p>

@@ -3,6 +3,7 @@ import 'server-only';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SLUG_PATTERN, TenancyError } from '@repo/tenancy';
+import { UserFacingError } from '@repo/forms';
 import { z } from 'zod';
 
 import { serverEnv } from '@/env';
@@ -10,7 +11,6 @@ import { logger } from '@/lib/logger';
 import { findTenant } from './queries/catalog';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
-import type { ActionOutcome } from './validated';
 
 // Delete tenant: the operator types the slug to confirm, and the server compares it again (the form's
 // check is only a convenience). By default the tenant's rows are archived to ARCHIVE_DIR first.
@@ -46,21 +46,22 @@ async function archivePath(slug: string, resumed: boolean): Promise<string> {
   return path.join(dir, `${slug}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 }
 
-export async function deleteTenant(input: z.infer<typeof deleteTenantInput>, operator: Operator): Promise<ActionOutcome<DeleteResult>> {
+export async function deleteTenant(input: z.infer<typeof deleteTenantInput>, operator: Operator): Promise<DeleteResult> {
   if (input.confirm !== input.slug) {
-    return { ok: false, fieldErrors: { confirm: `That does not match. Type the slug "${input.slug}" exactly to delete this tenant; nothing was deleted.` } };
+    const message = `That does not match. Type the slug "${input.slug}" exactly to delete this tenant; nothing was deleted.`;
+    throw new UserFacingError('invalid', message, { confirm: [message] });
   }
   const tenant = await findTenant(input.slug);
-  if (!tenant) return { ok: false, message: `Tenant "${input.slug}" does not exist (already deleted?).` };
+  if (!tenant) throw new UserFacingError('not-found', `Tenant "${input.slug}" does not exist (already deleted?).`);
   const archive = input.archive ? await archivePath(tenant.slug, tenant.status === 'deleting') : false;
   const started = Date.now();
   try {
     await tenancy().deleteTenant(tenant.slug, { archive });
   } catch (error) {
     if (!(error instanceof TenancyError)) logger.error({ err: error, slug: tenant.slug }, 'tenant deletion failed');
-    return { ok: false, message: `Deleting "${tenant.slug}" failed: ${(error as Error).message} Running the delete again finishes it.` };
+    throw new UserFacingError('unavailable', `Deleting "${tenant.slug}" failed: ${(error as Error).message} Running the delete again finishes it.`);
   }
   const ms = Date.now() - started;
   logger.info({ operator: operator.email, slug: tenant.slug, strategy: tenant.strategy, archive, ms }, 'tenant deleted');
-  return { ok: true, result: { slug: tenant.slug, name: tenant.name, strategy: tenant.strategy, archive: archive || null, ms } };
+  return { slug: tenant.slug, name: tenant.name, strategy: tenant.strategy, archive: archive || null, ms };
 }

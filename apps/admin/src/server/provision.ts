@@ -11,7 +11,7 @@ import { operatorQuery, operatorTransaction } from './operator-db';
 import { findTenant } from './queries/catalog';
 import type { Operator } from './session';
 import { onLifecycleStep, tenancy } from './tenancy';
-import type { FieldErrors } from './validated';
+import type { FieldErrors } from './api';
 
 // Create tenant: the tenant through the tenancy library (owner connection), then its first admin, a user and
 // an admin membership, written as app_operator. Progress goes out as NDJSON events while it runs.

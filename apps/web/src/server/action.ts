@@ -2,9 +2,9 @@ import 'server-only';
 
 import { revalidatePath } from 'next/cache';
 import { redirect, unstable_rethrow } from 'next/navigation';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-import { textFields, type ActionState } from '@/lib/action-state';
+import { invalidFields, textFields, type ActionState } from '@repo/forms';
 import { logger } from '@/lib/logger';
 
 import { describeError } from './errors';
@@ -38,16 +38,7 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
   return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
     const values = textFields(formData);
     const parsed = schema.safeParse(values);
-    if (!parsed.success) {
-      return {
-        status: 'error',
-        kind: 'invalid',
-        message: 'Please correct the highlighted fields.',
-        fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>,
-        values,
-        at: Date.now(),
-      };
-    }
+    if (!parsed.success) return invalidFields(parsed.error, values);
     let outcome: ActionOutcome | void;
     try {
       await options.precheck?.(parsed.data);
@@ -65,6 +56,6 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
     logger.debug({ event: 'action.ok', action: name }, `action ${name} done`);
     for (const path of outcome?.revalidate ?? []) revalidatePath(path);
     if (outcome?.redirectTo) redirect(outcome.redirectTo);
-    return { status: 'ok', message: outcome?.message, at: Date.now() };
+    return { status: 'ok', message: outcome?.message, result: undefined, at: Date.now() };
   };
 }

@@ -1,18 +1,9 @@
 // What a user is told when something fails, and how loudly the server logs it. Database errors arrive with a
 // SQLSTATE (`code`); the message text, which may quote SQL, a constraint or a value, never reaches the user.
 
-export type ErrorKind = 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'retry' | 'unavailable' | 'unknown';
+import { UserFacingError, type ErrorKind } from '@repo/forms';
 
-/** A refusal the app raises itself, with a message written for the user. */
-export class UserFacingError extends Error {
-  override readonly name = 'UserFacingError';
-  constructor(
-    readonly kind: ErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { UserFacingError, type ErrorKind };
 
 export interface DescribedError {
   kind: ErrorKind;

@@ -18,3 +18,16 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
     return false;
   }
 }
+
+let absentHash: Promise<string> | undefined;
+
+/**
+ * A sign-in's password check, timed the same whether or not the account exists: with no stored hash (an unknown
+ * email) it verifies against a hash nobody's password matches and answers false, so response times do not tell
+ * which emails have accounts. Both apps' sign-ins check through this, never through verifyPassword alone.
+ */
+export async function checkSignInPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
+  absentHash ??= hashPassword('no account has this password');
+  const ok = await verifyPassword(passwordHash ?? (await absentHash), password);
+  return ok && passwordHash !== undefined;
+}

@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { NextAuthOptions } from 'next-auth';
 import { createAuthOptions, type SignedInUser } from '@repo/auth';
-import { hashPassword, verifyPassword } from '@repo/db/password';
+import { checkSignInPassword } from '@repo/db/password';
 
 import { serverEnv } from '@/env';
 import { logger } from '@/lib/logger';
@@ -15,7 +15,6 @@ import { sessionStore } from './sessions';
 // tenant user's email and password find no row here.
 
 let options: NextAuthOptions | undefined;
-let dummyHash: Promise<string> | undefined;
 
 export function authOptions(): NextAuthOptions {
   options ??= createAuthOptions({
@@ -38,9 +37,7 @@ async function verifyOperator(email: string, password: string): Promise<SignedIn
     [email],
   );
   const operator = rows[0];
-  // Hash the password even when there is no such operator, so the answer takes as long either way.
-  dummyHash ??= hashPassword('no operator has this password');
-  const ok = await verifyPassword(operator?.password_hash ?? (await dummyHash), password);
+  const ok = await checkSignInPassword(operator?.password_hash, password);
   if (!operator || !ok) {
     logger.warn({ email }, 'operator sign-in refused');
     return null;

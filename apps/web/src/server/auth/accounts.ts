@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { hashPassword, verifyPassword } from '@repo/db/password';
+import { checkSignInPassword } from '@repo/db/password';
 import type { SignedInUser } from '@repo/auth';
 import type { MembershipRole, StrategyName } from './types';
 import pg from 'pg';
@@ -49,8 +49,6 @@ export function authPool(): pg.Pool {
   return holder.__webAuthPool;
 }
 
-let dummyHash: Promise<string> | undefined;
-
 /** Email + password check for next-auth's Credentials provider. Null for an unknown email or a wrong password. */
 export async function verifyCredentials(email: string, password: string): Promise<SignedInUser | null> {
   const { rows } = await authPool().query<{ id: string; email: string; name: string; password_hash: string }>(
@@ -58,14 +56,12 @@ export async function verifyCredentials(email: string, password: string): Promis
     [email],
   );
   const user = rows[0];
+  const ok = await checkSignInPassword(user?.password_hash, password);
   if (!user) {
-    // Spend the same argon2 time as for a known email, so response times do not reveal which emails exist.
-    dummyHash ??= hashPassword('not-a-real-password-only-for-timing');
-    await verifyPassword(await dummyHash, password);
     logger.info({ event: 'sign-in.failed', reason: 'unknown-email' }, 'sign-in refused');
     return null;
   }
-  if (!(await verifyPassword(user.password_hash, password))) {
+  if (!ok) {
     logger.info({ event: 'sign-in.failed', reason: 'wrong-password', userId: user.id }, 'sign-in refused');
     return null;
   }

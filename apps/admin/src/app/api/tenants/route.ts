@@ -1,6 +1,6 @@
 import { ndjsonResponse } from '@/server/ndjson';
 import { createTenantInput, precheck, provisionTenant } from '@/server/provision';
-import { operatorPost } from '@/server/validated';
+import { operatorPost } from '@/server/api';
 
 // POST: create a tenant and its first admin. 422 with field errors when the form is wrong; otherwise a
 // stream of NDJSON events (start, step..., then done, invalid or error) while the tenant is provisioned.

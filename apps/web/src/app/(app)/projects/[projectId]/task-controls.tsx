@@ -2,8 +2,8 @@
 
 import { STATUS_LABEL } from '@/components/badges';
 import { Select } from '@/components/select';
-import type { ActionState } from '@/lib/action-state';
-import { useFormAction } from '@/lib/use-form-action';
+import type { ActionState } from '@repo/forms';
+import { useFormAction } from '@repo/forms/use-form-action';
 
 import { assignTaskAction, setTaskStatusAction } from './actions';
 import type { MemberOption } from './new-task-form';

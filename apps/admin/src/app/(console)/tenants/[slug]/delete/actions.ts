@@ -1,10 +1,12 @@
 'use server';
 
 import { deleteTenant, deleteTenantInput, type DeleteResult } from '@/server/delete';
-import { operatorAction, type ActionState } from '@/server/validated';
+import type { ActionState } from '@repo/forms';
+
+import { validatedAction } from '@/server/action';
 
 export type DeleteState = ActionState<DeleteResult>;
 
 // No revalidatePath: it would re-render this page, whose tenant is gone (a 404 instead of the result). Every
 // page of the console is dynamic, so the tenants table is read afresh on the next visit anyway.
-export const deleteTenantAction = operatorAction(deleteTenantInput, (input, operator) => deleteTenant(input, operator));
+export const deleteTenantAction = validatedAction('deleteTenant', deleteTenantInput, deleteTenant);

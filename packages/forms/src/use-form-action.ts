@@ -5,21 +5,21 @@ import { useActionState, useCallback } from 'react';
 
 import { IDLE, textFields, type ActionState } from './action-state';
 
-type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
+type FormAction<R> = (previous: ActionState<R>, formData: FormData) => Promise<ActionState<R>>;
 
 /**
  * Why a request got no usable answer, for the person who sent it. A server action never throws for a refusal
- * (src/server/action.ts turns every one into a message), so what reaches the browser as an exception is the
- * request itself: the connection failed (fetch rejects with a TypeError), or something between browser and app
- * answered instead of the app (a proxy's error page). Either way the server may have done the work before the
- * answer was lost, so neither message promises that nothing was saved; and neither claims the problem was
- * logged, since the server may never have seen the request.
+ * (each app's src/server/action.ts turns every one into a message), so what reaches the browser as an exception
+ * is the request itself: the connection failed (fetch rejects with a TypeError), or something between browser and
+ * app answered instead of the app (a proxy's error page). Either way the server may have done the work before the
+ * answer was lost, so neither message promises that nothing happened; and neither claims the problem was logged,
+ * since the server may never have seen the request.
  */
 export function requestFailureMessage(error: unknown): string {
   if (isConnectionFailure(error)) {
-    return 'Could not reach the server, so this may not have been saved. Check your connection and try again; what you typed is still here.';
+    return 'Could not reach the server, so it is not known whether this went through. Check your connection and try again; what you typed is still here.';
   }
-  return 'The server did not answer as expected, so this may not have been saved. Try again in a moment; what you typed is still here.';
+  return 'The server did not answer as expected, so it is not known whether this went through. Try again in a moment; what you typed is still here.';
 }
 
 /** The request did not get through: the browser is offline, or fetch rejected (always a TypeError). */
@@ -32,8 +32,8 @@ export function isConnectionFailure(error: unknown): boolean {
  * the failure becomes the form's error state with the submitted values (which the form shows again), instead of
  * an exception that replaces the page with the error boundary. redirect() and notFound() still navigate.
  */
-export function useFormAction(action: FormAction) {
-  const run = useCallback<FormAction>(
+export function useFormAction<R>(action: FormAction<R>) {
+  const run = useCallback<FormAction<R>>(
     async (previous, formData) => {
       try {
         return await action(previous, formData);
@@ -44,5 +44,5 @@ export function useFormAction(action: FormAction) {
     },
     [action],
   );
-  return useActionState(run, IDLE);
+  return useActionState<ActionState<R>, FormData>(run, IDLE);
 }

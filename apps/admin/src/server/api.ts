@@ -2,20 +2,12 @@ import 'server-only';
 
 import type { z } from 'zod';
 
-import { getOperator, requireOperator, type Operator } from './session';
+import { getOperator, type Operator } from './session';
 
-// Every mutation of this app goes through one of these two wrappers: they load the operator (a request
-// without one never reaches the handler) and validate the input with a zod schema before anything runs.
+// The JSON routes of the long operations (provisioning, migrate all), which stream their progress: forms go through
+// ./action.ts instead. Their field errors are one message per field, the shape the routes answer with.
 
 export type FieldErrors = Partial<Record<string, string>>;
-
-export type ActionState<R> =
-  | { status: 'idle' }
-  | { status: 'invalid'; fieldErrors: FieldErrors; values: Record<string, string> }
-  | { status: 'failed'; message: string; values: Record<string, string> }
-  | { status: 'ok'; result: R };
-
-export type ActionOutcome<R> = { ok: true; result: R } | { ok: false; fieldErrors?: FieldErrors; message?: string };
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
@@ -24,20 +16,6 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
     errors[field] ??= issue.message;
   }
   return errors;
-}
-
-/** A server action for useActionState: FormData in, validated, run for the signed-in operator. */
-export function operatorAction<S extends z.ZodType, R>(schema: S, handler: (input: z.infer<S>, operator: Operator) => Promise<ActionOutcome<R>>) {
-  return async (_previous: ActionState<R>, formData: FormData): Promise<ActionState<R>> => {
-    const operator = await requireOperator();
-    const values = Object.fromEntries([...formData.entries()].filter(([key, value]) => !key.startsWith('$') && typeof value === 'string')) as Record<string, string>;
-    const parsed = schema.safeParse(values);
-    if (!parsed.success) return { status: 'invalid', fieldErrors: fieldErrorsOf(parsed.error), values };
-    const outcome = await handler(parsed.data, operator);
-    if (outcome.ok) return { status: 'ok', result: outcome.result };
-    if (outcome.fieldErrors) return { status: 'invalid', fieldErrors: outcome.fieldErrors, values };
-    return { status: 'failed', message: outcome.message ?? 'The action failed.', values };
-  };
 }
 
 /**
