@@ -1,11 +1,24 @@
 // One lint setup for the whole repository (flat config, typescript-eslint).
 import js from '@eslint/js';
+import nextPlugin from '@next/eslint-plugin-next';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/.next/**', '**/.turbo/**', '**/dist/**', '**/test-results/**', '**/playwright-report/**', 'bench/results/**', '.data/**', '**/next-env.d.ts', 'bench/.web/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/.next/**',
+      '**/.turbo/**',
+      '**/dist/**',
+      '**/test-results/**',
+      '**/playwright-report/**',
+      'bench/results/**',
+      '.data/**',
+      '**/next-env.d.ts',
+      'bench/.web/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -14,7 +27,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // One import style that tsx, vitest, tsc and Turbopack all resolve: a file's own imports carry no extension.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.{1,2}/.*\\.js$', message: "Import './x', not './x.js': Turbopack does not map .js to .ts." }] },
+      ],
     },
+  },
+  {
+    // The rules of hooks and Next's own rules (links, images, scripts, fonts) for the apps and the React code they share.
+    files: ['apps/*/src/**/*.{ts,tsx}', 'packages/forms/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },
+    settings: { next: { rootDir: ['apps/web/', 'apps/admin/'] } },
+    rules: { ...reactHooks.configs.recommended.rules, ...nextPlugin.configs.recommended.rules, ...nextPlugin.configs['core-web-vitals'].rules },
   },
   {
     // Apps read configuration only through src/env.ts, validated at start-up (create-t3-turbo's rule).

@@ -21,7 +21,12 @@ for (const step of STEPS) {
   results.push({ ...step, status: run.status ?? 1, seconds: Math.round((Date.now() - started) / 1000) });
   if (run.status !== 0) break;
 }
-const skips = existsSync(ledger) ? readFileSync(ledger, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+const skips = existsSync(ledger)
+  ? readFileSync(ledger, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+  : [];
 rmSync(dir, { recursive: true, force: true });
 
 console.log('\n=== npm test: summary');

@@ -61,7 +61,14 @@ export default defineConfig({
           server(DIRECT_PORT),
           server(SHORT_PORT, shortServerEnv(), SHORT_LOG),
           ...(bouncerUrl && bouncerAuthUrl
-            ? [server(BOUNCER_PORT, { DATABASE_URL: bouncerUrl, AUTH_DATABASE_URL: bouncerAuthUrl, TENANCY_POOLER: 'pgbouncer-transaction', DATABASE_POOL_SIZE: '8' })]
+            ? [
+                server(BOUNCER_PORT, {
+                  DATABASE_URL: bouncerUrl,
+                  AUTH_DATABASE_URL: bouncerAuthUrl,
+                  TENANCY_POOLER: 'pgbouncer-transaction',
+                  DATABASE_POOL_SIZE: '8',
+                }),
+              ]
             : []),
         ]
       : undefined,

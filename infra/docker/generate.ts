@@ -78,7 +78,7 @@ export function renderAuthInitSql(): string {
     '\\endif',
     '',
     ...withoutVerifier.map((statement) => `${statement};\n`),
-    '-- psql quotes the value (:\'...\'); the server stores it as a SCRAM verifier (password_encryption).',
+    "-- psql quotes the value (:'...'); the server stores it as a SCRAM verifier (password_encryption).",
     `ALTER ROLE ${PGBOUNCER_INPUT.authUser} PASSWORD :'${PASSWORD_VARIABLE}';`,
     '',
   ].join('\n');

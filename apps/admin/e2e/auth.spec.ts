@@ -37,7 +37,10 @@ test('a tenant user of the web app cannot sign in here', async ({ page }, testIn
 test('a session token signed for the web app does not open the console', async ({ page, context, baseURL }) => {
   // What a web session looks like: signed with NEXTAUTH_SECRET itself. Even with the operator claim and under
   // this app's cookie name it must not decrypt here (the console derives its own key).
-  const token = await encode({ token: { sub: '00000000-0000-4000-8000-000000000000', kind: 'operator', email: OPERATOR.email }, secret: process.env.NEXTAUTH_SECRET! });
+  const token = await encode({
+    token: { sub: '00000000-0000-4000-8000-000000000000', kind: 'operator', email: OPERATOR.email },
+    secret: process.env.NEXTAUTH_SECRET!,
+  });
   await context.addCookies([{ name: 'admin.session-token', value: token, url: baseURL! }]);
   await page.goto('/tenants');
   await expect(page).toHaveURL(/\/sign-in/);

@@ -10,7 +10,15 @@ skipWithoutChromium(test);
 // Anything off-site goes to the home page (which sends a signed-in operator on to the tenants).
 
 /** As written in a URL's query (`%09` is a tab once decoded). */
-const OFF_SITE = ['/\\evil.example', '/%09/evil.example', '//evil.example', 'https://evil.example', '/\\t/evil.example', '%2F%2Fevil.example', '/%5Cevil.example'];
+const OFF_SITE = [
+  '/\\evil.example',
+  '/%09/evil.example',
+  '//evil.example',
+  'https://evil.example',
+  '/\\t/evil.example',
+  '%2F%2Fevil.example',
+  '/%5Cevil.example',
+];
 
 const decoded = (raw: string) => decodeURIComponent(raw);
 

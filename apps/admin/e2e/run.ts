@@ -95,7 +95,9 @@ async function main(): Promise<number> {
       E2E_ADMIN_SERVER_DIR: servers.admin,
       E2E_WEB_SERVER_DIR: servers.web,
     };
-    console.log(`[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s; admin on ${adminPort} (short timers on ${shortPort}), web on ${webPort}`);
+    console.log(
+      `[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s; admin on ${adminPort} (short timers on ${shortPort}), web on ${webPort}`,
+    );
     return await run('npx', ['playwright', 'test', ...process.argv.slice(2)], { env });
   } finally {
     await stack.stop();

@@ -14,7 +14,12 @@ skipWithoutChromium(test);
 
 const SESSION_COOKIE = 'admin.session-token';
 
-async function signedIn(browser: Browser, operator: TestOperator, baseURL: string | undefined, extraHTTPHeaders?: Record<string, string>): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(
+  browser: Browser,
+  operator: TestOperator,
+  baseURL: string | undefined,
+  extraHTTPHeaders?: Record<string, string>,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}) });
   const page = await context.newPage();
   await page.goto('/sign-in');
@@ -45,7 +50,12 @@ async function sessionCookies(context: BrowserContext) {
   return cookies.map((cookie) => ({ ...cookie, expires: -1 }));
 }
 
-async function withCopy<T>(browser: Browser, cookies: Awaited<ReturnType<typeof sessionCookies>>, baseURL: string | undefined, work: (page: Page) => Promise<T>): Promise<T> {
+async function withCopy<T>(
+  browser: Browser,
+  cookies: Awaited<ReturnType<typeof sessionCookies>>,
+  baseURL: string | undefined,
+  work: (page: Page) => Promise<T>,
+): Promise<T> {
   const copy = await browser.newContext({ baseURL, extraHTTPHeaders: { 'x-forwarded-for': testAddress() } });
   try {
     await copy.addCookies(cookies);

@@ -83,7 +83,10 @@ test('the per-address limit holds across accounts: the 21st failure from one add
       }
     }
     expect(await postSignIn(request, { email: operator.email, password: operator.password }, from)).toMatchObject({ status: 429, error: 'TooManyAttempts' });
-    expect(await postSignIn(request, { email: operator.email, password: operator.password }, { 'x-forwarded-for': testAddress() })).toMatchObject({ status: 200, error: null });
+    expect(await postSignIn(request, { email: operator.email, password: operator.password }, { 'x-forwarded-for': testAddress() })).toMatchObject({
+      status: 200,
+      error: null,
+    });
   } finally {
     await request.dispose();
   }
@@ -92,10 +95,20 @@ test('the per-address limit holds across accounts: the 21st failure from one add
 test('trusting no proxy (the default), the socket address counts: a forged X-Forwarded-For changes nothing', async ({ baseURL }) => {
   const socket = `127.0.0.${10 + Math.floor(Math.random() * 200)}`;
   for (let i = 0; i < 20; i++) {
-    const answer = await postSignInFrom(baseURL!, socket, { email: `forged-${i % 5}-${socket}@e2e-operators.test`, password: WRONG }, { 'x-forwarded-for': testAddress() });
+    const answer = await postSignInFrom(
+      baseURL!,
+      socket,
+      { email: `forged-${i % 5}-${socket}@e2e-operators.test`, password: WRONG },
+      { 'x-forwarded-for': testAddress() },
+    );
     expect(answer, `attempt ${i + 1}`).toMatchObject({ status: 401, error: 'CredentialsSignin' });
   }
-  const refused = await postSignInFrom(baseURL!, socket, { email: `forged-x-${socket}@e2e-operators.test`, password: WRONG }, { 'x-forwarded-for': testAddress() });
+  const refused = await postSignInFrom(
+    baseURL!,
+    socket,
+    { email: `forged-x-${socket}@e2e-operators.test`, password: WRONG },
+    { 'x-forwarded-for': testAddress() },
+  );
   expect(refused).toMatchObject({ status: 429, error: 'TooManyAttempts' });
   expect(Number(refused.retryAfter)).toBeGreaterThan(60);
   const other = await postSignInFrom(baseURL!, '127.0.0.9', { email: 'forged-other@e2e-operators.test', password: WRONG });

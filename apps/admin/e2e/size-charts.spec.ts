@@ -9,9 +9,9 @@ skipWithoutChromium(test);
 
 test('sizes measured differently are charted apart, each saying what it measures', async ({ page }, testInfo) => {
   await signIn(page);
-  const tenants = await page.locator('tbody tr[data-slug]').evaluateAll((rows) =>
-    rows.map((row) => ({ slug: row.getAttribute('data-slug')!, strategy: row.querySelector('.pill')!.textContent!.trim() })),
-  );
+  const tenants = await page
+    .locator('tbody tr[data-slug]')
+    .evaluateAll((rows) => rows.map((row) => ({ slug: row.getAttribute('data-slug')!, strategy: row.querySelector('.pill')!.textContent!.trim() })));
   const charts = [
     { strategy: 'database', name: /whole database/ },
     { strategy: 'schema', name: /schema on disk/ },
@@ -24,7 +24,11 @@ test('sizes measured differently are charted apart, each saying what it measures
     const expected = tenants.filter((t) => t.strategy === chart.strategy).map((t) => t.slug);
     expect(labels.length, chart.strategy).toBeGreaterThan(0);
     // Every bar of the chart is a tenant of that strategy (labels may be cut short with an ellipsis).
-    for (const label of labels) expect(expected.some((slug) => slug.startsWith(label.replace(/…$/, ''))), `${chart.strategy}: ${label}`).toBe(true);
+    for (const label of labels)
+      expect(
+        expected.some((slug) => slug.startsWith(label.replace(/…$/, ''))),
+        `${chart.strategy}: ${label}`,
+      ).toBe(true);
   }
   await screenshot(page, testInfo, 'tenants-size-charts');
 });

@@ -9,7 +9,16 @@ export const TENANT_USER = { email: 'alice@acme.test', password: 'demo-password'
 export const webUrl = (p = '') => `http://127.0.0.1:${process.env.E2E_WEB_PORT ?? 3310}${p}`;
 
 /** Every page of the console; each must send a visitor without an operator session to the sign-in page. */
-export const PAGE_ROUTES = ['/', '/tenants', '/tenants?strategy=rls&sort=size&dir=desc', '/tenants/new', '/tenants/acme/delete', '/migrate', '/pools', '/audit'];
+export const PAGE_ROUTES = [
+  '/',
+  '/tenants',
+  '/tenants?strategy=rls&sort=size&dir=desc',
+  '/tenants/new',
+  '/tenants/acme/delete',
+  '/migrate',
+  '/pools',
+  '/audit',
+];
 /** The API routes that do work; they answer 401 instead of redirecting. */
 export const API_ROUTES = ['/api/tenants', '/api/migrate'];
 

@@ -31,7 +31,11 @@ test.beforeEach(async ({ page }) => {
   await signIn(page);
 });
 
-async function createTenant(page: Page, tenant: (typeof TENANTS)[number], hooks: { beforeSubmit?: () => Promise<void>; afterSubmit?: () => Promise<void> } = {}): Promise<Created> {
+async function createTenant(
+  page: Page,
+  tenant: (typeof TENANTS)[number],
+  hooks: { beforeSubmit?: () => Promise<void>; afterSubmit?: () => Promise<void> } = {},
+): Promise<Created> {
   const email = `admin@${tenant.slug.replaceAll('_', '-')}.test`;
   await page.goto('/tenants/new');
   await hydrated(page);
@@ -117,9 +121,10 @@ test('the operator creates one tenant of each strategy, with progress while the 
     await expect(page.getByTestId('create-result').getByRole('listitem').first()).toContainText('Reserve the slug');
     await screenshot(page, testInfo, `create-${tenant.strategy}-result`);
   }
-  const rows = await sql<{ slug: string; strategy: string; status: string }>('SELECT slug, strategy, status FROM tenancy.tenants WHERE slug = ANY($1) ORDER BY slug', [
-    TENANTS.map((t) => t.slug),
-  ]);
+  const rows = await sql<{ slug: string; strategy: string; status: string }>(
+    'SELECT slug, strategy, status FROM tenancy.tenants WHERE slug = ANY($1) ORDER BY slug',
+    [TENANTS.map((t) => t.slug)],
+  );
   expect(rows).toEqual([
     { slug: 'e2e_database', strategy: 'database', status: 'active' },
     { slug: 'e2e_rls', strategy: 'rls', status: 'active' },
@@ -249,7 +254,8 @@ test('migrate all reports every target as it finishes and a summary without fail
   const summary = page.getByTestId('migrate-summary');
   await expect(summary).toContainText('0 failed', { timeout: 60_000 });
   const progress = page.getByTestId('migrate-progress');
-  for (const target of ['shared:public', 'template:schema', 'template:database', 'e2e_rls', 'e2e_schema', 'umbrella']) await expect(progress).toContainText(target);
+  for (const target of ['shared:public', 'template:schema', 'template:database', 'e2e_rls', 'e2e_schema', 'umbrella'])
+    await expect(progress).toContainText(target);
   await screenshot(page, testInfo, 'migrate');
 });
 

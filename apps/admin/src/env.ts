@@ -71,9 +71,15 @@ const serverSchema = z
     SESSION_IDLE_SECONDS: sessionIdleSetting,
     SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
     /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
-    ARCHIVE_DIR: z.string().min(1).default(path.join(findRepoRoot(), '.data', 'archives')),
+    ARCHIVE_DIR: z
+      .string()
+      .min(1)
+      .default(path.join(findRepoRoot(), '.data', 'archives')),
     /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
-    TENANT_MIGRATIONS_DIR: z.string().min(1).default(path.join(findRepoRoot(), 'packages', 'db', 'migrations', 'tenant')),
+    TENANT_MIGRATIONS_DIR: z
+      .string()
+      .min(1)
+      .default(path.join(findRepoRoot(), 'packages', 'db', 'migrations', 'tenant')),
     /** Cap on server connections across this process's per-tenant (database strategy) pools. */
     TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
   })

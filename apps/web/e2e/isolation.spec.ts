@@ -78,7 +78,11 @@ test('tenant A creates a project and a task; tenant B cannot list it, and its UR
 
 test('an unknown project id and a malformed one answer 404 too', async ({ page }) => {
   await signIn(page, 'alice@acme.test');
-  for (const path of ['/projects/00000000-0000-4000-8000-000000000000', '/projects/not-a-uuid', '/projects/00000000-0000-4000-8000-000000000000/tasks/00000000-0000-4000-8000-000000000000']) {
+  for (const path of [
+    '/projects/00000000-0000-4000-8000-000000000000',
+    '/projects/not-a-uuid',
+    '/projects/00000000-0000-4000-8000-000000000000/tasks/00000000-0000-4000-8000-000000000000',
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
   }

@@ -92,9 +92,15 @@ test('a role changed on the members page applies to that member’s next request
   }
 });
 
-test('a member removed by another process is signed out at once; one whose role changed gets the new role once the cached memberships expire', async ({ browser, baseURL }) => {
+test('a member removed by another process is signed out at once; one whose role changed gets the new role once the cached memberships expire', async ({
+  browser,
+  baseURL,
+}) => {
   // Sam belongs to Globex and Initech; signing in makes Globex (first by name) his active tenant, in his cookie.
-  const sam = await newUser('sam', [['globex', 'member'], ['initech', 'member']]);
+  const sam = await newUser('sam', [
+    ['globex', 'member'],
+    ['initech', 'member'],
+  ]);
   const victor = await newUser('victor', [['initech', 'member']]);
   const tess = await newUser('tess', [['initech', 'member']]);
   const users = {

@@ -107,7 +107,10 @@ test('GET /api/projects keeps its first answer and pages with a next link and a 
   const get = async (url: string) => {
     const response = await page.request.get(url);
     expect(response.status(), url).toBe(200);
-    return { body: (await response.json()) as { projects: { id: string; name: string }[]; total: number; next: string | null; nextCursor: string | null }, link: response.headers().link };
+    return {
+      body: (await response.json()) as { projects: { id: string; name: string }[]; total: number; next: string | null; nextCursor: string | null },
+      link: response.headers().link,
+    };
   };
 
   // Backward compatible: without parameters, the 50 newest, as before; now with the total and the way on.

@@ -9,7 +9,15 @@ skipWithoutChromium(test);
 // goes to the home page (which sends a signed-in user on to the projects).
 
 /** As written in a URL's query (`%09` is a tab once decoded). */
-const OFF_SITE = ['/\\evil.example', '/%09/evil.example', '//evil.example', 'https://evil.example', '/\\t/evil.example', '%2F%2Fevil.example', '/%5Cevil.example'];
+const OFF_SITE = [
+  '/\\evil.example',
+  '/%09/evil.example',
+  '//evil.example',
+  'https://evil.example',
+  '/\\t/evil.example',
+  '%2F%2Fevil.example',
+  '/%5Cevil.example',
+];
 
 const decoded = (raw: string) => decodeURIComponent(raw);
 

@@ -25,7 +25,14 @@ test.describe('at 390 px wide', () => {
       `SELECT p.id AS project, t.id AS task FROM public.projects p JOIN public.tasks t ON t.project_id = p.id AND t.tenant_id = p.tenant_id
         WHERE p.name = 'Website relaunch' ORDER BY t.created_at LIMIT 1`,
     );
-    const pages = ['/projects', `/projects/${task!.project}`, `/projects/${task!.project}/tasks/${task!.task}`, '/members', '/projects/00000000-0000-4000-8000-000000000000', '/no-such-page'];
+    const pages = [
+      '/projects',
+      `/projects/${task!.project}`,
+      `/projects/${task!.project}/tasks/${task!.task}`,
+      '/members',
+      '/projects/00000000-0000-4000-8000-000000000000',
+      '/no-such-page',
+    ];
     for (const path of pages) {
       await page.goto(path);
       await expect(page.getByRole('main')).toBeVisible();

@@ -30,7 +30,9 @@ async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; da
   let databases: string[];
   try {
     await installPgBouncerAuth(client, { authPassword: AUTH_PASSWORD });
-    const { rows } = await client.query<{ database_name: string }>("SELECT database_name FROM tenancy.tenants WHERE strategy = 'database' AND database_name IS NOT NULL");
+    const { rows } = await client.query<{ database_name: string }>(
+      "SELECT database_name FROM tenancy.tenants WHERE strategy = 'database' AND database_name IS NOT NULL",
+    );
     databases = rows.map((row) => row.database_name);
   } finally {
     await client.end();
@@ -110,7 +112,9 @@ async function main(): Promise<number> {
       env.E2E_PGBOUNCER_DATABASE_URL = started.databaseUrl;
       env.E2E_PGBOUNCER_AUTH_DATABASE_URL = started.authDatabaseUrl;
     }
-    console.log(`[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s${bouncer ? `, PgBouncer (transaction mode) on port ${bouncer.port}` : ''}`);
+    console.log(
+      `[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s${bouncer ? `, PgBouncer (transaction mode) on port ${bouncer.port}` : ''}`,
+    );
     return await runPlaywright(env);
   } finally {
     await bouncer?.stop();

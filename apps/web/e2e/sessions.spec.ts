@@ -15,7 +15,12 @@ skipWithoutChromium(test);
 
 const SESSION_COOKIE = 'web.session-token';
 
-async function signedIn(browser: Browser, user: TestUser, baseURL: string | undefined, extraHTTPHeaders?: Record<string, string>): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(
+  browser: Browser,
+  user: TestUser,
+  baseURL: string | undefined,
+  extraHTTPHeaders?: Record<string, string>,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}) });
   const page = await context.newPage();
   await page.goto('/sign-in');
@@ -61,7 +66,10 @@ test('signing out ends the session on the server: a copy of the cookie made befo
     expect(await (await copy.request.get('/api/auth/session')).json()).toEqual({});
     const api = await copy.request.get('/api/projects', { maxRedirects: 0 });
     expect(api.status(), 'no data for an ended session').not.toBe(200);
-    const [row] = await adminQuery<{ ended: number }>('SELECT count(*)::int AS ended FROM public.user_sessions WHERE account_id = $1 AND end_reason = $2', [user.id, 'signed-out']);
+    const [row] = await adminQuery<{ ended: number }>('SELECT count(*)::int AS ended FROM public.user_sessions WHERE account_id = $1 AND end_reason = $2', [
+      user.id,
+      'signed-out',
+    ]);
     expect(row!.ended).toBe(1);
   } finally {
     await copy.close();

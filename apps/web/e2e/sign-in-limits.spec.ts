@@ -89,7 +89,10 @@ test('the per-address limit holds across accounts: the 21st failure from one add
     // The 21st, even with a right password of an untouched account.
     expect(await postSignIn(request, { email: user.email, password: user.password }, from)).toMatchObject({ status: 429, error: 'TooManyAttempts' });
     // Another address is not affected.
-    expect(await postSignIn(request, { email: user.email, password: user.password }, { 'x-forwarded-for': testAddress() })).toMatchObject({ status: 200, error: null });
+    expect(await postSignIn(request, { email: user.email, password: user.password }, { 'x-forwarded-for': testAddress() })).toMatchObject({
+      status: 200,
+      error: null,
+    });
   } finally {
     await request.dispose();
   }
@@ -99,10 +102,20 @@ test('trusting no proxy (the default), the socket address counts: a forged X-For
   // A loopback address of this test's own: the server on 127.0.0.1 sees it as the socket's.
   const socket = `127.0.0.${10 + Math.floor(Math.random() * 200)}`;
   for (let i = 0; i < 20; i++) {
-    const answer = await postSignInFrom(baseURL!, socket, { email: `forged-${i % 5}-${socket}@e2e-security.test`, password: WRONG }, { 'x-forwarded-for': testAddress() });
+    const answer = await postSignInFrom(
+      baseURL!,
+      socket,
+      { email: `forged-${i % 5}-${socket}@e2e-security.test`, password: WRONG },
+      { 'x-forwarded-for': testAddress() },
+    );
     expect(answer, `attempt ${i + 1}`).toMatchObject({ status: 401, error: 'CredentialsSignin' });
   }
-  const refused = await postSignInFrom(baseURL!, socket, { email: `forged-x-${socket}@e2e-security.test`, password: WRONG }, { 'x-forwarded-for': testAddress() });
+  const refused = await postSignInFrom(
+    baseURL!,
+    socket,
+    { email: `forged-x-${socket}@e2e-security.test`, password: WRONG },
+    { 'x-forwarded-for': testAddress() },
+  );
   expect(refused).toMatchObject({ status: 429, error: 'TooManyAttempts' });
   expect(Number(refused.retryAfter)).toBeGreaterThan(60);
   // The limit is the socket's, not everyone's.

@@ -10,13 +10,41 @@ skipWithoutChromium(test);
  * runs this file again with DATABASE_URL pointing at PgBouncer in transaction mode.
  */
 const STRATEGIES = [
-  { strategy: 'rls', tenant: 'Acme Corp', admin: 'alice@acme.test', viewer: 'carol@acme.test', outsider: 'gina@globex.test', seeded: 'Website relaunch', member: 'Bob Member' },
-  { strategy: 'schema', tenant: 'Hooli', admin: 'richard@hooli.test', viewer: 'gilfoyle@hooli.test', outsider: 'alice@acme.test', seeded: 'Nucleus compression', member: 'Dinesh Member' },
-  { strategy: 'database', tenant: 'Umbrella Corp', admin: 'albert@umbrella.test', viewer: 'chris@umbrella.test', outsider: 'richard@hooli.test', seeded: 'Lab inventory', member: 'Jill Member' },
+  {
+    strategy: 'rls',
+    tenant: 'Acme Corp',
+    admin: 'alice@acme.test',
+    viewer: 'carol@acme.test',
+    outsider: 'gina@globex.test',
+    seeded: 'Website relaunch',
+    member: 'Bob Member',
+  },
+  {
+    strategy: 'schema',
+    tenant: 'Hooli',
+    admin: 'richard@hooli.test',
+    viewer: 'gilfoyle@hooli.test',
+    outsider: 'alice@acme.test',
+    seeded: 'Nucleus compression',
+    member: 'Dinesh Member',
+  },
+  {
+    strategy: 'database',
+    tenant: 'Umbrella Corp',
+    admin: 'albert@umbrella.test',
+    viewer: 'chris@umbrella.test',
+    outsider: 'richard@hooli.test',
+    seeded: 'Lab inventory',
+    member: 'Jill Member',
+  },
 ] as const;
 
 for (const s of STRATEGIES) {
-  test(`${s.strategy} tenant (${s.tenant}): create, change, comment; a viewer cannot create; another tenant gets 404`, async ({ page, browser, baseURL }, testInfo) => {
+  test(`${s.strategy} tenant (${s.tenant}): create, change, comment; a viewer cannot create; another tenant gets 404`, async ({
+    page,
+    browser,
+    baseURL,
+  }, testInfo) => {
     const name = uniqueName(`${s.strategy} project`, testInfo);
     const task = `Task for ${s.strategy}`;
 

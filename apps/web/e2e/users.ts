@@ -21,7 +21,11 @@ export async function createUser(label: string, options: { tenant?: string; role
     `E2E ${label}`,
     await hashPassword(password),
   ]);
-  await adminQuery('INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, $3)', [row!.id, await tenantId(options.tenant ?? 'acme'), options.role ?? 'member']);
+  await adminQuery('INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, $3)', [
+    row!.id,
+    await tenantId(options.tenant ?? 'acme'),
+    options.role ?? 'member',
+  ]);
   return { id: row!.id, email, password };
 }
 

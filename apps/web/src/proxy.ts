@@ -29,7 +29,11 @@ async function signInGate(request: NextRequest): Promise<NextResponse | undefine
 
 export function proxy(request: NextRequest): Promise<NextResponse> {
   const settings = serverEnv();
-  return secureProxy(request, { publicUrl: settings.NEXTAUTH_URL, trustedProxies: settings.TRUST_PROXY, development: env.NODE_ENV === 'development' }, signInGate);
+  return secureProxy(
+    request,
+    { publicUrl: settings.NEXTAUTH_URL, trustedProxies: settings.TRUST_PROXY, development: env.NODE_ENV === 'development' },
+    signInGate,
+  );
 }
 
 export const config = {

@@ -97,7 +97,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 function resolveLocal(fromFile: string, specifier: string): string | undefined {
-  const base = specifier.startsWith('@/') ? path.join(SRC, specifier.slice(2)) : specifier.startsWith('.') ? path.resolve(path.dirname(fromFile), specifier) : undefined;
+  const base = specifier.startsWith('@/')
+    ? path.join(SRC, specifier.slice(2))
+    : specifier.startsWith('.')
+      ? path.resolve(path.dirname(fromFile), specifier)
+      : undefined;
   if (!base) return undefined;
   const withoutJs = base.replace(/\.js$/, '');
   return [withoutJs, `${withoutJs}.ts`, `${withoutJs}.tsx`, path.join(withoutJs, 'index.ts')].find((candidate) => candidate === TENANCY_SINGLETON) ?? withoutJs;
@@ -121,15 +125,18 @@ function scan(file: string): Finding[] {
     findings.push({ file: relative, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what });
   const checkSpecifier = (node: ts.Node, specifier: string) => {
     if (DATABASE_MODULES.some((pattern) => pattern.test(specifier))) report(node, `imports "${specifier}"`);
-    if (resolveLocal(file, specifier) === TENANCY_SINGLETON && relative !== 'server/tenant-data.ts') report(node, `imports the tenancy singleton ("${specifier}")`);
+    if (resolveLocal(file, specifier) === TENANCY_SINGLETON && relative !== 'server/tenant-data.ts')
+      report(node, `imports the tenancy singleton ("${specifier}")`);
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !isTypeOnlyImport(node)) checkSpecifier(node, node.moduleSpecifier.text);
-    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly) checkSpecifier(node, node.moduleSpecifier.text);
+    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly)
+      checkSpecifier(node, node.moduleSpecifier.text);
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
       const [first] = node.arguments;
-      if ((callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) && first && ts.isStringLiteral(first)) checkSpecifier(node, first.text);
+      if ((callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) && first && ts.isStringLiteral(first))
+        checkSpecifier(node, first.text);
       const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
       if (name && FORBIDDEN_CALLS.has(name)) report(node, `calls ${name}()`);
       if (ts.isIdentifier(callee) && (callee.text === 'tenancy' || callee.text === 'drizzle')) report(node, `calls ${callee.text}()`);
@@ -165,7 +172,8 @@ function connectionUrlUses(file: string): Finding[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const findings: Finding[] = [];
   const found = (node: ts.Node, name: string) => {
-    if (/(^|_)DATABASE_URL$/.test(name)) findings.push({ file: path.relative(SRC, file), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what: name });
+    if (/(^|_)DATABASE_URL$/.test(name))
+      findings.push({ file: path.relative(SRC, file), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what: name });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isPropertyAccessExpression(node)) found(node, node.name.text);
@@ -197,7 +205,7 @@ describe('data access goes through src/server/tenant-data.ts', () => {
     const helper = scan(path.join(SRC, 'server/tenant-data.ts')).map((f) => f.what);
     expect(helper).toEqual(expect.arrayContaining(['calls withTenant()', 'calls withControlPlane()', 'calls queryAs()', 'calls tenancy()']));
     const singleton = scan(path.join(SRC, 'server/tenancy.ts')).map((f) => f.what);
-    expect(singleton).toEqual(expect.arrayContaining(['imports "@repo/tenancy"']));
+    expect(singleton).toEqual(expect.arrayContaining(['imports "@repo/db/tenancy"']));
   });
 
   it('every allowed file exists, so a rename cannot silently widen the list', () => {
@@ -247,7 +255,11 @@ describe('importing an allowed module is reaching the database: imports are foll
   };
 
   it.each([
-    ['query-imports-session-store.ts', 'server/queries/leak.ts', ['server/queries/leak.ts:4 takes sessionStore of server/auth/sessions.ts (via "../auth/sessions")']],
+    [
+      'query-imports-session-store.ts',
+      'server/queries/leak.ts',
+      ['server/queries/leak.ts:4 takes sessionStore of server/auth/sessions.ts (via "../auth/sessions")'],
+    ],
     [
       'query-imports-accounts-namespace.ts',
       'server/queries/people.ts',
@@ -275,7 +287,9 @@ describe('importing an allowed module is reaching the database: imports are foll
 
   it('a value passed on by a barrel is followed to the allowed module it comes from', () => {
     const barrel = readFileSync(path.join(FIXTURES, 'barrel-reexports-session-store.ts'), 'utf8');
-    const { scanned, violations } = bypass('query-imports-through-barrel.ts', 'server/queries/dashboard.ts', { [path.join(SRC, 'server/queries/index.ts')]: barrel });
+    const { scanned, violations } = bypass('query-imports-through-barrel.ts', 'server/queries/dashboard.ts', {
+      [path.join(SRC, 'server/queries/index.ts')]: barrel,
+    });
     expect(scanned).toEqual([]);
     expect(violations).toContain('server/queries/dashboard.ts:3 takes sessionStore of server/auth/sessions.ts (via ".")');
   });

@@ -12,7 +12,9 @@ describe('describeError', () => {
   });
 
   it('maps foreign-key, check and set_member_role refusals to user messages', () => {
-    expect(describeError(pgError('23503', 'insert or update on table "tasks" violates foreign key constraint "tasks_project_fk"'))).toMatchObject({ kind: 'not-found' });
+    expect(describeError(pgError('23503', 'insert or update on table "tasks" violates foreign key constraint "tasks_project_fk"'))).toMatchObject({
+      kind: 'not-found',
+    });
     expect(describeError(pgError('23514', 'violates check constraint'))).toMatchObject({ kind: 'invalid' });
     expect(describeError(pgError('TA001', 'a tenant needs at least one admin')).message).toMatch(/at least one admin/);
     expect(describeError(pgError('P0002', 'no such member')).message).toMatch(/not a member/);

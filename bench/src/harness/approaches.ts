@@ -106,14 +106,16 @@ export function seedApproaches(pools: { setting001: pg.Pool; setting002: pg.Pool
     {
       key: 'seed-003',
       label: 'seed 003: plpgsql fn, join policy',
-      detail: 'session SET, then the query; policy calls plpgsql current_tenant_id() (EXCEPTION block, default VOLATILE); tasks filtered by project_id IN (projects of the tenant)',
+      detail:
+        'session SET, then the query; policy calls plpgsql current_tenant_id() (EXCEPTION block, default VOLATILE); tasks filtered by project_id IN (projects of the tenant)',
       statements: 1,
       call: async (t, list) => (await sessionSetThenQuery(pools.s003, t.id, seedCalls(list))).map((r) => r.rows),
     },
     {
       key: 'seed-004',
       label: 'seed 004: pid-keyed table',
-      detail: 'set_tenant_id(id, password) (bcrypt check, upsert into a pid-keyed table), the query, set_tenant_id(-1); policy calls SECURITY DEFINER get_tenant_id()',
+      detail:
+        'set_tenant_id(id, password) (bcrypt check, upsert into a pid-keyed table), the query, set_tenant_id(-1); policy calls SECURITY DEFINER get_tenant_id()',
       statements: 1,
       call: async (t, list) => (await pidTableSetQueryReset(pools.s004, t.id, seedCalls(list))).map((r) => r.rows),
     },

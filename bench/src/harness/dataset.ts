@@ -126,12 +126,23 @@ export async function buildDataset(server: BenchServer, config: BenchConfig, log
         }),
       );
       for (let i = 0; i < n; i++) {
-        refs.push({ idx: i, id: created[i]!.id, slug: created[i]!.slug, strategy: 'rls', nProjects: projectSizes[i]!, nTasks: taskSizes[i]!, userId: randomUUID(), inserts: { started: 0 } });
+        refs.push({
+          idx: i,
+          id: created[i]!.id,
+          slug: created[i]!.slug,
+          strategy: 'rls',
+          nProjects: projectSizes[i]!,
+          nTasks: taskSizes[i]!,
+          userId: randomUUID(),
+          inserts: { started: 0 },
+        });
       }
       log(`  ${n} rls tenants created through createTenant()`);
 
       await admin.query('CREATE SCHEMA bench');
-      await admin.query(`CREATE TABLE bench.tenant_map (idx int PRIMARY KEY, id uuid NOT NULL, user_id uuid NOT NULL, n_projects int NOT NULL, n_tasks int NOT NULL, base timestamptz NOT NULL)`);
+      await admin.query(
+        `CREATE TABLE bench.tenant_map (idx int PRIMARY KEY, id uuid NOT NULL, user_id uuid NOT NULL, n_projects int NOT NULL, n_tasks int NOT NULL, base timestamptz NOT NULL)`,
+      );
       await admin.query(
         `INSERT INTO bench.tenant_map SELECT idx, id, user_id, np, nt, ${BASE_TIME} FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::int[], $5::int[]) AS u(idx, id, user_id, np, nt)`,
         [refs.map((r) => r.idx), refs.map((r) => r.id), refs.map((r) => r.userId), refs.map((r) => r.nProjects), refs.map((r) => r.nTasks)],
@@ -142,7 +153,9 @@ export async function buildDataset(server: BenchServer, config: BenchConfig, log
       await admin.query(generateRows('tasks', 'bench.tenant_map'));
       log(`  product tables loaded (${Math.round((Date.now() - started) / 1000)} s)`);
       // Newest-first lists order the way the product's index is built, and the seed tables get the same index.
-      const indexDef = (await admin.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'tasks_tenant_created_idx'`)).rows[0]?.def ?? '';
+      const indexDef =
+        (await admin.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'tasks_tenant_created_idx'`))
+          .rows[0]?.def ?? '';
       setNewestOrder(/created_at DESC NULLS LAST/i.test(indexDef) ? 'DESC NULLS LAST' : 'DESC');
       for (const ddl of seedDdl(server.database, getNewestOrder())) await admin.query(ddl);
       for (const copy of SEED_COPY) await admin.query(copy);
@@ -163,7 +176,9 @@ export async function buildDataset(server: BenchServer, config: BenchConfig, log
       }
       await admin.query('VACUUM (ANALYZE) public.projects, public.tasks, seeds.projects, seeds.tasks');
 
-      const totals = (await admin.query<{ p: number; t: number }>('SELECT (SELECT count(*) FROM public.projects)::int AS p, (SELECT count(*) FROM public.tasks)::int AS t')).rows[0]!;
+      const totals = (
+        await admin.query<{ p: number; t: number }>('SELECT (SELECT count(*) FROM public.projects)::int AS p, (SELECT count(*) FROM public.tasks)::int AS t')
+      ).rows[0]!;
       return {
         tenants: refs,
         placed,
@@ -216,13 +231,10 @@ async function placeTenants(
     await withClient(url, async (c) => {
       await c.query(`SET search_path = ${pg.escapeIdentifier(tenant.schemaName)}, public`);
       await c.query('SET session_replication_role = replica');
-      await c.query(`CREATE TEMP TABLE m AS SELECT $1::int AS idx, $2::uuid AS id, $3::uuid AS user_id, $4::int AS n_projects, $5::int AS n_tasks, ${BASE_TIME} AS base`, [
-        twin.idx,
-        tenant.id,
-        twin.userId,
-        twin.nProjects,
-        twin.nTasks,
-      ]);
+      await c.query(
+        `CREATE TEMP TABLE m AS SELECT $1::int AS idx, $2::uuid AS id, $3::uuid AS user_id, $4::int AS n_projects, $5::int AS n_tasks, ${BASE_TIME} AS base`,
+        [twin.idx, tenant.id, twin.userId, twin.nProjects, twin.nTasks],
+      );
       await c.query(generateRows('projects', 'pg_temp.m'));
       await c.query(generateRows('tasks', 'pg_temp.m'));
       await c.query('RESET session_replication_role');

@@ -22,7 +22,17 @@ export interface RelayCounts {
   bytesToClient: number;
 }
 
-const zero = (): RelayCounts => ({ readyForQuery: 0, commandComplete: 0, errors: 0, parse: 0, sync: 0, simpleQuery: 0, flights: 0, bytesToServer: 0, bytesToClient: 0 });
+const zero = (): RelayCounts => ({
+  readyForQuery: 0,
+  commandComplete: 0,
+  errors: 0,
+  parse: 0,
+  sync: 0,
+  simpleQuery: 0,
+  flights: 0,
+  bytesToServer: 0,
+  bytesToClient: 0,
+});
 
 /** Splits a byte stream into protocol messages (1 type byte + int32 length) and reports each type. */
 class MessageScanner {
@@ -75,9 +85,7 @@ export class CountingRelay {
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
-  constructor(
-    private readonly target: { host: string; port: number },
-  ) {}
+  constructor(private readonly target: { host: string; port: number }) {}
 
   async start(): Promise<this> {
     this.server = net.createServer((client) => this.relay(client));

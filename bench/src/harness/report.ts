@@ -108,7 +108,10 @@ function machineTable(m: MachineInfo): string {
       ['cores', `${m.cores} × ${m.cpu}`],
       ['memory', `${m.memoryGiB} GiB`],
       ['PostgreSQL', `${m.postgres} — ${m.server}`],
-      ['server settings', `shared_buffers ${s.shared_buffers}, fsync ${s.fsync}, synchronous_commit ${s.synchronous_commit}, jit ${s.jit}, work_mem ${s.work_mem}`],
+      [
+        'server settings',
+        `shared_buffers ${s.shared_buffers}, fsync ${s.fsync}, synchronous_commit ${s.synchronous_commit}, jit ${s.jit}, work_mem ${s.work_mem}`,
+      ],
       ['Node', `${m.node}, node-postgres ${m.nodePostgres}`],
       ['PgBouncer', m.pgbouncer],
       ['OS', m.os],
@@ -161,7 +164,13 @@ export function writeBenchmarksMd(current: MachineInfo): void {
     }
     for (const note of section.notes) out.push(note, '');
   }
-  writeFileSync(BENCHMARKS_MD, `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`);
+  writeFileSync(
+    BENCHMARKS_MD,
+    `${out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd()}\n`,
+  );
 }
 
 // ---- chart helpers -------------------------------------------------------------------------
@@ -240,7 +249,14 @@ export function groupedBarChart(title: string, xTitle: string, values: { label: 
     encoding: {
       y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 380 } },
       yOffset: { field: 'series', type: 'nominal', sort: series },
-      x: { field: 'value', type: 'quantitative', title: xTitle, ...(logScale ? { scale: { type: 'symlog', constant }, axis: { format: '~g', values: [0.01, 0.1, 1, 10, 100, 1000, 10000].filter((t) => t >= constant / 2) } } : {}) },
+      x: {
+        field: 'value',
+        type: 'quantitative',
+        title: xTitle,
+        ...(logScale
+          ? { scale: { type: 'symlog', constant }, axis: { format: '~g', values: [0.01, 0.1, 1, 10, 100, 1000, 10000].filter((t) => t >= constant / 2) } }
+          : {}),
+      },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: series }, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } },
     },
   } as TopLevelSpec;

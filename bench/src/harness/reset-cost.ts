@@ -70,8 +70,16 @@ export async function measureResetCost(env: BenchEnv): Promise<ResetCost[]> {
     const out: ResetCost[] = [];
     for (const shape of SHAPES) {
       const sides = [
-        { key: 'without' as const, approach: wireTwinApproach({ pool, contextSecret: urls.contextSecret, statements: shape.statements, reset: null }), times: [] as number[] },
-        { key: 'with' as const, approach: wireTwinApproach({ pool, contextSecret: urls.contextSecret, statements: shape.statements, reset: LIBRARY_RESET }), times: [] as number[] },
+        {
+          key: 'without' as const,
+          approach: wireTwinApproach({ pool, contextSecret: urls.contextSecret, statements: shape.statements, reset: null }),
+          times: [] as number[],
+        },
+        {
+          key: 'with' as const,
+          approach: wireTwinApproach({ pool, contextSecret: urls.contextSecret, statements: shape.statements, reset: LIBRARY_RESET }),
+          times: [] as number[],
+        },
       ];
       for (let i = 0; i < warmup + calls; i++) {
         const t = tenants[Math.floor(rnd() * tenants.length)]!;
@@ -119,7 +127,18 @@ export function hygieneOf(rows: readonly ProductRow[], costs: readonly ResetCost
       const share = Math.min(0.99, Math.max(0, cost.costUs) / callUs);
       const before = product.ratio / (1 - share);
       const coresBusy = (callUs * product.opsPerSec) / 1e6;
-      out.push({ workload: workload.label, call: shape.call, costUs: cost.costUs, callUs, measuredCpu, coresBusy, share, before, after: product.ratio, drop: before - product.ratio });
+      out.push({
+        workload: workload.label,
+        call: shape.call,
+        costUs: cost.costUs,
+        callUs,
+        measuredCpu,
+        coresBusy,
+        share,
+        before,
+        after: product.ratio,
+        drop: before - product.ratio,
+      });
     }
   }
   return out;
@@ -137,12 +156,34 @@ export function hygieneTable(hygiene: readonly Hygiene[], costs: readonly ResetC
     h.drop.toFixed(3),
     `≤ ${HYGIENE_LIMIT.toFixed(2)}: **${h.drop <= HYGIENE_LIMIT ? 'met' : 'MISSED'}**`,
   ]);
-  const bars: RatioBar[] = hygiene.map((h) => ({ label: `${h.call}, ${h.workload}`, ratio: h.drop, min: h.drop, max: h.drop, kind: 'this project', goal: HYGIENE_LIMIT }));
-  const measured = costs.map((c) => `${c.call}: ${c.withoutUs.toFixed(1)} µs without the reset, ${c.withUs.toFixed(1)} µs with it (medians of ${c.calls.toLocaleString('en-US')} calls each)`).join('; ');
+  const bars: RatioBar[] = hygiene.map((h) => ({
+    label: `${h.call}, ${h.workload}`,
+    ratio: h.drop,
+    min: h.drop,
+    max: h.drop,
+    kind: 'this project',
+    goal: HYGIENE_LIMIT,
+  }));
+  const measured = costs
+    .map(
+      (c) =>
+        `${c.call}: ${c.withoutUs.toFixed(1)} µs without the reset, ${c.withUs.toFixed(1)} µs with it (medians of ${c.calls.toLocaleString('en-US')} calls each)`,
+    )
+    .join('; ');
   return {
     id: 'hygiene',
     title: '1.7 What the session reset costs (ratio before and after it)',
-    columns: ['workload', 'call', 'reset, µs per call', 'CPU µs of a product call', "the reset's share (at most)", 'product ratio without the reset', 'product ratio (above)', 'lowered by (at most)', 'limit'],
+    columns: [
+      'workload',
+      'call',
+      'reset, µs per call',
+      'CPU µs of a product call',
+      "the reset's share (at most)",
+      'product ratio without the reset',
+      'product ratio (above)',
+      'lowered by (at most)',
+      'limit',
+    ],
     rows,
     notes: [
       `The library ends every tenant transaction with \`${LIBRARY_RESET.text}\`, before the Sync (queryAs) or the COMMIT (withTenant), in the same write: it puts back whatever a statement inside the transaction left at session level. The product has no switch that turns it off (a security starter must not ship one), so two twins rebuild the library's messages for an rls tenant by hand (the same context settings, the same single write), one with the reset and one without, and are called in turn on one connection: ${measured}.`,

@@ -65,7 +65,14 @@ let roundCounter = 0;
  * in flight finish and count (their time is in elapsedMs). Every call's rows are checked: a wrong
  * or missing answer is an error, never a fast success.
  */
-export async function runRound(side: Side, workload: Workload, callers: number, durationMs: number, sessions?: () => Promise<number>, cpu?: () => Promise<number>): Promise<Round> {
+export async function runRound(
+  side: Side,
+  workload: Workload,
+  callers: number,
+  durationMs: number,
+  sessions?: () => Promise<number>,
+  cpu?: () => Promise<number>,
+): Promise<Round> {
   const seed = ++roundCounter;
   const sessionsBefore = sessions ? await sessions() : 0;
   const cpuBefore = cpu ? await cpu() : 0;
@@ -137,8 +144,18 @@ function summarize(approach: Approach, rounds: Round[], ratios: number[]): Stats
     ratioMin: Math.min(...ratios),
     ratioMax: Math.max(...ratios),
     ratios,
-    connectionsPer1k: (rounds.reduce((a, r) => a + r.connectionsOpened, 0) * 1000) / Math.max(1, rounds.reduce((a, r) => a + r.ok + r.errors, 0)),
-    cpuUsPerCall: rounds.reduce((a, r) => a + r.cpuUs, 0) / Math.max(1, rounds.reduce((a, r) => a + r.ok, 0)),
+    connectionsPer1k:
+      (rounds.reduce((a, r) => a + r.connectionsOpened, 0) * 1000) /
+      Math.max(
+        1,
+        rounds.reduce((a, r) => a + r.ok + r.errors, 0),
+      ),
+    cpuUsPerCall:
+      rounds.reduce((a, r) => a + r.cpuUs, 0) /
+      Math.max(
+        1,
+        rounds.reduce((a, r) => a + r.ok, 0),
+      ),
   };
 }
 

@@ -74,7 +74,10 @@ export const WORKLOADS: Workload[] = [
     statement(t) {
       const text = `SELECT tenant_id, id, title, status, created_at FROM tasks ORDER BY created_at ${newestOrder} LIMIT 50`;
       return {
-        explicit: { text: `SELECT tenant_id, id, title, status, created_at FROM tasks WHERE tenant_id = $1 ORDER BY created_at ${newestOrder} LIMIT 50`, values: [t.id] },
+        explicit: {
+          text: `SELECT tenant_id, id, title, status, created_at FROM tasks WHERE tenant_id = $1 ORDER BY created_at ${newestOrder} LIMIT 50`,
+          values: [t.id],
+        },
         context: { text, values: [] },
         seed: { text, values: [] },
         check: listCheck(t),
@@ -93,7 +96,8 @@ export const WORKLOADS: Workload[] = [
         check: (rows) => {
           const n = rows[0]?.n as number | undefined;
           // Inserts only add rows; any approach may have inserted for this tenant meanwhile.
-          if (n === undefined || n < t.nTasks || n > t.nTasks + t.inserts.started) return `count ${String(n)}, expected ${t.nTasks}-${t.nTasks + t.inserts.started}`;
+          if (n === undefined || n < t.nTasks || n > t.nTasks + t.inserts.started)
+            return `count ${String(n)}, expected ${t.nTasks}-${t.nTasks + t.inserts.started}`;
           return undefined;
         },
       };

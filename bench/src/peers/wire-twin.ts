@@ -120,7 +120,10 @@ function contextFor(contextSecret: string): (t: TenantRef) => Extra {
       token = signContext({ tenantId: t.id, userId: t.userId, role: 'member', expiresAt: Math.floor(Date.now() / 1000) + 86_400 }, key);
       tokens.set(t.id, token);
     }
-    return { text: 'SELECT set_config($1, $2, true), set_config($3, $4, true)', values: ['tenancy.context', token, 'search_path', '"public", "tenancy", pg_temp'] };
+    return {
+      text: 'SELECT set_config($1, $2, true), set_config($3, $4, true)',
+      values: ['tenancy.context', token, 'search_path', '"public", "tenancy", pg_temp'],
+    };
   };
 }
 
@@ -139,7 +142,8 @@ export function wireTwinApproach(options: TwinOptions): Approach {
       try {
         if (!three) return [(await send(client, list[0]!.context.text, list[0]!.context.values, [context(t)], reset)).rows];
         const out: Record<string, unknown>[][] = [];
-        for (const [i, s] of list.entries()) out.push((await send(client, s.context.text, s.context.values, i === 0 ? [{ text: 'BEGIN', values: [] }, context(t)] : [])).rows);
+        for (const [i, s] of list.entries())
+          out.push((await send(client, s.context.text, s.context.values, i === 0 ? [{ text: 'BEGIN', values: [] }, context(t)] : [])).rows);
         // Before COMMIT, in the same write, as the library sends it.
         await send(client, 'COMMIT', [], reset);
         return out;

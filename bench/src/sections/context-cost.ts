@@ -84,7 +84,12 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
   };
   try {
     const plain = await pool(ROLES.plain);
-    const seeds = seedApproaches({ setting001: await pool(ROLES.setting), setting002: await pool(ROLES.setting), s003: await pool(ROLES.s003), s004: await pool(ROLES.s004) });
+    const seeds = seedApproaches({
+      setting001: await pool(ROLES.setting),
+      setting002: await pool(ROLES.setting),
+      s003: await pool(ROLES.s003),
+      s004: await pool(ROLES.s004),
+    });
     const product = tenancy();
     // Diagnostic: the same call with tenant lookups cached for a minute instead of the default 5 s (catalogCacheMs).
     const longCache = tenancy({ catalogCacheMs: 60_000 });
@@ -145,7 +150,9 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
       log(`  ${workload.label}`);
       for (const group of groups) {
         const result = await runChain(group.baseline, group.peers, workload, settings, (s) =>
-          log(`    ${s.label.padEnd(38)} ${fmt(s.opsPerSec).padStart(7)} ops/s  ${fmtRatio(s.ratio, s.ratioMin, s.ratioMax)}${s.errors ? `  ${s.errors} ERRORS: ${s.errorSamples[0]}` : ''}`),
+          log(
+            `    ${s.label.padEnd(38)} ${fmt(s.opsPerSec).padStart(7)} ops/s  ${fmtRatio(s.ratio, s.ratioMin, s.ratioMax)}${s.errors ? `  ${s.errors} ERRORS: ${s.errorSamples[0]}` : ''}`,
+          ),
         );
         const base = { workload: workload.key, group: group.key, baselineShort: group.baselineShort, baselineKey: group.baseline.approach.key };
         rows.push({ ...result.baseline, ...base, isBaseline: true });
@@ -166,7 +173,15 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
 function withGoal(row: Row): Row {
   const goal = GOALS.find((g) => g.applies(row));
   if (!goal) return row;
-  return { ...row, goal: { id: goal.id, threshold: goal.threshold, met: row.ratio >= goal.threshold, borderline: row.ratioMin < goal.threshold && row.ratioMax >= goal.threshold } };
+  return {
+    ...row,
+    goal: {
+      id: goal.id,
+      threshold: goal.threshold,
+      met: row.ratio >= goal.threshold,
+      borderline: row.ratioMin < goal.threshold && row.ratioMax >= goal.threshold,
+    },
+  };
 }
 
 function goalCell(row: Row): string {
@@ -202,7 +217,17 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
     tables.push({
       id: workload.key,
       title: `1.${WORKLOADS.indexOf(workload) + 1} ${workload.label}`,
-      columns: ['approach', 'ratio to', 'ops/s', 'p50 ms', 'p99 ms', 'ratio (spread)', 'errors (wrong rows count)', 'new server connections / 1k calls', 'goal'],
+      columns: [
+        'approach',
+        'ratio to',
+        'ops/s',
+        'p50 ms',
+        'p99 ms',
+        'ratio (spread)',
+        'errors (wrong rows count)',
+        'new server connections / 1k calls',
+        'goal',
+      ],
       rows: tableRows,
       chart: ratioChart(`${workload.label}: ops/s relative to the baseline`, bars),
     });
@@ -385,7 +410,8 @@ interface CheckCost {
  */
 async function contextCheckCost(env: BenchEnv, admin: pg.Client, product: AppTenancy): Promise<CheckCost[]> {
   const t = env.dataset.tenants[1]!;
-  const token = (await product.queryAs<{ tok: string }>(t.id, `SELECT current_setting('tenancy.context') AS tok`, [], { role: 'member', userId: t.userId })).rows[0]!.tok;
+  const token = (await product.queryAs<{ tok: string }>(t.id, `SELECT current_setting('tenancy.context') AS tok`, [], { role: 'member', userId: t.userId }))
+    .rows[0]!.tok;
   const n = env.config.mode === 'quick' ? 1000 : 4000;
   const source = (await admin.query<{ def: string }>(`SELECT pg_get_functiondef('tenancy.current_tenant_id()'::regprocedure) AS def`)).rows[0]!.def;
   const copies: { key: string; label: string; fn: string | null; note?: string }[] = [];
@@ -394,11 +420,19 @@ async function contextCheckCost(env: BenchEnv, admin: pg.Client, product: AppTen
   const regex = /tok !~ '[^']*'/;
   if (regex.test(source)) {
     await admin.query(copy('ctx_unbounded_regex').replace(regex, () => `tok !~ '^v1\\.[-0-9a-f]+\\.[-0-9a-f]+\\.[a-z][a-z0-9_]*\\.[0-9]+\\.[0-9a-f]+$'`));
-    copies.push({ key: 'unbounded-regex', label: 'bench copy of tenancy.current_tenant_id(), format regex without {n} repetitions', fn: 'bench.ctx_unbounded_regex()' });
+    copies.push({
+      key: 'unbounded-regex',
+      label: 'bench copy of tenancy.current_tenant_id(), format regex without {n} repetitions',
+      fn: 'bench.ctx_unbounded_regex()',
+    });
   }
   // Copy 2: the same body as SECURITY INVOKER without its SET search_path (what the definer switch costs).
   if (/SECURITY DEFINER/.test(source)) {
-    await admin.query(copy('ctx_invoker').replace('SECURITY DEFINER', 'SECURITY INVOKER').replace(/\n\s*SET search_path TO [^\n]*/, ''));
+    await admin.query(
+      copy('ctx_invoker')
+        .replace('SECURITY DEFINER', 'SECURITY INVOKER')
+        .replace(/\n\s*SET search_path TO [^\n]*/, ''),
+    );
     copies.push({ key: 'invoker', label: 'bench copy of tenancy.current_tenant_id(), SECURITY INVOKER, no SET search_path', fn: 'bench.ctx_invoker()' });
   }
   await admin.query(`CREATE OR REPLACE FUNCTION bench.ctx_setting_only() RETURNS uuid LANGUAGE plpgsql STABLE AS $f$
@@ -406,7 +440,12 @@ async function contextCheckCost(env: BenchEnv, admin: pg.Client, product: AppTen
   const rows: { key: string; label: string; fn: string | null; note?: string; setup: string }[] = [
     { key: 'sql-setting', label: "current_setting('tenancy.context') in SQL, no function", fn: "current_setting('tenancy.context')", setup: 'context' },
     { key: 'plpgsql-setting', label: 'plpgsql function that only reads the setting (no check)', fn: 'bench.ctx_setting_only()', setup: 'context' },
-    { key: 'installed', label: `tenancy.current_tenant_id() as installed (${[/SECURITY DEFINER/.test(source) ? 'SECURITY DEFINER' : 'SECURITY INVOKER', ...(regex.test(source) ? ['format regex'] : []), 'key read, HMAC, expiry'].join(', ')})`, fn: 'tenancy.current_tenant_id()', setup: 'context' },
+    {
+      key: 'installed',
+      label: `tenancy.current_tenant_id() as installed (${[/SECURITY DEFINER/.test(source) ? 'SECURITY DEFINER' : 'SECURITY INVOKER', ...(regex.test(source) ? ['format regex'] : []), 'key read, HMAC, expiry'].join(', ')})`,
+      fn: 'tenancy.current_tenant_id()',
+      setup: 'context',
+    },
     ...copies.map((c) => ({ ...c, setup: 'context' })),
     { key: 'seed-003', label: "seed 003's current_tenant_id() (plpgsql, EXCEPTION block)", fn: 'seeds.current_tenant_id()', setup: 'seed' },
     { key: 'seed-004', label: "seed 004's get_tenant_id() (SECURITY DEFINER, pid table read)", fn: 'seeds.get_tenant_id()', setup: 'seed' },
@@ -433,7 +472,9 @@ async function contextCheckCost(env: BenchEnv, admin: pg.Client, product: AppTen
     const best = new Map<string, number>();
     for (let i = 0; i < 6; i++) {
       for (const row of measurable) {
-        const { rows: plan } = await admin.query<{ 'QUERY PLAN': { 'Execution Time': number }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT ${row.fn} FROM generate_series(1, ${n})`);
+        const { rows: plan } = await admin.query<{ 'QUERY PLAN': { 'Execution Time': number }[] }>(
+          `EXPLAIN (ANALYZE, FORMAT JSON) SELECT ${row.fn} FROM generate_series(1, ${n})`,
+        );
         const micros = (plan[0]!['QUERY PLAN'][0]!['Execution Time'] * 1000) / n;
         if (i > 0) best.set(row.key, Math.min(best.get(row.key) ?? Infinity, micros));
       }

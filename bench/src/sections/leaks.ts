@@ -64,7 +64,9 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
     for (const ddl of leakDdl()) await c.query(ddl);
     // A few rows per tenant and table, so every read has something to return.
     for (const name of ['projects_setting', 'projects_003', 'projects_004']) {
-      await c.query(`INSERT INTO leak.${name} (tenant_id, name) SELECT t, 'seed row' FROM unnest($1::uuid[]) t, generate_series(1, 5)`, [tenants.map((t) => t.id)]);
+      await c.query(`INSERT INTO leak.${name} (tenant_id, name) SELECT t, 'seed row' FROM unnest($1::uuid[]) t, generate_series(1, 5)`, [
+        tenants.map((t) => t.id),
+      ]);
     }
   });
   const bouncer: PgBouncer = await startPgBouncer({
@@ -97,8 +99,14 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
   });
   const outcomes: Outcome[] = [];
   try {
-    const read = (table: string): SeedCall => ({ text: `SELECT tenant_id, pg_backend_pid() AS pid FROM ${table} ORDER BY created_at DESC LIMIT 20`, values: [] });
-    const write = (table: string, marker: string): SeedCall => ({ text: `INSERT INTO ${table} (name) VALUES ($1) RETURNING tenant_id, pg_backend_pid() AS pid`, values: [marker] });
+    const read = (table: string): SeedCall => ({
+      text: `SELECT tenant_id, pg_backend_pid() AS pid FROM ${table} ORDER BY created_at DESC LIMIT 20`,
+      values: [],
+    });
+    const write = (table: string, marker: string): SeedCall => ({
+      text: `INSERT INTO ${table} (name) VALUES ($1) RETURNING tenant_id, pg_backend_pid() AS pid`,
+      values: [marker],
+    });
     const seedWay = (
       approach: string,
       detail: string,
@@ -115,10 +123,34 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
       },
     });
     const ways = [
-      seedWay('seed 001: session SET, then query', 'SET app.current_tenant_id, then the statement, one client held for both', 'leak.projects_setting', bouncedPool(ROLES.setting), sessionSetThenQuery),
-      seedWay('seed 002: "SET SESSION; query" string', 'one simple-protocol string: the SET and the statement reach the same server connection', 'leak.projects_setting', bouncedPool(ROLES.setting), sessionSetOneString),
-      seedWay('seed 003: session SET, plpgsql fn', 'SET app.current_tenant_id, then the statement; policy and default call current_tenant_id()', 'leak.projects_003', bouncedPool(ROLES.s003), sessionSetThenQuery),
-      seedWay('seed 004: pid-keyed table', 'set_tenant_id(), the statement, set_tenant_id(-1); policy and default call get_tenant_id()', 'leak.projects_004', bouncedPool(ROLES.s004), pidTableSetQueryReset),
+      seedWay(
+        'seed 001: session SET, then query',
+        'SET app.current_tenant_id, then the statement, one client held for both',
+        'leak.projects_setting',
+        bouncedPool(ROLES.setting),
+        sessionSetThenQuery,
+      ),
+      seedWay(
+        'seed 002: "SET SESSION; query" string',
+        'one simple-protocol string: the SET and the statement reach the same server connection',
+        'leak.projects_setting',
+        bouncedPool(ROLES.setting),
+        sessionSetOneString,
+      ),
+      seedWay(
+        'seed 003: session SET, plpgsql fn',
+        'SET app.current_tenant_id, then the statement; policy and default call current_tenant_id()',
+        'leak.projects_003',
+        bouncedPool(ROLES.s003),
+        sessionSetThenQuery,
+      ),
+      seedWay(
+        'seed 004: pid-keyed table',
+        'set_tenant_id(), the statement, set_tenant_id(-1); policy and default call get_tenant_id()',
+        'leak.projects_004',
+        bouncedPool(ROLES.s004),
+        pidTableSetQueryReset,
+      ),
       {
         approach: 'this project: withTenant',
         detail: 'BEGIN + transaction-local signed context + the statement in one write, COMMIT',
@@ -126,7 +158,8 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
         run: (op: Op) =>
           tenancy.withTenant(
             op.tenant.id,
-            async (tx) => (op.kind === 'read' ? tx.query(read('projects').text) : tx.query(write('projects', op.marker).text, [op.marker])) as unknown as Promise<Answer>,
+            async (tx) =>
+              (op.kind === 'read' ? tx.query(read('projects').text) : tx.query(write('projects', op.marker).text, [op.marker])) as unknown as Promise<Answer>,
             { role: 'member', userId: op.tenant.userId },
           ),
       },
@@ -137,7 +170,10 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
         run: (op: Op) =>
           (op.kind === 'read'
             ? tenancy.queryAs(op.tenant.id, read('projects').text, [], { role: 'member', userId: op.tenant.userId })
-            : tenancy.queryAs(op.tenant.id, write('projects', op.marker).text, [op.marker], { role: 'member', userId: op.tenant.userId })) as unknown as Promise<Answer>,
+            : tenancy.queryAs(op.tenant.id, write('projects', op.marker).text, [op.marker], {
+                role: 'member',
+                userId: op.tenant.userId,
+              })) as unknown as Promise<Answer>,
       },
     ];
 
@@ -215,8 +251,8 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
     title: `3.1 ${config.leakCalls.toLocaleString('en-US')} interleaved calls per approach over ${tenants.length} tenants, through PgBouncer (transaction mode, ${SERVER_POOL} server connections per role)`,
     columns: [
       'approach',
-      'reads returning another tenant\'s rows',
-      'other tenants\' rows returned',
+      "reads returning another tenant's rows",
+      "other tenants' rows returned",
       'writes that landed in another tenant',
       'calls failed',
       'server connections used',
@@ -248,7 +284,7 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
     machine: env.machine,
     intro: [
       `A real PgBouncer (${env.machine.pgbouncer}) in transaction mode, started with this project's generator (\`@repo/tenancy/pgbouncer\`) and launcher (\`@repo/localdb/pgbouncer\`), with ${SERVER_POOL} server connections per role and ${CALLERS} concurrent callers, so calls share server connections (the last two columns prove it: \`pg_backend_pid()\` returned by each call). Each approach makes ${config.leakCalls.toLocaleString('en-US')} calls, each a read or a write (even odds) for one of ${tenants.length} tenants picked at random.`,
-      'A read is `SELECT tenant_id ... ORDER BY created_at DESC LIMIT 20` with no tenant in the SQL (the policy filters); it leaks when a row of another tenant comes back. A write inserts a row whose tenant_id comes from the context (the column default, as in this project\'s tables) and whose name records the tenant the call was for; afterwards a superuser counts the rows that landed under another tenant id. The seed peers use tables of their own here (`leak.*`) with their seed\'s policy and a default from their seed\'s context.',
+      "A read is `SELECT tenant_id ... ORDER BY created_at DESC LIMIT 20` with no tenant in the SQL (the policy filters); it leaks when a row of another tenant comes back. A write inserts a row whose tenant_id comes from the context (the column default, as in this project's tables) and whose name records the tenant the call was for; afterwards a superuser counts the rows that landed under another tenant id. The seed peers use tables of their own here (`leak.*`) with their seed's policy and a default from their seed's context.",
       ...outcomes.map((o) => `- **${o.approach}**: ${o.detail}.`),
     ],
     tables: [table],

@@ -106,7 +106,12 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
     const s004 = await pool(ROLES.s004);
 
     /** Runs EXPLAIN ANALYZE in a transaction that is rolled back (the insert lands nowhere). */
-    const inTx = async (p: pg.Pool, run: (c: pg.PoolClient) => Promise<ExplainOutput>, setup?: (c: pg.PoolClient) => Promise<void>, teardown?: (c: pg.PoolClient) => Promise<void>) => {
+    const inTx = async (
+      p: pg.Pool,
+      run: (c: pg.PoolClient) => Promise<ExplainOutput>,
+      setup?: (c: pg.PoolClient) => Promise<void>,
+      teardown?: (c: pg.PoolClient) => Promise<void>,
+    ) => {
       const c = await p.connect();
       try {
         await setup?.(c);
@@ -131,9 +136,7 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
 
     type Way = { label: string; tenant: TenantRef; explain: (s: Statement, t: TenantRef) => Promise<ExplainOutput> };
     const largest = dataset.tenants[0]!;
-    const ways: Way[] = [
-      { label: 'WHERE (no RLS)', tenant: largest, explain: (s) => inTx(plain, (c) => explainOn(c, s.explicit)) },
-    ];
+    const ways: Way[] = [{ label: 'WHERE (no RLS)', tenant: largest, explain: (s) => inTx(plain, (c) => explainOn(c, s.explicit)) }];
     const product = (strategy: string, tenant: TenantRef): Way => ({
       label: `this project, ${strategy} (queryAs / withTenant)`,
       tenant,
@@ -164,8 +167,26 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
     }
     const sessionSet = (c: pg.PoolClient, t: TenantRef) => c.query(`SET app.current_tenant_id = ${pg.escapeLiteral(t.id)}`).then(() => undefined);
     ways.push(
-      { label: 'seeds 001/002 (unwrapped current_setting)', tenant: largest, explain: (s, t) => inTx(setting, (c) => explainOn(c, s.seed), (c) => sessionSet(c, t)) },
-      { label: 'seed 003 (plpgsql volatile fn, join policy)', tenant: largest, explain: (s, t) => inTx(s003, (c) => explainOn(c, s.seed), (c) => sessionSet(c, t)) },
+      {
+        label: 'seeds 001/002 (unwrapped current_setting)',
+        tenant: largest,
+        explain: (s, t) =>
+          inTx(
+            setting,
+            (c) => explainOn(c, s.seed),
+            (c) => sessionSet(c, t),
+          ),
+      },
+      {
+        label: 'seed 003 (plpgsql volatile fn, join policy)',
+        tenant: largest,
+        explain: (s, t) =>
+          inTx(
+            s003,
+            (c) => explainOn(c, s.seed),
+            (c) => sessionSet(c, t),
+          ),
+      },
       {
         label: 'seed 004 (pid table, SECURITY DEFINER getter)',
         tenant: largest,
@@ -198,7 +219,17 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
   const table: Table = {
     id: 'plans',
     title: `4.1 Plans as the app role, for the largest tenant (${dataset.totals.largest.slug}, ${dataset.totals.largest.tasks.toLocaleString('en-US')} tasks)`,
-    columns: ['workload', 'approach', 'scans (table: node index)', 'tenant index used', 'context evaluated', 'context function calls', 'rows removed by filter', 'buffers', 'execution ms'],
+    columns: [
+      'workload',
+      'approach',
+      'scans (table: node index)',
+      'tenant index used',
+      'context evaluated',
+      'context function calls',
+      'rows removed by filter',
+      'buffers',
+      'execution ms',
+    ],
     rows: rows.map((r) => [
       r.workload,
       r.approach,
@@ -228,7 +259,7 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
     title: '4. Query plans',
     machine: env.machine,
     intro: [
-      'EXPLAIN (ANALYZE, BUFFERS) of each workload\'s statement, run as each approach\'s own role with its context set, inside a transaction that is rolled back (the insert lands nowhere). Run once untimed first, so the cache is warm as in section 1. withTenant and queryAs send the same statement under the same policy, so they share a plan; so do the two seed 001/002 forms, and WHERE in or out of BEGIN/COMMIT.',
+      "EXPLAIN (ANALYZE, BUFFERS) of each workload's statement, run as each approach's own role with its context set, inside a transaction that is rolled back (the insert lands nowhere). Run once untimed first, so the cache is warm as in section 1. withTenant and queryAs send the same statement under the same policy, so they share a plan; so do the two seed 001/002 forms, and WHERE in or out of BEGIN/COMMIT.",
       `**tenant index used**: every scan of tasks/projects goes through an index and at least one of them leads with tenant_id. **n/a: by id**: an index scan on the id primary key of the seed tables (the right plan for a lookup by id; the policy is a filter on the one row); **n/a: insert**: an insert that reads no tenant table. **context function calls**: calls of the context functions (this project's current_tenant_id/current_user_id/current_app_role, seed 003's current_tenant_id, seed 004's get_tenant_id) the statement made, from \`pg_stat_get_xact_function_calls\` with track_functions on for this section only. **context evaluated**: "once (InitPlan)" when the policy's function is a per-statement InitPlan, "as index key" when a stable expression became the index condition, "per row" when the policy runs as a row filter.`,
     ],
     tables: [table],
@@ -264,7 +295,8 @@ function analyse(workload: string, approach: string, out: ExplainOutput, leading
     if (n['Node Type'] === 'Bitmap Heap Scan') return;
     if (!relation || !TENANT_TABLES.has(relation)) return;
     const index = n['Index Name'];
-    const where = n['Parent Relationship'] === 'SubPlan' || n['Parent Relationship'] === 'InitPlan' ? ` (${n['Subplan Name'] ?? n['Parent Relationship']})` : '';
+    const where =
+      n['Parent Relationship'] === 'SubPlan' || n['Parent Relationship'] === 'InitPlan' ? ` (${n['Subplan Name'] ?? n['Parent Relationship']})` : '';
     scans.push(`${relation}: ${n['Node Type']}${index ? ` ${index}` : ''}${where}`);
     if (n['Node Type'] === 'ModifyTable') {
       inserts = true;

@@ -166,7 +166,13 @@ function setupsAt(env: BenchEnv, clients: number): Setup[] {
   return env.config.mode === 'quick' && clients > CLIENTS[0] ? SETUPS.filter((s) => s.key !== 'session') : SETUPS;
 }
 
-async function measureClients(env: BenchEnv, clients: number, tenants: TenantRef[], bouncers: Map<string, PgBouncer>, sampler: ServerConnectionSampler): Promise<Row[]> {
+async function measureClients(
+  env: BenchEnv,
+  clients: number,
+  tenants: TenantRef[],
+  bouncers: Map<string, PgBouncer>,
+  sampler: ServerConnectionSampler,
+): Promise<Row[]> {
   const { config, log } = env;
   const setups = setupsAt(env, clients);
   const tenancies: AppTenancy[] = [];
@@ -231,7 +237,10 @@ async function starvedProbe(env: BenchEnv, clients: number, tenants: TenantRef[]
     tenancy = tenancyFor(env, STARVED, clients, bouncer);
     // Logins wait for query_wait_timeout too, and a busy server can outlast it; the probe is about what comes after.
     for (let attempt = 1; ; attempt++) {
-      const failed = await openConnections(tenancy, clients, tenants).then(() => undefined, (error: unknown) => error);
+      const failed = await openConnections(tenancy, clients, tenants).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       if (failed === undefined) break;
       if (attempt === 3) throw failed;
       await sleep(1_000);
@@ -239,7 +248,13 @@ async function starvedProbe(env: BenchEnv, clients: number, tenants: TenantRef[]
     const outcomes = await everyConnectionOnce({ approach: approachFor(tenancy, STARVED, sampler, clients), tenants }, clients);
     const served = outcomes.filter((o) => o.problem === undefined);
     const failed = outcomes.filter((o) => o.problem !== undefined);
-    Object.assign(result, { served: served.length, failed: failed.length, failure: failed[0]?.problem, servedP50Ms: median(served.map((o) => o.ms)), failedAfterMs: median(failed.map((o) => o.ms)) });
+    Object.assign(result, {
+      served: served.length,
+      failed: failed.length,
+      failure: failed[0]?.problem,
+      servedP50Ms: median(served.map((o) => o.ms)),
+      failedAfterMs: median(failed.map((o) => o.ms)),
+    });
   } catch (error) {
     result.failure = `the probe could not run: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
@@ -399,10 +414,7 @@ function report(env: BenchEnv, rows: Row[], starved: Starved[], tenants: TenantR
       r.serverConnections,
       failures(r.stats),
     ]),
-    notes: [
-      ...SETUPS.map((s) => `- **${s.label}**: ${s.detail}.`),
-      "Direct's own spread is how far its rounds drifted around their mean.",
-    ],
+    notes: [...SETUPS.map((s) => `- **${s.label}**: ${s.detail}.`), "Direct's own spread is how far its rounds drifted around their mean."],
     chart: groupedBarChart(
       'withTenant calls per second, direct and through PgBouncer (higher is better)',
       'ops/s',
@@ -418,7 +430,9 @@ function report(env: BenchEnv, rows: Row[], starved: Starved[], tenants: TenantR
   const schemaCount = tenants.filter((t) => t.strategy === 'schema').length;
   const quickGap =
     env.config.mode === 'quick'
-      ? [`Quick mode leaves out session mode at ${CLIENTS[1]} client connections, and 6.2 at ${CLIENTS[1]}: starting, warming and stopping ${CLIENTS[1]} more backends does not fit its time; the full run measures both.`]
+      ? [
+          `Quick mode leaves out session mode at ${CLIENTS[1]} client connections, and 6.2 at ${CLIENTS[1]}: starting, warming and stopping ${CLIENTS[1]} more backends does not fit its time; the full run measures both.`,
+        ]
       : [];
   return {
     name: 'pooler',
@@ -433,7 +447,11 @@ function report(env: BenchEnv, rows: Row[], starved: Starved[], tenants: TenantR
     notes: [
       ...findings(rows),
       ...quickGap,
-      `Client (Node and node-postgres), PgBouncer and PostgreSQL share the machine's 2 cores: PgBouncer's CPU comes out of PostgreSQL's, where a deployment would give it a core of its own, and ${CLIENTS[1]} callers in one Node process queue in Node as well as in the server. Opening and first use of the connections (untimed) took ${CLIENTS.flatMap((c) => rows.filter((r) => r.clients === c).slice(0, 1)).map((r) => `${r.prepareSeconds.toFixed(0)} s at ${r.clients}`).join(' and ')} client connections, nearly all of it starting and warming backends.`,
+      `Client (Node and node-postgres), PgBouncer and PostgreSQL share the machine's 2 cores: PgBouncer's CPU comes out of PostgreSQL's, where a deployment would give it a core of its own, and ${CLIENTS[1]} callers in one Node process queue in Node as well as in the server. Opening and first use of the connections (untimed) took ${CLIENTS.flatMap(
+        (c) => rows.filter((r) => r.clients === c).slice(0, 1),
+      )
+        .map((r) => `${r.prepareSeconds.toFixed(0)} s at ${r.clients}`)
+        .join(' and ')} client connections, nearly all of it starting and warming backends.`,
       'In 6.2 the clients that got a server connection keep it while they stay connected (a pool keeps its connections open); the others never get one, so their calls fail at `query_wait_timeout` however short the calls are. Session mode saves server connections only when clients disconnect between requests.',
       `Database tenants are left out: their calls do not use the app pool but the library's per-tenant pools (\`perTenantPoolSize\`, default 2, all of them capped by \`maxConnections\`, default 20), so a caller for a database tenant waits for one of those few connections whatever the client count, in every setup alike; and PgBouncer keeps a server pool per (database, role), so their server connections grow with the number of tenant databases, not with the clients.`,
     ],
@@ -450,7 +468,8 @@ function report(env: BenchEnv, rows: Row[], starved: Starved[], tenants: TenantR
 
 /** One line per client count: what each setup did against direct. */
 function findings(rows: Row[]): string[] {
-  const line = (r: Row) => `${r.setup.label} ${fmt(r.stats.opsPerSec)} calls/s (${r.stats.ratio.toFixed(2)}x direct, p99 ${fmtMs(r.stats.p99Ms)} ms) on ${r.serverConnections} server connections`;
+  const line = (r: Row) =>
+    `${r.setup.label} ${fmt(r.stats.opsPerSec)} calls/s (${r.stats.ratio.toFixed(2)}x direct, p99 ${fmtMs(r.stats.p99Ms)} ms) on ${r.serverConnections} server connections`;
   return CLIENTS.map((c) => rows.filter((r) => r.clients === c))
     .filter((at) => at.length > 0)
     .map((at) => `**${at[0]!.clients} client connections:** ${at.map(line).join('; ')}.`);

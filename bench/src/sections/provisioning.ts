@@ -86,7 +86,13 @@ function urlsFor(env: BenchEnv, db: string) {
     return parsed.toString();
   };
   const urls = productUrls(env.server);
-  return { ...urls, adminUrl: retarget(urls.adminUrl), appUrl: retarget(urls.appUrl), operatorUrl: retarget(urls.operatorUrl), authUrl: retarget(urls.authUrl) };
+  return {
+    ...urls,
+    adminUrl: retarget(urls.adminUrl),
+    appUrl: retarget(urls.appUrl),
+    operatorUrl: retarget(urls.operatorUrl),
+    authUrl: retarget(urls.authUrl),
+  };
 }
 
 /** A database of its own, prepared as `npm run dev` prepares one: the dataset's tenants stay out of sight. */
@@ -98,7 +104,13 @@ async function freshDatabase(env: BenchEnv, db: string): Promise<ReturnType<type
   return urls;
 }
 
-function sectionTenancy(env: BenchEnv, urls: ReturnType<typeof urlsFor>, namePrefix: string, secrets: MemorySecrets, migrationsFolder = TENANT_MIGRATIONS_FOLDER): AppTenancy {
+function sectionTenancy(
+  env: BenchEnv,
+  urls: ReturnType<typeof urlsFor>,
+  namePrefix: string,
+  secrets: MemorySecrets,
+  migrationsFolder = TENANT_MIGRATIONS_FOLDER,
+): AppTenancy {
   return benchTenancy(env.server, env.config, { adminUrl: urls.adminUrl, appUrl: urls.appUrl, namePrefix, secrets, migrationsFolder });
 }
 
@@ -126,7 +138,11 @@ function readJournal(folder: string): Journal {
 /** Statements a replay runs, split as the library splits drizzle-kit files. */
 function countStatements(folder: string): { files: number; statements: number } {
   const { entries } = readJournal(folder);
-  const statements = entries.flatMap((e) => readFileSync(path.join(folder, `${e.tag}.sql`), 'utf8').split('--> statement-breakpoint').filter((s) => s.trim()));
+  const statements = entries.flatMap((e) =>
+    readFileSync(path.join(folder, `${e.tag}.sql`), 'utf8')
+      .split('--> statement-breakpoint')
+      .filter((s) => s.trim()),
+  );
   return { files: entries.length, statements: statements.length };
 }
 
@@ -197,7 +213,10 @@ async function verifyProvisioned(adminUrl: string, tenancies: Record<Via, AppTen
   for (const { slug, kind, replayed } of made) {
     const tenant = catalog.get(slug);
     check(tenant?.status === 'active', `${slug} is ${tenant?.status ?? 'missing'} in the catalog`);
-    check(tenant!.strategy === kind.strategy && tenant!.schemaVersion === latestTag, `${slug}: ${tenant!.strategy} at ${tenant!.schemaVersion}, expected ${kind.strategy} at ${latestTag}`);
+    check(
+      tenant!.strategy === kind.strategy && tenant!.schemaVersion === latestTag,
+      `${slug}: ${tenant!.strategy} at ${tenant!.schemaVersion}, expected ${kind.strategy} at ${latestTag}`,
+    );
     await answersEmpty(tenancies[kind.via], slug);
     if (kind.strategy === 'schema') schemaTenants.push({ schema: tenant!.schemaName, template: `${NAME_PREFIX[kind.via]}_template`, replay: replayed });
   }
@@ -227,7 +246,9 @@ async function measureProvisioning(env: BenchEnv, perKind: number) {
     env.log(`    database prepared in ${fmtMs(prepareMs)} ms, templates in ${fmtMs(templatesMs)} ms, warm-up round in ${fmtMs(warmupMs)} ms`);
     // Any function in a template makes the library refuse to clone and replay the migrations instead.
     await withClient(urls.adminUrl, (c) =>
-      c.query(`CREATE FUNCTION ${pg.escapeIdentifier(`${NAME_PREFIX.replay}_template`)}.bench_replay_marker() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'`),
+      c.query(
+        `CREATE FUNCTION ${pg.escapeIdentifier(`${NAME_PREFIX.replay}_template`)}.bench_replay_marker() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'`,
+      ),
     );
     const timings: Record<string, number[]> = Object.fromEntries(KINDS.map((k) => [k.key, []]));
     const made: Made[] = KINDS.map((kind) => ({ slug: `${kind.key}_warm`, kind, replayed: false }));
@@ -267,7 +288,8 @@ async function migrateOnce(env: BenchEnv, tenancy: AppTenancy, run: { tag: strin
   const totalMs = performance.now() - started;
   expectClean(summary, `migrate (concurrency ${concurrency})`);
   check(events.filter((e) => e.progress.tenant).length === n, `${events.length} progress events for ${n} tenants`);
-  for (const tenant of await tenancy.listTenants()) check(tenant.schemaVersion === run.tag, `${tenant.slug} is at ${tenant.schemaVersion}, expected ${run.tag}`);
+  for (const tenant of await tenancy.listTenants())
+    check(tenant.schemaVersion === run.tag, `${tenant.slug} is at ${tenant.schemaVersion}, expected ${run.tag}`);
   // The new column, read through each tenant's own route and role.
   for (const slug of order) await answersEmpty(tenancy, slug, run.column);
   const perTenant = perTenantMs(order, events, concurrency);
@@ -320,7 +342,9 @@ function provisioningTable(timings: Record<string, number[]>, perKind: number): 
     title: `5.1 createTenant() per strategy, ${perKind} tenants each, interleaved`,
     columns: ['strategy', 'tenants', 'p50 ms', 'p95 ms', 'mean ms', 'min ms', 'max ms'],
     rows: rows.map(({ kind, s }) => [kind.label, s.n, fmtMs(s.p50), fmtMs(s.p95), fmtMs(s.mean), fmtMs(s.min), fmtMs(s.max)]),
-    notes: ['p50/p95 are nearest-rank over the timed tenants (untimed warm-up tenants excluded). The peer row is this library forced onto its replay path, not another library.'],
+    notes: [
+      'p50/p95 are nearest-rank over the timed tenants (untimed warm-up tenants excluded). The peer row is this library forced onto its replay path, not another library.',
+    ],
     chart: groupedBarChart('Time to provision one tenant, ms (lower is better), log scale', 'ms', values, true),
   };
 }
@@ -330,9 +354,17 @@ function migrateTable(results: MigrateRun[], n: number): Table {
     id: 'migrate',
     title: `5.2 migrate(): one new migration (ALTER TABLE projects ADD COLUMN) over ${n} schema tenants`,
     columns: ['tenants', 'concurrency', 'total s', 'shared + templates ms', 'per-tenant p50 ms', 'per-tenant p95 ms', 'tenants/s'],
-    rows: results.map((r) => [n, r.concurrency, fmt(r.totalMs / 1000, 2), fmtMs(r.fixedMs), fmtMs(r.spread.p50), fmtMs(r.spread.p95), fmt((n * 1000) / r.totalMs, 1)]),
+    rows: results.map((r) => [
+      n,
+      r.concurrency,
+      fmt(r.totalMs / 1000, 2),
+      fmtMs(r.fixedMs),
+      fmtMs(r.spread.p50),
+      fmtMs(r.spread.p95),
+      fmt((n * 1000) / r.totalMs, 1),
+    ]),
     notes: [
-      '**total**: the whole migrate() call: the shared tables, the schema and database templates, then every tenant. **per-tenant**: from one tenant\'s start to its report, its catalog update included. **tenants/s**: tenants over the total.',
+      "**total**: the whole migrate() call: the shared tables, the schema and database templates, then every tenant. **per-tenant**: from one tenant's start to its report, its catalog update included. **tenants/s**: tenants over the total.",
     ],
     chart: groupedBarChart(
       `migrate() over ${n} schema tenants, s (lower is better)`,

@@ -40,7 +40,12 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
   const measured: Measured[] = [];
   try {
     const plain = await pool(ROLES.plain);
-    const seeds = seedApproaches({ setting001: await pool(ROLES.setting), setting002: await pool(ROLES.setting), s003: await pool(ROLES.s003), s004: await pool(ROLES.s004) });
+    const seeds = seedApproaches({
+      setting001: await pool(ROLES.setting),
+      setting002: await pool(ROLES.setting),
+      s003: await pool(ROLES.s003),
+      s004: await pool(ROLES.s004),
+    });
     const point = WORKLOADS.find((w) => w.key === 'point')!;
     const rnd = prng(42);
     const tenants = dataset.tenants;
@@ -60,7 +65,8 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
         Array.from({ length: a.statements }, () => point.statement(t, rnd)),
       );
 
-    for (const a of [whereApproach(plain), whereTxApproach(plain, 1), whereTxApproach(plain, 3)]) await measure(a.label.replace(' (baseline)', ''), a.statements, viaApproach(a));
+    for (const a of [whereApproach(plain), whereTxApproach(plain, 1), whereTxApproach(plain, 3)])
+      await measure(a.label.replace(' (baseline)', ''), a.statements, viaApproach(a));
     const strategies = ['rls', ...(['schema', 'database'] as const).filter((s) => dataset.placed[s])] as const;
     for (const strategy of strategies) {
       const t = strategy === 'rls' ? tenants[1]! : dataset.placed[strategy]!.tenants[1]!;
@@ -71,7 +77,15 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
         `withTenant ${strategy}, drizzle select`,
         1,
         (t) =>
-          tenancy.withTenant(t.id, (tx) => tx.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.id, rowId('t', t.idx, 1))), { role: 'member', userId: t.userId }),
+          tenancy.withTenant(
+            t.id,
+            (tx) =>
+              tx.db
+                .select({ id: tasks.id })
+                .from(tasks)
+                .where(eq(tasks.id, rowId('t', t.idx, 1))),
+            { role: 'member', userId: t.userId },
+          ),
         t,
       );
       await measure(`withTenant ${strategy}, no statement`, 0, (t) => tenancy.withTenant(t.id, async () => 1, { role: 'member', userId: t.userId }), t);
@@ -85,7 +99,12 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
       for (i = 0; i < REPEATS; i++) await viaApproach(a)(cold[i]!);
       const d = CountingRelay.diff(relay.snapshot(), before);
       for (const key of Object.keys(d) as (keyof RelayCounts)[]) d[key] = d[key] / REPEATS;
-      measured.push({ call: 'queryAs rls, tenant not in the catalog cache', statements: 1, counts: d, note: 'once per tenant per catalogCacheMs (default 5 s)' });
+      measured.push({
+        call: 'queryAs rls, tenant not in the catalog cache',
+        statements: 1,
+        counts: d,
+        note: 'once per tenant per catalogCacheMs (default 5 s)',
+      });
     }
     for (const a of seeds) await measure(a.label, a.statements, viaApproach(a));
   } finally {
@@ -97,7 +116,14 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
   const table: Table = {
     id: 'calls',
     title: '2.1 Round trips per API call (point lookup statements, counted at a TCP relay)',
-    columns: ['API call', 'statements you ran', 'statements the server ran', 'Syncs / simple Queries (ReadyForQuery)', 'round trips (client flights)', 'bytes to server'],
+    columns: [
+      'API call',
+      'statements you ran',
+      'statements the server ran',
+      'Syncs / simple Queries (ReadyForQuery)',
+      'round trips (client flights)',
+      'bytes to server',
+    ],
     rows: measured.map((m) => [
       m.note ? `${m.call} (${m.note})` : m.call,
       m.statements,

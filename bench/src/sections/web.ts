@@ -129,7 +129,9 @@ async function createBaselineRole(stack: LocalStack): Promise<string> {
   await client.connect();
   try {
     // Not a superuser: a login role that skips row-level security and may only read the two tables measured.
-    await client.query(`DO $$ BEGIN CREATE ROLE ${BASELINE_ROLE} LOGIN BYPASSRLS PASSWORD '${BASELINE_PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await client.query(
+      `DO $$ BEGIN CREATE ROLE ${BASELINE_ROLE} LOGIN BYPASSRLS PASSWORD '${BASELINE_PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+    );
     await grantConnect(client, BASELINE_ROLE);
     await client.query(`GRANT USAGE ON SCHEMA public TO ${BASELINE_ROLE}`);
     await client.query(`GRANT SELECT ON public.projects, public.tasks TO ${BASELINE_ROLE}`);
@@ -326,13 +328,23 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
         baseRounds.push(a1, a2);
         tenancyRounds.push(b1, b2);
         ratios.push(b1.reqPerSec / a1.reqPerSec, b2.reqPerSec / a2.reqPerSec);
-        log(`${target.route}: pass ${pass + 1}/${passes}: baseline ${fmt(a1.reqPerSec)} / ${fmt(a2.reqPerSec)} req/s, tenancy ${fmt(b1.reqPerSec)} / ${fmt(b2.reqPerSec)} req/s`);
+        log(
+          `${target.route}: pass ${pass + 1}/${passes}: baseline ${fmt(a1.reqPerSec)} / ${fmt(a2.reqPerSec)} req/s, tenancy ${fmt(b1.reqPerSec)} / ${fmt(b2.reqPerSec)} req/s`,
+        );
       }
       const baseMean = mean(baseRounds.map((r) => r.reqPerSec));
-      rows.push(summarize(target, 'baseline', baseRounds, baseRounds.map((r) => r.reqPerSec / baseMean)));
+      rows.push(
+        summarize(
+          target,
+          'baseline',
+          baseRounds,
+          baseRounds.map((r) => r.reqPerSec / baseMean),
+        ),
+      );
       rows.push(summarize(target, 'tenancy', tenancyRounds, ratios));
     }
-    for (const row of rows.filter((r) => r.failures > 0)) log(`WARNING: ${row.path}: ${row.failures} failed requests (timeouts, errors or wrong answers), left out of req/s`);
+    for (const row of rows.filter((r) => r.failures > 0))
+      log(`WARNING: ${row.path}: ${row.failures} failed requests (timeouts, errors or wrong answers), left out of req/s`);
     return { rows, settings: { connections, roundSeconds, passes, user: USER.email, tenant: 'acme (rls)' } };
   } finally {
     await server?.stop();
@@ -370,7 +382,7 @@ export async function web(env: BenchEnv): Promise<SectionResult> {
     machine: env.machine,
     intro: [
       `The web app's standalone server (apps/web, Next.js) on its own seeded database (@repo/db/local, not this run's bench dataset), signed in as ${settings.user}, tenant ${settings.tenant}. autocannon runs in the bench process on the same two cores as the server and PostgreSQL, so absolute figures understate a real deployment; the ratio is the figure to read.`,
-      'Tenancy: session, then withTenant (signed context, row-level security). Baseline: the same session check, SQL and output, read on a plain pool of a BYPASSRLS role with the tenant filter written out; its two routes exist only in the bench\'s own build of the app (bench/web-baseline laid over a copy of apps/web), never in the product. Both variants run on that one build. API answers are checked byte for byte on every request; pages must answer 200.',
+      "Tenancy: session, then withTenant (signed context, row-level security). Baseline: the same session check, SQL and output, read on a plain pool of a BYPASSRLS role with the tenant filter written out; its two routes exist only in the bench's own build of the app (bench/web-baseline laid over a copy of apps/web), never in the product. Both variants run on that one build. API answers are checked byte for byte on every request; pages must answer 200.",
     ],
     tables: [table],
     notes: [`Measured in ${((performance.now() - started) / 1000).toFixed(0)} s including the build and server start.`],

@@ -54,7 +54,9 @@ function readEnv(source: NodeJS.ProcessEnv): SetupEnv {
   const parsed = envSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   // Name the variable, never echo its value: most are secrets.
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${input[String(issue.path[0])] === undefined ? 'is missing' : `is invalid: ${issue.message}`}`);
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.')} ${input[String(issue.path[0])] === undefined ? 'is missing' : `is invalid: ${issue.message}`}`,
+  );
   throw new Error(`Invalid environment for setup: ${problems.join('; ')}`);
 }
 
@@ -78,7 +80,10 @@ async function checkRuntimeRole(admin: pg.Client, url: string, what: string, opt
   const role = decodeURIComponent(parsed.username);
   const password = decodeURIComponent(parsed.password);
   if (!role || !password) throw new Error(`${what} must name a role and its password`);
-  const { rows } = await admin.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = $1', [role]);
+  const { rows } = await admin.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+    'SELECT rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = $1',
+    [role],
+  );
   const found = rows[0];
   if (!found) throw new Error(`${what} names role "${role}", which does not exist (init.sql creates app_user and app_operator)`);
   if (found.rolsuper || (found.rolbypassrls && !options.allowBypassRls)) {
@@ -125,10 +130,14 @@ async function setupOperators(admin: pg.Client, env: SetupEnv): Promise<void> {
   if (!outcome.created) {
     console.log(`[setup] operators: ${outcome.existing} (FIRST_OPERATOR_EMAIL and FIRST_OPERATOR_PASSWORD are read only while there is none)`);
   } else if (outcome.generatedPassword) {
-    console.log(`[setup] created the first operator ${outcome.email} with a generated password, shown this once (sign in to the admin app with it and keep it safe):`);
+    console.log(
+      `[setup] created the first operator ${outcome.email} with a generated password, shown this once (sign in to the admin app with it and keep it safe):`,
+    );
     console.log(`[setup]     ${outcome.generatedPassword}`);
   } else {
-    console.log(`[setup] created the first operator ${outcome.email} with the password in FIRST_OPERATOR_PASSWORD (read only while there is no operator: you may remove it from .env now)`);
+    console.log(
+      `[setup] created the first operator ${outcome.email} with the password in FIRST_OPERATOR_PASSWORD (read only while there is no operator: you may remove it from .env now)`,
+    );
   }
 }
 

@@ -46,7 +46,10 @@ export function createAuthRoute(config: AuthRouteConfig): (request: NextRequest,
     const logged = { address, account: account ?? '(no valid email)' };
     const attempt = await config.limiter().attempt({ account, address });
     if (!attempt.allowed) {
-      config.log.warn({ event: 'sign-in.limited', ...logged, limitedBy: attempt.limitedBy, retryAfterSeconds: attempt.retryAfterSeconds }, 'sign-in refused: too many attempts');
+      config.log.warn(
+        { event: 'sign-in.limited', ...logged, limitedBy: attempt.limitedBy, retryAfterSeconds: attempt.retryAfterSeconds },
+        'sign-in refused: too many attempts',
+      );
       return tooManyAttempts(request, config.signInPage, attempt.retryAfterSeconds);
     }
     const response = await nextAuth(request, context);

@@ -51,7 +51,10 @@ export function servedOverHttps(headers: HeaderSource, options: { publicUrl?: st
 
 function forwardedEntry(header: string | null, trustedProxies: number): string | undefined {
   if (!header) return undefined;
-  const entries = header.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = header
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (entries.length === 0) return undefined;
   // Fewer entries than proxies: the request skipped some of them; the leftmost is the best that is known.
   const entry = entries[Math.max(entries.length - trustedProxies, 0)]!;

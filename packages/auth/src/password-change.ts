@@ -10,7 +10,10 @@ import type { SessionDatabase } from './sessions';
 
 export const newPasswordSchema = z.string().min(12, 'Use at least 12 characters').max(1024);
 
-export async function changeUserPassword(db: SessionDatabase, input: { userId: string; newPassword: string; keepSessionId: string | undefined }): Promise<void> {
+export async function changeUserPassword(
+  db: SessionDatabase,
+  input: { userId: string; newPassword: string; keepSessionId: string | undefined },
+): Promise<void> {
   const password = newPasswordSchema.parse(input.newPassword);
   await db.query('SELECT public.set_user_password($1, $2, $3)', [input.userId, await hashPassword(password), input.keepSessionId ?? null]);
 }

@@ -64,7 +64,10 @@ export function createSignInLimiter(db: LimiterDatabase, app: string, settings: 
         addresses.consume(addressKey),
       ]);
       const refusals: { by: 'account' | 'address'; res: RateLimiterRes }[] = [];
-      for (const [by, outcome] of [['account', byAccount], ['address', byAddress]] as const) {
+      for (const [by, outcome] of [
+        ['account', byAccount],
+        ['address', byAddress],
+      ] as const) {
         if (outcome.status === 'fulfilled') continue;
         // A RateLimiterRes is a refusal; anything else is the database failing, and sign-in fails closed with it.
         if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;

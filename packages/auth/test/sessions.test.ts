@@ -20,11 +20,15 @@ beforeAll(async () => {
   const { admin, tenancy } = prepared();
   tenantId = (await tenancy.createTenant({ slug: 'sessions_a', name: 'Sessions A', strategy: 'rls' })).id;
   const [user] = (
-    await admin.query<{ id: string }>("INSERT INTO public.users (email, name, password_hash) VALUES ('s@sessions.test', 'S', $1) RETURNING id", [await hashPassword('old-password-1')])
+    await admin.query<{ id: string }>("INSERT INTO public.users (email, name, password_hash) VALUES ('s@sessions.test', 'S', $1) RETURNING id", [
+      await hashPassword('old-password-1'),
+    ])
   ).rows;
   userId = user!.id;
   await admin.query("INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'member')", [userId, tenantId]);
-  const [operator] = (await admin.query<{ id: string }>("INSERT INTO public.operators (email, name, password_hash) VALUES ('o@sessions.test', 'O', 'x') RETURNING id")).rows;
+  const [operator] = (
+    await admin.query<{ id: string }>("INSERT INTO public.operators (email, name, password_hash) VALUES ('o@sessions.test', 'O', 'x') RETURNING id")
+  ).rows;
   operatorId = operator!.id;
 });
 
@@ -109,7 +113,9 @@ describe('server-side sessions', () => {
 
   it('refuses a password that is not an argon2id hash, and app_user may not change passwords', async () => {
     await expect(prepared().auth.query('SELECT public.set_user_password($1, $2, NULL)', [userId, 'plain-text'])).rejects.toThrow(/argon2id/);
-    await expect(changeUserPassword(prepared().app, { userId, newPassword: 'injected-password-4', keepSessionId: undefined })).rejects.toThrow(/permission denied for function set_user_password/);
+    await expect(changeUserPassword(prepared().app, { userId, newPassword: 'injected-password-4', keepSessionId: undefined })).rejects.toThrow(
+      /permission denied for function set_user_password/,
+    );
   });
 
   it('belong to their app`s sign-in role only', async () => {

@@ -38,7 +38,8 @@ describe('sign-in limits in PostgreSQL', () => {
     const right = await limiter.attempt({ account: 'c@limits.test', address: '10.0.3.1' });
     if (!right.allowed) throw new Error('the 5th attempt should be allowed');
     await right.succeeded();
-    for (let i = 0; i < 5; i++) expect(allowed(await limiter.attempt({ account: 'c@limits.test', address: '10.0.3.2' })), `after the reset, attempt ${i + 1}`).toBe(true);
+    for (let i = 0; i < 5; i++)
+      expect(allowed(await limiter.attempt({ account: 'c@limits.test', address: '10.0.3.2' })), `after the reset, attempt ${i + 1}`).toBe(true);
     const { rows } = await prepared().admin.query<{ points: number }>('SELECT points FROM public.sign_in_limits WHERE key LIKE $1', ['web:address:%']);
     expect(rows.length).toBeGreaterThan(0);
   });

@@ -113,7 +113,8 @@ async function startTransactionBouncer(databaseUrl: string): Promise<PgBouncer> 
     serverLoginRetry: 1,
   };
   return startPgBouncer({
-    ini: (runtime) => pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
+    ini: (runtime) =>
+      pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
     userlist: pgbouncerUserlist(input),
   });
 }

@@ -16,8 +16,18 @@ import { roleUrl, usePreparedDatabase } from './support';
 
 const prepared = usePreparedDatabase('auth_role');
 
-const ALICE = { id: '00000000-0000-4000-a000-00000000a11c', email: 'Alice@Auth-Role.test', name: 'Alice Auth', hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA' };
-const BOB = { id: '00000000-0000-4000-a000-000000000b0b', email: 'bob@auth-role.test', name: 'Bob Auth', hash: '$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0b3RoZXI$b3RoZXJoYXNob3RoZXJoYQ' };
+const ALICE = {
+  id: '00000000-0000-4000-a000-00000000a11c',
+  email: 'Alice@Auth-Role.test',
+  name: 'Alice Auth',
+  hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA',
+};
+const BOB = {
+  id: '00000000-0000-4000-a000-000000000b0b',
+  email: 'bob@auth-role.test',
+  name: 'Bob Auth',
+  hash: '$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0b3RoZXI$b3RoZXJoYXNob3RoZXJoYQ',
+};
 
 async function withRole<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -42,7 +52,12 @@ describe('sign-in lookups run as app_auth only', () => {
     for (const user of [ALICE, BOB]) {
       await admin.query('INSERT INTO public.users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)', [user.id, user.email, user.name, user.hash]);
     }
-    await admin.query("INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin'), ($1, $3, 'viewer'), ($4, $3, 'member')", [ALICE.id, a.id, b.id, BOB.id]);
+    await admin.query("INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin'), ($1, $3, 'viewer'), ($4, $3, 'member')", [
+      ALICE.id,
+      a.id,
+      b.id,
+      BOB.id,
+    ]);
     await tenancy.withTenant('authrole_a', (tx) => tx.query("INSERT INTO projects (name) VALUES ('secret plan')"), { role: 'admin', userId: ALICE.id });
   });
 
@@ -56,9 +71,9 @@ describe('sign-in lookups run as app_auth only', () => {
       await expect(app.query('SELECT * FROM public.user_memberships($1)', [ALICE.id])).rejects.toThrow(/permission denied for function user_memberships/);
     });
     // The same inside a tenant request, where injected SQL would run.
-    await expect(tenancy.queryAs('authrole_a', 'SELECT password_hash FROM public.auth_user($1)', [BOB.email], { role: 'admin', userId: ALICE.id })).rejects.toThrow(
-      /permission denied for function auth_user/,
-    );
+    await expect(
+      tenancy.queryAs('authrole_a', 'SELECT password_hash FROM public.auth_user($1)', [BOB.email], { role: 'admin', userId: ALICE.id }),
+    ).rejects.toThrow(/permission denied for function auth_user/);
     await expect(tenancy.queryAs('authrole_a', 'SELECT * FROM public.user_memberships($1)', [BOB.id], { role: 'admin', userId: ALICE.id })).rejects.toThrow(
       /permission denied for function user_memberships/,
     );
@@ -71,14 +86,20 @@ describe('sign-in lookups run as app_auth only', () => {
         await expect(app.query(`SELECT * FROM public.${table}`), table).rejects.toThrow(new RegExp(`permission denied for table ${table}`));
         await expect(app.query(`DELETE FROM public.${table}`), table).rejects.toThrow(new RegExp(`permission denied for table ${table}`));
       }
-      await expect(app.query('SELECT public.set_user_password($1, $2, NULL)', [BOB.id, BOB.hash])).rejects.toThrow(/permission denied for function set_user_password/);
+      await expect(app.query('SELECT public.set_user_password($1, $2, NULL)', [BOB.id, BOB.hash])).rejects.toThrow(
+        /permission denied for function set_user_password/,
+      );
     });
-    await expect(tenancy.queryAs('authrole_a', 'DELETE FROM public.sign_in_limits', [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(/permission denied/);
-    await expect(tenancy.queryAs('authrole_a', "UPDATE public.user_sessions SET ended_at = NULL", [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(/permission denied/);
+    await expect(tenancy.queryAs('authrole_a', 'DELETE FROM public.sign_in_limits', [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(tenancy.queryAs('authrole_a', 'UPDATE public.user_sessions SET ended_at = NULL', [], { role: 'admin', userId: ALICE.id })).rejects.toThrow(
+      /permission denied/,
+    );
     // The sign-in roles may: they count the attempts.
     for (const url of [authUrl(), urls.operatorUrl]) {
       await withRole(url, async (role) => {
-        await role.query("INSERT INTO public.sign_in_limits (key, points, expire) VALUES ($1, 1, 0) ON CONFLICT (key) DO UPDATE SET points = 1", ['test:key']);
+        await role.query('INSERT INTO public.sign_in_limits (key, points, expire) VALUES ($1, 1, 0) ON CONFLICT (key) DO UPDATE SET points = 1', ['test:key']);
         await role.query('DELETE FROM public.sign_in_limits WHERE key = $1', ['test:key']);
       });
     }
@@ -112,11 +133,26 @@ describe('sign-in lookups run as app_auth only', () => {
 
   it('app_auth reads no table and no tenant data, and may run nothing else of the app (but count sign-in attempts and keep sessions)', async () => {
     await withRole(authUrl(), async (auth) => {
-      for (const table of ['public.users', 'public.memberships', 'public.operators', 'public.projects', 'public.tasks', 'public.comments', 'tenancy.tenants', 'tenancy.context_key']) {
+      for (const table of [
+        'public.users',
+        'public.memberships',
+        'public.operators',
+        'public.projects',
+        'public.tasks',
+        'public.comments',
+        'tenancy.tenants',
+        'tenancy.context_key',
+      ]) {
         await expect(auth.query(`SELECT * FROM ${table} LIMIT 1`), table).rejects.toThrow(/permission denied/);
       }
       await expect(auth.query("INSERT INTO public.users (email, name, password_hash) VALUES ('x@y.test', 'x', 'x')")).rejects.toThrow(/permission denied/);
-      for (const call of ['public.tenant_members()', "public.set_member_role(gen_random_uuid(), 'admin')", 'tenancy.current_tenant_id()', "tenancy.resolve_tenant('authrole_a')", "tenancy.reset_session('x')"]) {
+      for (const call of [
+        'public.tenant_members()',
+        "public.set_member_role(gen_random_uuid(), 'admin')",
+        'tenancy.current_tenant_id()',
+        "tenancy.resolve_tenant('authrole_a')",
+        "tenancy.reset_session('x')",
+      ]) {
         await expect(auth.query(`SELECT * FROM ${call}`), call).rejects.toThrow(/permission denied/);
       }
     });
@@ -147,7 +183,12 @@ describe('sign-in lookups run as app_auth only', () => {
     // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
     // USAGE on schema tenancy (below, and the call above is refused). set_user_password: a password change by the
     // signed-in user (0006), which ends their other sessions.
-    expect(functions.map((row) => row.fn)).toEqual(['auth_user(text)', 'set_user_password(uuid,text,uuid)', 'tenancy.reset_session(text)', 'user_memberships(uuid)']);
+    expect(functions.map((row) => row.fn)).toEqual([
+      'auth_user(text)',
+      'set_user_password(uuid,text,uuid)',
+      'tenancy.reset_session(text)',
+      'user_memberships(uuid)',
+    ]);
     const { rows: reset } = await admin.query(`SELECT prosecdef FROM pg_proc WHERE oid = 'tenancy.reset_session(text)'::regprocedure`);
     expect(reset).toEqual([{ prosecdef: false }]);
     const { rows: schemas } = await admin.query(`SELECT has_schema_privilege($1, 'tenancy', 'USAGE') AS tenancy`, [AUTH_ROLE]);
@@ -207,7 +248,9 @@ describe('app_auth`s password never appears in SQL text', () => {
         });
         await tenancy.close();
         // The role logs in with exactly this password.
-        expect(await withRole(roleUrl(url, AUTH_ROLE, password), async (auth) => (await auth.query('SELECT current_user AS who')).rows)).toEqual([{ who: AUTH_ROLE }]);
+        expect(await withRole(roleUrl(url, AUTH_ROLE, password), async (auth) => (await auth.query('SELECT current_user AS who')).rows)).toEqual([
+          { who: AUTH_ROLE },
+        ]);
       }
       await expect(withRole(roleUrl(url, AUTH_ROLE, passwords[0]!), (auth) => auth.query('SELECT 1'))).rejects.toThrow(/password authentication failed/);
       for (const password of passwords) {

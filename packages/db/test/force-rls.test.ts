@@ -49,14 +49,17 @@ async function rowCounts(tenant: Tenant, query: (text: string) => Promise<pg.Que
 describe.each(STRATEGIES)('FORCE ROW LEVEL SECURITY, %s placement', (strategy) => {
   it('every tenant table forces row-level security on its owner', async () => {
     const tenant = tenants[strategy];
-    const flags = await asOwner(prepared(), tenant, async (client) =>
-      (
-        await client.query(
-          `select relname as table, relforcerowsecurity as forced, pg_get_userbyid(relowner) as owner
+    const flags = await asOwner(
+      prepared(),
+      tenant,
+      async (client) =>
+        (
+          await client.query(
+            `select relname as table, relforcerowsecurity as forced, pg_get_userbyid(relowner) as owner
              from pg_class where relnamespace = $1::regnamespace and relname = any($2) order by relname`,
-          [tenant.schemaName, TENANT_TABLES],
-        )
-      ).rows,
+            [tenant.schemaName, TENANT_TABLES],
+          )
+        ).rows,
     );
     expect(flags).toEqual([...TENANT_TABLES].sort().map((table) => ({ table, forced: true, owner: 'tenancy_owner' })));
   });

@@ -40,7 +40,10 @@ describe('init.sql', () => {
       try {
         const [acme, globex] = SEED_TENANTS;
         const alice = SEED_USERS[0]!;
-        const seen = await tenancy.queryAs<{ tenant_id: string }>(acme!.slug, 'select distinct tenant_id from projects', [], { role: 'admin', userId: alice.id });
+        const seen = await tenancy.queryAs<{ tenant_id: string }>(acme!.slug, 'select distinct tenant_id from projects', [], {
+          role: 'admin',
+          userId: alice.id,
+        });
         expect(seen.rows).toEqual([{ tenant_id: acme!.id }]);
         const other = await tenancy.queryAs<{ n: number }>(globex!.slug, 'select count(*)::int as n from projects');
         expect(other.rows[0]!.n).toBe(globex!.projects.length);
@@ -49,7 +52,9 @@ describe('init.sql', () => {
         expect(schemaRows.rows.length).toBe(hooli.projects.length);
         expect(new Set(schemaRows.rows.map((r) => r.tenant_id))).toEqual(new Set([hooli.id]));
         // Sign-in lookups are app_auth's alone: a tenant request (app_user) is refused them.
-        await expect(tenancy.queryAs(acme!.slug, 'select email from public.auth_user($1)', [alice.email])).rejects.toThrow(/permission denied for function auth_user/);
+        await expect(tenancy.queryAs(acme!.slug, 'select email from public.auth_user($1)', [alice.email])).rejects.toThrow(
+          /permission denied for function auth_user/,
+        );
       } finally {
         await tenancy.close();
       }
@@ -112,7 +117,11 @@ async function checkDatabaseTenantSeed(url: string): Promise<void> {
     // Control-plane functions live in the deployment's database, not in the tenant's own.
     await expect(tenancy.queryAs(umbrella.slug, 'select email from public.tenant_members()')).rejects.toThrow(/does not exist/);
     // ...but withControlPlane reaches them with the same tenant's signed context.
-    const members = await tenancy.withControlPlane(umbrella.slug, (tx) => tx.query<{ email: string }>('select email from public.tenant_members() order by email'), { role: 'viewer' });
+    const members = await tenancy.withControlPlane(
+      umbrella.slug,
+      (tx) => tx.query<{ email: string }>('select email from public.tenant_members() order by email'),
+      { role: 'viewer' },
+    );
     expect(members.rows.map((m) => m.email)).toEqual(['albert@umbrella.test', 'chris@umbrella.test', 'jill@umbrella.test']);
     await tenancy.deleteTenant(umbrella.slug, { archive: false });
   } finally {

@@ -27,7 +27,9 @@ describe('the local stack (what `npm run dev` starts, on a cluster of its own)',
       const admin = new pg.Client({ connectionString: stack.cluster.url('postgres') });
       await admin.connect();
       try {
-        const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname IN ('postgres', 'template1') AND has_database_privilege('public', oid, 'CONNECT')`);
+        const { rows } = await admin.query(
+          `SELECT datname FROM pg_database WHERE datname IN ('postgres', 'template1') AND has_database_privilege('public', oid, 'CONNECT')`,
+        );
         expect(rows).toEqual([]);
       } finally {
         await admin.end();

@@ -36,7 +36,11 @@ export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tena
       authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
       contextSecret: INIT_SQL_DEFAULTS.contextSecret,
       // Tenant databases and roles are cluster-wide: a prefix per suite keeps parallel suites apart.
-      tenancy: { secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')), namePrefix: suitePrefix(label), ...overrides },
+      tenancy: {
+        secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
+        namePrefix: suitePrefix(label),
+        ...overrides,
+      },
     };
     const tenancy = await prepareDatabase(urls);
     prepared = { db, urls, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };

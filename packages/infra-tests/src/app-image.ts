@@ -2,7 +2,17 @@ import { existsSync } from 'node:fs';
 import { chown, lstat, mkdir, readdir, readlink, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { copies, execCommand, finalStage, instructions, parseDockerfile, resolveStage, type CopyInstruction, type Dockerfile, type ResolvedStage } from './dockerfile';
+import {
+  copies,
+  execCommand,
+  finalStage,
+  instructions,
+  parseDockerfile,
+  resolveStage,
+  type CopyInstruction,
+  type Dockerfile,
+  type ResolvedStage,
+} from './dockerfile';
 import { dockerfileOf, REPO_ROOT, type AppName } from './paths';
 import { runOk, startService, type Service } from './processes';
 
@@ -38,14 +48,17 @@ export function appImage(app: AppName): AppImage {
   const runner = resolveStage(dockerfile, final.name);
   const runnerCopies = copies(final);
   const fromStages = [...new Set(runnerCopies.map((copy) => copy.from).filter((from): from is string => from !== undefined))];
-  if (fromStages.length !== 1) throw new Error(`${dockerfile.file}: the final stage should copy from exactly one build stage, copies from ${JSON.stringify(fromStages)}`);
+  if (fromStages.length !== 1)
+    throw new Error(`${dockerfile.file}: the final stage should copy from exactly one build stage, copies from ${JSON.stringify(fromStages)}`);
   const command = execCommand(final);
   if (!command) throw new Error(`${dockerfile.file}: the final stage has no CMD`);
   return { app, dockerfile, builder: resolveStage(dockerfile, fromStages[0]!), runner, copies: runnerCopies, user: runnerUser(dockerfile, runner), command };
 }
 
 function runnerUser(dockerfile: Dockerfile, runner: ResolvedStage): AppImage['user'] {
-  const script = instructions(runner.stage, 'RUN').map((run) => run.args).join('\n');
+  const script = instructions(runner.stage, 'RUN')
+    .map((run) => run.args)
+    .join('\n');
   const uid = /useradd\b[^\n&;]*--uid (\d+)[^\n&;]*\s(\w+)(?:\s|$)/.exec(script);
   const gid = /groupadd\b[^\n&;]*--gid (\d+)/.exec(script);
   if (!uid || !gid) throw new Error(`${dockerfile.file}: the final stage should create its user with numeric --uid and --gid`);
@@ -59,7 +72,11 @@ export async function buildLikeDockerfile(image: AppImage, log: (line: string) =
   for (const command of runs) {
     log(`[${image.app}] ${command}`);
     const started = Date.now();
-    await runOk('/bin/sh', ['-c', command], { cwd: containerToRepo(image, image.builder.workdir), env: { ...process.env, ...image.builder.env }, timeoutMs: 600_000 });
+    await runOk('/bin/sh', ['-c', command], {
+      cwd: containerToRepo(image, image.builder.workdir),
+      env: { ...process.env, ...image.builder.env },
+      timeoutMs: 600_000,
+    });
     log(`[${image.app}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   return runs;
@@ -68,7 +85,8 @@ export async function buildLikeDockerfile(image: AppImage, log: (line: string) =
 /** A builder-stage path (/repo/...) as the path outside Docker. */
 function containerToRepo(image: AppImage, containerPath: string): string {
   const relative = path.posix.relative(image.builder.workdir, containerPath);
-  if (relative.startsWith('..') || path.posix.isAbsolute(relative)) throw new Error(`${containerPath} is outside the builder's WORKDIR ${image.builder.workdir}`);
+  if (relative.startsWith('..') || path.posix.isAbsolute(relative))
+    throw new Error(`${containerPath} is outside the builder's WORKDIR ${image.builder.workdir}`);
   return path.join(builderRoot(image.app), relative);
 }
 
@@ -83,7 +101,8 @@ export interface AssembledImage {
 export async function assembleLikeDockerfile(image: AppImage, root: string): Promise<AssembledImage> {
   const asRoot = os.userInfo().uid === 0;
   for (const copy of image.copies) {
-    if (copy.from !== image.builder.stage.name) throw new Error(`${image.dockerfile.file}:${copy.line}: only COPY --from=${image.builder.stage.name} is supported here`);
+    if (copy.from !== image.builder.stage.name)
+      throw new Error(`${image.dockerfile.file}:${copy.line}: only COPY --from=${image.builder.stage.name} is supported here`);
     const destination = path.join(root, path.posix.resolve(image.runner.workdir, copy.destination));
     for (const source of copy.sources) {
       const from = containerToRepo(image, path.posix.resolve(image.builder.workdir, source));

@@ -51,10 +51,12 @@ export function resolveCompose(envFile = ENV_EXAMPLE): ComposeFile {
 export function environmentOf(service: ComposeService): Record<string, string> {
   const env = service.environment ?? {};
   if (Array.isArray(env)) {
-    return Object.fromEntries(env.map((entry) => {
-      const at = entry.indexOf('=');
-      return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
-    }));
+    return Object.fromEntries(
+      env.map((entry) => {
+        const at = entry.indexOf('=');
+        return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+      }),
+    );
   }
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
 }
@@ -65,7 +67,9 @@ export function portsOf(service: ComposeService): PortMapping[] {
       return { ...(port.host_ip ? { hostIp: port.host_ip } : {}), published: Number(port.published), target: Number(port.target) };
     }
     // [ip:]published:target[/protocol]
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const target = Number(parts.pop());
     const published = Number(parts.pop());
     const hostIp = parts.length ? parts.join(':') : undefined;

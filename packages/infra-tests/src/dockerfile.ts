@@ -75,7 +75,7 @@ export function finalStage(dockerfile: Dockerfile): Stage {
 
 export function resolveStage(dockerfile: Dockerfile, name: string): ResolvedStage {
   const chain: Stage[] = [];
-  for (let current: Stage | undefined = stage(dockerfile, name); current; ) {
+  for (let current: Stage | undefined = stage(dockerfile, name); current;) {
     chain.unshift(current);
     const parent: string = current.from;
     current = dockerfile.stages.find((candidate) => candidate.name === parent);
@@ -125,7 +125,8 @@ export function execCommand(stageDef: Stage, keyword: 'CMD' | 'ENTRYPOINT' = 'CM
   const found = instructions(stageDef, keyword).at(-1);
   if (!found) return undefined;
   const parsed: unknown = JSON.parse(found.args);
-  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) throw new Error(`${keyword} on line ${found.line} is not an exec-form array`);
+  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string'))
+    throw new Error(`${keyword} on line ${found.line} is not an exec-form array`);
   return parsed;
 }
 

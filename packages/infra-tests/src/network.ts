@@ -26,7 +26,8 @@ export function mapValue(value: string, network: Network, serviceNames: readonly
   const port = Number(url.port || defaultPort(url.protocol));
   const service = network[url.hostname];
   if (service) {
-    if (port !== service.containerPort) throw new Error(`${url.hostname}:${port} is not the port service ${url.hostname} listens on (${service.containerPort})`);
+    if (port !== service.containerPort)
+      throw new Error(`${url.hostname}:${port} is not the port service ${url.hostname} listens on (${service.containerPort})`);
     return withEndpoint(value, url, service.localPort);
   }
   if (serviceNames.includes(url.hostname)) throw new Error(`${value} points at compose service ${url.hostname}, which this test does not run`);

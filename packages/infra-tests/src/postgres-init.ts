@@ -13,11 +13,13 @@ export interface InitScript {
 
 /** The scripts the postgres service mounts into /docker-entrypoint-initdb.d, in the order the entrypoint runs them. */
 export function initScripts(service: ComposeService): InitScript[] {
-  return mountsOf(service)
-    .filter((mount) => path.posix.dirname(mount.target) === INITDB_DIR)
-    .map((mount) => ({ target: mount.target, source: mount.source }))
-    // The entrypoint runs `for f in /docker-entrypoint-initdb.d/*`: the shell's sorted glob.
-    .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  return (
+    mountsOf(service)
+      .filter((mount) => path.posix.dirname(mount.target) === INITDB_DIR)
+      .map((mount) => ({ target: mount.target, source: mount.source }))
+      // The entrypoint runs `for f in /docker-entrypoint-initdb.d/*`: the shell's sorted glob.
+      .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))
+  );
 }
 
 /**

@@ -26,7 +26,10 @@ async function prepare(target: string): Promise<void> {
     const tree = path.join(target, app);
     try {
       console.log(`[${app}] turbo ${command[1]}`);
-      await runOk(path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), [...command[1]!.split(' '), '--out-dir', out], { cwd: REPO_ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+      await runOk(path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), [...command[1]!.split(' '), '--out-dir', out], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+      });
       await rm(tree, { recursive: true, force: true });
       await mkdir(tree, { recursive: true });
       await cp(path.join(out, 'json'), tree, { recursive: true });

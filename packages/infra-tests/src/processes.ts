@@ -69,10 +69,12 @@ export function startService(command: string, args: readonly string[], options: 
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exit: string | undefined;
-  const gone = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    exit = signal ?? `exit ${code}`;
-    resolve();
-  }));
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = signal ?? `exit ${code}`;
+      resolve();
+    }),
+  );
   child.once('error', (error) => (exit = `error: ${error.message}`));
   // A test runner that dies must not leave the server behind.
   const guard = () => child.kill('SIGKILL');

@@ -3,7 +3,17 @@ import path from 'node:path';
 import { SEED_LOGINS } from '@repo/db/seed';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkWithAppSchema } from '../src/app-env';
-import { dependsOn, environmentOf, healthcheckCommand, mountsOf, portsOf, readComposeSource, readEnvExample, resolveCompose, type ComposeFile } from '../src/compose';
+import {
+  dependsOn,
+  environmentOf,
+  healthcheckCommand,
+  mountsOf,
+  portsOf,
+  readComposeSource,
+  readEnvExample,
+  resolveCompose,
+  type ComposeFile,
+} from '../src/compose';
 import { finalStage, parseDockerfile, resolveStage } from '../src/dockerfile';
 import { envSchemaKeys } from '../src/env-schema';
 import { generatedEnvFile } from '../src/generated-env';
@@ -23,7 +33,12 @@ function tableUnder(heading: string): string[][] {
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line))
     .slice(1)
-    .map((line) => line.slice(1, -1).split('|').map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
 }
 
 const backticked = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
@@ -92,7 +107,10 @@ describe('.env.example', () => {
 
   test('every variable compose.yml reads is set in it, and every variable set in it is used', () => {
     const referenced = new Set([...COMPOSE_TEXT.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
-    expect([...referenced].filter((name) => !example.active.has(name)), 'referenced by compose.yml, not set in .env.example').toEqual([]);
+    expect(
+      [...referenced].filter((name) => !example.active.has(name)),
+      'referenced by compose.yml, not set in .env.example',
+    ).toEqual([]);
     // COMPOSE_PROJECT_NAME is read by compose itself.
     const unused = [...example.active.keys()].filter((name) => !referenced.has(name) && name !== 'COMPOSE_PROJECT_NAME');
     expect(unused, 'set in .env.example, used nowhere').toEqual([]);
@@ -113,9 +131,7 @@ describe('the README', () => {
 
   test('lists exactly the seeded logins, with their passwords (the tenant users: the Docker stack seeds no operator)', () => {
     const rows = tableUnder('Seeded logins');
-    const listed = rows.flatMap(([app, emails, password]) =>
-      backticked(emails!).map((email) => ({ app: app!, email, password: backticked(password!)[0] })),
-    );
+    const listed = rows.flatMap(([app, emails, password]) => backticked(emails!).map((email) => ({ app: app!, email, password: backticked(password!)[0] })));
     const seeded = SEED_LOGINS.filter(({ app }) => app === 'web').map(({ app, email, password }) => ({ app, email, password }));
     expect(listed.sort((a, b) => a.email.localeCompare(b.email))).toEqual(seeded.sort((a, b) => a.email.localeCompare(b.email)));
   });
@@ -150,7 +166,10 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
       const [volume] = backticked(volumeCell!);
       if (volume !== undefined) {
         expect(Object.keys(resolved.volumes ?? {}), 'top-level volumes').toContain(volume);
-        expect(mountsOf(service).map((mount) => mount.source), `${name} mounts`).toContain(volume);
+        expect(
+          mountsOf(service).map((mount) => mount.source),
+          `${name} mounts`,
+        ).toContain(volume);
       }
       const [tool] = backticked(healthCell!);
       if (tool === undefined) {
@@ -164,7 +183,10 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
   test.skipIf(!available)('each app gets only variables its env.ts reads, and they pass its own validation', async () => {
     for (const app of APPS) {
       const env = environmentOf(resolved.services[app]!);
-      expect(Object.keys(env).filter((key) => !APP_SCHEMAS[app].includes(key)), `${app} gets variables it never reads`).toEqual([]);
+      expect(
+        Object.keys(env).filter((key) => !APP_SCHEMAS[app].includes(key)),
+        `${app} gets variables it never reads`,
+      ).toEqual([]);
       // The container's environment: the image's ENV, then compose's.
       const image = resolveStage(parseDockerfile(dockerfileOf(app)), finalStage(parseDockerfile(dockerfileOf(app))).name).env;
       const check = await checkWithAppSchema(app, { ...image, ...env });
@@ -186,7 +208,8 @@ describe('compose.yml as Docker runs it (docker-compose config with .env.example
       expect(env.TENANCY_POOLER, `${name} TENANCY_POOLER`).toBe(`pgbouncer-${poolMode}`);
       // A service that provisions must grant PgBouncer's auth role CONNECT on each new tenant database, with the
       // password PgBouncer logs in with; otherwise a database tenant it creates is unreachable through PgBouncer.
-      if (env.ADMIN_DATABASE_URL) expect(env.PGBOUNCER_AUTH_PASSWORD, `${name} PGBOUNCER_AUTH_PASSWORD`).toBe(environmentOf(resolved.services.pgbouncer!).PGBOUNCER_AUTH_PASSWORD);
+      if (env.ADMIN_DATABASE_URL)
+        expect(env.PGBOUNCER_AUTH_PASSWORD, `${name} PGBOUNCER_AUTH_PASSWORD`).toBe(environmentOf(resolved.services.pgbouncer!).PGBOUNCER_AUTH_PASSWORD);
     }
   });
 

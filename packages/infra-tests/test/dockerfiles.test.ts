@@ -10,7 +10,10 @@ import { runOk } from '../src/processes';
 
 // What the images are made of, read from the Dockerfiles; stack.test.ts runs their build and start commands.
 
-const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; packageManager: string };
+const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+  packageManager: string;
+};
 
 describe.each(APPS)('apps/%s/Dockerfile', (app) => {
   const dockerfile = parseDockerfile(dockerfileOf(app));
@@ -50,7 +53,10 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
     expect(image.runner.env).toMatchObject({ NODE_ENV: 'production', HOSTNAME: '0.0.0.0' });
     for (const s of dockerfile.stages) {
       const env = resolveStage(dockerfile, s.name).env;
-      expect(Object.keys(env).filter((name) => /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/.test(name)), `stage ${s.name} ENV`).toEqual([]);
+      expect(
+        Object.keys(env).filter((name) => /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/.test(name)),
+        `stage ${s.name} ENV`,
+      ).toEqual([]);
     }
     expect(Object.keys(dockerfile.args).filter((name) => /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/.test(name))).toEqual([]);
   });
@@ -91,7 +97,13 @@ describe('the pruner stage outside Docker', () => {
       cwd: REPO_ROOT,
       env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
     });
-    for (const file of ['json/package.json', 'json/package-lock.json', `json/apps/${app}/package.json`, `full/apps/${app}/src/env.ts`, `full/apps/${app}/next.config.ts`]) {
+    for (const file of [
+      'json/package.json',
+      'json/package-lock.json',
+      `json/apps/${app}/package.json`,
+      `full/apps/${app}/src/env.ts`,
+      `full/apps/${app}/next.config.ts`,
+    ]) {
       expect(existsSync(path.join(out, file)), file).toBe(true);
     }
     const pruned = JSON.parse(await readFile(path.join(out, 'json', 'package.json'), 'utf8')) as { workspaces: string[] };
@@ -111,7 +123,9 @@ describe('apps/admin/Dockerfile setup stage', () => {
     const dockerfile = parseDockerfile(dockerfileOf('admin'));
     const setup = resolveStage(dockerfile, 'setup');
     expect(setup.chain.map((link) => link.name)).toEqual(['base', 'installer', 'setup']);
-    expect(copies(setup.stage).map((copy) => [copy.from, copy.sources.join(' '), copy.destination])).toEqual([[undefined, 'infra/docker/setup/', './infra/docker/setup/']]);
+    expect(copies(setup.stage).map((copy) => [copy.from, copy.sources.join(' '), copy.destination])).toEqual([
+      [undefined, 'infra/docker/setup/', './infra/docker/setup/'],
+    ]);
     expect(setup.user).toBe('node');
     expect(instructions(setup.stage, 'CMD').map((cmd) => cmd.args)).toEqual(['["node", "--import", "tsx", "infra/docker/setup/setup.ts"]']);
   });

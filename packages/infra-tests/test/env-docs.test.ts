@@ -14,10 +14,16 @@ const TURBO = JSON.parse(readFileSync(path.join(REPO_ROOT, 'turbo.json'), 'utf8'
 function documented(): Map<string, string> {
   const section = README.split(/^## /m).find((part) => part.startsWith('Environment variables'));
   if (!section) throw new Error('README.md has no "## Environment variables" section');
-  const rows = section.split('\n').filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line)).slice(1);
+  const rows = section
+    .split('\n')
+    .filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line))
+    .slice(1);
   const variables = new Map<string, string>();
   for (const row of rows) {
-    const [names = '', usedBy = ''] = row.slice(1, -1).split('|').map((cell) => cell.trim());
+    const [names = '', usedBy = ''] = row
+      .slice(1, -1)
+      .split('|')
+      .map((cell) => cell.trim());
     for (const match of names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) variables.set(match[1]!, usedBy);
   }
   return variables;
@@ -28,8 +34,14 @@ describe.each(APPS)('%s: every variable its env.ts reads', (app) => {
 
   test('is in the root README`s environment table, as used by it', () => {
     const table = documented();
-    expect(keys.filter((key) => !table.has(key)), 'missing from the table').toEqual([]);
-    expect(keys.filter((key) => table.has(key) && !table.get(key)!.includes(app)), `rows that do not name ${app}`).toEqual([]);
+    expect(
+      keys.filter((key) => !table.has(key)),
+      'missing from the table',
+    ).toEqual([]);
+    expect(
+      keys.filter((key) => table.has(key) && !table.get(key)!.includes(app)),
+      `rows that do not name ${app}`,
+    ).toEqual([]);
   });
 
   test('is declared in turbo.json', () => {

@@ -15,7 +15,10 @@ const EXPOSURE_VARIABLES = ['APPS_BIND_ADDRESS', 'WEB_PUBLIC_URL', 'ADMIN_PUBLIC
 
 /** The variables the first cells of the root README's "Environment variables" table name. */
 function rootReadmeVariables(): string[] {
-  const section = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').split(/^## /m).find((part) => part.startsWith('Environment variables')) ?? '';
+  const section =
+    readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')
+      .split(/^## /m)
+      .find((part) => part.startsWith('Environment variables')) ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('| `'))
@@ -34,7 +37,9 @@ function envFile(changes: { without?: readonly string[]; set?: Record<string, st
 }
 
 const publishedAddresses = (resolved: ComposeFile) =>
-  Object.fromEntries(Object.entries(resolved.services).map(([name, service]) => [name, portsOf(service).map((port) => port.hostIp ?? '0.0.0.0 (every interface)')]));
+  Object.fromEntries(
+    Object.entries(resolved.services).map(([name, service]) => [name, portsOf(service).map((port) => port.hostIp ?? '0.0.0.0 (every interface)')]),
+  );
 
 describe('exposure: what the stack publishes, and where', () => {
   const available = requireTools('resolving compose.yml', [DOCKER_COMPOSE]);
@@ -52,22 +57,36 @@ describe('exposure: what the stack publishes, and where', () => {
   test.skipIf(!available)('with .env.example, every port of every service is published on 127.0.0.1 only', () => {
     const addresses = publishedAddresses(resolveCompose());
     for (const app of APPS) expect(addresses[app], `${app} publishes a port`).not.toEqual([]);
-    for (const [service, published] of Object.entries(addresses)) expect(published.every((ip) => ip === '127.0.0.1'), `${service}: ${published.join(', ')}`).toBe(true);
+    for (const [service, published] of Object.entries(addresses))
+      expect(
+        published.every((ip) => ip === '127.0.0.1'),
+        `${service}: ${published.join(', ')}`,
+      ).toBe(true);
   });
 
   test.skipIf(!available)('left out of .env, the apps are still published on 127.0.0.1, and their URLs are the local ones', () => {
     const resolved = resolveCompose(envFile({ without: EXPOSURE_VARIABLES }));
-    for (const [service, published] of Object.entries(publishedAddresses(resolved))) expect(published.every((ip) => ip === '127.0.0.1'), `${service}: ${published.join(', ')}`).toBe(true);
-    for (const app of APPS) expect(environmentOf(resolved.services[app]!).NEXTAUTH_URL).toBe(`http://localhost:${portsOf(resolved.services[app]!)[0]!.published}`);
+    for (const [service, published] of Object.entries(publishedAddresses(resolved)))
+      expect(
+        published.every((ip) => ip === '127.0.0.1'),
+        `${service}: ${published.join(', ')}`,
+      ).toBe(true);
+    for (const app of APPS)
+      expect(environmentOf(resolved.services[app]!).NEXTAUTH_URL).toBe(`http://localhost:${portsOf(resolved.services[app]!)[0]!.published}`);
   });
 
   test.skipIf(!available)('APPS_BIND_ADDRESS moves only the apps; the public URLs become their NEXTAUTH_URL', () => {
     const urls = { web: 'https://app.example.com', admin: 'https://admin.example.com' };
-    const resolved = resolveCompose(envFile({ without: EXPOSURE_VARIABLES, set: { APPS_BIND_ADDRESS: '10.1.2.3', WEB_PUBLIC_URL: urls.web, ADMIN_PUBLIC_URL: urls.admin } }));
+    const resolved = resolveCompose(
+      envFile({ without: EXPOSURE_VARIABLES, set: { APPS_BIND_ADDRESS: '10.1.2.3', WEB_PUBLIC_URL: urls.web, ADMIN_PUBLIC_URL: urls.admin } }),
+    );
     const addresses = publishedAddresses(resolved);
     for (const [service, published] of Object.entries(addresses)) {
       const expected = (APPS as readonly string[]).includes(service) ? '10.1.2.3' : '127.0.0.1';
-      expect(published.every((ip) => ip === expected), `${service}: ${published.join(', ')}`).toBe(true);
+      expect(
+        published.every((ip) => ip === expected),
+        `${service}: ${published.join(', ')}`,
+      ).toBe(true);
     }
     for (const app of APPS) expect(environmentOf(resolved.services[app]!).NEXTAUTH_URL).toBe(urls[app]);
   });

@@ -34,9 +34,29 @@ describe('the network stand-in', () => {
 
 describe('the local pgbouncer.ini', () => {
   test('changes only the server address, the listen port and the auth file', () => {
-    const ini = ['[databases]', '* = host=postgres port=5432 auth_user=pgbouncer_auth', '[pgbouncer]', 'listen_addr = *', 'listen_port = 6432', 'auth_file = /etc/pgbouncer/userlist.txt', 'pool_mode = transaction', ''].join('\n');
+    const ini = [
+      '[databases]',
+      '* = host=postgres port=5432 auth_user=pgbouncer_auth',
+      '[pgbouncer]',
+      'listen_addr = *',
+      'listen_port = 6432',
+      'auth_file = /etc/pgbouncer/userlist.txt',
+      'pool_mode = transaction',
+      '',
+    ].join('\n');
     const local = localIni(ini, network, { port: 41000, authFile: '/tmp/x/userlist.txt' });
-    expect(local.ini).toBe(['[databases]', '* = host=127.0.0.1 port=40001 auth_user=pgbouncer_auth', '[pgbouncer]', 'listen_addr = *', 'listen_port = 41000', 'auth_file = /tmp/x/userlist.txt', 'pool_mode = transaction', ''].join('\n'));
+    expect(local.ini).toBe(
+      [
+        '[databases]',
+        '* = host=127.0.0.1 port=40001 auth_user=pgbouncer_auth',
+        '[pgbouncer]',
+        'listen_addr = *',
+        'listen_port = 41000',
+        'auth_file = /tmp/x/userlist.txt',
+        'pool_mode = transaction',
+        '',
+      ].join('\n'),
+    );
     expect(local.substitutions).toHaveLength(3);
     expect(() => localIni('* = host=elsewhere port=5432', network, { port: 1, authFile: '/x' })).toThrow(/does not run/);
   });

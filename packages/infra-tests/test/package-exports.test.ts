@@ -26,7 +26,10 @@ function targets(exportsField: unknown): string[] {
 }
 
 describe('package exports', () => {
-  const packages = workspaceDirs().map((dir) => ({ dir, manifest: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; exports?: unknown } }));
+  const packages = workspaceDirs().map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; exports?: unknown },
+  }));
 
   it('finds the workspace packages', () => {
     expect(packages.map((p) => p.manifest.name)).toContain('@repo/tenancy');

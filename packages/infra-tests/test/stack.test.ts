@@ -68,7 +68,10 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   async function healthcheck(service: string, extraEnv: Record<string, string> = {}): Promise<void> {
     const [command, ...args] = healthcheckCommand(resolved.services[service]!);
     const local = String(network[service]!.localPort);
-    const result = await run(command!, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(service), ...extraEnv, PGPORT: local, PORT: local }, timeoutMs: 30_000 });
+    const result = await run(command!, args, {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(service), ...extraEnv, PGPORT: local, PORT: local },
+      timeoutMs: 30_000,
+    });
     expect(result.code, `${service} healthcheck: ${result.output}`).toBe(0);
   }
 
@@ -105,7 +108,11 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
   test('postgres: the embedded major version, initdb settings and init scripts of the image', async () => {
     const service = resolved.services.postgres!;
     expect(service.image).toBe(`postgres:${cluster!.version.split('.')[0]}`);
-    expect(initScripts.map((script) => path.posix.basename(script.target))).toEqual(['00-init.sql', '10-pgbouncer-auth.sql', '20-close-maintenance-databases.sql']);
+    expect(initScripts.map((script) => path.posix.basename(script.target))).toEqual([
+      '00-init.sql',
+      '10-pgbouncer-auth.sql',
+      '20-close-maintenance-databases.sql',
+    ]);
     expect(initScripts[0]!.source).toBe(path.join(REPO_ROOT, 'init.sql'));
     const env = environmentOf(service);
     const client = new pg.Client({ connectionString: cluster!.url(env.POSTGRES_DB) });
@@ -172,7 +179,11 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     await owner.connect();
     try {
       const [dev] = SEED_OPERATORS;
-      await owner.query('INSERT INTO public.operators (email, name, password_hash) VALUES ($1, $2, $3)', [dev.email, dev.name, await hashPassword(OPERATOR_PASSWORD)]);
+      await owner.query('INSERT INTO public.operators (email, name, password_hash) VALUES ($1, $2, $3)', [
+        dev.email,
+        dev.name,
+        await hashPassword(OPERATOR_PASSWORD),
+      ]);
     } finally {
       await owner.end();
     }
@@ -183,7 +194,11 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
     expect(second.output).toContain('[setup] operators: 1 ');
     expect(second.output).not.toContain(firstOperator.password);
     // The runtime roles now have the passwords from .env: log in with them, through PgBouncer, as the apps will.
-    for (const [service, variable] of [['web', 'DATABASE_URL'], ['web', 'AUTH_DATABASE_URL'], ['admin', 'OPERATOR_DATABASE_URL']] as const) {
+    for (const [service, variable] of [
+      ['web', 'DATABASE_URL'],
+      ['web', 'AUTH_DATABASE_URL'],
+      ['admin', 'OPERATOR_DATABASE_URL'],
+    ] as const) {
       const client = new pg.Client({ connectionString: envOf(service)[variable] });
       await client.connect();
       await client.query('SELECT 1');

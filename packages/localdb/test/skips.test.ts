@@ -18,7 +18,10 @@ describe('the skip ledger npm test summarises', () => {
       process.env[SKIP_LEDGER_ENV] = path.join(dir, 'skips.jsonl');
       recordSkip('pgbouncer', 'pgbouncer not found at /nowhere');
       recordSkip('chromium', 'Chromium not found at /nowhere');
-      const lines = readFileSync(path.join(dir, 'skips.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+      const lines = readFileSync(path.join(dir, 'skips.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
       const me = fileURLToPath(import.meta.url);
       expect(lines).toEqual([
         { tool: 'pgbouncer', reason: 'pgbouncer not found at /nowhere', file: me },

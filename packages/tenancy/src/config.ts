@@ -21,7 +21,10 @@ const pooler = z.discriminatedUnion('kind', [
      * function in the deployment's database and in the tenant-database template (needs a superuser
      * adminUrl), so every tenant role logs in through PgBouncer without editing userlist.txt.
      */
-    authUser: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('pgbouncer_auth'),
+    authUser: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('pgbouncer_auth'),
     authPassword: z.string().min(8).optional(),
   }),
 ]);
@@ -68,9 +71,12 @@ export const tenancyConfigSchema = z.object({
   appPoolSize: z.number().int().min(1).default(10),
   sharedSchema: identifier.default('public'),
   /** Prefix of tenant schemas, databases and roles; lets several deployments (or test suites) share one cluster. */
-  namePrefix: z.string().regex(/^[a-z][a-z0-9_]{0,14}$/, 'must be a lowercase SQL identifier of at most 15 characters (prefix + 48-character slug fits in 63)').default('t_'),
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,14}$/, 'must be a lowercase SQL identifier of at most 15 characters (prefix + 48-character slug fits in 63)')
+    .default('t_'),
   contextTtlSeconds: z.number().int().min(10).max(86_400).default(300),
-    /**
+  /**
    * How long a process trusts its cached catalog entry. A lifecycle change (delete, move) waits
    * this long after marking the tenant, so no process still serves it when its data goes.
    */

@@ -25,7 +25,12 @@ export class Deployment {
   constructor(readonly config: TenancyConfig) {
     this.key = deriveKey(config.contextSecret);
     this.tokens = new TokenCache(this.key, config.contextTtlSeconds);
-    this.appPool = new pg.Pool({ connectionString: config.appUrl, max: config.appPoolSize, idleTimeoutMillis: config.idleTimeoutMs, Client: config.clientClass });
+    this.appPool = new pg.Pool({
+      connectionString: config.appUrl,
+      max: config.appPoolSize,
+      idleTimeoutMillis: config.idleTimeoutMs,
+      Client: config.clientClass,
+    });
     // An idle client's connection error must not crash the process; the next checkout reconnects.
     this.appPool.on('error', () => undefined);
     this.tenantPools = new TenantPools({
@@ -47,7 +52,12 @@ export class Deployment {
     }
     this.assertAdminIsDirect(this.config.adminUrl);
     if (!this.adminPool) {
-      this.adminPool = new pg.Pool({ connectionString: this.config.adminUrl, max: 4, idleTimeoutMillis: this.config.idleTimeoutMs, Client: this.config.clientClass });
+      this.adminPool = new pg.Pool({
+        connectionString: this.config.adminUrl,
+        max: 4,
+        idleTimeoutMillis: this.config.idleTimeoutMs,
+        Client: this.config.clientClass,
+      });
       this.adminPool.on('error', () => undefined);
     }
     return this.adminPool;
@@ -106,7 +116,9 @@ export class Deployment {
 
   secrets(): SecretsProvider {
     if (!this.config.secrets) {
-      throw new TenancyConfigError('Database tenants need a SecretsProvider for their role passwords: set `secrets` in createTenancy() (env, file or database).');
+      throw new TenancyConfigError(
+        'Database tenants need a SecretsProvider for their role passwords: set `secrets` in createTenancy() (env, file or database).',
+      );
     }
     return this.config.secrets;
   }

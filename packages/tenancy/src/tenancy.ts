@@ -245,7 +245,13 @@ export function createTenancy(input: TenancyConfigInput) {
     // A resumed deletion may be half done: keep the archive the first attempt wrote.
     if (options.archive && !(resumed && archiveExists(options.archive))) {
       const tables = await strategy.exportRows(tenant, config.tenantTables);
-      await writeArchive(options.archive, { format: 'tenancy-archive/v1', createdAt: new Date().toISOString(), tenant, schemaVersion: tenant.schemaVersion, tables });
+      await writeArchive(options.archive, {
+        format: 'tenancy-archive/v1',
+        createdAt: new Date().toISOString(),
+        tenant,
+        schemaVersion: tenant.schemaVersion,
+        tables,
+      });
     }
     await strategy.destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);

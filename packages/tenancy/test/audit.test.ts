@@ -133,11 +133,15 @@ async function writesIntoOtherSchema(): Promise<boolean> {
   const { suite: s, S1, S2 } = w();
   const rolledBack = new Error('probe: roll back');
   try {
-    await s.tenancy.withTenant(S2.slug, async (tx) => {
-      await tx.query(`set local role "${S1.roleName}"`);
-      await tx.query(`insert into "${S1.schemaName}".notes (body) values ('written from S2')`);
-      throw rolledBack;
-    }, { role: 'admin' });
+    await s.tenancy.withTenant(
+      S2.slug,
+      async (tx) => {
+        await tx.query(`set local role "${S1.roleName}"`);
+        await tx.query(`insert into "${S1.schemaName}".notes (body) values ('written from S2')`);
+        throw rolledBack;
+      },
+      { role: 'admin' },
+    );
   } catch (error) {
     if (error === rolledBack) return true;
     if ((error as { code?: string }).code === '23514') return false;
@@ -155,246 +159,387 @@ async function contextRefused(tenant: Tenant): Promise<boolean> {
 /** Every case: one weakness each, made on a fresh install, found, repaired, gone. */
 const CASES: [string, (world: World) => Case][] = [
   // What the audit found before this round.
-  ['rls not forced on the shared table', () => ({
-    break: ['alter table public.notes no force row level security'],
-    repair: ['alter table public.notes force row level security'],
-    expected: ['rls-not-forced:public.notes'],
-  })],
-  ['rls disabled in a tenant schema', ({ S1 }) => ({
-    break: [`alter table "${S1.schemaName}".notes disable row level security`],
-    repair: [`alter table "${S1.schemaName}".notes enable row level security`],
-    expected: [`rls-disabled:${S1.schemaName}.notes`],
-  })],
-  ['context key readable by the app role', ({ app }) => ({
-    break: [`grant select on tenancy.context_key to "${app}"`],
-    repair: [`revoke select on tenancy.context_key from "${app}"`],
-    expected: ['context-key-readable:tenancy.context_key'],
-  })],
-  ['CREATE on the shared schema for PUBLIC', ({ dep, appUrl }) => ({
-    break: ['grant create on schema public to public'],
-    repair: ['revoke create on schema public from public'],
-    expected: ['public-create:public', `create-privilege:${dep}.public`],
-    probe: () => allowedAs(appUrl, 'create table public.audit_probe (x int); drop table public.audit_probe'),
-  })],
-  ['a schema tenant role may use another tenant schema', ({ S1, S2 }) => ({
-    break: [`grant usage on schema "${S2.schemaName}" to "${S1.roleName}"`],
-    repair: [`revoke usage on schema "${S2.schemaName}" from "${S1.roleName}"`],
-    expected: [`cross-schema-access:${S2.schemaName}`],
-  })],
-  ['a tenant database open to PUBLIC', ({ D1, D2, tenantUrl }) => ({
-    break: [`grant connect on database "${D1.databaseName}" to public`],
-    repair: [`revoke connect on database "${D1.databaseName}" from public`],
-    // PUBLIC includes the other database tenant's role.
-    expected: [`database-connect-public:${D1.databaseName}`, `tenant-role-connects-elsewhere:${D1.databaseName}`],
-    probe: async () => allowedAs(await tenantUrl(D2, D1.databaseName!), 'select 1'),
-  })],
-  ['a policy calling the context function per row', () => ({
-    break: ['create policy leaky on public.notes as permissive for select using (tenant_id = tenancy.current_tenant_id())'],
-    repair: ['drop policy leaky on public.notes'],
-    expected: ['context-per-row:public.notes'],
-  })],
+  [
+    'rls not forced on the shared table',
+    () => ({
+      break: ['alter table public.notes no force row level security'],
+      repair: ['alter table public.notes force row level security'],
+      expected: ['rls-not-forced:public.notes'],
+    }),
+  ],
+  [
+    'rls disabled in a tenant schema',
+    ({ S1 }) => ({
+      break: [`alter table "${S1.schemaName}".notes disable row level security`],
+      repair: [`alter table "${S1.schemaName}".notes enable row level security`],
+      expected: [`rls-disabled:${S1.schemaName}.notes`],
+    }),
+  ],
+  [
+    'context key readable by the app role',
+    ({ app }) => ({
+      break: [`grant select on tenancy.context_key to "${app}"`],
+      repair: [`revoke select on tenancy.context_key from "${app}"`],
+      expected: ['context-key-readable:tenancy.context_key'],
+    }),
+  ],
+  [
+    'CREATE on the shared schema for PUBLIC',
+    ({ dep, appUrl }) => ({
+      break: ['grant create on schema public to public'],
+      repair: ['revoke create on schema public from public'],
+      expected: ['public-create:public', `create-privilege:${dep}.public`],
+      probe: () => allowedAs(appUrl, 'create table public.audit_probe (x int); drop table public.audit_probe'),
+    }),
+  ],
+  [
+    'a schema tenant role may use another tenant schema',
+    ({ S1, S2 }) => ({
+      break: [`grant usage on schema "${S2.schemaName}" to "${S1.roleName}"`],
+      repair: [`revoke usage on schema "${S2.schemaName}" from "${S1.roleName}"`],
+      expected: [`cross-schema-access:${S2.schemaName}`],
+    }),
+  ],
+  [
+    'a tenant database open to PUBLIC',
+    ({ D1, D2, tenantUrl }) => ({
+      break: [`grant connect on database "${D1.databaseName}" to public`],
+      repair: [`revoke connect on database "${D1.databaseName}" from public`],
+      // PUBLIC includes the other database tenant's role.
+      expected: [`database-connect-public:${D1.databaseName}`, `tenant-role-connects-elsewhere:${D1.databaseName}`],
+      probe: async () => allowedAs(await tenantUrl(D2, D1.databaseName!), 'select 1'),
+    }),
+  ],
+  [
+    'a policy calling the context function per row',
+    () => ({
+      break: ['create policy leaky on public.notes as permissive for select using (tenant_id = tenancy.current_tenant_id())'],
+      repair: ['drop policy leaky on public.notes'],
+      expected: ['context-per-row:public.notes'],
+    }),
+  ],
 
   // temp-privilege
-  ['TEMP on the deployment database for PUBLIC', ({ dep, appUrl }) => ({
-    break: [`grant temporary on database "${dep}" to public`],
-    repair: [`revoke temporary on database "${dep}" from public`],
-    expected: [`temp-privilege:${dep}`],
-    probe: () => allowedAs(appUrl, 'create temp table audit_probe (x int)'),
-    message: /REVOKE TEMPORARY ON DATABASE/,
-  })],
-  ['TEMP on a tenant database for its role', ({ D1, tenantUrl }) => ({
-    break: [`grant temporary on database "${D1.databaseName}" to "${D1.roleName}"`],
-    repair: [`revoke temporary on database "${D1.databaseName}" from "${D1.roleName}"`],
-    expected: [`temp-privilege:${D1.databaseName}`],
-    probe: async () => allowedAs(await tenantUrl(D1), 'create temp table audit_probe (x int)'),
-  })],
-  ['TEMP on the template database for PUBLIC', ({ template }) => ({
-    break: [`grant temporary on database "${template}" to public`],
-    repair: [`revoke temporary on database "${template}" from public`],
-    expected: [`temp-privilege:${template}`],
-  })],
+  [
+    'TEMP on the deployment database for PUBLIC',
+    ({ dep, appUrl }) => ({
+      break: [`grant temporary on database "${dep}" to public`],
+      repair: [`revoke temporary on database "${dep}" from public`],
+      expected: [`temp-privilege:${dep}`],
+      probe: () => allowedAs(appUrl, 'create temp table audit_probe (x int)'),
+      message: /REVOKE TEMPORARY ON DATABASE/,
+    }),
+  ],
+  [
+    'TEMP on a tenant database for its role',
+    ({ D1, tenantUrl }) => ({
+      break: [`grant temporary on database "${D1.databaseName}" to "${D1.roleName}"`],
+      repair: [`revoke temporary on database "${D1.databaseName}" from "${D1.roleName}"`],
+      expected: [`temp-privilege:${D1.databaseName}`],
+      probe: async () => allowedAs(await tenantUrl(D1), 'create temp table audit_probe (x int)'),
+    }),
+  ],
+  [
+    'TEMP on the template database for PUBLIC',
+    ({ template }) => ({
+      break: [`grant temporary on database "${template}" to public`],
+      repair: [`revoke temporary on database "${template}" from public`],
+      expected: [`temp-privilege:${template}`],
+    }),
+  ],
 
   // create-privilege
-  ['CREATE on schema public for the app role', ({ app, dep, appUrl }) => ({
-    break: [`grant create on schema public to "${app}"`],
-    repair: [`revoke create on schema public from "${app}"`],
-    expected: [`create-privilege:${dep}.public`],
-    probe: () => allowedAs(appUrl, 'create table public.audit_probe (x int); drop table public.audit_probe'),
-  })],
-  ['CREATE on the deployment database for the app role', ({ app, dep, appUrl }) => ({
-    break: [`grant create on database "${dep}" to "${app}"`],
-    repair: [`revoke create on database "${dep}" from "${app}"`],
-    expected: [`create-privilege:${dep}`],
-    probe: () => allowedAs(appUrl, 'create schema audit_probe; drop schema audit_probe'),
-  })],
-  ['CREATE on schema public of a tenant database for its role', ({ D1, tenantUrl }) => ({
-    break: [{ in: D1.databaseName!, sql: `grant create on schema public to "${D1.roleName}"` }],
-    repair: [{ in: D1.databaseName!, sql: `revoke create on schema public from "${D1.roleName}"` }],
-    expected: [`create-privilege:${D1.databaseName}.public`],
-    probe: async () => allowedAs(await tenantUrl(D1), 'create table public.audit_probe (x int); drop table public.audit_probe'),
-  })],
+  [
+    'CREATE on schema public for the app role',
+    ({ app, dep, appUrl }) => ({
+      break: [`grant create on schema public to "${app}"`],
+      repair: [`revoke create on schema public from "${app}"`],
+      expected: [`create-privilege:${dep}.public`],
+      probe: () => allowedAs(appUrl, 'create table public.audit_probe (x int); drop table public.audit_probe'),
+    }),
+  ],
+  [
+    'CREATE on the deployment database for the app role',
+    ({ app, dep, appUrl }) => ({
+      break: [`grant create on database "${dep}" to "${app}"`],
+      repair: [`revoke create on database "${dep}" from "${app}"`],
+      expected: [`create-privilege:${dep}`],
+      probe: () => allowedAs(appUrl, 'create schema audit_probe; drop schema audit_probe'),
+    }),
+  ],
+  [
+    'CREATE on schema public of a tenant database for its role',
+    ({ D1, tenantUrl }) => ({
+      break: [{ in: D1.databaseName!, sql: `grant create on schema public to "${D1.roleName}"` }],
+      repair: [{ in: D1.databaseName!, sql: `revoke create on schema public from "${D1.roleName}"` }],
+      expected: [`create-privilege:${D1.databaseName}.public`],
+      probe: async () => allowedAs(await tenantUrl(D1), 'create table public.audit_probe (x int); drop table public.audit_probe'),
+    }),
+  ],
 
   // app-role-inherits-tenant-role: per grant from 16, the member's attribute on 15.
-  ['the app role inherits a schema tenant role', ({ app, S1, S2, pg16, appUrl }) => ({
-    break: [pg16 ? `grant "${S1.roleName}" to "${app}" with inherit true` : `alter role "${app}" inherit`],
-    repair: [pg16 ? `grant "${S1.roleName}" to "${app}" with inherit false` : `alter role "${app}" noinherit`],
-    expected: pg16 ? [`app-role-inherits-tenant-role:${S1.roleName}`] : [`app-role-inherits-tenant-role:${S1.roleName}`, `app-role-inherits-tenant-role:${S2.roleName}`],
-    // Without SET ROLE, and without any context: the schema itself is within reach.
-    probe: () => allowedAs(appUrl, `select count(*) from "${S1.schemaName}".notes`),
-  })],
+  [
+    'the app role inherits a schema tenant role',
+    ({ app, S1, S2, pg16, appUrl }) => ({
+      break: [pg16 ? `grant "${S1.roleName}" to "${app}" with inherit true` : `alter role "${app}" inherit`],
+      repair: [pg16 ? `grant "${S1.roleName}" to "${app}" with inherit false` : `alter role "${app}" noinherit`],
+      expected: pg16
+        ? [`app-role-inherits-tenant-role:${S1.roleName}`]
+        : [`app-role-inherits-tenant-role:${S1.roleName}`, `app-role-inherits-tenant-role:${S2.roleName}`],
+      // Without SET ROLE, and without any context: the schema itself is within reach.
+      probe: () => allowedAs(appUrl, `select count(*) from "${S1.schemaName}".notes`),
+    }),
+  ],
 
   // placement-not-pinned
-  ['a schema tenant table without its pin', ({ S1 }) => ({
-    break: [`alter table "${S1.schemaName}".notes drop constraint tenancy_tenant_pin`],
-    repair: [`alter table "${S1.schemaName}".notes add constraint tenancy_tenant_pin check (tenant_id = '${S1.id}'::uuid)`],
-    expected: [`placement-not-pinned:${S1.schemaName}.notes`],
-    probe: writesIntoOtherSchema,
-  })],
-  ['a schema tenant table pinned to another tenant', ({ S1, S2 }) => ({
-    break: [`alter table "${S1.schemaName}".notes drop constraint tenancy_tenant_pin, add constraint tenancy_tenant_pin check (tenant_id = '${S2.id}'::uuid)`],
-    repair: [`alter table "${S1.schemaName}".notes drop constraint tenancy_tenant_pin, add constraint tenancy_tenant_pin check (tenant_id = '${S1.id}'::uuid)`],
-    expected: [`placement-not-pinned:${S1.schemaName}.notes`],
-    probe: writesIntoOtherSchema,
-    alone: true,
-  })],
-  ['a tenant database table without its pin', ({ D1 }) => ({
-    break: [{ in: D1.databaseName!, sql: 'alter table public.notes drop constraint tenancy_tenant_pin' }],
-    repair: [{ in: D1.databaseName!, sql: `alter table public.notes add constraint tenancy_tenant_pin check (tenant_id = '${D1.id}'::uuid)` }],
-    expected: [`placement-not-pinned:${D1.databaseName}.notes`],
-  })],
+  [
+    'a schema tenant table without its pin',
+    ({ S1 }) => ({
+      break: [`alter table "${S1.schemaName}".notes drop constraint tenancy_tenant_pin`],
+      repair: [`alter table "${S1.schemaName}".notes add constraint tenancy_tenant_pin check (tenant_id = '${S1.id}'::uuid)`],
+      expected: [`placement-not-pinned:${S1.schemaName}.notes`],
+      probe: writesIntoOtherSchema,
+    }),
+  ],
+  [
+    'a schema tenant table pinned to another tenant',
+    ({ S1, S2 }) => ({
+      break: [
+        `alter table "${S1.schemaName}".notes drop constraint tenancy_tenant_pin, add constraint tenancy_tenant_pin check (tenant_id = '${S2.id}'::uuid)`,
+      ],
+      repair: [
+        `alter table "${S1.schemaName}".notes drop constraint tenancy_tenant_pin, add constraint tenancy_tenant_pin check (tenant_id = '${S1.id}'::uuid)`,
+      ],
+      expected: [`placement-not-pinned:${S1.schemaName}.notes`],
+      probe: writesIntoOtherSchema,
+      alone: true,
+    }),
+  ],
+  [
+    'a tenant database table without its pin',
+    ({ D1 }) => ({
+      break: [{ in: D1.databaseName!, sql: 'alter table public.notes drop constraint tenancy_tenant_pin' }],
+      repair: [{ in: D1.databaseName!, sql: `alter table public.notes add constraint tenancy_tenant_pin check (tenant_id = '${D1.id}'::uuid)` }],
+      expected: [`placement-not-pinned:${D1.databaseName}.notes`],
+    }),
+  ],
 
   // tenant-role-connects-elsewhere
   ...(process.env.TEST_DATABASE_URL
     ? []
-    : ([['the cluster`s postgres database open to PUBLIC', ({ D1, tenantUrl }) => ({
-        break: ['grant connect on database postgres to public'],
-        repair: ['revoke connect on database postgres from public'],
-        expected: ['tenant-role-connects-elsewhere:postgres'],
-        probe: async () => allowedAs(await tenantUrl(D1, 'postgres'), 'select 1'),
-      })]] as [string, (world: World) => Case][])),
-  ['a database tenant role may connect to another tenant database', ({ D1, D2, tenantUrl }) => ({
-    break: [`grant connect on database "${D2.databaseName}" to "${D1.roleName}"`],
-    repair: [`revoke connect on database "${D2.databaseName}" from "${D1.roleName}"`],
-    expected: [`tenant-role-connects-elsewhere:${D2.databaseName}`],
-    probe: async () => allowedAs(await tenantUrl(D1, D2.databaseName!), 'select 1'),
-  })],
-  ['a database tenant role may connect to the deployment database', ({ D1, dep, tenantUrl }) => ({
-    break: [`grant connect on database "${dep}" to "${D1.roleName}"`],
-    repair: [`revoke connect on database "${dep}" from "${D1.roleName}"`],
-    expected: [`tenant-role-connects-elsewhere:${dep}`],
-    probe: async () => allowedAs(await tenantUrl(D1, dep), 'select 1'),
-  })],
-  ['a database tenant role may connect to the template', ({ D2, template, tenantUrl }) => ({
-    break: [`grant connect on database "${template}" to "${D2.roleName}"`],
-    repair: [`revoke connect on database "${template}" from "${D2.roleName}"`],
-    expected: [`tenant-role-connects-elsewhere:${template}`],
-    probe: async () => allowedAs(await tenantUrl(D2, template), 'select 1'),
-  })],
+    : ([
+        [
+          'the cluster`s postgres database open to PUBLIC',
+          ({ D1, tenantUrl }) => ({
+            break: ['grant connect on database postgres to public'],
+            repair: ['revoke connect on database postgres from public'],
+            expected: ['tenant-role-connects-elsewhere:postgres'],
+            probe: async () => allowedAs(await tenantUrl(D1, 'postgres'), 'select 1'),
+          }),
+        ],
+      ] as [string, (world: World) => Case][])),
+  [
+    'a database tenant role may connect to another tenant database',
+    ({ D1, D2, tenantUrl }) => ({
+      break: [`grant connect on database "${D2.databaseName}" to "${D1.roleName}"`],
+      repair: [`revoke connect on database "${D2.databaseName}" from "${D1.roleName}"`],
+      expected: [`tenant-role-connects-elsewhere:${D2.databaseName}`],
+      probe: async () => allowedAs(await tenantUrl(D1, D2.databaseName!), 'select 1'),
+    }),
+  ],
+  [
+    'a database tenant role may connect to the deployment database',
+    ({ D1, dep, tenantUrl }) => ({
+      break: [`grant connect on database "${dep}" to "${D1.roleName}"`],
+      repair: [`revoke connect on database "${dep}" from "${D1.roleName}"`],
+      expected: [`tenant-role-connects-elsewhere:${dep}`],
+      probe: async () => allowedAs(await tenantUrl(D1, dep), 'select 1'),
+    }),
+  ],
+  [
+    'a database tenant role may connect to the template',
+    ({ D2, template, tenantUrl }) => ({
+      break: [`grant connect on database "${template}" to "${D2.roleName}"`],
+      repair: [`revoke connect on database "${template}" from "${D2.roleName}"`],
+      expected: [`tenant-role-connects-elsewhere:${template}`],
+      probe: async () => allowedAs(await tenantUrl(D2, template), 'select 1'),
+    }),
+  ],
 
   // definer-function-unscoped
-  ['a SECURITY DEFINER function returning every tenant`s rows, granted to the app role', ({ app, dep, appUrl }) => ({
-    break: [leakyFunction('audit_leak'), 'revoke all on function public.audit_leak() from public', `grant execute on function public.audit_leak() to "${app}"`],
-    repair: ['drop function public.audit_leak()'],
-    expected: [`definer-function-unscoped:${dep}.public.audit_leak()`],
-    // No context at all, yet both rls tenants' notes.
-    probe: async () => Number((await rowsAs(appUrl, 'select count(distinct tenant_id)::int as n from public.audit_leak()'))?.[0]?.n ?? 0) >= 2,
-  })],
-  ['a SECURITY DEFINER function scoped by the tenant context is fine', ({ app, appUrl }) => ({
-    break: [
-      `create function public.audit_scoped() returns setof public.notes language sql stable security definer set search_path = pg_catalog, pg_temp
+  [
+    'a SECURITY DEFINER function returning every tenant`s rows, granted to the app role',
+    ({ app, dep, appUrl }) => ({
+      break: [
+        leakyFunction('audit_leak'),
+        'revoke all on function public.audit_leak() from public',
+        `grant execute on function public.audit_leak() to "${app}"`,
+      ],
+      repair: ['drop function public.audit_leak()'],
+      expected: [`definer-function-unscoped:${dep}.public.audit_leak()`],
+      // No context at all, yet both rls tenants' notes.
+      probe: async () => Number((await rowsAs(appUrl, 'select count(distinct tenant_id)::int as n from public.audit_leak()'))?.[0]?.n ?? 0) >= 2,
+    }),
+  ],
+  [
+    'a SECURITY DEFINER function scoped by the tenant context is fine',
+    ({ app, appUrl }) => ({
+      break: [
+        `create function public.audit_scoped() returns setof public.notes language sql stable security definer set search_path = pg_catalog, pg_temp
          as $$ select * from public.notes where tenant_id = tenancy.current_tenant_id() $$`,
-      'revoke all on function public.audit_scoped() from public',
-      `grant execute on function public.audit_scoped() to "${app}"`,
-    ],
-    repair: ['drop function public.audit_scoped()'],
-    expected: [],
-    harmless: true,
-    probe: async () => Number((await rowsAs(appUrl, 'select count(*)::int as n from public.audit_scoped()'))?.[0]?.n ?? 0) > 0,
-  })],
-  ['a SECURITY DEFINER function executable by PUBLIC in a tenant database', ({ D1 }) => ({
-    break: [{ in: D1.databaseName!, sql: leakyFunction('audit_leak') }],
-    repair: [{ in: D1.databaseName!, sql: 'drop function public.audit_leak()' }],
-    expected: [`definer-function-unscoped:${D1.databaseName}.public.audit_leak()`],
-  })],
+        'revoke all on function public.audit_scoped() from public',
+        `grant execute on function public.audit_scoped() to "${app}"`,
+      ],
+      repair: ['drop function public.audit_scoped()'],
+      expected: [],
+      harmless: true,
+      probe: async () => Number((await rowsAs(appUrl, 'select count(*)::int as n from public.audit_scoped()'))?.[0]?.n ?? 0) > 0,
+    }),
+  ],
+  [
+    'a SECURITY DEFINER function executable by PUBLIC in a tenant database',
+    ({ D1 }) => ({
+      break: [{ in: D1.databaseName!, sql: leakyFunction('audit_leak') }],
+      repair: [{ in: D1.databaseName!, sql: 'drop function public.audit_leak()' }],
+      expected: [`definer-function-unscoped:${D1.databaseName}.public.audit_leak()`],
+    }),
+  ],
 
   // statistics-visible
-  ['pg_stats readable by the app role', ({ app, dep, appUrl }) => ({
-    break: [`grant select on pg_catalog.pg_stats to "${app}"`],
-    repair: [`revoke select on pg_catalog.pg_stats from "${app}"`],
-    expected: [`statistics-visible:${dep}`],
-    probe: () => allowedAs(appUrl, 'select count(*) from pg_catalog.pg_stats'),
-    message: /superuser/,
-  })],
-  ['pg_stat_get_live_tuples executable by a tenant role in its database', ({ D1, tenantUrl }) => ({
-    break: [{ in: D1.databaseName!, sql: `grant execute on function pg_catalog.pg_stat_get_live_tuples(oid) to "${D1.roleName}"` }],
-    repair: [{ in: D1.databaseName!, sql: `revoke execute on function pg_catalog.pg_stat_get_live_tuples(oid) from "${D1.roleName}"` }],
-    expected: [`statistics-visible:${D1.databaseName}`],
-    probe: async () => allowedAs(await tenantUrl(D1), `select pg_catalog.pg_stat_get_live_tuples('public.notes'::regclass)`),
-  })],
+  [
+    'pg_stats readable by the app role',
+    ({ app, dep, appUrl }) => ({
+      break: [`grant select on pg_catalog.pg_stats to "${app}"`],
+      repair: [`revoke select on pg_catalog.pg_stats from "${app}"`],
+      expected: [`statistics-visible:${dep}`],
+      probe: () => allowedAs(appUrl, 'select count(*) from pg_catalog.pg_stats'),
+      message: /superuser/,
+    }),
+  ],
+  [
+    'pg_stat_get_live_tuples executable by a tenant role in its database',
+    ({ D1, tenantUrl }) => ({
+      break: [{ in: D1.databaseName!, sql: `grant execute on function pg_catalog.pg_stat_get_live_tuples(oid) to "${D1.roleName}"` }],
+      repair: [{ in: D1.databaseName!, sql: `revoke execute on function pg_catalog.pg_stat_get_live_tuples(oid) from "${D1.roleName}"` }],
+      expected: [`statistics-visible:${D1.databaseName}`],
+      probe: async () => allowedAs(await tenantUrl(D1), `select pg_catalog.pg_stat_get_live_tuples('public.notes'::regclass)`),
+    }),
+  ],
 
   // session-functions-available
-  ['session advisory locks for the app role', ({ app, dep, appUrl }) => ({
-    break: [`grant execute on function pg_catalog.pg_advisory_lock(bigint) to "${app}"`],
-    repair: [`revoke execute on function pg_catalog.pg_advisory_lock(bigint) from "${app}"`],
-    expected: [`session-functions-available:${dep}`],
-    probe: () => allowedAs(appUrl, 'select pg_catalog.pg_advisory_lock(4242)'),
-  })],
+  [
+    'session advisory locks for the app role',
+    ({ app, dep, appUrl }) => ({
+      break: [`grant execute on function pg_catalog.pg_advisory_lock(bigint) to "${app}"`],
+      repair: [`revoke execute on function pg_catalog.pg_advisory_lock(bigint) from "${app}"`],
+      expected: [`session-functions-available:${dep}`],
+      probe: () => allowedAs(appUrl, 'select pg_catalog.pg_advisory_lock(4242)'),
+    }),
+  ],
 
   // plpgsql-public
-  ['plpgsql usable by PUBLIC', ({ dep, appUrl }) => ({
-    break: ['grant usage on language plpgsql to public'],
-    repair: ['revoke usage on language plpgsql from public'],
-    expected: [`plpgsql-public:${dep}`],
-    probe: () => allowedAs(appUrl, 'do $$ begin end $$'),
-  })],
+  [
+    'plpgsql usable by PUBLIC',
+    ({ dep, appUrl }) => ({
+      break: ['grant usage on language plpgsql to public'],
+      repair: ['revoke usage on language plpgsql from public'],
+      expected: [`plpgsql-public:${dep}`],
+      probe: () => allowedAs(appUrl, 'do $$ begin end $$'),
+    }),
+  ],
 
   // context-key-stale: swapping the pads changes the key, and swapping again restores it.
-  ['a tenant database holding another context key', ({ D1 }) => ({
-    break: [{ in: D1.databaseName!, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
-    repair: [{ in: D1.databaseName!, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
-    expected: [`context-key-stale:${D1.databaseName}`],
-    probe: () => contextRefused(D1),
-    message: /rotateContextSecret/,
-  })],
-  ['the template holding another context key', ({ template }) => ({
-    break: [{ in: template, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
-    repair: [{ in: template, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
-    expected: [`context-key-stale:${template}`],
-  })],
+  [
+    'a tenant database holding another context key',
+    ({ D1 }) => ({
+      break: [{ in: D1.databaseName!, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
+      repair: [{ in: D1.databaseName!, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
+      expected: [`context-key-stale:${D1.databaseName}`],
+      probe: () => contextRefused(D1),
+      message: /rotateContextSecret/,
+    }),
+  ],
+  [
+    'the template holding another context key',
+    ({ template }) => ({
+      break: [{ in: template, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
+      repair: [{ in: template, sql: 'update tenancy.context_key set ipad = opad, opad = ipad where id = 1' }],
+      expected: [`context-key-stale:${template}`],
+    }),
+  ],
 
   // reset-function-missing
-  ['tenancy.reset_session(text) dropped from a tenant database', ({ D1, suite: s }) => ({
-    break: [{ in: D1.databaseName!, sql: 'drop routine tenancy.reset_session(text)' }],
-    repair: [{ in: D1.databaseName!, sql: `${RESET_FUNCTION}; alter routine tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on routine tenancy.reset_session(text) to public` }],
-    expected: [`reset-function-missing:${D1.databaseName}`],
-    probe: () => s.tenancy.queryAs(D1.slug, 'select 1').then(() => false, (error: Error) => /reset_session/.test(error.message)),
-  })],
-  ['a function tenancy.reset_session(text) (what earlier versions installed) instead of the procedure', ({ D2, suite: s }) => ({
-    break: [{ in: D2.databaseName!, sql: `drop routine tenancy.reset_session(text); create function tenancy.reset_session(application_name text default null) returns void language sql as 'select null::void'; grant execute on function tenancy.reset_session(text) to public` }],
-    repair: [{ in: D2.databaseName!, sql: `drop routine tenancy.reset_session(text); ${RESET_FUNCTION}; alter routine tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on routine tenancy.reset_session(text) to public` }],
-    expected: [`reset-function-missing:${D2.databaseName}`],
-    probe: () => s.tenancy.queryAs(D2.slug, 'select 1').then(() => false, (error: Error) => /reset_session/.test(error.message)),
-  })],
+  [
+    'tenancy.reset_session(text) dropped from a tenant database',
+    ({ D1, suite: s }) => ({
+      break: [{ in: D1.databaseName!, sql: 'drop routine tenancy.reset_session(text)' }],
+      repair: [
+        {
+          in: D1.databaseName!,
+          sql: `${RESET_FUNCTION}; alter routine tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on routine tenancy.reset_session(text) to public`,
+        },
+      ],
+      expected: [`reset-function-missing:${D1.databaseName}`],
+      probe: () =>
+        s.tenancy.queryAs(D1.slug, 'select 1').then(
+          () => false,
+          (error: Error) => /reset_session/.test(error.message),
+        ),
+    }),
+  ],
+  [
+    'a function tenancy.reset_session(text) (what earlier versions installed) instead of the procedure',
+    ({ D2, suite: s }) => ({
+      break: [
+        {
+          in: D2.databaseName!,
+          sql: `drop routine tenancy.reset_session(text); create function tenancy.reset_session(application_name text default null) returns void language sql as 'select null::void'; grant execute on function tenancy.reset_session(text) to public`,
+        },
+      ],
+      repair: [
+        {
+          in: D2.databaseName!,
+          sql: `drop routine tenancy.reset_session(text); ${RESET_FUNCTION}; alter routine tenancy.reset_session(text) owner to ${OWNER_ROLE}; grant execute on routine tenancy.reset_session(text) to public`,
+        },
+      ],
+      expected: [`reset-function-missing:${D2.databaseName}`],
+      probe: () =>
+        s.tenancy.queryAs(D2.slug, 'select 1').then(
+          () => false,
+          (error: Error) => /reset_session/.test(error.message),
+        ),
+    }),
+  ],
 
   // runtime-role-settings
-  ['a stored statement_timeout for the app role', ({ app, appUrl }) => ({
-    break: [`alter role "${app}" set statement_timeout = 1`],
-    repair: [`alter role "${app}" reset all`],
-    expected: [`runtime-role-settings:${app}`],
-    // A new connection of the role starts with it (SHOW itself may already be cancelled by it).
-    probe: () => rowsAs(appUrl, 'show statement_timeout').then((rows) => rows?.[0]?.statement_timeout !== '0', (error: { code?: string }) => {
-      if (error.code === '57014') return true;
-      throw error;
+  [
+    'a stored statement_timeout for the app role',
+    ({ app, appUrl }) => ({
+      break: [`alter role "${app}" set statement_timeout = 1`],
+      repair: [`alter role "${app}" reset all`],
+      expected: [`runtime-role-settings:${app}`],
+      // A new connection of the role starts with it (SHOW itself may already be cancelled by it).
+      probe: () =>
+        rowsAs(appUrl, 'show statement_timeout').then(
+          (rows) => rows?.[0]?.statement_timeout !== '0',
+          (error: { code?: string }) => {
+            if (error.code === '57014') return true;
+            throw error;
+          },
+        ),
+      message: /ALTER ROLE "[^"]+" RESET ALL/,
     }),
-    message: /ALTER ROLE "[^"]+" RESET ALL/,
-  })],
-  ['a stored default_transaction_read_only for a tenant role in its database', ({ D1, tenantUrl }) => ({
-    break: [`alter role "${D1.roleName}" in database "${D1.databaseName}" set default_transaction_read_only = on`],
-    repair: [`alter role "${D1.roleName}" in database "${D1.databaseName}" reset all`],
-    expected: [`runtime-role-settings:${D1.roleName}`],
-    probe: async () => (await rowsAs(await tenantUrl(D1), 'show default_transaction_read_only'))?.[0]?.default_transaction_read_only === 'on',
-    message: /IN DATABASE .* RESET ALL/,
-  })],
+  ],
+  [
+    'a stored default_transaction_read_only for a tenant role in its database',
+    ({ D1, tenantUrl }) => ({
+      break: [`alter role "${D1.roleName}" in database "${D1.databaseName}" set default_transaction_read_only = on`],
+      repair: [`alter role "${D1.roleName}" in database "${D1.databaseName}" reset all`],
+      expected: [`runtime-role-settings:${D1.roleName}`],
+      probe: async () => (await rowsAs(await tenantUrl(D1), 'show default_transaction_read_only'))?.[0]?.default_transaction_read_only === 'on',
+      message: /IN DATABASE .* RESET ALL/,
+    }),
+  ],
 ];
 
 /** A tenant role's md5 password; its SCRAM verifier is put back afterwards. Needs pg_authid, which the test server's role reads. */
@@ -458,7 +603,9 @@ describe('audit()', () => {
     const report = await suite().tenancy.audit();
     expect(
       report.findings,
-      w().ownsServer ? 'the setup leaves a weakness' : 'TEST_DATABASE_URL`s server: its postgres and template1 databases may still be open to PUBLIC (REVOKE CONNECT there)',
+      w().ownsServer
+        ? 'the setup leaves a weakness'
+        : 'TEST_DATABASE_URL`s server: its postgres and template1 databases may still be open to PUBLIC (REVOKE CONNECT there)',
     ).toEqual([]);
     expect(report.placements).toBe(1 + 2 + 2);
   });

@@ -3,14 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidTenantSlugError,
-  TenancyConfigError,
-  TenantExistsError,
-  TenantNotActiveError,
-  TenantNotFoundError,
-  type TenantArchive,
-} from '../src/index';
+import { InvalidTenantSlugError, TenancyConfigError, TenantExistsError, TenantNotActiveError, TenantNotFoundError, type TenantArchive } from '../src/index';
 import { useTenancy } from './support';
 
 const suite = useTenancy('lifecycle');
@@ -26,7 +19,7 @@ describe('tenant lifecycle (rls)', () => {
     expect((await tenancy.listTenants()).map((t) => t.slug)).toContain('life_one');
   });
 
-  it.each(["a", "1abc", "Abc", "ab-c", "a".repeat(49), "x'; drop table notes; --", "", "ab c", "ab\u00e9"])(
+  it.each(['a', '1abc', 'Abc', 'ab-c', 'a'.repeat(49), "x'; drop table notes; --", '', 'ab c', 'ab\u00e9'])(
     'refuses the slug %j with InvalidTenantSlugError and creates nothing',
     async (slug) => {
       const { tenancy, admin } = suite();

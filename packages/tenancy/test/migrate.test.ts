@@ -29,7 +29,12 @@ describe('migrate()', () => {
     const broken = await tenancy.getTenant('mig_schema_25');
     await admin.query(`alter table "${broken.schemaName}".notes add column priority text`);
 
-    const next = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, secrets: tenancy.config.secrets, migrationsFolder: migrationsWithNewColumn() });
+    const next = createTenancy({
+      ...baseConfig(db),
+      namePrefix: tenancy.config.namePrefix,
+      secrets: tenancy.config.secrets,
+      migrationsFolder: migrationsWithNewColumn(),
+    });
     try {
       const progress: MigrateProgress[] = [];
       const first = await next.migrate({ concurrency: 4, onProgress: (p) => progress.push(p) });

@@ -34,7 +34,9 @@ describe('role passwords', () => {
       const tenantPassword = (await (base.secrets as SecretsProvider).get('pw_db'))!;
       // Both really work, so the verifiers really are of these passwords.
       expect((await tenancy.queryAs<{ n: number }>('pw_db', 'select count(*)::int as n from notes')).rows[0]!.n).toBe(0);
-      const { rows } = await admin.query<{ rolname: string; rolpassword: string }>('select rolname, rolpassword from pg_authid where rolname = any($1)', [[appRole, tenantRole]]);
+      const { rows } = await admin.query<{ rolname: string; rolpassword: string }>('select rolname, rolpassword from pg_authid where rolname = any($1)', [
+        [appRole, tenantRole],
+      ]);
       for (const row of rows) expect(passwordMatches(row.rolpassword, row.rolname, row.rolname === appRole ? appPassword : tenantPassword)).toBe(true);
       expect(rows.map((r) => r.rolpassword.slice(0, 14))).toEqual(['SCRAM-SHA-256$', 'SCRAM-SHA-256$']);
       expect(sent.length).toBeGreaterThan(50);

@@ -65,7 +65,13 @@ describe('per-tenant pools under a connection cap', () => {
       }
     }
     const { db, tenancy } = suite();
-    const busy = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, secrets: tenancy.config.secrets, maxConnections: 20, clientClass: CountingClient });
+    const busy = createTenancy({
+      ...baseConfig(db),
+      namePrefix: tenancy.config.namePrefix,
+      secrets: tenancy.config.secrets,
+      maxConnections: 20,
+      clientClass: CountingClient,
+    });
     const slugs = Array.from({ length: 12 }, (_, i) => `pool_${i}`);
     const run = async (calls: number) => {
       let next = 0;
@@ -97,13 +103,23 @@ describe('per-tenant pools under a connection cap', () => {
     const base = baseConfig(db);
     // Tagged, so the sample counts this process's connections only.
     const appUrl = `${base.appUrl}${base.appUrl.includes('?') ? '&' : '?'}application_name=churn`;
-    const churn = createTenancy({ ...base, appUrl, namePrefix: prefix, secrets: tenancy.config.secrets, maxConnections: 5, perTenantPoolSize: 1, idleTimeoutMs: 100 });
+    const churn = createTenancy({
+      ...base,
+      appUrl,
+      namePrefix: prefix,
+      secrets: tenancy.config.secrets,
+      maxConnections: 5,
+      perTenantPoolSize: 1,
+      idleTimeoutMs: 100,
+    });
     const slugs = Array.from({ length: 40 }, (_, i) => `pool_${i}`);
     let peak = 0;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where usename like $1 and application_name = 'churn'`, [`${prefix}pool\\_%`]);
+        const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where usename like $1 and application_name = 'churn'`, [
+          `${prefix}pool\\_%`,
+        ]);
         peak = Math.max(peak, rows[0].n);
       }
     })();
@@ -127,7 +143,12 @@ describe('per-tenant pools under a connection cap', () => {
   });
 
   it('a second process shares nothing with the first: its own cap holds too', async () => {
-    const other = createTenancy({ ...baseConfig(suite().db), namePrefix: suite().tenancy.config.namePrefix, secrets: suite().tenancy.config.secrets, maxConnections: 2 });
+    const other = createTenancy({
+      ...baseConfig(suite().db),
+      namePrefix: suite().tenancy.config.namePrefix,
+      secrets: suite().tenancy.config.secrets,
+      maxConnections: 2,
+    });
     try {
       await Promise.all(['pool_1', 'pool_2', 'pool_3', 'pool_4'].map((slug) => other.queryAs(slug, 'select 1')));
       expect(other.poolStats().open).toBeLessThanOrEqual(2);

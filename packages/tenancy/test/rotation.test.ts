@@ -48,7 +48,10 @@ describe('rotateContextSecret()', () => {
         expect(await seenWith(NEW_SECRET, tenant), tenant.strategy).toBe(1);
         expect(await seenWith(CONTEXT_SECRET, tenant), tenant.strategy).toBe(0);
         // The old process: its lookups are refused, or (with the tenant still in its cache) its context sees nothing.
-        const oldSees = await old.queryAs<{ n: number }>(tenant.slug, 'select count(*)::int as n from notes').then((r) => r.rows[0]!.n, (e: Error) => e.message);
+        const oldSees = await old.queryAs<{ n: number }>(tenant.slug, 'select count(*)::int as n from notes').then(
+          (r) => r.rows[0]!.n,
+          (e: Error) => e.message,
+        );
         expect([0, expect.stringMatching(/contextSecret is not the deployment's/)], tenant.strategy).toContainEqual(oldSees);
       }
     } finally {
@@ -91,7 +94,13 @@ describe('rotateContextSecret()', () => {
         super(typeof config === 'object' && config.database === tenantDatabase ? { ...config, port: 1 } : config);
       }
     }
-    const broken = createTenancy({ ...baseConfig(db), namePrefix: old.config.namePrefix, secrets: old.config.secrets, contextSecret: NEW_SECRET, clientClass: Unreachable });
+    const broken = createTenancy({
+      ...baseConfig(db),
+      namePrefix: old.config.namePrefix,
+      secrets: old.config.secrets,
+      contextSecret: NEW_SECRET,
+      clientClass: Unreachable,
+    });
     try {
       await expect(broken.rotateContextSecret()).rejects.toThrow(/ECONNREFUSED/);
       const rls = tenants.find((t) => t.strategy === 'rls')!;

@@ -47,7 +47,11 @@ describe('SecretsProvider implementations', () => {
       const wrongKey = new DatabaseSecretsProvider({ connectionString: db.url, encryptionKey: 'x'.repeat(32), contextSecret: CONTEXT_SECRET });
       await expect(wrongKey.get('initech')).rejects.toThrow(/unable to authenticate|auth/i);
       await wrongKey.close();
-      const asApp = new DatabaseSecretsProvider({ connectionString: roleUrl(db.url, 'app_user', APP_PASSWORD), encryptionKey: 'k'.repeat(32), contextSecret: CONTEXT_SECRET });
+      const asApp = new DatabaseSecretsProvider({
+        connectionString: roleUrl(db.url, 'app_user', APP_PASSWORD),
+        encryptionKey: 'k'.repeat(32),
+        contextSecret: CONTEXT_SECRET,
+      });
       expect(await asApp.get('initech')).toBe(secret);
       await expect(asApp.set('initech', 'hijack')).rejects.toThrow(/permission denied/);
       await asApp.close();

@@ -7,7 +7,9 @@ const suite = useTenancy('setup');
 /** Everything setup() installs, as text: run twice, it must not differ. */
 async function installedState(admin: pg.Pool): Promise<string> {
   const parts = await Promise.all([
-    admin.query(`select p.proname, p.prosrc, p.proconfig, p.prosecdef, p.provolatile, p.proacl::text from pg_proc p where p.pronamespace = 'tenancy'::regnamespace order by 1`),
+    admin.query(
+      `select p.proname, p.prosrc, p.proconfig, p.prosecdef, p.provolatile, p.proacl::text from pg_proc p where p.pronamespace = 'tenancy'::regnamespace order by 1`,
+    ),
     admin.query(`select c.relname, c.relacl::text, c.relowner::regrole::text from pg_class c where c.relnamespace = 'tenancy'::regnamespace order by 1`),
     admin.query(`select * from tenancy.context_key`),
     admin.query(`select tag from public.__tenant_migrations order by tag`),
@@ -33,7 +35,9 @@ describe('setup()', () => {
       `select count(*)::int as n from pg_class where relowner = 'app_user'::regrole and relnamespace not in ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)`,
     );
     expect(owned.rows[0].n).toBe(0);
-    const tables = await admin.query(`select relname from pg_class where relname in ('notes', 'tenants', 'context_key') and relowner = 'tenancy_owner'::regrole order by 1`);
+    const tables = await admin.query(
+      `select relname from pg_class where relname in ('notes', 'tenants', 'context_key') and relowner = 'tenancy_owner'::regrole order by 1`,
+    );
     expect(tables.rows.map((r) => r.relname)).toEqual(['context_key', 'notes', 'tenants']);
   });
 

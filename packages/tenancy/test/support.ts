@@ -44,7 +44,10 @@ export interface Suite {
  * A fresh database per suite with the library set up over the fixture `notes` table. `overrides`
  * may be computed from the suite's base config (to name roles after its namePrefix).
  */
-export function useTenancy(label: string, overrides: Partial<TenancyConfigInput> | ((base: TenancyConfigInput) => Partial<TenancyConfigInput>) = {}): () => Suite {
+export function useTenancy(
+  label: string,
+  overrides: Partial<TenancyConfigInput> | ((base: TenancyConfigInput) => Partial<TenancyConfigInput>) = {},
+): () => Suite {
   let suite: Suite | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase(label);

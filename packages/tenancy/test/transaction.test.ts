@@ -14,7 +14,7 @@ describe('withTenant / queryAs', () => {
     await suite().tenancy.createTenant({ slug: 'tx_b', name: 'B', strategy: 'rls' });
   });
 
-  it('signs the roles the configuration names: a queryAs without one, and the library\'s own maintenance', async () => {
+  it("signs the roles the configuration names: a queryAs without one, and the library's own maintenance", async () => {
     const { db, tenancy } = suite();
     const other = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, contextRoles: { maintenance: 'admin', default: 'member' } });
     try {
@@ -103,7 +103,11 @@ describe('withTenant / queryAs', () => {
           })
           .catch(() => undefined);
         const rows = await tx.db.execute<{ body: string; tenant_id: string }>(sql`select body, tenant_id from notes`);
-        return { rows: rows.rows, txPid: (await tx.query('select pg_backend_pid() as p')).rows[0]!.p, dbPid: (await tx.db.execute(sql`select pg_backend_pid() as p`)).rows[0]!.p };
+        return {
+          rows: rows.rows,
+          txPid: (await tx.query('select pg_backend_pid() as p')).rows[0]!.p,
+          dbPid: (await tx.db.execute(sql`select pg_backend_pid() as p`)).rows[0]!.p,
+        };
       },
       { role: 'admin' },
     );
@@ -124,8 +128,20 @@ describe('withTenant / queryAs', () => {
     const tenancy = createTenancy({ ...baseConfig(db), pooler: { kind: 'pgbouncer', mode: 'transaction' } });
     try {
       const error = await tenancy
-        .withTenant('tx_a', (tx) => tx.db.select({ one: sql`1` }).from(sql`notes`).prepare('named_one').execute(), { role: 'viewer' })
-        .then(() => undefined, (e: Error) => e);
+        .withTenant(
+          'tx_a',
+          (tx) =>
+            tx.db
+              .select({ one: sql`1` })
+              .from(sql`notes`)
+              .prepare('named_one')
+              .execute(),
+          { role: 'viewer' },
+        )
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
       // drizzle wraps driver errors; ours is the cause.
       expect(error?.cause).toBeInstanceOf(TenantContextError);
       expect((error?.cause as Error).message).toMatch(/Named prepared statement "named_one" refused/);

@@ -83,7 +83,11 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string; fieldErrors?: FieldErrors };
       if (response.status === 401) window.location.assign('/sign-in?callbackUrl=/tenants/new');
-      setPhase({ kind: 'editing', fieldErrors: body.fieldErrors ?? {}, error: body.fieldErrors ? undefined : (body.error ?? `The server answered ${response.status}.`) });
+      setPhase({
+        kind: 'editing',
+        fieldErrors: body.fieldErrors ?? {},
+        error: body.fieldErrors ? undefined : (body.error ?? `The server answered ${response.status}.`),
+      });
       return;
     }
     let finished = false;
@@ -111,10 +115,19 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
         setPhase({ kind: 'editing', fieldErrors: {}, error: String(e.message) });
       }
     }).catch(() => undefined);
-    if (!finished) setPhase({ kind: 'editing', fieldErrors: {}, error: 'The connection closed before provisioning finished: check the tenants table before trying again.' });
+    if (!finished)
+      setPhase({ kind: 'editing', fieldErrors: {}, error: 'The connection closed before provisioning finished: check the tenants table before trying again.' });
   }
 
-  if (phase.kind === 'done') return <Result result={phase.result} steps={phase.steps} times={phase.times} onAgain={() => (setValues(EMPTY), setSlugTouched(false), setPhase({ kind: 'editing', fieldErrors: {} }))} />;
+  if (phase.kind === 'done')
+    return (
+      <Result
+        result={phase.result}
+        steps={phase.steps}
+        times={phase.times}
+        onAgain={() => (setValues(EMPTY), setSlugTouched(false), setPhase({ kind: 'editing', fieldErrors: {} }))}
+      />
+    );
 
   const running = phase.kind === 'running';
   return (
@@ -137,7 +150,12 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
                 maxLength={200}
               />
             </Field>
-            <Field id="slug" label="Slug" error={fieldErrors.slug} hint="Lowercase letters, digits and _; a letter first; 2–48 characters. Cannot be changed later.">
+            <Field
+              id="slug"
+              label="Slug"
+              error={fieldErrors.slug}
+              hint="Lowercase letters, digits and _; a letter first; 2–48 characters. Cannot be changed later."
+            >
               <input
                 id="slug"
                 aria-describedby="slug-help"
@@ -175,16 +193,39 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
           <legend>First admin</legend>
           <div className="row-2">
             <Field id="adminEmail" label="Admin email" error={fieldErrors.adminEmail}>
-              <input id="adminEmail" aria-describedby="adminEmail-help" name="adminEmail" type="email" value={values.adminEmail} onChange={(e) => set('adminEmail', e.target.value)} required autoComplete="off" />
+              <input
+                id="adminEmail"
+                aria-describedby="adminEmail-help"
+                name="adminEmail"
+                type="email"
+                value={values.adminEmail}
+                onChange={(e) => set('adminEmail', e.target.value)}
+                required
+                autoComplete="off"
+              />
             </Field>
             <Field id="adminName" label="Admin name" error={fieldErrors.adminName}>
-              <input id="adminName" aria-describedby="adminName-help" name="adminName" value={values.adminName} onChange={(e) => set('adminName', e.target.value)} required autoComplete="off" />
+              <input
+                id="adminName"
+                aria-describedby="adminName-help"
+                name="adminName"
+                value={values.adminName}
+                onChange={(e) => set('adminName', e.target.value)}
+                required
+                autoComplete="off"
+              />
             </Field>
           </div>
           <div className="field" role="radiogroup" aria-label="Initial password">
             <span>Initial password</span>
             <label className="radio">
-              <input type="radio" name="passwordMode" value="generate" checked={values.passwordMode === 'generate'} onChange={() => set('passwordMode', 'generate')} />
+              <input
+                type="radio"
+                name="passwordMode"
+                value="generate"
+                checked={values.passwordMode === 'generate'}
+                onChange={() => set('passwordMode', 'generate')}
+              />
               Generate one (shown once, after the tenant is created)
             </label>
             <label className="radio">
@@ -194,7 +235,15 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
           </div>
           {values.passwordMode === 'set' && (
             <Field id="password" label="Password" error={fieldErrors.password} hint="At least 12 characters.">
-              <input id="password" aria-describedby="password-help" name="password" type="password" value={values.password} onChange={(e) => set('password', e.target.value)} autoComplete="new-password" />
+              <input
+                id="password"
+                aria-describedby="password-help"
+                name="password"
+                type="password"
+                value={values.password}
+                onChange={(e) => set('password', e.target.value)}
+                autoComplete="new-password"
+              />
             </Field>
           )}
           {values.passwordMode === 'generate' && fieldErrors.password && <span className="field-error">{fieldErrors.password}</span>}
@@ -216,7 +265,12 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
       </form>
 
       {running ? (
-        <Progress steps={phase.steps.length ? phase.steps : steps[values.strategy]} current={phase.current} elapsed={now - phase.started} strategy={values.strategy} />
+        <Progress
+          steps={phase.steps.length ? phase.steps : steps[values.strategy]}
+          current={phase.current}
+          elapsed={now - phase.started}
+          strategy={values.strategy}
+        />
       ) : (
         <Preview steps={steps[values.strategy]} strategy={values.strategy} />
       )}
@@ -338,7 +392,12 @@ function Result({ result, steps, times, onAgain }: { result: Done; steps: string
               <button
                 type="button"
                 className="button button-small"
-                onClick={() => navigator.clipboard?.writeText(admin.password!).then(() => setCopied(true), () => undefined)}
+                onClick={() =>
+                  navigator.clipboard?.writeText(admin.password!).then(
+                    () => setCopied(true),
+                    () => undefined,
+                  )
+                }
               >
                 {copied ? 'Copied' : 'Copy'}
               </button>

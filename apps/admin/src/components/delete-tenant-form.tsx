@@ -10,7 +10,15 @@ import { formatDuration } from '@/lib/format';
 import { useHydrated } from '@/lib/use-hydrated';
 import type { DeleteState } from '@/app/(console)/tenants/[slug]/delete/actions';
 
-export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; archiveDir: string; action: (state: DeleteState, form: FormData) => Promise<DeleteState> }) {
+export function DeleteTenantForm({
+  slug,
+  archiveDir,
+  action,
+}: {
+  slug: string;
+  archiveDir: string;
+  action: (state: DeleteState, form: FormData) => Promise<DeleteState>;
+}) {
   const [state, formAction, pending] = useFormAction(action);
   const [confirm, setConfirm] = useState('');
   const ready = useHydrated();
@@ -57,7 +65,15 @@ export function DeleteTenantForm({ slug, archiveDir, action }: { slug: string; a
         <label htmlFor="confirm">
           Type <code>{slug}</code> to confirm
         </label>
-        <input id="confirm" name="confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" spellCheck={false} aria-describedby="confirm-help" />
+        <input
+          id="confirm"
+          name="confirm"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="confirm-help"
+        />
         {confirmError ? (
           <span className="field-error" id="confirm-help" role="alert">
             {confirmError}

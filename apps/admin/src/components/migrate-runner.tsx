@@ -24,7 +24,11 @@ interface Summary {
   failed: { tenant: string | null; placement: string; error: string }[];
 }
 
-type State = { kind: 'idle' } | { kind: 'running'; started: number; items: Progress[] } | { kind: 'finished'; items: Progress[]; summary: Summary } | { kind: 'error'; items: Progress[]; message: string };
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running'; started: number; items: Progress[] }
+  | { kind: 'finished'; items: Progress[]; summary: Summary }
+  | { kind: 'error'; items: Progress[]; message: string };
 
 export function MigrateRunner() {
   const [state, setState] = useState<State>({ kind: 'idle' });

@@ -21,7 +21,13 @@ export function Topbar({ brand, children }: { brand: ReactNode; children: ReactN
   return (
     <header className="topbar" data-open={open || undefined} ref={ref}>
       {brand}
-      <button type="button" className="button button-ghost topbar-toggle" aria-expanded={open} aria-controls="topbar-panel" onClick={() => setOpenOn(open ? null : pathname)}>
+      <button
+        type="button"
+        className="button button-ghost topbar-toggle"
+        aria-expanded={open}
+        aria-controls="topbar-panel"
+        onClick={() => setOpenOn(open ? null : pathname)}
+      >
         <span aria-hidden="true">☰</span> Menu
       </button>
       <div className="topbar-panel" id="topbar-panel">

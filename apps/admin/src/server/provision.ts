@@ -2,7 +2,16 @@ import 'server-only';
 
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@repo/db/password';
-import { InvalidTenantSlugError, SLUG_PATTERN, SLUG_RULE_TEXT, STRATEGIES, TenantExistsError, TenancyError, type StrategyName, type Tenant } from '@repo/tenancy';
+import {
+  InvalidTenantSlugError,
+  SLUG_PATTERN,
+  SLUG_RULE_TEXT,
+  STRATEGIES,
+  TenantExistsError,
+  TenancyError,
+  type StrategyName,
+  type Tenant,
+} from '@repo/tenancy';
 import { z } from 'zod';
 
 import { logger } from '@/lib/logger';
@@ -107,10 +116,10 @@ async function findUser(email: string): Promise<{ id: string } | null> {
 async function createFirstAdmin(tenant: Tenant, input: CreateTenantInput): Promise<{ email: string; existing: boolean; password?: string }> {
   const existing = await findUser(input.adminEmail);
   if (existing) {
-    await operatorQuery(`INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin') ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = 'admin'`, [
-      existing.id,
-      tenant.id,
-    ]);
+    await operatorQuery(
+      `INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin') ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = 'admin'`,
+      [existing.id, tenant.id],
+    );
     return { email: input.adminEmail, existing: true };
   }
   const generated = input.passwordMode === 'generate' ? generatePassword() : undefined;

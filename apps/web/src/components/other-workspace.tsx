@@ -27,7 +27,13 @@ export function OtherWorkspace({ what, workspace, current }: { what: 'project' |
             You are working in {current}. The {what} belongs to {workspace.name}, another of your workspaces: switch to it to open the {what}.
           </p>
           <div className="form-actions" style={{ marginTop: '0.75rem' }}>
-            <button type="button" className="btn btn-primary" disabled={switching} aria-busy={switching} onClick={() => switchTo(workspace.id, () => router.refresh())}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={switching}
+              aria-busy={switching}
+              onClick={() => switchTo(workspace.id, () => router.refresh())}
+            >
               {switching && <span className="spinner" aria-hidden="true" />}
               Switch to {workspace.name}
             </button>

@@ -22,7 +22,13 @@ export function Sidebar({ brand, children }: { brand: ReactNode; children: React
     <aside className="sidebar" data-open={open || undefined} ref={ref}>
       <div className="sidebar-bar">
         {brand}
-        <button type="button" className="btn btn-ghost sidebar-toggle" aria-expanded={open} aria-controls="sidebar-panel" onClick={() => setOpenOn(open ? null : pathname)}>
+        <button
+          type="button"
+          className="btn btn-ghost sidebar-toggle"
+          aria-expanded={open}
+          aria-controls="sidebar-panel"
+          onClick={() => setOpenOn(open ? null : pathname)}
+        >
           <span aria-hidden="true">☰</span> Menu
         </button>
       </div>

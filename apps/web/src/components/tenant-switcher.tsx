@@ -51,7 +51,13 @@ export function TenantSwitcher({ active, tenants }: { active: TenantOption; tena
           <strong>{active.name}</strong>
           <small>{ROLE_LABEL[active.role]}</small>
         </span>
-        {switching ? <span className="spinner" aria-label="Switching" /> : <span className="chevron" aria-hidden="true">▾</span>}
+        {switching ? (
+          <span className="spinner" aria-label="Switching" />
+        ) : (
+          <span className="chevron" aria-hidden="true">
+            ▾
+          </span>
+        )}
       </button>
       {open && (
         <div className="menu-list" role="menu" aria-label="Workspaces">
@@ -67,7 +73,10 @@ export function TenantSwitcher({ active, tenants }: { active: TenantOption; tena
               onClick={() => choose(tenant)}
             >
               <span>{tenant.name}</span>
-              <span className="muted">{tenant.id === active.id ? '✓ ' : ''}{ROLE_LABEL[tenant.role]}</span>
+              <span className="muted">
+                {tenant.id === active.id ? '✓ ' : ''}
+                {ROLE_LABEL[tenant.role]}
+              </span>
             </button>
           ))}
           {error && (

@@ -18,7 +18,11 @@ const PRIVATE = { 'cache-control': 'private, no-store' };
  * Parses the list parameters (400 with a message for a bad one), reads one page with `read` and answers
  * `{ projects, total, next, nextCursor, prev, prevCursor }` with the links also in a Link header (RFC 8288).
  */
-export async function projectsApiResponse(route: string, params: URLSearchParams, read: (query: ProjectListQuery) => Promise<ProjectPage<ProjectJson>>): Promise<NextResponse> {
+export async function projectsApiResponse(
+  route: string,
+  params: URLSearchParams,
+  read: (query: ProjectListQuery) => Promise<ProjectPage<ProjectJson>>,
+): Promise<NextResponse> {
   const parsed = parseProjectListQuery(params, 'strict');
   if ('error' in parsed) return NextResponse.json({ error: parsed.error }, { status: 400, headers: PRIVATE });
   try {

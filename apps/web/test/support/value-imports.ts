@@ -45,12 +45,16 @@ const inNodeModules = (file: string) => file.split(path.sep).includes('node_modu
 
 export function valueImports(options: ImportScanOptions): ValueImport[] {
   const overlay = options.overlay ?? {};
-  const parsed = ts.getParsedCommandLineOfConfigFile(options.tsconfig, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    options.tsconfig,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`cannot read ${options.tsconfig}`);
   const compilerOptions: ts.CompilerOptions = { ...parsed.options, noLib: true, types: [], noEmit: true, allowJs: true };
   const host = ts.createCompilerHost(compilerOptions, true);
@@ -94,7 +98,13 @@ export function valueImports(options: ImportScanOptions): ValueImport[] {
     const add = (node: ts.Node, specifier: string, taken: { name: string; file: string }[]) => {
       for (const { name, file } of taken) {
         if (file === source.fileName || inNodeModules(file)) continue;
-        found.push({ file: relative(source.fileName), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, name, origin: relative(file), specifier });
+        found.push({
+          file: relative(source.fileName),
+          line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+          name,
+          origin: relative(file),
+          specifier,
+        });
       }
     };
     const whole = (node: ts.Node, specifier: string) => {
@@ -129,7 +139,12 @@ export function valueImports(options: ImportScanOptions): ValueImport[] {
         if (!clause || ts.isNamespaceExport(clause)) whole(node, specifier);
         else for (const element of clause.elements) if (!element.isTypeOnly) named(element, specifier, element.name);
       }
-      if (ts.isImportEqualsDeclaration(node) && !node.isTypeOnly && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      if (
+        ts.isImportEqualsDeclaration(node) &&
+        !node.isTypeOnly &&
+        ts.isExternalModuleReference(node.moduleReference) &&
+        ts.isStringLiteral(node.moduleReference.expression)
+      ) {
         whole(node, node.moduleReference.expression.text);
       }
       if (ts.isCallExpression(node)) {

@@ -33,8 +33,6 @@ function loginLines(): string[] {
   return [
     '',
     'Seeded logins:',
-    ...SEED_LOGINS.map(
-      (login) => `  ${login.app.padEnd(6)} ${login.email.padEnd(email)}  ${login.password.padEnd(password)}  ${login.note}`,
-    ),
+    ...SEED_LOGINS.map((login) => `  ${login.app.padEnd(6)} ${login.email.padEnd(email)}  ${login.password.padEnd(password)}  ${login.note}`),
   ];
 }

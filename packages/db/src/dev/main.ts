@@ -12,14 +12,7 @@
  * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET, TENANCY_SECRETS_KEY,
  * TENANCY_CONTEXT_SECRET. DATABASE_URL and friends are always set to this database.
  */
-import {
-  assertPortFree,
-  ClusterAlreadyRunningError,
-  LocalDbError,
-  PortInUseError,
-  startEmbeddedCluster,
-  type EmbeddedCluster,
-} from '@repo/localdb/cluster';
+import { assertPortFree, ClusterAlreadyRunningError, LocalDbError, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { startApps } from './apps';
 import { parseArgs, type DevOptions } from './args';
 import { printBanner } from './banner';
@@ -94,7 +87,9 @@ async function startDatabase(paths: DevPaths, port: number): Promise<EmbeddedClu
       throw new DevError(`Port ${port} for PostgreSQL is in use (another npm run dev?): stop that process, or run with DEV_PG_PORT=<another port>.`);
     }
     if (error instanceof ClusterAlreadyRunningError) {
-      throw new DevError(`PostgreSQL (pid ${error.pid}) already runs on ${error.dataDir}, probably another npm run dev: stop that one (Ctrl-C there, or kill -INT ${error.pid}).`);
+      throw new DevError(
+        `PostgreSQL (pid ${error.pid}) already runs on ${error.dataDir}, probably another npm run dev: stop that one (Ctrl-C there, or kill -INT ${error.pid}).`,
+      );
     }
     throw error;
   }

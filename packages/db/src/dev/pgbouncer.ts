@@ -28,7 +28,8 @@ export async function startDevPgBouncer(urls: DevUrls, port: number): Promise<{ 
   };
   const bouncer = await startPgBouncer({
     port,
-    ini: (runtime) => pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
+    ini: (runtime) =>
+      pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
     userlist: pgbouncerUserlist(input),
   });
   const through = (direct: string) => {

@@ -42,7 +42,9 @@ function literal(value: unknown): string {
  */
 export function renderStatement(statement: RecordedStatement): string {
   const sql = statement.values.length
-    ? statement.text.trim().replace(/\$(\d+)/g, (placeholder, n: string) => (Number(n) <= statement.values.length ? literal(statement.values[Number(n) - 1]) : placeholder))
+    ? statement.text
+        .trim()
+        .replace(/\$(\d+)/g, (placeholder, n: string) => (Number(n) <= statement.values.length ? literal(statement.values[Number(n) - 1]) : placeholder))
     : statement.text.trim();
   return sql.endsWith(';') ? sql : `${sql};`;
 }

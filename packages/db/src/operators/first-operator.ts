@@ -18,9 +18,7 @@ export interface FirstOperatorInput {
   password?: string;
 }
 
-export type FirstOperatorOutcome =
-  | { created: false; existing: number }
-  | { created: true; id: string; email: string; generatedPassword?: string };
+export type FirstOperatorOutcome = { created: false; existing: number } | { created: true; id: string; email: string; generatedPassword?: string };
 
 const email = z.string().trim().toLowerCase().pipe(z.email('is not a valid email address'));
 
@@ -37,8 +35,10 @@ export async function ensureFirstOperator(client: pg.ClientBase, input: FirstOpe
   const address = email.safeParse(input.email);
   if (!address.success) throw new Error(`The first operator's email ${address.error.issues[0]?.message ?? 'is invalid'}`);
   if (input.password !== undefined) {
-    if (input.password.length < FIRST_OPERATOR_MIN_PASSWORD_LENGTH) throw new Error(`The first operator's password must be at least ${FIRST_OPERATOR_MIN_PASSWORD_LENGTH} characters`);
-    if (isPublishedPassword(input.password)) throw new Error("The first operator's password is a published one (the dev seed's or the demo users'): choose another");
+    if (input.password.length < FIRST_OPERATOR_MIN_PASSWORD_LENGTH)
+      throw new Error(`The first operator's password must be at least ${FIRST_OPERATOR_MIN_PASSWORD_LENGTH} characters`);
+    if (isPublishedPassword(input.password))
+      throw new Error("The first operator's password is a published one (the dev seed's or the demo users'): choose another");
   }
   const generated = input.password === undefined ? randomBytes(18).toString('base64url') : undefined;
   const passwordHash = await hashPassword(input.password ?? generated!);
@@ -51,7 +51,10 @@ export async function ensureFirstOperator(client: pg.ClientBase, input: FirstOpe
  * Inserts the operator when the table is empty; returns its id, or how many operators there are when it was not
  * empty. Shared with the dev runner's seeded operator (seed/index.ts).
  */
-export async function insertIfNoOperator(client: pg.ClientBase, operator: { id?: string; email: string; name: string; passwordHash: string }): Promise<string | number> {
+export async function insertIfNoOperator(
+  client: pg.ClientBase,
+  operator: { id?: string; email: string; name: string; passwordHash: string },
+): Promise<string | number> {
   await client.query('BEGIN');
   try {
     await client.query('LOCK TABLE public.operators IN SHARE ROW EXCLUSIVE MODE');

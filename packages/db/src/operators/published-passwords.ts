@@ -16,7 +16,9 @@ export function isPublishedPassword(password: string): boolean {
  * checked against each published password (argon2, a few tens of milliseconds per operator).
  */
 export async function removePublishedPasswordOperators(client: pg.ClientBase): Promise<string[]> {
-  const { rows } = await client.query<{ id: string; email: string; password_hash: string }>('SELECT id, email, password_hash FROM public.operators ORDER BY email');
+  const { rows } = await client.query<{ id: string; email: string; password_hash: string }>(
+    'SELECT id, email, password_hash FROM public.operators ORDER BY email',
+  );
   const removed: string[] = [];
   for (const operator of rows) {
     let published = false;

@@ -28,7 +28,9 @@ function tenantPolicies(table: string) {
 }
 
 const tenantColumns = {
-  tenantId: uuid('tenant_id').notNull().default(sql`tenancy.current_tenant_id()`),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .default(sql`tenancy.current_tenant_id()`),
   id: uuid('id').notNull().defaultRandom(),
   createdBy: uuid('created_by').default(sql`tenancy.current_user_id()`),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

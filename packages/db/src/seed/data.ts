@@ -67,7 +67,9 @@ export const SEED_USERS: SeedUser[] = [
 ];
 
 /** The dev operator: added by `npm run dev` (seedDevOperator) when there is none; not in init.sql, not in Docker. */
-export const SEED_OPERATORS: readonly [{ id: string; email: string; name: string; password: string }] = [{ id: seedId('operator:ops'), email: 'ops@tenancy.test', name: 'Olivia Operator', password: OPERATOR_PASSWORD }];
+export const SEED_OPERATORS: readonly [{ id: string; email: string; name: string; password: string }] = [
+  { id: seedId('operator:ops'), email: 'ops@tenancy.test', name: 'Olivia Operator', password: OPERATOR_PASSWORD },
+];
 
 export const TASK_TITLES = ['Write the brief', 'Collect estimates', 'Review with the team', 'Fix open issues', 'Ship it', 'Retrospective'];
 export const STATUS_CYCLE: TaskStatus[] = ['todo', 'doing', 'done'];

@@ -62,7 +62,11 @@ async function createSeedTenant(tenancy: AppTenancy, admin: pg.ClientBase, seedT
   const tenant = await tenancy.createTenant({ id: seedTenant.id, slug: seedTenant.slug, name: seedTenant.name, strategy: seedTenant.strategy });
   for (const user of SEED_USERS) {
     for (const membership of user.memberships.filter((m) => m.tenant === seedTenant.slug)) {
-      await admin.query('INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [user.id, tenant.id, membership.role]);
+      await admin.query('INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        user.id,
+        tenant.id,
+        membership.role,
+      ]);
     }
   }
   return tenant;

@@ -46,7 +46,10 @@ export async function buildFixture(prepared: PreparedDatabase, strategy: Strateg
 export type TableName = 'projects' | 'tasks' | 'comments';
 
 /** How to write a row of each table, given a tenant's fixture rows (children need a parent in the same tenant). */
-export const TABLES: Record<TableName, { insert: (f: TenantFixture) => { sql: string; params: unknown[] }; textColumn: string; idOf: (f: TenantFixture) => string }> = {
+export const TABLES: Record<
+  TableName,
+  { insert: (f: TenantFixture) => { sql: string; params: unknown[] }; textColumn: string; idOf: (f: TenantFixture) => string }
+> = {
   projects: {
     insert: () => ({ sql: 'insert into projects (tenant_id, name) values ($1, $2)', params: ['x'] }),
     textColumn: 'name',

@@ -32,19 +32,25 @@ export function describeGrants(strategy: StrategyName): void {
     fx = await buildFixture(prepared(), strategy, `gr_${strategy}`);
     emails = { a: `admin-a-${strategy}@grants.test`, b: `admin-b-${strategy}@grants.test` };
     // Control-plane users and memberships for A's and B's admins: the functions below read them.
-    for (const [f, email] of [[fx.a, emails.a], [fx.b, emails.b]] as const) {
+    for (const [f, email] of [
+      [fx.a, emails.a],
+      [fx.b, emails.b],
+    ] as const) {
       await prepared().admin.query(`insert into public.users (id, email, name, password_hash) values ($1, $2, $2, 'x')`, [f.admin, email]);
       await prepared().admin.query(`insert into public.memberships (user_id, tenant_id, role) values ($1, $2, 'admin')`, [f.admin, f.tenant.id]);
     }
   });
 
-  const asAdminOf = <T>(f: TenantFixture, fn: (tx: TenantTx) => Promise<T>) => prepared().tenancy.withTenant(f.tenant.slug, fn, { role: 'admin', userId: f.admin });
-  const inControlPlane = <T>(f: TenantFixture, fn: (tx: TenantTx) => Promise<T>) => prepared().tenancy.withControlPlane(f.tenant.slug, fn, { role: 'admin', userId: f.admin });
+  const asAdminOf = <T>(f: TenantFixture, fn: (tx: TenantTx) => Promise<T>) =>
+    prepared().tenancy.withTenant(f.tenant.slug, fn, { role: 'admin', userId: f.admin });
+  const inControlPlane = <T>(f: TenantFixture, fn: (tx: TenantTx) => Promise<T>) =>
+    prepared().tenancy.withControlPlane(f.tenant.slug, fn, { role: 'admin', userId: f.admin });
 
   describe(`${strategy}: functions`, () => {
     it('the roles a tenant request runs as may execute only the known functions outside the system catalog', async () => {
       const { admin } = prepared();
-      const executable = async (role: string, tenant = fx.a.tenant) => (await superuserQuery(prepared(), tenant, EXECUTABLE, [role])).rows.map((r) => r.fn as string);
+      const executable = async (role: string, tenant = fx.a.tenant) =>
+        (await superuserQuery(prepared(), tenant, EXECUTABLE, [role])).rows.map((r) => r.fn as string);
       if (strategy === 'database') {
         expect(await executable(fx.a.tenant.roleName!)).toEqual(CONTEXT_FUNCTIONS);
       } else {
@@ -54,7 +60,10 @@ export function describeGrants(strategy: StrategyName): void {
     });
 
     it("each, called from A's context with B's identifiers, returns A's data or nothing", async () => {
-      const seen = await asAdminOf(fx.a, async (tx) => (await tx.query('select tenancy.current_tenant_id() as t, tenancy.current_user_id() as u, tenancy.current_app_role() as r')).rows[0]);
+      const seen = await asAdminOf(
+        fx.a,
+        async (tx) => (await tx.query('select tenancy.current_tenant_id() as t, tenancy.current_user_id() as u, tenancy.current_app_role() as r')).rows[0],
+      );
       expect(seen).toEqual({ t: fx.a.tenant.id, u: fx.a.admin, r: 'admin' });
       const lookups = await inControlPlane(fx.a, async (tx) => {
         const refused: string[] = [];
@@ -68,7 +77,10 @@ export function describeGrants(strategy: StrategyName): void {
           ['select * from public.user_memberships($1)', [fx.b.admin]],
         ] as const) {
           await tx.query('savepoint probe');
-          const error = await tx.query(sql, [...params]).then(() => undefined, (e: { code?: string }) => e.code);
+          const error = await tx.query(sql, [...params]).then(
+            () => undefined,
+            (e: { code?: string }) => e.code,
+          );
           await tx.query(error ? 'rollback to savepoint probe' : 'release savepoint probe');
           refused.push(error ?? 'answered');
         }
@@ -102,7 +114,10 @@ export function describeGrants(strategy: StrategyName): void {
       const target = `${fx.b.tenant.schemaName}.projects`;
       const code = await asAdminOf(fx.a, async (tx) => {
         await tx.query('savepoint probe');
-        const result = await tx.query(question, question.includes('$1') ? [target] : []).then(() => 'answered', (e: { code?: string }) => e.code ?? 'error');
+        const result = await tx.query(question, question.includes('$1') ? [target] : []).then(
+          () => 'answered',
+          (e: { code?: string }) => e.code ?? 'error',
+        );
         await tx.query(result === 'answered' ? 'release savepoint probe' : 'rollback to savepoint probe');
         return result;
       });

@@ -98,8 +98,11 @@ export function describeIsolation(strategy: StrategyName): void {
 /** The tenant's rows as the superuser sees them, to prove a refused write changed nothing. */
 async function snapshot(prepared: PreparedDatabase, f: TenantFixture, table: TableName): Promise<unknown[]> {
   const text = TABLES[table].textColumn;
-  const { rows } = await superuserQuery(prepared, f.tenant, `select tenant_id, id, ${text} as text, created_by from ${f.tenant.schemaName}.${table} where tenant_id = $1 order by id`, [
-    f.tenant.id,
-  ]);
+  const { rows } = await superuserQuery(
+    prepared,
+    f.tenant,
+    `select tenant_id, id, ${text} as text, created_by from ${f.tenant.schemaName}.${table} where tenant_id = $1 order by id`,
+    [f.tenant.id],
+  );
   return rows;
 }

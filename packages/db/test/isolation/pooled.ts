@@ -54,7 +54,15 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
         appPoolSize: 1,
         perTenantPoolSize: 1,
         clientClass: Capturing,
-        ...(bouncer ? { pooler: { kind: 'pgbouncer' as const, mode: pooler === 'PgBouncer session' ? ('session' as const) : ('transaction' as const), authPassword: AUTH_PASSWORD } } : {}),
+        ...(bouncer
+          ? {
+              pooler: {
+                kind: 'pgbouncer' as const,
+                mode: pooler === 'PgBouncer session' ? ('session' as const) : ('transaction' as const),
+                authPassword: AUTH_PASSWORD,
+              },
+            }
+          : {}),
       },
     };
     const tenancy = await prepareDatabase(urls);
@@ -84,7 +92,8 @@ function startBouncer(serverUrl: string, mode: 'session' | 'transaction'): Promi
     serverLoginRetry: 1,
   } as const;
   return startPgBouncer({
-    ini: (runtime) => pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
+    ini: (runtime) =>
+      pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
     userlist: pgbouncerUserlist(input),
   });
 }

@@ -14,9 +14,24 @@ const now = () => Math.floor(Date.now() / 1000);
  * to reach B. Each must either fail or leave the transaction still seeing only A.
  */
 const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unknown[] } }[] = [
-  { name: 'SET the context setting to a token forged with a wrong key', sql: (fx) => ({ text: `set tenancy.context = '${signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() + 600 }, wrongKey)}'` }) },
-  { name: 'set_config of a forged token', sql: (fx) => ({ text: `select set_config('tenancy.context', $1, true)`, params: [signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() + 600 }, wrongKey)] }) },
-  { name: "set_config of B's real token replayed after expiry", sql: (fx) => ({ text: `select set_config('tenancy.context', $1, false)`, params: [signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() - 1 }, realKey)] }) },
+  {
+    name: 'SET the context setting to a token forged with a wrong key',
+    sql: (fx) => ({ text: `set tenancy.context = '${signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() + 600 }, wrongKey)}'` }),
+  },
+  {
+    name: 'set_config of a forged token',
+    sql: (fx) => ({
+      text: `select set_config('tenancy.context', $1, true)`,
+      params: [signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() + 600 }, wrongKey)],
+    }),
+  },
+  {
+    name: "set_config of B's real token replayed after expiry",
+    sql: (fx) => ({
+      text: `select set_config('tenancy.context', $1, false)`,
+      params: [signContext({ tenantId: fx.b.tenant.id, role: 'admin', expiresAt: now() - 1 }, realKey)],
+    }),
+  },
   {
     name: "A's token with the tenant id swapped for B's (signature kept)",
     sql: (fx) => ({
@@ -24,8 +39,14 @@ const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unkn
       params: [fx.a.tenant.id, fx.b.tenant.id],
     }),
   },
-  { name: "A's token with the role raised to admin (signature kept)", sql: () => ({ text: `select set_config('tenancy.context', replace(current_setting('tenancy.context'), '.member.', '.admin.'), true)` }) },
-  { name: 'set_config of every other setting the library uses (search_path, role)', sql: () => ({ text: `select set_config('search_path', 'tenancy, public', true), set_config('role', 'app_user', true)` }) },
+  {
+    name: "A's token with the role raised to admin (signature kept)",
+    sql: () => ({ text: `select set_config('tenancy.context', replace(current_setting('tenancy.context'), '.member.', '.admin.'), true)` }),
+  },
+  {
+    name: 'set_config of every other setting the library uses (search_path, role)',
+    sql: () => ({ text: `select set_config('search_path', 'tenancy, public', true), set_config('role', 'app_user', true)` }),
+  },
   { name: 'SET ROLE to the owner', sql: () => ({ text: 'set role tenancy_owner' }) },
   { name: 'SET ROLE to the superuser', sql: () => ({ text: 'set role postgres' }) },
   { name: 'SET SESSION AUTHORIZATION', sql: () => ({ text: 'set session authorization tenancy_owner' }) },
@@ -34,7 +55,10 @@ const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unkn
   { name: 'a changed search_path', sql: () => ({ text: 'set search_path = pg_temp, tenancy, public' }) },
   { name: 'read the key table', sql: () => ({ text: 'select * from tenancy.context_key' }) },
   { name: 'read the tenant catalog', sql: () => ({ text: 'select * from tenancy.tenants' }) },
-  { name: 'create a function in public', sql: () => ({ text: 'create function public.current_tenant_id() returns uuid language sql as $$ select null::uuid $$' }) },
+  {
+    name: 'create a function in public',
+    sql: () => ({ text: 'create function public.current_tenant_id() returns uuid language sql as $$ select null::uuid $$' }),
+  },
   {
     name: 'create a temporary function shadowing the context function',
     sql: (fx) => ({ text: `create function pg_temp.current_tenant_id() returns uuid language sql as $$ select '${fx.b.tenant.id}'::uuid $$` }),
@@ -43,8 +67,14 @@ const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unkn
   { name: 'ALTER TABLE ... DISABLE ROW LEVEL SECURITY', sql: () => ({ text: 'alter table projects disable row level security' }) },
   { name: 'ALTER TABLE ... NO FORCE ROW LEVEL SECURITY', sql: () => ({ text: 'alter table projects no force row level security' }) },
   { name: 'TRUNCATE', sql: () => ({ text: 'truncate projects cascade' }) },
-  { name: 'replace the context function', sql: () => ({ text: `create or replace function tenancy.current_tenant_id() returns uuid language sql as $$ select null::uuid $$` }) },
-  { name: 'stack a second statement after a harmless one', sql: (fx) => ({ text: `select 1; select set_config('tenancy.context', '${fx.b.tenant.id}', true)` }) },
+  {
+    name: 'replace the context function',
+    sql: () => ({ text: `create or replace function tenancy.current_tenant_id() returns uuid language sql as $$ select null::uuid $$` }),
+  },
+  {
+    name: 'stack a second statement after a harmless one',
+    sql: (fx) => ({ text: `select 1; select set_config('tenancy.context', '${fx.b.tenant.id}', true)` }),
+  },
 ];
 
 export function describeTamper(strategy: StrategyName): void {
@@ -72,7 +102,9 @@ export function describeTamper(strategy: StrategyName): void {
 
   /** Who the (possibly tampered) transaction acts as, and whether it may do what only an admin of A may. */
   const identity = async (tx: TenantTx) => {
-    const { rows } = await tx.query<{ role: string | null; user: string | null }>('select tenancy.current_app_role() as role, tenancy.current_user_id() as "user"');
+    const { rows } = await tx.query<{ role: string | null; user: string | null }>(
+      'select tenancy.current_app_role() as role, tenancy.current_user_id() as "user"',
+    );
     await tx.query('savepoint admin_only');
     const edited = (await tx.query('update projects set name = name where id = $1', [othersProject])).rowCount;
     await tx.query('rollback to savepoint admin_only');

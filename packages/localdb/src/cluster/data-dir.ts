@@ -37,7 +37,11 @@ export async function ensureTraversable(dataDir: string, user: ServerUser, self:
     const info = await stat(dir).catch(ignoreMissing);
     if (!info || canTraverse(info, user)) continue;
     if (info.uid !== self) {
-      throw new DataDirError(dataDir, `cannot be reached by OS user ${user.name} (no search permission on ${dir})`, `run \`chmod o+x ${dir}\` or choose another directory`);
+      throw new DataDirError(
+        dataDir,
+        `cannot be reached by OS user ${user.name} (no search permission on ${dir})`,
+        `run \`chmod o+x ${dir}\` or choose another directory`,
+      );
     }
     await chmod(dir, (info.mode & 0o7777) | 0o001);
   }
@@ -61,7 +65,11 @@ async function listEntries(dataDir: string): Promise<string[]> {
   try {
     return await readdir(dataDir);
   } catch (error) {
-    throw new DataDirError(dataDir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'fix its permissions or choose another directory');
+    throw new DataDirError(
+      dataDir,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      'fix its permissions or choose another directory',
+    );
   }
 }
 

@@ -7,26 +7,32 @@ export class LocalDbError extends Error {
 
 export class PortInUseError extends LocalDbError {
   override name = 'PortInUseError';
-  constructor(readonly port: number, readonly host: string) {
-    super(
-      `Port ${port} on ${host} is already in use: stop whatever listens there (\`ss -ltnp | grep :${port}\`) or choose another port.`,
-    );
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(`Port ${port} on ${host} is already in use: stop whatever listens there (\`ss -ltnp | grep :${port}\`) or choose another port.`);
   }
 }
 
 export class DataDirError extends LocalDbError {
   override name = 'DataDirError';
-  constructor(readonly dataDir: string, problem: string, remedy: string) {
+  constructor(
+    readonly dataDir: string,
+    problem: string,
+    remedy: string,
+  ) {
     super(`Data directory ${dataDir} ${problem}: ${remedy} (nothing was deleted).`);
   }
 }
 
 export class ClusterAlreadyRunningError extends LocalDbError {
   override name = 'ClusterAlreadyRunningError';
-  constructor(readonly dataDir: string, readonly pid: number) {
-    super(
-      `A PostgreSQL server (pid ${pid}) is already running on ${dataDir}: stop it with \`kill -INT ${pid}\` or use another data directory.`,
-    );
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`A PostgreSQL server (pid ${pid}) is already running on ${dataDir}: stop it with \`kill -INT ${pid}\` or use another data directory.`);
   }
 }
 
@@ -41,7 +47,10 @@ export class BinariesMissingError extends LocalDbError {
 
 export class ClusterStartError extends LocalDbError {
   override name = 'ClusterStartError';
-  constructor(readonly dataDir: string, serverLog: string) {
+  constructor(
+    readonly dataDir: string,
+    serverLog: string,
+  ) {
     super(`PostgreSQL on ${dataDir} did not start: ${lastMeaningfulLine(serverLog)}`);
   }
 }

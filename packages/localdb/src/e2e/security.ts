@@ -15,7 +15,12 @@ export function securityHeaderProblems(headers: Record<string, string>, { https 
   const csp = headers['content-security-policy'];
   if (!csp) problems.push('no Content-Security-Policy');
   else {
-    const directives = new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((part) => part.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values]),
+    );
     const script = directives.get('script-src') ?? directives.get('default-src') ?? [];
     if (!script.some((value) => /^'nonce-[A-Za-z0-9+/=]{16,}'$/.test(value))) problems.push(`script-src has no nonce: ${csp}`);
     if (script.includes("'unsafe-inline'") || script.includes("'unsafe-eval'")) problems.push(`script-src allows inline or eval: ${csp}`);

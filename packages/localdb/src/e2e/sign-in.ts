@@ -35,17 +35,29 @@ export async function postSignIn(request: APIRequestContext, credentials: Creden
 }
 
 /** From `localAddress` (e.g. 127.0.0.23), so the server sees that socket address. */
-export async function postSignInFrom(baseURL: string, localAddress: string, credentials: Credentials, headers: Record<string, string> = {}): Promise<SignInAnswer> {
+export async function postSignInFrom(
+  baseURL: string,
+  localAddress: string,
+  credentials: Credentials,
+  headers: Record<string, string> = {},
+): Promise<SignInAnswer> {
   const csrf = await send(baseURL, localAddress, 'GET', '/api/auth/csrf', headers);
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const cookie = csrf.setCookie.map((line) => line.split(';', 1)[0]).join('; ');
   const body = new URLSearchParams({ ...credentials, csrfToken, json: 'true' }).toString();
-  const answer = await send(baseURL, localAddress, 'POST', '/api/auth/callback/credentials', {
-    ...headers,
-    cookie,
-    'content-type': 'application/x-www-form-urlencoded',
-    'content-length': String(Buffer.byteLength(body)),
-  }, body);
+  const answer = await send(
+    baseURL,
+    localAddress,
+    'POST',
+    '/api/auth/callback/credentials',
+    {
+      ...headers,
+      cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body)),
+    },
+    body,
+  );
   return { status: answer.status, retryAfter: answer.headers['retry-after'] as string | undefined, error: errorOf(answer.body) };
 }
 
@@ -62,7 +74,9 @@ function send(
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, setCookie: response.headers['set-cookie'] ?? [], body: text }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, setCookie: response.headers['set-cookie'] ?? [], body: text }),
+      );
     });
     request.on('error', reject);
     request.end(body);

@@ -26,9 +26,7 @@ export interface TestDatabase {
 export async function createTestDatabase(label?: string): Promise<TestDatabase> {
   const server = providedServer();
   const name = uniqueDatabaseName('t', label ?? currentTestFile());
-  await withClient(server.serverUrl, (client) =>
-    client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(server.template)}`),
-  );
+  await withClient(server.serverUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(server.template)}`));
   let dropped: Promise<void> | undefined;
   return {
     url: withDatabase(server.serverUrl, name),

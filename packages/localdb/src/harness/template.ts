@@ -15,9 +15,7 @@ export async function createTemplate(serverUrl: string, prepare?: PrepareTemplat
     await prepare?.(withDatabase(serverUrl, name));
     // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template; refusing
     // connections from now on keeps a stray client from breaking every suite's clone.
-    await withClient(serverUrl, (client) =>
-      client.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`),
-    );
+    await withClient(serverUrl, (client) => client.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`));
   } catch (error) {
     await dropTemplate(serverUrl, name);
     throw error;

@@ -2,14 +2,21 @@ import { LocalDbError } from '../cluster/errors';
 
 export class PgBouncerNotFoundError extends LocalDbError {
   override name = 'PgBouncerNotFoundError';
-  constructor(readonly path: string, detail?: string) {
+  constructor(
+    readonly path: string,
+    detail?: string,
+  ) {
     super(`pgbouncer not found at ${path}${detail ? ` (${detail})` : ''}: apt-get install -y pgbouncer, or set PGBOUNCER_PATH`);
   }
 }
 
 export class PgBouncerStartError extends LocalDbError {
   override name = 'PgBouncerStartError';
-  constructor(readonly port: number, problem: string, log: string) {
+  constructor(
+    readonly port: number,
+    problem: string,
+    log: string,
+  ) {
     super(`pgbouncer on 127.0.0.1:${port} ${problem}: ${lastMeaningfulLine(log)}`);
   }
 }

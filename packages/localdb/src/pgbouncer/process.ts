@@ -80,7 +80,14 @@ interface Launched {
 // A port found free can be taken before pgbouncer binds it; only a port we picked is re-picked.
 async function launchOnPort(binary: string, runtimeDir: RuntimeDir, authFile: string, options: StartPgBouncerOptions, attempts = 3): Promise<Launched> {
   const port = options.port ?? (await findFreePort(HOST));
-  const runtime: PgBouncerRuntime = { host: HOST, port, dir: runtimeDir.dir, authFile, pidFile: path.join(runtimeDir.dir, 'pgbouncer.pid'), socketDir: runtimeDir.dir };
+  const runtime: PgBouncerRuntime = {
+    host: HOST,
+    port,
+    dir: runtimeDir.dir,
+    authFile,
+    pidFile: path.join(runtimeDir.dir, 'pgbouncer.pid'),
+    socketDir: runtimeDir.dir,
+  };
   const ini = typeof options.ini === 'function' ? options.ini(runtime) : options.ini;
   const iniFile = await runtimeDir.write(INI_FILE, ini);
   try {

@@ -60,7 +60,14 @@ export async function audit(deployment: Deployment, catalog: Catalog): Promise<A
     findings.push(
       ...(await inspectDatabase(deployment, inside, async (client) => [
         ...(await checkRuntimeRole(client, tenant.roleName!)),
-        ...(await checkPlacement(client, { schema: 'public', tables: deployment.config.tenantTables, runtimeRoles: [tenant.roleName!], label: tenant.databaseName!, tenant: tenant.slug, tenantId: tenant.id })),
+        ...(await checkPlacement(client, {
+          schema: 'public',
+          tables: deployment.config.tenantTables,
+          runtimeRoles: [tenant.roleName!],
+          label: tenant.databaseName!,
+          tenant: tenant.slug,
+          tenantId: tenant.id,
+        })),
         ...(await insideDatabase(client, inside, here.key)),
       ])),
     );
@@ -89,13 +96,31 @@ async function auditDeploymentDatabase(admin: pg.ClientBase, deployment: Deploym
   findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
   findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
   for (const tenant of scope.tenants.filter((t) => t.strategy === 'schema')) {
-    findings.push(...(await checkPlacement(admin, { schema: tenant.schemaName, tables, runtimeRoles: [appRole, tenant.roleName!], label: tenant.schemaName, tenant: tenant.slug, tenantId: tenant.id })));
+    findings.push(
+      ...(await checkPlacement(admin, {
+        schema: tenant.schemaName,
+        tables,
+        runtimeRoles: [appRole, tenant.roleName!],
+        label: tenant.schemaName,
+        tenant: tenant.slug,
+        tenantId: tenant.id,
+      })),
+    );
     findings.push(...(await crossSchemaAccess(admin, tenant, scope.tenants)));
   }
-  findings.push(...(await checkDatabaseAccess(admin, scope.databaseTenants.map((t) => t.databaseName!))));
+  findings.push(
+    ...(await checkDatabaseAccess(
+      admin,
+      scope.databaseTenants.map((t) => t.databaseName!),
+    )),
+  );
 
   const { database, template } = await databaseNames(admin, deployment.templateName);
-  const serving: ServingDatabase[] = [{ name: database }, ...(template ? [{ name: template }] : []), ...scope.databaseTenants.map((t) => ({ name: t.databaseName!, tenant: t.slug }))];
+  const serving: ServingDatabase[] = [
+    { name: database },
+    ...(template ? [{ name: template }] : []),
+    ...scope.databaseTenants.map((t) => ({ name: t.databaseName!, tenant: t.slug })),
+  ];
   findings.push(...(await checkTempPrivilege(admin, runtimeRoles, serving)));
   findings.push(...(await checkDatabaseCreate(admin, runtimeRoles, serving)));
   const databaseTenants = scope.tenants.filter((t) => t.strategy === 'database' && t.roleName && t.databaseName);
@@ -137,7 +162,13 @@ async function insideDatabase(client: pg.ClientBase, input: InDatabase, key: str
 /** Runs checks on an owner connection to another database of the cluster; one it cannot reach is a finding. */
 async function inspectDatabase(deployment: Deployment, input: InDatabase, checks: (client: pg.ClientBase) => Promise<Finding[]>): Promise<Finding[]> {
   return deployment.adminClientFor(input.database, checks).catch((error: Error): Finding[] => [
-    { severity: 'high', code: 'database-unreachable', object: input.database, ...(input.tenant ? { tenant: input.tenant } : {}), message: `Could not inspect the database: ${error.message}` },
+    {
+      severity: 'high',
+      code: 'database-unreachable',
+      object: input.database,
+      ...(input.tenant ? { tenant: input.tenant } : {}),
+      message: `Could not inspect the database: ${error.message}`,
+    },
   ]);
 }
 
@@ -162,10 +193,22 @@ function lifecycleFindings(tenants: Tenant[], latest: string | null): Finding[] 
   const findings: Finding[] = [];
   for (const tenant of tenants) {
     if (tenant.status !== 'active' && Date.now() - tenant.updatedAt.getTime() > STUCK_AFTER_MS) {
-      findings.push({ severity: 'low', code: 'tenant-stuck', object: tenant.slug, tenant: tenant.slug, message: `Tenant has been ${tenant.status} since ${tenant.updatedAt.toISOString()}: run the same lifecycle call again to finish it.` });
+      findings.push({
+        severity: 'low',
+        code: 'tenant-stuck',
+        object: tenant.slug,
+        tenant: tenant.slug,
+        message: `Tenant has been ${tenant.status} since ${tenant.updatedAt.toISOString()}: run the same lifecycle call again to finish it.`,
+      });
     }
     if (latest && tenant.status === 'active' && tenant.schemaVersion !== latest) {
-      findings.push({ severity: 'low', code: 'tenant-behind', object: tenant.slug, tenant: tenant.slug, message: `Tenant is at migration ${tenant.schemaVersion ?? 'none'}, the newest is ${latest}: run migrate().` });
+      findings.push({
+        severity: 'low',
+        code: 'tenant-behind',
+        object: tenant.slug,
+        tenant: tenant.slug,
+        message: `Tenant is at migration ${tenant.schemaVersion ?? 'none'}, the newest is ${latest}: run migrate().`,
+      });
     }
   }
   return findings;

@@ -27,7 +27,12 @@ interface Granted {
 }
 
 /** Which of `roles` (and PUBLIC) hold `privilege` on each of `databases`; one query. */
-async function databaseGrantees(client: pg.ClientBase, roles: readonly string[], databases: readonly ServingDatabase[], privilege: 'TEMP' | 'CREATE'): Promise<Granted[]> {
+async function databaseGrantees(
+  client: pg.ClientBase,
+  roles: readonly string[],
+  databases: readonly ServingDatabase[],
+  privilege: 'TEMP' | 'CREATE',
+): Promise<Granted[]> {
   const { rows } = await client.query<Granted>(
     `WITH ${GRANTEES_CTE}
      SELECT d.datname AS database, array_agg(g.name ORDER BY g.name) AS grantees

@@ -13,11 +13,41 @@ export async function checkDeployment(client: pg.ClientBase, input: { appRole: s
     [input.appRole, input.sharedSchema],
   );
   const r = rows[0];
-  if (r.key_readable) findings.push({ severity: 'critical', code: 'context-key-readable', object: 'tenancy.context_key', message: `${input.appRole} can read the context key: it can forge any tenant's context.` });
-  if (r.secrets_readable) findings.push({ severity: 'high', code: 'secrets-readable', object: 'tenancy.secrets', message: `${input.appRole} can list every tenant's encrypted password.` });
-  if (r.catalog_readable) findings.push({ severity: 'low', code: 'catalog-readable', object: 'tenancy.tenants', message: `${input.appRole} can list every tenant; it needs only tenancy.resolve_tenant().` });
-  if (r.public_create) findings.push({ severity: 'high', code: 'public-create', object: input.sharedSchema, message: `Every role may create objects in schema ${input.sharedSchema}: one could shadow a table or function.` });
-  if (r.app_creates_in_tenancy) findings.push({ severity: 'critical', code: 'tenancy-schema-writable', object: 'tenancy', message: `${input.appRole} can create objects in schema tenancy.` });
+  if (r.key_readable)
+    findings.push({
+      severity: 'critical',
+      code: 'context-key-readable',
+      object: 'tenancy.context_key',
+      message: `${input.appRole} can read the context key: it can forge any tenant's context.`,
+    });
+  if (r.secrets_readable)
+    findings.push({
+      severity: 'high',
+      code: 'secrets-readable',
+      object: 'tenancy.secrets',
+      message: `${input.appRole} can list every tenant's encrypted password.`,
+    });
+  if (r.catalog_readable)
+    findings.push({
+      severity: 'low',
+      code: 'catalog-readable',
+      object: 'tenancy.tenants',
+      message: `${input.appRole} can list every tenant; it needs only tenancy.resolve_tenant().`,
+    });
+  if (r.public_create)
+    findings.push({
+      severity: 'high',
+      code: 'public-create',
+      object: input.sharedSchema,
+      message: `Every role may create objects in schema ${input.sharedSchema}: one could shadow a table or function.`,
+    });
+  if (r.app_creates_in_tenancy)
+    findings.push({
+      severity: 'critical',
+      code: 'tenancy-schema-writable',
+      object: 'tenancy',
+      message: `${input.appRole} can create objects in schema tenancy.`,
+    });
 
   const { rows: definers } = await client.query<{ fn: string }>(
     `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p
@@ -26,14 +56,24 @@ export async function checkDeployment(client: pg.ClientBase, input: { appRole: s
     [input.sharedSchema],
   );
   for (const { fn } of definers) {
-    findings.push({ severity: 'high', code: 'definer-without-search-path', object: fn, message: 'SECURITY DEFINER function without a fixed search_path: a caller can hijack the objects it names.' });
+    findings.push({
+      severity: 'high',
+      code: 'definer-without-search-path',
+      object: fn,
+      message: 'SECURITY DEFINER function without a fixed search_path: a caller can hijack the objects it names.',
+    });
   }
   const { rows: volatile } = await client.query<{ fn: string }>(
     `SELECT p.proname AS fn FROM pg_proc p WHERE p.pronamespace = to_regnamespace('tenancy')
         AND p.proname IN ('current_tenant_id', 'current_user_id', 'current_app_role') AND p.provolatile <> 's'`,
   );
   for (const { fn } of volatile) {
-    findings.push({ severity: 'medium', code: 'context-function-volatile', object: `tenancy.${fn}`, message: 'The context function is not STABLE: the planner cannot evaluate it once per statement.' });
+    findings.push({
+      severity: 'medium',
+      code: 'context-function-volatile',
+      object: `tenancy.${fn}`,
+      message: 'The context function is not STABLE: the planner cannot evaluate it once per statement.',
+    });
   }
   return findings;
 }

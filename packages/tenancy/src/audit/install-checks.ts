@@ -38,7 +38,9 @@ export async function checkResetFunction(client: pg.ClientBase, input: Installed
 export async function contextKeyFingerprint(client: pg.ClientBase): Promise<string | null> {
   const { rows: table } = await client.query<{ present: boolean }>(`SELECT to_regclass('tenancy.context_key') IS NOT NULL AS present`);
   if (!table[0]?.present) return null;
-  const { rows } = await client.query<{ fingerprint: string }>(`SELECT encode(sha256(ipad || opad), 'hex') AS fingerprint FROM tenancy.context_key WHERE id = 1`);
+  const { rows } = await client.query<{ fingerprint: string }>(
+    `SELECT encode(sha256(ipad || opad), 'hex') AS fingerprint FROM tenancy.context_key WHERE id = 1`,
+  );
   return rows[0]?.fingerprint ?? null;
 }
 

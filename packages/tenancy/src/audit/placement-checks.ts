@@ -44,17 +44,41 @@ export async function checkPlacement(
   const add = (severity: Finding['severity'], code: string, table: string, message: string) =>
     findings.push({ severity, code, object: `${input.label}.${table}`, message, ...(input.tenant ? { tenant: input.tenant } : {}) });
   const present = new Set(rows.map((r) => r.table));
-  for (const table of input.tables) if (!present.has(table)) add('high', 'table-missing', table, `Tenant table ${table} is missing: the placement is not migrated.`);
+  for (const table of input.tables)
+    if (!present.has(table)) add('high', 'table-missing', table, `Tenant table ${table} is missing: the placement is not migrated.`);
   for (const row of rows) {
     if (!row.rls) add('critical', 'rls-disabled', row.table, 'Row-level security is disabled: every row of every tenant is visible.');
     else if (!row.forced) add('high', 'rls-not-forced', row.table, 'Row-level security is not FORCEd: the table owner bypasses every policy.');
-    if (!row.restrictive) add('critical', 'no-restrictive-tenant-policy', row.table, 'No RESTRICTIVE policy on tenancy.current_tenant_id(): a permissive role policy could widen past the tenant.');
-    if (row.unwrapped) add('medium', 'context-per-row', row.table, 'A policy calls current_tenant_id() unwrapped: it runs once per row and defeats the tenant_id index. Write (select tenancy.current_tenant_id()).');
+    if (!row.restrictive)
+      add(
+        'critical',
+        'no-restrictive-tenant-policy',
+        row.table,
+        'No RESTRICTIVE policy on tenancy.current_tenant_id(): a permissive role policy could widen past the tenant.',
+      );
+    if (row.unwrapped)
+      add(
+        'medium',
+        'context-per-row',
+        row.table,
+        'A policy calls current_tenant_id() unwrapped: it runs once per row and defeats the tenant_id index. Write (select tenancy.current_tenant_id()).',
+      );
     if (!row.indexed) add('medium', 'no-tenant-index', row.table, 'No index leads with tenant_id: every tenant query scans the table.');
     if (input.tenantId && !row.pinned) {
-      add('high', 'placement-not-pinned', row.table, `Not pinned to its tenant: the CHECK constraint ${PIN_CONSTRAINT} (tenant_id = '${input.tenantId}') is missing or says something else, so SQL in another tenant's transaction that assumes this tenant's role could write its own rows here. Drop a ${PIN_CONSTRAINT} that differs, then run migrate(), which adds it.`);
+      add(
+        'high',
+        'placement-not-pinned',
+        row.table,
+        `Not pinned to its tenant: the CHECK constraint ${PIN_CONSTRAINT} (tenant_id = '${input.tenantId}') is missing or says something else, so SQL in another tenant's transaction that assumes this tenant's role could write its own rows here. Drop a ${PIN_CONSTRAINT} that differs, then run migrate(), which adds it.`,
+      );
     }
-    if (row.app_owns) add('critical', 'runtime-role-owns-table', row.table, 'A runtime role owns this table, so policies do not bind it unless forced, and it can disable them.');
+    if (row.app_owns)
+      add(
+        'critical',
+        'runtime-role-owns-table',
+        row.table,
+        'A runtime role owns this table, so policies do not bind it unless forced, and it can disable them.',
+      );
   }
   return findings;
 }
@@ -68,8 +92,21 @@ export async function checkRuntimeRole(client: pg.ClientBase, role: string): Pro
   const r = rows[0];
   if (!r) return [{ severity: 'high', code: 'runtime-role-missing', object: role, message: `Runtime role ${role} does not exist: run setup().` }];
   const findings: Finding[] = [];
-  if (r.rolsuper) findings.push({ severity: 'critical', code: 'runtime-role-superuser', object: role, message: `${role} is a superuser: row-level security never applies to it.` });
-  if (r.rolbypassrls) findings.push({ severity: 'critical', code: 'runtime-role-bypassrls', object: role, message: `${role} has BYPASSRLS: it sees every tenant's rows.` });
-  if (r.rolcreaterole || r.rolcreatedb) findings.push({ severity: 'high', code: 'runtime-role-privileged', object: role, message: `${role} can create roles or databases; a runtime role needs neither.` });
+  if (r.rolsuper)
+    findings.push({
+      severity: 'critical',
+      code: 'runtime-role-superuser',
+      object: role,
+      message: `${role} is a superuser: row-level security never applies to it.`,
+    });
+  if (r.rolbypassrls)
+    findings.push({ severity: 'critical', code: 'runtime-role-bypassrls', object: role, message: `${role} has BYPASSRLS: it sees every tenant's rows.` });
+  if (r.rolcreaterole || r.rolcreatedb)
+    findings.push({
+      severity: 'high',
+      code: 'runtime-role-privileged',
+      object: role,
+      message: `${role} can create roles or databases; a runtime role needs neither.`,
+    });
   return findings;
 }

@@ -49,8 +49,13 @@ export async function checkSchemaCreate(client: pg.ClientBase, input: InDatabase
     [[...input.roles]],
   );
   return rows.map(({ object: schema, grantees: who }) =>
-    finding(input, 'high', 'create-privilege', `${input.database}.${schema}`,
-      `${holders(who)} may create objects in schema ${schema} of database ${input.database}: they could shadow what a tenant query names. REVOKE CREATE ON SCHEMA ${ident(schema)} FROM ${revokeFrom(who)}.`),
+    finding(
+      input,
+      'high',
+      'create-privilege',
+      `${input.database}.${schema}`,
+      `${holders(who)} may create objects in schema ${schema} of database ${input.database}: they could shadow what a tenant query names. REVOKE CREATE ON SCHEMA ${ident(schema)} FROM ${revokeFrom(who)}.`,
+    ),
   );
 }
 
@@ -80,8 +85,13 @@ export async function checkDefinerFunctions(client: pg.ClientBase, input: InData
     [[...input.roles], [...CONTEXT_FUNCTION_NAMES]],
   );
   return rows.map(({ object: fn, grantees: who }) =>
-    finding(input, 'critical', 'definer-function-unscoped', `${input.database}.${fn}`,
-      `SECURITY DEFINER function ${fn} in database ${input.database} may be executed by ${holders(who)} and is scoped by neither the tenant context (current_tenant_id(), current_user_id()) nor a signed proof: it can return another tenant's or another user's data. Filter it by the context, or REVOKE EXECUTE ON FUNCTION ${fn} FROM ${revokeFrom(who)}.`),
+    finding(
+      input,
+      'critical',
+      'definer-function-unscoped',
+      `${input.database}.${fn}`,
+      `SECURITY DEFINER function ${fn} in database ${input.database} may be executed by ${holders(who)} and is scoped by neither the tenant context (current_tenant_id(), current_user_id()) nor a signed proof: it can return another tenant's or another user's data. Filter it by the context, or REVOKE EXECUTE ON FUNCTION ${fn} FROM ${revokeFrom(who)}.`,
+    ),
   );
 }
 
@@ -95,10 +105,18 @@ const STATISTICS_OBJECTS = [
 ] as const;
 
 /** Functions that leave state on the server connection, or reach other sessions. */
-const SESSION_FUNCTIONS = ['pg_catalog.pg_advisory_lock(bigint)', 'pg_catalog.lo_from_bytea(oid,bytea)', 'pg_catalog.pg_terminate_backend(integer,bigint)'] as const;
+const SESSION_FUNCTIONS = [
+  'pg_catalog.pg_advisory_lock(bigint)',
+  'pg_catalog.lo_from_bytea(oid,bytea)',
+  'pg_catalog.pg_terminate_backend(integer,bigint)',
+] as const;
 
 /** Which of `objects` (views or functions, by name) the roles or PUBLIC may use; objects this server lacks are left out. */
-async function systemGrantees(client: pg.ClientBase, roles: readonly string[], objects: readonly (readonly [string, 'view' | 'function'])[]): Promise<Granted[]> {
+async function systemGrantees(
+  client: pg.ClientBase,
+  roles: readonly string[],
+  objects: readonly (readonly [string, 'view' | 'function'])[],
+): Promise<Granted[]> {
   const { rows } = await client.query<Granted>(
     `WITH ${GRANTEES_CTE}
      SELECT o.name AS object, array_agg(g.name ORDER BY g.name) AS grantees
@@ -117,27 +135,48 @@ export async function checkStatistics(client: pg.ClientBase, input: InDatabase):
   const granted = await systemGrantees(client, input.roles, STATISTICS_OBJECTS);
   if (granted.length === 0) return [];
   return [
-    finding(input, 'medium', 'statistics-visible', input.database,
-      `In database ${input.database} runtime roles may read system statistics: ${describe(granted)}. They show other tenants' row counts, sizes, column values and queries. PostgreSQL lets a superuser revoke them (REVOKE ... FROM ${revokeFrom(grantees(granted))}); setup() does when it runs as one.`),
+    finding(
+      input,
+      'medium',
+      'statistics-visible',
+      input.database,
+      `In database ${input.database} runtime roles may read system statistics: ${describe(granted)}. They show other tenants' row counts, sizes, column values and queries. PostgreSQL lets a superuser revoke them (REVOKE ... FROM ${revokeFrom(grantees(granted))}); setup() does when it runs as one.`,
+    ),
   ];
 }
 
 /** Session advisory locks and large objects outlive the transaction on a pooled connection; terminating backends reaches other sessions. */
 export async function checkSessionFunctions(client: pg.ClientBase, input: InDatabase): Promise<Finding[]> {
-  const granted = await systemGrantees(client, input.roles, SESSION_FUNCTIONS.map((fn) => [fn, 'function'] as const));
+  const granted = await systemGrantees(
+    client,
+    input.roles,
+    SESSION_FUNCTIONS.map((fn) => [fn, 'function'] as const),
+  );
   if (granted.length === 0) return [];
   return [
-    finding(input, 'medium', 'session-functions-available', input.database,
-      `In database ${input.database} runtime roles may execute ${describe(granted)}: a session advisory lock or a large object outlives the transaction on a pooled connection, and pg_terminate_backend reaches other sessions of the role. A superuser can REVOKE EXECUTE ... FROM ${revokeFrom(grantees(granted))}; setup() does when it runs as one.`),
+    finding(
+      input,
+      'medium',
+      'session-functions-available',
+      input.database,
+      `In database ${input.database} runtime roles may execute ${describe(granted)}: a session advisory lock or a large object outlives the transaction on a pooled connection, and pg_terminate_backend reaches other sessions of the role. A superuser can REVOKE EXECUTE ... FROM ${revokeFrom(grantees(granted))}; setup() does when it runs as one.`,
+    ),
   ];
 }
 
 /** DO blocks need USAGE on plpgsql; a tenant request has no use for them. */
 export async function checkPlpgsql(client: pg.ClientBase, input: InDatabase): Promise<Finding[]> {
-  const { rows } = await client.query(`SELECT 1 FROM pg_catalog.pg_language l WHERE l.lanname = 'plpgsql' AND has_language_privilege('public', l.oid, 'USAGE')`);
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_catalog.pg_language l WHERE l.lanname = 'plpgsql' AND has_language_privilege('public', l.oid, 'USAGE')`,
+  );
   if (rows.length === 0) return [];
   return [
-    finding(input, 'low', 'plpgsql-public', input.database,
-      `Every role may use language plpgsql in database ${input.database}, so SQL in a tenant transaction can run DO blocks. A superuser can REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC; setup() does when it runs as one.`),
+    finding(
+      input,
+      'low',
+      'plpgsql-public',
+      input.database,
+      `Every role may use language plpgsql in database ${input.database}, so SQL in a tenant transaction can run DO blocks. A superuser can REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC; setup() does when it runs as one.`,
+    ),
   ];
 }

@@ -62,8 +62,7 @@ BEGIN
 END
 $fn$`;
 
-export const TENANT_COLUMNS =
-  'id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at';
+export const TENANT_COLUMNS = 'id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at';
 
 /**
  * The app role resolves one tenant at a time through this function instead of reading the

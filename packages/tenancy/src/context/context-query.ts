@@ -135,8 +135,7 @@ function sendAll(connection: WireConnection, statements: readonly PreludeStateme
 /** Runs a submittable query and resolves with its result; pg returns the submittable itself, not a promise. */
 export function submit<R extends pg.QueryResultRow>(client: pg.ClientBase, query: ContextQuery): Promise<pg.QueryResult<R>> {
   return new Promise((resolve, reject) => {
-    (query as unknown as { callback: (err: Error | null, res: pg.QueryResult<R>) => void }).callback = (err, res) =>
-      err ? reject(err) : resolve(res);
+    (query as unknown as { callback: (err: Error | null, res: pg.QueryResult<R>) => void }).callback = (err, res) => (err ? reject(err) : resolve(res));
     client.query(query as unknown as pg.QueryConfig);
   });
 }

@@ -73,7 +73,10 @@ export class TenantSession {
     if (!this.preludeSent) return;
     if (this.brokenBy) throw this.brokenBy;
     try {
-      await submit(this.client, new ContextQuery({ text: 'COMMIT', queryMode: 'extended' } as pg.QueryConfig, { prelude: [this.reset], expect: this.expect(IN_TRANSACTION) }));
+      await submit(
+        this.client,
+        new ContextQuery({ text: 'COMMIT', queryMode: 'extended' } as pg.QueryConfig, { prelude: [this.reset], expect: this.expect(IN_TRANSACTION) }),
+      );
     } catch (error) {
       if ((error as { code?: string }).code === IN_FAILED_TRANSACTION) {
         throw new TenantContextError('The tenant transaction was rolled back because one of its statements failed; nothing was written.', { cause: error });
@@ -86,7 +89,10 @@ export class TenantSession {
   async rollback(): Promise<void> {
     if (!this.preludeSent) return;
     if (this.brokenBy) throw this.brokenBy;
-    await submit(this.client, new ContextQuery({ text: 'ROLLBACK', queryMode: 'extended' } as pg.QueryConfig, { postlude: [this.reset], expect: this.expect(IN_TRANSACTION) }));
+    await submit(
+      this.client,
+      new ContextQuery({ text: 'ROLLBACK', queryMode: 'extended' } as pg.QueryConfig, { postlude: [this.reset], expect: this.expect(IN_TRANSACTION) }),
+    );
   }
 
   /**
@@ -97,7 +103,10 @@ export class TenantSession {
     const refused = refusal(config);
     if (refused) throw refused;
     this.preludeSent = true;
-    const result = await submit<R>(this.client, new ContextQuery(extended(config), { prelude: [this.settings], postlude: [this.reset], expect: this.expect(IDLE) }));
+    const result = await submit<R>(
+      this.client,
+      new ContextQuery(extended(config), { prelude: [this.settings], postlude: [this.reset], expect: this.expect(IDLE) }),
+    );
     const status = (this.client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
     if (status !== 'I') throw this.break(`The statement left the connection in a transaction (status ${status}); it is closed, not reused.`);
     return result;

@@ -29,9 +29,7 @@ export async function applyMigrations(client: pg.ClientBase, target: MigrationTa
     await client.query('SELECT set_config($1, $2, true)', ['search_path', searchPath(schema, 'tenancy', 'pg_catalog')]);
     // One lock per placement: migrating many tenants in parallel never serialises on a global lock.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tenancy.migrate:${schema}`]);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${quoted}.${TRACKING_TABLE} (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
+    await client.query(`CREATE TABLE IF NOT EXISTS ${quoted}.${TRACKING_TABLE} (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied = new Set((await client.query<{ tag: string }>(`SELECT tag FROM ${quoted}.${TRACKING_TABLE}`)).rows.map((r) => r.tag));
     for (const migration of migrations) {
       if (applied.has(migration.tag)) continue;

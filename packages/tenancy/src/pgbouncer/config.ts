@@ -12,13 +12,9 @@ export const DEFAULT_AUTH_QUERY = `SELECT usename, passwd FROM ${AUTH_SCHEMA}.${
 export const POOL_MODES = ['session', 'transaction'] as const;
 export type PoolMode = (typeof POOL_MODES)[number];
 
-export const roleName = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase role name (letters, digits, _; at most 63 characters)');
+export const roleName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase role name (letters, digits, _; at most 63 characters)');
 
-const host = z
-  .string()
-  .regex(/^([A-Za-z0-9._:-]+|\/[^\s'"\\;#]*)$/, 'must be a host name, an IP address or an absolute unix socket directory');
+const host = z.string().regex(/^([A-Za-z0-9._:-]+|\/[^\s'"\\;#]*)$/, 'must be a host name, an IP address or an absolute unix socket directory');
 
 const port = z.number().int().min(1).max(65_535);
 
@@ -80,9 +76,7 @@ export const pgbouncerInputSchema = z.object({
    * drivers send extra_float_digits. `options` is not ignored by default: dropping it silently
    * would drop settings such as `-c statement_timeout=...`, a refusal is easier to notice.
    */
-  ignoreStartupParameters: z
-    .array(z.string().regex(/^[a-z_]+$/, 'must be a startup parameter name'))
-    .default(['extra_float_digits']),
+  ignoreStartupParameters: z.array(z.string().regex(/^[a-z_]+$/, 'must be a startup parameter name')).default(['extra_float_digits']),
   logfile: filePath.optional(),
   pidfile: filePath.optional(),
   /** Empty string turns the unix socket off; absent keeps PgBouncer's default (/tmp). */

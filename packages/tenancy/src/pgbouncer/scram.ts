@@ -16,7 +16,13 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(SALT_
 /** True when `stored` (pg_authid.rolpassword) was made from `password`; md5 hashes are salted with the role name. */
 export function passwordMatches(stored: string | null, role: string, password: string): boolean {
   if (stored === null) return false;
-  if (stored.startsWith('md5')) return sameText(stored, `md5${createHash('md5').update(password + role).digest('hex')}`);
+  if (stored.startsWith('md5'))
+    return sameText(
+      stored,
+      `md5${createHash('md5')
+        .update(password + role)
+        .digest('hex')}`,
+    );
   const parsed = parseScram(stored);
   if (!parsed) return false;
   const { storedKey, serverKey } = keys(password, parsed.salt, parsed.iterations);

@@ -44,9 +44,7 @@ export class TenantPools {
   private live = 0;
   private readonly Client: typeof pg.Client;
 
-  constructor(
-    private readonly options: { maxConnections: number; perTenant: number; idleTimeoutMs: number; clientClass?: typeof pg.Client | undefined },
-  ) {
+  constructor(private readonly options: { maxConnections: number; perTenant: number; idleTimeoutMs: number; clientClass?: typeof pg.Client | undefined }) {
     this.Client = this.countingClient(options.clientClass ?? pg.Client);
   }
 
@@ -170,7 +168,6 @@ export class TenantPools {
       }
     };
   }
-
 
   private wake(): void {
     const waiters = this.waiters;

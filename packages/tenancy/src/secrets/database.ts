@@ -36,13 +36,11 @@ export class DatabaseSecretsProvider implements SecretsProvider {
 
   async get(name: string): Promise<string | undefined> {
     const { expires, signature } = signProof('secret', name, this.proofKey);
-    const { rows } = await this.pool.query<{ iv: Buffer; tag: Buffer; ciphertext: Buffer }>('SELECT iv, tag, ciphertext FROM tenancy.get_secret($1, $2, $3)', [
-      name,
-      expires,
-      signature,
-    ]).catch((error: unknown) => {
-      throw explainProofRefusal(error);
-    });
+    const { rows } = await this.pool
+      .query<{ iv: Buffer; tag: Buffer; ciphertext: Buffer }>('SELECT iv, tag, ciphertext FROM tenancy.get_secret($1, $2, $3)', [name, expires, signature])
+      .catch((error: unknown) => {
+        throw explainProofRefusal(error);
+      });
     const row = rows[0];
     if (!row) return undefined;
     const decipher = createDecipheriv('aes-256-gcm', this.key, row.iv);

@@ -53,7 +53,8 @@ export async function install(client: pg.ClientBase, options: InstallOptions): P
     const keyChanged = options.key ? await writeContextKey(client, options.key) : false;
     for (const fn of REPLACED_FUNCTIONS) await client.query(`DROP FUNCTION IF EXISTS ${fn}`);
     for (const { ddl } of (await client.query<{ ddl: string }>(DROP_RESET_FUNCTION)).rows) await client.query(ddl);
-    for (const ddl of [...KEY_FUNCTIONS, ...CONTEXT_FUNCTIONS, RESET_FUNCTION, ...(options.catalog ? [RESOLVE_FUNCTION, SECRET_FUNCTION] : [])]) await client.query(ddl);
+    for (const ddl of [...KEY_FUNCTIONS, ...CONTEXT_FUNCTIONS, RESET_FUNCTION, ...(options.catalog ? [RESOLVE_FUNCTION, SECRET_FUNCTION] : [])])
+      await client.query(ddl);
     await grantRuntimeRoles(client, options);
     await client.query('COMMIT');
     return keyChanged;
@@ -108,7 +109,10 @@ async function grantRuntimeRoles(client: pg.ClientBase, options: InstallOptions)
   const runtimeRoles = [options.appRole.name, ...(options.operatorRole ? [options.operatorRole.name] : [])];
   for (const role of runtimeRoles) {
     await execFormatted(client, 'GRANT USAGE ON SCHEMA tenancy TO %I', [role]);
-    const functions = [...CONTEXT_FUNCTION_NAMES.map((fn) => `${fn}()`), ...(options.catalog ? ['resolve_tenant(text, bigint, text)', 'get_secret(text, bigint, text)'] : [])];
+    const functions = [
+      ...CONTEXT_FUNCTION_NAMES.map((fn) => `${fn}()`),
+      ...(options.catalog ? ['resolve_tenant(text, bigint, text)', 'get_secret(text, bigint, text)'] : []),
+    ];
     for (const signature of functions) await execFormatted(client, `GRANT EXECUTE ON FUNCTION tenancy.${signature} TO %I`, [role]);
   }
   if (options.operatorRole && options.catalog) await execFormatted(client, 'GRANT SELECT ON tenancy.tenants TO %I', [options.operatorRole.name]);

@@ -191,7 +191,6 @@ export class DatabaseStrategy implements Strategy {
       await createDatabaseOnce(client, `CREATE DATABASE %I OWNER %I TEMPLATE %I${strategy}`, [database, OWNER_ROLE, this.deployment.templateName]);
     });
   }
-
 }
 
 function names(tenant: Tenant): { databaseName: string; roleName: string } {
@@ -212,4 +211,3 @@ async function createDatabaseOnce(client: pg.ClientBase, template: string, args:
     }
   }
 }
-

@@ -66,7 +66,12 @@ export class SchemaStrategy implements Strategy {
   async migrate(tenant: Tenant): Promise<string | null> {
     return this.deployment.withAdmin(async (client) => {
       const { tenantTables } = this.deployment.config;
-      const version = await applyMigrations(client, { schema: tenant.schemaName, migrations: this.deployment.migrations, tables: tenantTables, grantees: [tenant.roleName!] });
+      const version = await applyMigrations(client, {
+        schema: tenant.schemaName,
+        migrations: this.deployment.migrations,
+        tables: tenantTables,
+        grantees: [tenant.roleName!],
+      });
       await ownerTransaction(client, () => pinPlacement(client, tenant.schemaName, tenantTables, tenant.id));
       return version;
     });
@@ -105,7 +110,6 @@ export class SchemaStrategy implements Strategy {
     await ensureSchema(client, template);
     await applyMigrations(client, { schema: template, migrations: this.deployment.migrations, tables: [], grantees: [] });
   }
-
 }
 
 export async function ownerTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {

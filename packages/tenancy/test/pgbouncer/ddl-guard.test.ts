@@ -20,7 +20,10 @@ describe('DDL and a transaction-mode PgBouncer', () => {
       contextRoles: { maintenance: 'admin', default: 'viewer' },
     });
     try {
-      const error = await run(tenancy).then(() => undefined, (e: unknown) => e);
+      const error = await run(tenancy).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(StrategyNotSupportedError);
       expect((error as Error).message).toMatch(/set adminUrl to the PostgreSQL server itself/);
     } finally {
@@ -32,9 +35,20 @@ describe('DDL and a transaction-mode PgBouncer', () => {
     ['session mode', { kind: 'pgbouncer', mode: 'session' } as const, 'postgres://owner:pw@127.0.0.1:6432/app'],
     ['an adminUrl to the server itself', { kind: 'pgbouncer', mode: 'transaction' } as const, 'postgres://owner:pw@127.0.0.1:1/app'],
   ])('%s is not refused by the guard (it goes on to connect)', async (_name, pooler, adminUrl) => {
-    const tenancy = createTenancy({ adminUrl, appUrl: bouncer, pooler, contextSecret: CONTEXT_SECRET, migrationsFolder: FIXTURE_MIGRATIONS, tenantTables: ['notes'], contextRoles: { maintenance: 'admin', default: 'viewer' } });
+    const tenancy = createTenancy({
+      adminUrl,
+      appUrl: bouncer,
+      pooler,
+      contextSecret: CONTEXT_SECRET,
+      migrationsFolder: FIXTURE_MIGRATIONS,
+      tenantTables: ['notes'],
+      contextRoles: { maintenance: 'admin', default: 'viewer' },
+    });
     try {
-      const error = await tenancy.setup().then(() => undefined, (e: unknown) => e);
+      const error = await tenancy.setup().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).not.toBeInstanceOf(StrategyNotSupportedError);
       expect(String(error)).toMatch(/ECONNREFUSED/);
     } finally {

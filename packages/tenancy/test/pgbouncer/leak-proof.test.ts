@@ -172,7 +172,10 @@ describe.skipIf(!requirePgBouncer())('tenancy through a real PgBouncer', () => {
         secrets: { get: async () => 'not-the-password', set: async () => undefined, delete: async () => undefined },
       });
       try {
-        const error = await wrong.queryAs(dbTenant.slug, 'select 1').then(() => undefined, (e: unknown) => e);
+        const error = await wrong.queryAs(dbTenant.slug, 'select 1').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(PgBouncerLoginError);
         expect((error as Error).message).toContain(`role "${dbTenant.roleName}"`);
         expect((error as Error).message).toContain(`database "${dbTenant.databaseName}"`);

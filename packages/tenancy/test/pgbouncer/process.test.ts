@@ -1,11 +1,5 @@
 import { existsSync } from 'node:fs';
-import {
-  PgBouncerNotFoundError,
-  PgBouncerStartError,
-  pgbouncerAvailable,
-  requirePgBouncer,
-  startPgBouncer,
-} from '@repo/localdb/pgbouncer';
+import { PgBouncerNotFoundError, PgBouncerStartError, pgbouncerAvailable, requirePgBouncer, startPgBouncer } from '@repo/localdb/pgbouncer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const MISSING = '/nonexistent/pgbouncer';

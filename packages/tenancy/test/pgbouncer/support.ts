@@ -62,9 +62,7 @@ export interface Seen {
 
 /** What the server connection serving `client` holds as the tenant setting, and which backend it is. */
 export async function seenBy(client: pg.ClientBase): Promise<Seen> {
-  const { rows } = await client.query<Seen>(
-    `SELECT current_setting('app.current_tenant_id', true) AS tenant, pg_backend_pid() AS pid`,
-  );
+  const { rows } = await client.query<Seen>(`SELECT current_setting('app.current_tenant_id', true) AS tenant, pg_backend_pid() AS pid`);
   return rows[0]!;
 }
 

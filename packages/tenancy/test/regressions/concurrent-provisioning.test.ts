@@ -12,7 +12,9 @@ describe('concurrent createTenant', () => {
     const { tenancy, db } = suite();
     // A second process of the deployment (another app instance) with its own template state, signing tenants up too.
     const other = createTenancy({ ...baseConfig(db), secrets: tenancy.config.secrets });
-    const wanted = STRATEGIES.flatMap((strategy) => Array.from({ length: 6 }, (_, i) => ({ slug: `conc_${strategy}_${i}`, name: `Concurrent ${i}`, strategy })));
+    const wanted = STRATEGIES.flatMap((strategy) =>
+      Array.from({ length: 6 }, (_, i) => ({ slug: `conc_${strategy}_${i}`, name: `Concurrent ${i}`, strategy })),
+    );
     const results = await Promise.allSettled(wanted.map((input, i) => (i % 2 ? other : tenancy).createTenant(input)));
     await other.close();
     const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${wanted[i]!.slug}: ${String(result.reason)}`] : []));

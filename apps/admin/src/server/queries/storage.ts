@@ -15,7 +15,12 @@ export interface StorageFacts {
   sharedTablesBytes: number;
 }
 
-export async function storageFacts(input: { schemas: string[]; databases: string[]; sharedSchema: string; tenantTables: readonly string[] }): Promise<StorageFacts> {
+export async function storageFacts(input: {
+  schemas: string[];
+  databases: string[];
+  sharedSchema: string;
+  tenantTables: readonly string[];
+}): Promise<StorageFacts> {
   const [schemas, databases, shared] = await Promise.all([
     operatorQuery<{ schema: string; bytes: string }>(
       `SELECT n.nspname AS schema, coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes

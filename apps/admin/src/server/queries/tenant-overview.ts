@@ -65,7 +65,14 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
     const rowsError = stats && 'error' in stats ? stats.error : null;
     if (tenant.strategy === 'database') {
       const db = tenant.databaseName ?? '';
-      return { tenant, sizeBytes: storage.databaseBytes.get(db) ?? null, sizeBasis: 'database', rows, rowsError, connections: connections.byDatabase.get(db) ?? 0 };
+      return {
+        tenant,
+        sizeBytes: storage.databaseBytes.get(db) ?? null,
+        sizeBasis: 'database',
+        rows,
+        rowsError,
+        connections: connections.byDatabase.get(db) ?? 0,
+      };
     }
     if (tenant.strategy === 'schema') {
       return { tenant, sizeBytes: storage.schemaBytes.get(tenant.schemaName) ?? null, sizeBasis: 'schema', rows, rowsError, connections: null };
@@ -82,7 +89,11 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
     sharedTablesBytes: storage.sharedTablesBytes,
     sharedSchema,
     deploymentDatabase,
-    connections: { total: connections.total, deploymentDatabase: connections.byDatabase.get(deploymentDatabase) ?? 0, maxConnections: connections.maxConnections },
+    connections: {
+      total: connections.total,
+      deploymentDatabase: connections.byDatabase.get(deploymentDatabase) ?? 0,
+      maxConnections: connections.maxConnections,
+    },
   };
 }
 

@@ -20,7 +20,9 @@ export interface TenantRows {
 let countSql: string | undefined;
 function countStatement(): string {
   countSql ??= tenancy()
-    .config.tenantTables.map((table) => `SELECT '${table}'::text AS t, count(*)::bigint AS n, coalesce(sum(pg_column_size(x.*)), 0)::bigint AS bytes FROM "${table}" x`)
+    .config.tenantTables.map(
+      (table) => `SELECT '${table}'::text AS t, count(*)::bigint AS n, coalesce(sum(pg_column_size(x.*)), 0)::bigint AS bytes FROM "${table}" x`,
+    )
     .join('\nUNION ALL\n');
   return countSql;
 }

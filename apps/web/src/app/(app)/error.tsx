@@ -30,6 +30,8 @@ export default function AppError({ error, reset }: { error: Error & { digest?: s
             <button type="button" className="btn btn-primary" onClick={reset}>
               Try again
             </button>
+            {/* A full page load on purpose: whatever broke this render is not reused by a client-side navigation. */}
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
             <a className="btn" href="/projects">
               Back to projects
             </a>

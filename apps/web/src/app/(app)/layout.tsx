@@ -17,6 +17,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // What the browser's next-auth context needs to call update(); the real session stays in the cookie.
   const clientSession: Session & { claims: { tenantId: string } } = {
     user: { name: user.name, email: user.email },
+    // A server component renders once per request, so reading the clock here is not the impurity the rule guards against.
+    // eslint-disable-next-line react-hooks/purity
     expires: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
     claims: { tenantId: active.tenantId },
   };

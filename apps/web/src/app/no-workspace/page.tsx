@@ -16,9 +16,7 @@ export default async function NoWorkspacePage() {
           T
         </span>
         <h1>No workspace yet</h1>
-        <p className="lead">
-          {session.user.email} is not a member of any workspace. Ask an admin of your organisation to invite you.
-        </p>
+        <p className="lead">{session.user.email} is not a member of any workspace. Ask an admin of your organisation to invite you.</p>
         <div style={{ marginTop: '1.5rem' }}>
           <SignOutButton />
         </div>

@@ -167,7 +167,12 @@ export function readProjectPage<T>(query: ProjectListQuery, rows: PageRow[], ite
 }
 
 /** One page of projects as the session's tenant, in one statement (pass tenantStatement, or a TenantTx). */
-export async function projectPage<T>(db: TenantQuery, query: ProjectListQuery, options: { taskCounts: boolean }, item: (row: PageRow) => T): Promise<ProjectPage<T>> {
+export async function projectPage<T>(
+  db: TenantQuery,
+  query: ProjectListQuery,
+  options: { taskCounts: boolean },
+  item: (row: PageRow) => T,
+): Promise<ProjectPage<T>> {
   const statement = projectPageStatement(query, options);
   const { rows } = await db.query<PageRow & pg.QueryResultRow>(statement.text, statement.values);
   return readProjectPage(query, rows, item);

@@ -33,7 +33,11 @@ const taskColumns = {
 /** A project's tasks, oldest first, with their comment counts. */
 export async function listTasks(tx: TenantTx, projectId: string): Promise<TaskRow[]> {
   if (!isUuid(projectId)) return [];
-  const counts = tx.db.select({ taskId: comments.taskId, total: count().as('total') }).from(comments).groupBy(comments.taskId).as('counts');
+  const counts = tx.db
+    .select({ taskId: comments.taskId, total: count().as('total') })
+    .from(comments)
+    .groupBy(comments.taskId)
+    .as('counts');
   const rows = await tx.db
     .select({ ...taskColumns, commentCount: counts.total })
     .from(tasks)

@@ -20,8 +20,8 @@ export default async function AuditPage() {
         <div>
           <h1>Audit</h1>
           <p className="muted">
-            Reads the catalogs of every placement for anything that would let one tenant reach another or make isolation slow. It changes
-            nothing. Checked {report.placements} placement{report.placements === 1 ? '' : 's'} at {formatDate(report.checkedAt)}.
+            Reads the catalogs of every placement for anything that would let one tenant reach another or make isolation slow. It changes nothing. Checked{' '}
+            {report.placements} placement{report.placements === 1 ? '' : 's'} at {formatDate(report.checkedAt)}.
           </p>
         </div>
         <Link className="button" href="/audit" prefetch={false}>

@@ -20,8 +20,8 @@ export default async function MigratePage() {
         <div>
           <h1>Migrate all</h1>
           <p className="muted">
-            Applies the tenant-table migrations to the shared tables, the templates, then every tenant schema and database, a few at a time. A
-            tenant that fails is reported and the rest go on; running again resumes where it stopped.
+            Applies the tenant-table migrations to the shared tables, the templates, then every tenant schema and database, a few at a time. A tenant that fails
+            is reported and the rest go on; running again resumes where it stopped.
           </p>
         </div>
       </div>

@@ -43,8 +43,8 @@ export default async function PoolsPage() {
         <div className="panel">
           <Gauge used={pools.open} max={pools.maxConnections} label="This process: per-tenant pool connections / maxConnections" />
           <p className="muted small">
-            {pools.pools.length} pool{pools.pools.length === 1 ? '' : 's'}, {pools.waiting} caller{pools.waiting === 1 ? '' : 's'} waiting for a
-            connection. When the cap is reached, the least recently used idle pool is closed.
+            {pools.pools.length} pool{pools.pools.length === 1 ? '' : 's'}, {pools.waiting} caller{pools.waiting === 1 ? '' : 's'} waiting for a connection.
+            When the cap is reached, the least recently used idle pool is closed.
           </p>
         </div>
         <div className="panel">

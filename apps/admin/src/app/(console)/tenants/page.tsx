@@ -80,7 +80,9 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
   const view = parseView(await searchParams);
   const overview = await tenantOverview(view);
   const bySize = [...overview.all].filter((r) => r.sizeBytes !== null).sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
-  const sizeCharts = SIZE_CHARTS.map((chart) => ({ ...chart, rows: bySize.filter((r) => r.sizeBasis === chart.basis) })).filter((chart) => chart.rows.length > 0);
+  const sizeCharts = SIZE_CHARTS.map((chart) => ({ ...chart, rows: bySize.filter((r) => r.sizeBasis === chart.basis) })).filter(
+    (chart) => chart.rows.length > 0,
+  );
 
   return (
     <>
@@ -192,7 +194,11 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                 const active = view.sort === col.key;
                 const dir = active && view.dir === 'asc' ? 'desc' : 'asc';
                 return (
-                  <th key={col.key} className={col.numeric ? 'num' : undefined} aria-sort={active ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  <th
+                    key={col.key}
+                    className={col.numeric ? 'num' : undefined}
+                    aria-sort={active ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  >
                     <Link href={href(view, { sort: col.key, dir })} className={active ? 'sort active' : 'sort'}>
                       {col.label}
                       <span className="sort-mark" aria-hidden>
@@ -226,17 +232,16 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         <h2>How the numbers are measured</h2>
         <ul>
           <li>
-            <strong>Size</strong> — database tenants: {SIZE_NOTE.database} (an empty one still holds several MB); schema tenants: {SIZE_NOTE.schema};
-            rls tenants share tables, so theirs is the {SIZE_NOTE.rows}. The shared tables take {formatBytes(overview.sharedTablesBytes)} on disk
-            in total.
+            <strong>Size</strong> — database tenants: {SIZE_NOTE.database} (an empty one still holds several MB); schema tenants: {SIZE_NOTE.schema}; rls
+            tenants share tables, so theirs is the {SIZE_NOTE.rows}. The shared tables take {formatBytes(overview.sharedTablesBytes)} on disk in total.
           </li>
           <li>
-            <strong>Rows</strong> are counted inside each tenant’s own context (as a viewer of that tenant, under row-level security), the path
-            a tenant request takes.
+            <strong>Rows</strong> are counted inside each tenant’s own context (as a viewer of that tenant, under row-level security), the path a tenant request
+            takes.
           </li>
           <li>
-            <strong>Connections</strong> — database tenants: server connections to their database. rls and schema tenants are served by the
-            shared app_user pool: <em>shared</em>.
+            <strong>Connections</strong> — database tenants: server connections to their database. rls and schema tenants are served by the shared app_user
+            pool: <em>shared</em>.
           </li>
         </ul>
       </section>
@@ -276,7 +281,13 @@ function TenantRow({ row }: { row: TenantOverviewRow }) {
         {row.rows && <div className="sub wrap">{tables.map(([t, n]) => `${n} ${t}`).join(' · ')}</div>}
       </td>
       <td className="num" data-col="connections">
-        {row.connections === null ? <span className="muted" title="Served by the shared app_user pool">shared</span> : row.connections}
+        {row.connections === null ? (
+          <span className="muted" title="Served by the shared app_user pool">
+            shared
+          </span>
+        ) : (
+          row.connections
+        )}
       </td>
       <td className="actions">
         <Link className="button button-danger-ghost button-small" href={`/tenants/${tenant.slug}/delete`} aria-label={`Delete ${tenant.slug}`}>

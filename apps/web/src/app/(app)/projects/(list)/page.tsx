@@ -51,7 +51,15 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
       </div>
       {page.items.length === 0 && (query.q || query.cursor) ? (
         <div className="panel">
-          <EmptyState icon="▦" title={query.q ? 'No match' : 'Nothing on this page'} action={<Link className="btn" href="/projects">Show all projects</Link>}>
+          <EmptyState
+            icon="▦"
+            title={query.q ? 'No match' : 'Nothing on this page'}
+            action={
+              <Link className="btn" href="/projects">
+                Show all projects
+              </Link>
+            }
+          >
             {query.q ? `No project name contains “${query.q}”.` : 'The list has changed since this page was linked.'}
           </EmptyState>
         </div>

@@ -22,11 +22,7 @@ async function assertAssignable(input: { assigneeId: string | null }): Promise<v
   }
 }
 
-const paths = (projectId: string, taskId?: string) => [
-  '/projects',
-  `/projects/${projectId}`,
-  ...(taskId ? [`/projects/${projectId}/tasks/${taskId}`] : []),
-];
+const paths = (projectId: string, taskId?: string) => ['/projects', `/projects/${projectId}`, ...(taskId ? [`/projects/${projectId}/tasks/${taskId}`] : [])];
 
 export const createTaskAction = validatedAction(
   'tasks.create',

@@ -119,12 +119,13 @@ async function ProjectTasks({ projectId, session }: { projectId: string; session
                         {editable ? (
                           <TaskAssigneeSelect projectId={projectId} taskId={task.id} title={task.title} assigneeId={task.assigneeId} members={memberOptions} />
                         ) : (
-                          <span className={task.assigneeId ? undefined : 'muted'}>{task.assigneeId ? (names.get(task.assigneeId) ?? 'Former member') : 'Unassigned'}</span>
+                          <span className={task.assigneeId ? undefined : 'muted'}>
+                            {task.assigneeId ? (names.get(task.assigneeId) ?? 'Former member') : 'Unassigned'}
+                          </span>
                         )}
                       </td>
                       <td>
-                        {formatDate(task.dueDate)}{' '}
-                        {isOverdue(task.dueDate, task.status === 'done') && <span className="badge badge-overdue">Overdue</span>}
+                        {formatDate(task.dueDate)} {isOverdue(task.dueDate, task.status === 'done') && <span className="badge badge-overdue">Overdue</span>}
                       </td>
                       <td className="num">{task.commentCount}</td>
                     </tr>

@@ -66,7 +66,12 @@ export default async function TaskPage({ params }: Params) {
           </p>
         </div>
         {editable && (
-          <ConfirmForm action={deleteTaskAction} fields={{ projectId: project.id, taskId: task.id }} confirm={`Delete the task “${task.title}” and its comments?`} pendingLabel="Deleting…">
+          <ConfirmForm
+            action={deleteTaskAction}
+            fields={{ projectId: project.id, taskId: task.id }}
+            confirm={`Delete the task “${task.title}” and its comments?`}
+            pendingLabel="Deleting…"
+          >
             Delete task
           </ConfirmForm>
         )}
@@ -95,7 +100,9 @@ export default async function TaskPage({ params }: Params) {
             </div>
           </dl>
           <div style={{ marginTop: '1rem' }}>
-            <RoleHint>{session.role === 'viewer' ? 'Viewers can read tasks but not change them.' : 'Only the task’s creator or an admin can change it.'}</RoleHint>
+            <RoleHint>
+              {session.role === 'viewer' ? 'Viewers can read tasks but not change them.' : 'Only the task’s creator or an admin can change it.'}
+            </RoleHint>
           </div>
         </div>
       )}
@@ -108,7 +115,11 @@ export default async function TaskPage({ params }: Params) {
           <Comments projectId={project.id} taskId={task.id} session={session} members={members} />
         </Suspense>
         <div style={{ marginTop: '1rem' }}>
-          {session.role === 'viewer' ? <RoleHint>Viewers can read comments but not write them.</RoleHint> : <CommentForm projectId={project.id} taskId={task.id} />}
+          {session.role === 'viewer' ? (
+            <RoleHint>Viewers can read comments but not write them.</RoleHint>
+          ) : (
+            <CommentForm projectId={project.id} taskId={task.id} />
+          )}
         </div>
       </section>
     </div>
