@@ -1,10 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import {
+  connectionUrlUses,
+  described,
+  fileText,
+  gateViolations as gateViolationsOf,
+  importedNames,
+  processEnvUses as processEnvUsesIn,
+  scanDataAccess,
+  sourceFiles,
+  valueImports,
+  type AllowedModule,
+  type DataAccessRules,
+  type ValueImport,
+} from '@repo/fitness';
 import { describe, expect, it } from 'vitest';
-
-import { fileText, valueImports, type ValueImport } from './support/value-imports';
 
 /*
  * The rule this app is built on: every server-side data access goes through src/server/tenant-data.ts, which
@@ -16,7 +27,7 @@ import { fileText, valueImports, type ValueImport } from './support/value-import
  *   - reads process.env (configuration goes through src/env.ts).
  * The exceptions are named here, each with its reason and with the files that may take values from it: importing an
  * allowed module is reaching the database too, so imports are followed to where each value is declared
- * (test/support/value-imports.ts: through re-exports, barrels, namespace and dynamic imports), and a value of an
+ * (@repo/fitness's valueImports: through re-exports, barrels, namespace and dynamic imports), and a value of an
  * allowed module taken by any other file fails the test. test/fixtures/data-access/ holds files that bypass the
  * per-file scan that way; the test checks it catches each. It also checks that the sign-in lookups keep a role of
  * their own: only src/server/auth/accounts.ts uses AUTH_DATABASE_URL (app_auth), and that module uses no other
@@ -26,12 +37,6 @@ import { fileText, valueImports, type ValueImport } from './support/value-import
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/data-access', import.meta.url));
-
-interface AllowedModule {
-  why: string;
-  /** Who may take which of its values (types are free): 'anyone', or file -> the names it may import. */
-  importers: 'anyone' | Record<string, readonly string[]>;
-}
 
 /** Files allowed to reach the database, why, and who may import what from them. */
 const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
@@ -73,120 +78,21 @@ const DATABASE_MODULES = [
   /^drizzle-orm\/(node-postgres|postgres-js|pg-proxy|neon.*|vercel-postgres)(\/.*)?$/,
 ];
 
-const TENANCY_SINGLETON = path.join(SRC, 'server/tenancy.ts');
-const FORBIDDEN_CALLS = new Set(['withTenant', 'withControlPlane', 'queryAs']);
-const FORBIDDEN_CONSTRUCTORS = new Set(['Pool', 'Client']);
+const RULES: DataAccessRules = {
+  root: SRC,
+  databaseModules: DATABASE_MODULES,
+  calls: new Set(['withTenant', 'withControlPlane', 'queryAs']),
+  bareCalls: new Set(['tenancy', 'drizzle']),
+  constructors: new Set(['Pool', 'Client']),
+  singleton: { module: 'server/tenancy.ts', importer: 'server/tenant-data.ts' },
+};
+const scan = (file: string) => scanDataAccess(file, RULES);
+const processEnvUses = (file: string) => processEnvUsesIn(file, SRC);
 
 const PROCESS_ENV_ALLOWED: Record<string, string> = {
   'env.ts': 'the one place configuration is read',
   'instrumentation.ts': 'NEXT_RUNTIME, a constant Next inlines per bundle',
 };
-
-interface Finding {
-  file: string;
-  line: number;
-  what: string;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return /\.(ts|tsx|mts|js|jsx|mjs)$/.test(entry.name) ? [full] : [];
-  });
-}
-
-function resolveLocal(fromFile: string, specifier: string): string | undefined {
-  const base = specifier.startsWith('@/')
-    ? path.join(SRC, specifier.slice(2))
-    : specifier.startsWith('.')
-      ? path.resolve(path.dirname(fromFile), specifier)
-      : undefined;
-  if (!base) return undefined;
-  const withoutJs = base.replace(/\.js$/, '');
-  return [withoutJs, `${withoutJs}.ts`, `${withoutJs}.tsx`, path.join(withoutJs, 'index.ts')].find((candidate) => candidate === TENANCY_SINGLETON) ?? withoutJs;
-}
-
-function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
-  const clause = node.importClause;
-  if (!clause) return false; // a side-effect import runs the module
-  if (clause.isTypeOnly) return true;
-  if (clause.name) return false;
-  const bindings = clause.namedBindings;
-  return !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
-}
-
-function scan(file: string): Finding[] {
-  const text = readFileSync(file, 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const relative = path.relative(SRC, file);
-  const findings: Finding[] = [];
-  const report = (node: ts.Node, what: string) =>
-    findings.push({ file: relative, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what });
-  const checkSpecifier = (node: ts.Node, specifier: string) => {
-    if (DATABASE_MODULES.some((pattern) => pattern.test(specifier))) report(node, `imports "${specifier}"`);
-    if (resolveLocal(file, specifier) === TENANCY_SINGLETON && relative !== 'server/tenant-data.ts')
-      report(node, `imports the tenancy singleton ("${specifier}")`);
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !isTypeOnlyImport(node)) checkSpecifier(node, node.moduleSpecifier.text);
-    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly)
-      checkSpecifier(node, node.moduleSpecifier.text);
-    if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const [first] = node.arguments;
-      if ((callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) && first && ts.isStringLiteral(first))
-        checkSpecifier(node, first.text);
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-      if (name && FORBIDDEN_CALLS.has(name)) report(node, `calls ${name}()`);
-      if (ts.isIdentifier(callee) && (callee.text === 'tenancy' || callee.text === 'drizzle')) report(node, `calls ${callee.text}()`);
-    }
-    if (ts.isNewExpression(node)) {
-      const callee = node.expression;
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-      if (name && FORBIDDEN_CONSTRUCTORS.has(name)) report(node, `opens a connection (new ${name})`);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return findings;
-}
-
-function processEnvUses(file: string): Finding[] {
-  const text = readFileSync(file, 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const findings: Finding[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'process' && node.name.text === 'env') {
-      findings.push({ file: path.relative(SRC, file), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what: 'reads process.env' });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return findings;
-}
-
-/** The connection URLs (…DATABASE_URL) a file reads: `env.X`, `env['X']` or a destructured `{ X }`. */
-function connectionUrlUses(file: string): Finding[] {
-  const text = readFileSync(file, 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const findings: Finding[] = [];
-  const found = (node: ts.Node, name: string) => {
-    if (/(^|_)DATABASE_URL$/.test(name))
-      findings.push({ file: path.relative(SRC, file), line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, what: name });
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node)) found(node, node.name.text);
-    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) found(node, node.argumentExpression.text);
-    if (ts.isBindingElement(node)) {
-      const key = node.propertyName ?? node.name;
-      if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) found(node, key.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return findings;
-}
 
 const files = sourceFiles(SRC);
 
@@ -198,7 +104,7 @@ describe('data access goes through src/server/tenant-data.ts', () => {
 
   it('no other file imports a driver or the tenancy library, calls withTenant, or opens a connection', () => {
     const findings = files.filter((file) => !(path.relative(SRC, file) in DATA_ACCESS_ALLOWED)).flatMap(scan);
-    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+    expect(described(findings)).toEqual([]);
   });
 
   it('the helper itself is what the scan would catch (the check is not vacuous)', () => {
@@ -214,20 +120,11 @@ describe('data access goes through src/server/tenant-data.ts', () => {
 
   it('only the helper imports the tenancy singleton, allowed files included', () => {
     const findings = files.flatMap(scan).filter((f) => f.what.startsWith('imports the tenancy singleton'));
-    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+    expect(described(findings)).toEqual([]);
   });
 });
 
-/** Values of an allowed module taken by a file it does not name as an importer of that value. */
-function gateViolations(imports: readonly ValueImport[]): string[] {
-  return imports
-    .filter((taken) => {
-      const allowed = DATA_ACCESS_ALLOWED[taken.origin];
-      if (!allowed || allowed.importers === 'anyone' || taken.file === taken.origin) return false;
-      return !(allowed.importers[taken.file] ?? []).includes(taken.name);
-    })
-    .map((taken) => `${taken.file}:${taken.line} takes ${taken.name} of ${taken.origin} (via "${taken.specifier}")`);
-}
+const gateViolations = (imports: readonly ValueImport[]) => gateViolationsOf(imports, DATA_ACCESS_ALLOWED);
 
 const scanImports = (overlay: Record<string, string> = {}) => valueImports({ tsconfig: TSCONFIG, files, root: SRC, overlay });
 
@@ -242,8 +139,7 @@ describe('importing an allowed module is reaching the database: imports are foll
     for (const [module, { importers }] of Object.entries(DATA_ACCESS_ALLOWED)) {
       if (importers === 'anyone') continue;
       for (const [file, names] of Object.entries(importers)) {
-        const used = imports.filter((taken) => taken.file === file && taken.origin === module).map((taken) => taken.name);
-        expect(used.sort(), `${file} imports from ${module}`).toEqual([...names].sort());
+        expect(importedNames(imports, module, file), `${file} imports from ${module}`).toEqual([...names].sort());
       }
     }
   });
@@ -307,17 +203,17 @@ describe('importing an allowed module is reaching the database: imports are foll
 describe('configuration comes from src/env.ts', () => {
   it('no other file reads process.env', () => {
     const findings = files.filter((file) => !(path.relative(SRC, file) in PROCESS_ENV_ALLOWED)).flatMap(processEnvUses);
-    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+    expect(described(findings)).toEqual([]);
   });
 });
 
 describe('sign-in lookups run as app_auth, a role tenant requests never use', () => {
   const ACCOUNTS = 'server/auth/accounts.ts';
-  const uses = files.filter((file) => path.relative(SRC, file) !== 'env.ts').flatMap(connectionUrlUses);
+  const uses = files.filter((file) => path.relative(SRC, file) !== 'env.ts').flatMap((file) => connectionUrlUses(file, SRC));
 
   it('only src/server/auth/accounts.ts reads AUTH_DATABASE_URL', () => {
     const elsewhere = uses.filter((use) => use.what === 'AUTH_DATABASE_URL' && use.file !== ACCOUNTS);
-    expect(elsewhere.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+    expect(described(elsewhere)).toEqual([]);
   });
 
   it('src/server/auth/accounts.ts reads AUTH_DATABASE_URL and no other connection URL', () => {

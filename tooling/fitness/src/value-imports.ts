@@ -15,7 +15,7 @@ import ts from 'typescript';
  *
  * The program holds only the app's own files (no lib, no node_modules): module resolution is what it needs, and
  * it is built in well under a second. `overlay` adds or replaces files by path, without touching the disk: the
- * data-access test scans its fixtures as if they were written at a path inside src/.
+ * data-access tests scan their fixtures as if they were written at a path inside src/.
  */
 
 export interface ValueImport {
@@ -111,7 +111,7 @@ export function valueImports(options: ImportScanOptions): ValueImport[] {
       const module = resolveModule(source.fileName, specifier);
       if (module) add(node, specifier, wholeModule(module));
     };
-    const named = (node: ts.Node, specifier: string, name: ts.Identifier) => {
+    const named = (node: ts.Node, specifier: string, name: ts.ModuleExportName) => {
       const symbol = checker.getSymbolAtLocation(name);
       if (symbol) add(node, specifier, origins(symbol));
     };

@@ -1,0 +1,13 @@
+export { valueImports, fileText, type ValueImport, type ImportScanOptions } from './value-imports';
+export {
+  sourceFiles,
+  scanDataAccess,
+  processEnvUses,
+  connectionUrlUses,
+  gateViolations,
+  importedNames,
+  described,
+  type Finding,
+  type DataAccessRules,
+  type AllowedModule,
+} from './source-scan';
