@@ -1,9 +1,10 @@
+import { getToken, type JWT } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
 
 import { servedOverHttps } from './client-address';
 import { CONTENT_SECURITY_POLICY, newNonce, securityHeaders } from './security-headers';
 
-// The shape both apps' proxy.ts share: the app's own sign-in gate decides whether the request goes on, and whatever
+// The shape both apps' proxy.ts share: the app's session gate decides whether the request goes on, and whatever
 // leaves (the page, a redirect to sign-in, a 401) carries the security headers.
 
 export interface ProxySettings {
@@ -31,4 +32,37 @@ export async function secureProxy(request: NextRequest, settings: ProxySettings,
   const response = stopped ?? NextResponse.next({ request: { headers: forwarded } });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
+}
+
+/** Reachable without a session: next-auth's own routes, the sign-in page, Next's assets and the icons. */
+const PUBLIC = /^\/(api\/auth(\/|$)|sign-in$|_next\/(static|image)\/|favicon\.ico$|robots\.txt$|icon\.svg$)/;
+
+export interface SessionGateOptions {
+  /** The key the app's session cookie is encrypted with. */
+  secret: string;
+  cookieName: string;
+  signInPath: string;
+  /** Whether the decoded session token admits its holder to this app (a user id; the operator claim). */
+  admits: (token: JWT) => boolean;
+  /** The 401 answer's message for an API route. */
+  unauthorized: string;
+}
+
+/**
+ * The first gate of both apps, not the only one: without a session cookie this app accepts, pages redirect to the
+ * sign-in page (remembering where the request was going) and API routes answer 401. It checks only that the cookie
+ * decrypts to an unexpired token the app admits; pages, actions and routes re-read the session from the database.
+ */
+export function sessionGate(options: SessionGateOptions): Gate {
+  return async (request) => {
+    const { pathname, search } = request.nextUrl;
+    if (PUBLIC.test(pathname)) return undefined;
+    // A cookie that does not decrypt (another app's, a tampered one) is no session, not a server error.
+    const token = await getToken({ req: request, secret: options.secret, cookieName: options.cookieName }).catch(() => null);
+    if (token && options.admits(token)) return undefined;
+    if (pathname.startsWith('/api/')) return NextResponse.json({ error: options.unauthorized }, { status: 401, headers: { 'cache-control': 'no-store' } });
+    const target = new URL(options.signInPath, request.url);
+    if (pathname !== '/') target.searchParams.set('callbackUrl', `${pathname}${search}`);
+    return NextResponse.redirect(target);
+  };
 }

@@ -6,7 +6,7 @@ import { connection } from 'next/server';
 import { cache } from 'react';
 
 import { loadMemberships, type Membership } from './auth/accounts';
-import { authOptions, SIGN_IN_PAGE } from './auth/options';
+import { authOptions, SIGN_IN_PATH } from './auth/options';
 import type { MembershipRole } from './auth/types';
 
 export interface SessionUser {
@@ -64,7 +64,7 @@ export const getSession = cache(async (): Promise<AppSession | null> => {
 /** The session, or a redirect to sign-in. */
 export async function requireSession(): Promise<AppSession> {
   const session = await getSession();
-  if (!session) redirect(SIGN_IN_PAGE);
+  if (!session) redirect(SIGN_IN_PATH);
   return session;
 }
 

@@ -2,7 +2,7 @@ import { safeRedirectPath } from '@repo/auth/redirect';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
-import { SIGN_IN_PAGE } from '@/server/auth/constants';
+import { SIGN_IN_PATH } from '@/server/auth/config';
 import { getSession } from '@/server/session';
 
 import { SignInForm } from './sign-in-form';
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   // Only a path of this app (anything else: the home page), and never this page: a signed-in visit would loop.
-  const callbackUrl = safeRedirectPath(params.callbackUrl, { exclude: [SIGN_IN_PAGE] });
+  const callbackUrl = safeRedirectPath(params.callbackUrl, { exclude: [SIGN_IN_PATH] });
   if (await getSession()) redirect(callbackUrl);
   return (
     <main className="shell">

@@ -11,9 +11,9 @@ import { loadMemberships, verifyCredentials, type Membership } from './accounts'
 import { sessionStore } from './sessions';
 import type { TenantClaims } from './types';
 
-import { SIGN_IN_PAGE } from './constants';
+import { SIGN_IN_PATH } from './config';
 
-export { SIGN_IN_PAGE };
+export { SIGN_IN_PATH };
 
 const switchRequest = z.object({ tenantId: z.uuid() });
 
@@ -30,7 +30,7 @@ export function authOptions(): NextAuthOptions {
   options = createAuthOptions({
     secret: env.NEXTAUTH_SECRET,
     verify: verifyCredentials,
-    signInPage: SIGN_IN_PAGE,
+    signInPage: SIGN_IN_PATH,
     // The admin app runs on the same host in development: distinct cookie names keep the two sessions apart.
     cookiePrefix: 'web',
     secureCookies: env.NEXTAUTH_URL?.startsWith('https://') ?? false,

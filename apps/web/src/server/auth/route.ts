@@ -5,7 +5,7 @@ import { createAuthRoute } from '@repo/auth/auth-route';
 import { serverEnv } from '@/env';
 import { logger } from '@/lib/logger';
 
-import { SESSION_COOKIE, SIGN_IN_PAGE } from './constants';
+import { SESSION_COOKIE, SIGN_IN_PATH } from './config';
 import { authOptions } from './options';
 import { signInLimiter } from './sign-in-limits';
 
@@ -15,6 +15,6 @@ export const authRoute = createAuthRoute({
   limiter: signInLimiter,
   trustedProxies: () => serverEnv().TRUST_PROXY,
   sessionCookie: SESSION_COOKIE,
-  signInPage: SIGN_IN_PAGE,
+  signInPage: SIGN_IN_PATH,
   log: logger,
 });
