@@ -2,7 +2,7 @@ import type { AppTenancy } from '@repo/db/tenancy';
 import type { StrategyName } from '@repo/tenancy';
 import pg from 'pg';
 import { pidTableSetQueryReset, sessionSetOneString, sessionSetThenQuery } from '../peers/seeds';
-import type { TenantRef } from './dataset';
+import type { TenantRef } from './tenant-ref';
 import type { Statement } from './workloads';
 
 /** How one approach sends a call of one or more statements for one tenant; resolves with each statement's rows. */

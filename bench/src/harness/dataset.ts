@@ -9,20 +9,10 @@ import type { BenchConfig } from '../config';
 import { SEED_COPY, seedDdl } from '../peers/seeds';
 import { ensureLoginRole, productUrls, ROLES, withClient, type BenchServer } from './database';
 import { ROW_ID_SQL } from './ids';
+import type { TenantRef } from './tenant-ref';
 import { getNewestOrder, setNewestOrder } from './workloads';
 
-/** A tenant a call may act for. `idx` is the rls tenant whose rows it holds (mirrors keep the ids). */
-export interface TenantRef {
-  idx: number;
-  id: string;
-  slug: string;
-  strategy: StrategyName;
-  nProjects: number;
-  nTasks: number;
-  userId: string;
-  /** Inserts sent for this tenant so far, by any approach: the upper bound of a count check. */
-  inserts: { started: number };
-}
+export type { TenantRef };
 
 export interface Dataset {
   /** All rls tenants, index = idx. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Approach } from './approaches';
-import type { TenantRef } from './dataset';
+import type { TenantRef } from './tenant-ref';
 import { prng } from './ids';
 import type { Workload } from './workloads';
 

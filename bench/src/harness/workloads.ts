@@ -1,4 +1,4 @@
-import type { TenantRef } from './dataset';
+import type { TenantRef } from './tenant-ref';
 import { rowId } from './ids';
 
 /** One statement of a workload, in the three forms the approaches send. */

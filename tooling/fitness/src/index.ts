@@ -11,3 +11,4 @@ export {
   type DataAccessRules,
   type AllowedModule,
 } from './source-scan';
+export { importCycles, importGraph, type CycleScanOptions } from './import-cycles';
