@@ -9,6 +9,7 @@ import { OWNER_ROLE } from './migrations/apply';
 import { readMigrations, type TenantMigration } from './migrations/folder';
 import { TenantPools } from './pools/tenant-pools';
 import type { SecretsProvider } from './secrets/provider';
+import type { Login } from './strategies/types';
 import { CONTEXT_SETTING } from './setup/context-functions';
 import { quoteIdent, searchPath } from './sql/ident';
 import { connectionFor, roleOf } from './sql/urls';
@@ -43,6 +44,14 @@ export class Deployment {
 
   get appRole(): string {
     return roleOf(this.config.appUrl).name;
+  }
+
+  private appLoginCache: Login | undefined;
+
+  /** Who the app pool logs in as, and where: what the shared-connection strategies' routes name in a login error. */
+  get appLogin(): Login {
+    this.appLoginCache ??= { user: this.appRole, database: decodeURIComponent(new URL(this.config.appUrl).pathname.slice(1)) };
+    return this.appLoginCache;
   }
 
   /** The owner connection; only provisioning, migrations and maintenance use it. */
@@ -172,13 +181,8 @@ export class Deployment {
   }
 
   /** asTenantOwner on a pooled owner connection to the deployment's database. */
-  async asTenantOwnerHere<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-    const client = await this.admin().connect();
-    try {
-      return await this.asTenantOwner(tenant, client, fn);
-    } finally {
-      client.release();
-    }
+  asTenantOwnerHere<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    return this.withAdmin((client) => this.asTenantOwner(tenant, client, fn));
   }
 
   async close(): Promise<void> {

@@ -102,7 +102,7 @@ export function createTenancy(input: TenancyConfigInput) {
   }
 
   /** A refused connection through PgBouncer names the role and database; direct errors pass unchanged. */
-  async function connect(tenant: Tenant, route: Route): Promise<pg.PoolClient> {
+  async function connect(route: Route): Promise<pg.PoolClient> {
     try {
       const client = await route.connect();
       // A server connection that dies while checked out (a pooler restart, a failover) surfaces
@@ -111,14 +111,12 @@ export function createTenancy(input: TenancyConfigInput) {
       return client;
     } catch (error) {
       if (config.pooler.kind !== 'pgbouncer') throw error;
-      const user = tenant.strategy === 'database' ? tenant.roleName! : deployment.appRole;
-      const database = tenant.databaseName ?? decodeURIComponent(new URL(config.appUrl).pathname.slice(1));
-      throw explainPgBouncerLoginError(error, { user, database });
+      throw explainPgBouncerLoginError(error, route.login);
     }
   }
 
   async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    const client = await connect(tenant, route);
+    const client = await connect(route);
     const session = new TenantSession(client, settings);
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
@@ -159,7 +157,12 @@ export function createTenancy(input: TenancyConfigInput) {
    */
   async function withControlPlane<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
     const tenant = await activeTenant(key);
-    const route: Route = { connect: () => deployment.appPool.connect(), searchPath: searchPath(config.sharedSchema, 'tenancy'), role: null };
+    const route: Route = {
+      connect: () => deployment.appPool.connect(),
+      login: deployment.appLogin,
+      searchPath: searchPath(config.sharedSchema, 'tenancy'),
+      role: null,
+    };
     return transaction(tenant, route, contextSettings(tenant, route, options), fn);
   }
 
@@ -169,8 +172,8 @@ export function createTenancy(input: TenancyConfigInput) {
     params: unknown[] = [],
     options: ContextOptions = { role: config.contextRoles.default },
   ): Promise<pg.QueryResult<R>> {
-    const { tenant, route, settings } = await activeRoute(key, options);
-    const client = await connect(tenant, route);
+    const { route, settings } = await activeRoute(key, options);
+    const client = await connect(route);
     const session = new TenantSession(client, settings);
     try {
       // No BEGIN: the settings, the statement and the reset share one implicit transaction that ends at the Sync.
@@ -272,7 +275,7 @@ export function createTenancy(input: TenancyConfigInput) {
     deleteTenant,
     migrate: (options: MigrateOptions = {}) => migrateAll({ deployment, catalog, strategies, sharedTarget }, options),
     /** Reads every placement's catalog and reports isolation problems; `findings` is empty when safe. */
-    audit: () => audit(deployment, catalog),
+    audit: () => audit(deployment, catalog, strategies),
     /** Lifecycle step names per strategy, in the order the `beforeStep` hook sees them. */
     lifecycleSteps: (strategy: StrategyName) => ({
       provision: [...strategies[strategy].provisionSteps, 'activate'],

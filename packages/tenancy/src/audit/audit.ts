@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Catalog } from '../catalog/catalog';
-import type { Tenant } from '../catalog/types';
+import type { StrategyName, Tenant } from '../catalog/types';
 import type { Deployment } from '../deployment';
+import type { Strategy } from '../strategies/types';
 import { checkDatabaseAccess, checkDatabaseCreate, checkTempPrivilege, checkTenantConnect, type ServingDatabase } from './database-access-checks';
 import { checkDeployment } from './deployment-checks';
 import { checkContextKey, checkResetFunction, contextKeyFingerprint } from './install-checks';
@@ -16,26 +17,51 @@ const STUCK_AFTER_MS = 15 * 60 * 1000;
 /** The cluster's own databases: a tenant role must not reach them either. */
 const CLUSTER_DATABASES = ['postgres', 'template1'];
 
-/** Who SQL in a tenant transaction can run as, and where tenants are served. */
+interface OwnSchema {
+  tenant: Tenant;
+  schema: string;
+  role: string;
+}
+
+interface OwnDatabase {
+  tenant: Tenant;
+  database: string;
+  role: string;
+}
+
+/** Who SQL in a tenant transaction can run as, and where tenants are served. Each tenant's strategy says where it lives. */
 interface Scope {
   tenants: Tenant[];
   appRole: string;
   tenantRoles: TenantRole[];
   /** The app role and every tenant's role. */
   runtimeRoles: string[];
-  /** Database tenants whose database is inspected from inside. */
-  databaseTenants: Tenant[];
+  /** Tenants with a schema of their own in the deployment's database. */
+  schemas: OwnSchema[];
+  /** Tenants with a database of their own, whatever their status: who may connect where. */
+  databases: OwnDatabase[];
+  /** Those of them that serve (active): inspected from inside. */
+  serving: OwnDatabase[];
 }
 
-function scopeOf(deployment: Deployment, tenants: Tenant[]): Scope {
+function scopeOf(deployment: Deployment, strategies: Record<StrategyName, Strategy>, tenants: Tenant[]): Scope {
   const appRole = deployment.appRole;
   const tenantRoles = tenants.flatMap((t) => (t.roleName ? [{ slug: t.slug, role: t.roleName }] : []));
+  const schemas: OwnSchema[] = [];
+  const databases: OwnDatabase[] = [];
+  for (const tenant of tenants) {
+    const placement = strategies[tenant.strategy].auditPlacement(tenant);
+    if (placement?.kind === 'schema') schemas.push({ tenant, schema: placement.schema, role: placement.role });
+    if (placement?.kind === 'database') databases.push({ tenant, database: placement.database, role: placement.role });
+  }
   return {
     tenants,
     appRole,
     tenantRoles,
     runtimeRoles: [...new Set([appRole, ...tenantRoles.map((t) => t.role)])],
-    databaseTenants: tenants.filter((t) => t.strategy === 'database' && t.status === 'active'),
+    schemas,
+    databases,
+    serving: databases.filter((own) => own.tenant.status === 'active'),
   };
 }
 
@@ -45,26 +71,26 @@ function scopeOf(deployment: Deployment, tenants: Tenant[]): Scope {
  * by every check here. Privileges are asked about the runtime roles (has_*_privilege(role, ...)),
  * never about the admin connection that asks.
  */
-export async function audit(deployment: Deployment, catalog: Catalog): Promise<AuditReport> {
-  const scope = scopeOf(deployment, await catalog.list());
+export async function audit(deployment: Deployment, catalog: Catalog, strategies: Record<StrategyName, Strategy>): Promise<AuditReport> {
+  const scope = scopeOf(deployment, strategies, await catalog.list());
   const here = await deployment.withAdmin((admin) => auditDeploymentDatabase(admin, deployment, scope));
   const findings = [...here.findings];
-  let placements = 1 + scope.tenants.filter((t) => t.strategy === 'schema').length;
+  let placements = 1 + scope.schemas.length;
   if (here.template) {
     // Connecting holds the template busy for a moment: a tenant database created meanwhile retries (createDatabaseOnce).
     const template = { database: here.template, roles: scope.runtimeRoles };
     findings.push(...(await inspectDatabase(deployment, template, (client) => insideDatabase(client, template, here.key))));
   }
-  for (const tenant of scope.databaseTenants) {
-    const inside = { database: tenant.databaseName!, roles: scope.runtimeRoles, tenant: tenant.slug };
+  for (const { tenant, database, role } of scope.serving) {
+    const inside = { database, roles: scope.runtimeRoles, tenant: tenant.slug };
     findings.push(
       ...(await inspectDatabase(deployment, inside, async (client) => [
-        ...(await checkRuntimeRole(client, tenant.roleName!)),
+        ...(await checkRuntimeRole(client, role)),
         ...(await checkPlacement(client, {
           schema: 'public',
           tables: deployment.config.tenantTables,
-          runtimeRoles: [tenant.roleName!],
-          label: tenant.databaseName!,
+          runtimeRoles: [role],
+          label: database,
           tenant: tenant.slug,
           tenantId: tenant.id,
         })),
@@ -95,23 +121,23 @@ async function auditDeploymentDatabase(admin: pg.ClientBase, deployment: Deploym
   findings.push(...(await checkRuntimeRole(admin, appRole)));
   findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
   findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
-  for (const tenant of scope.tenants.filter((t) => t.strategy === 'schema')) {
+  for (const own of scope.schemas) {
     findings.push(
       ...(await checkPlacement(admin, {
-        schema: tenant.schemaName,
+        schema: own.schema,
         tables,
-        runtimeRoles: [appRole, tenant.roleName!],
-        label: tenant.schemaName,
-        tenant: tenant.slug,
-        tenantId: tenant.id,
+        runtimeRoles: [appRole, own.role],
+        label: own.schema,
+        tenant: own.tenant.slug,
+        tenantId: own.tenant.id,
       })),
     );
-    findings.push(...(await crossSchemaAccess(admin, tenant, scope.tenants)));
+    findings.push(...(await crossSchemaAccess(admin, own, scope.schemas)));
   }
   findings.push(
     ...(await checkDatabaseAccess(
       admin,
-      scope.databaseTenants.map((t) => t.databaseName!),
+      scope.serving.map((own) => own.database),
     )),
   );
 
@@ -119,13 +145,12 @@ async function auditDeploymentDatabase(admin: pg.ClientBase, deployment: Deploym
   const serving: ServingDatabase[] = [
     { name: database },
     ...(template ? [{ name: template }] : []),
-    ...scope.databaseTenants.map((t) => ({ name: t.databaseName!, tenant: t.slug })),
+    ...scope.serving.map((own) => ({ name: own.database, tenant: own.tenant.slug })),
   ];
   findings.push(...(await checkTempPrivilege(admin, runtimeRoles, serving)));
   findings.push(...(await checkDatabaseCreate(admin, runtimeRoles, serving)));
-  const databaseTenants = scope.tenants.filter((t) => t.strategy === 'database' && t.roleName && t.databaseName);
-  const logins = databaseTenants.map((t) => ({ slug: t.slug, role: t.roleName!, database: t.databaseName! }));
-  const deploymentDatabases = [database, ...(template ? [template] : []), ...databaseTenants.map((t) => t.databaseName!)];
+  const logins = scope.databases.map((own) => ({ slug: own.tenant.slug, role: own.role, database: own.database }));
+  const deploymentDatabases = [database, ...(template ? [template] : []), ...scope.databases.map((own) => own.database)];
   findings.push(...(await checkTenantConnect(admin, logins, [...deploymentDatabases, ...CLUSTER_DATABASES])));
   findings.push(...(await checkAppRoleInheritance(admin, appRole, tenantRoles)));
   findings.push(...(await checkRoleSettings(admin, runtimeRoles, tenantRoles)));
@@ -172,20 +197,20 @@ async function inspectDatabase(deployment: Deployment, input: InDatabase, checks
   ]);
 }
 
-/** A schema tenant's role must reach its own schema only. */
-async function crossSchemaAccess(client: import('pg').ClientBase, tenant: Tenant, tenants: Tenant[]): Promise<Finding[]> {
-  const others = tenants.filter((t) => t.strategy === 'schema' && t.id !== tenant.id).map((t) => t.schemaName);
+/** A tenant's role must reach its own schema only. */
+async function crossSchemaAccess(client: pg.ClientBase, own: OwnSchema, schemas: OwnSchema[]): Promise<Finding[]> {
+  const others = schemas.filter((other) => other.tenant.id !== own.tenant.id).map((other) => other.schema);
   if (others.length === 0) return [];
   const { rows } = await client.query<{ schema: string }>(
     `SELECT s AS schema FROM unnest($2::text[]) s WHERE to_regnamespace(s) IS NOT NULL AND has_schema_privilege($1, s, 'USAGE')`,
-    [tenant.roleName, others],
+    [own.role, others],
   );
   return rows.map(({ schema }) => ({
     severity: 'critical' as const,
     code: 'cross-schema-access',
     object: schema,
-    tenant: tenant.slug,
-    message: `Role ${tenant.roleName} of tenant ${tenant.slug} may use another tenant's schema ${schema}.`,
+    tenant: own.tenant.slug,
+    message: `Role ${own.role} of tenant ${own.tenant.slug} may use another tenant's schema ${schema}.`,
   }));
 }
 

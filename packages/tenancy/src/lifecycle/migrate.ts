@@ -59,14 +59,7 @@ export async function migrateAll(parts: Parts, options: MigrateOptions): Promise
     }
   };
 
-  await attempt(null, `shared:${deployment.config.sharedSchema}`, async () => {
-    const client = await deployment.admin().connect();
-    try {
-      return await applyMigrations(client, parts.sharedTarget());
-    } finally {
-      client.release();
-    }
-  });
+  await attempt(null, `shared:${deployment.config.sharedSchema}`, () => deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget())));
   for (const strategy of templates) {
     await attempt(null, `template:${strategy.name}`, async () => {
       await strategy.migrateTemplate!();

@@ -12,7 +12,7 @@ import { exportTenantRows } from './export';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { currentVersion, dropRole, ownerTransaction } from './schema';
-import type { Placement, Route, Strategy } from './types';
+import type { AuditPlacement, Placement, Route, Strategy } from './types';
 
 const BUSY_TEMPLATE = '55006'; // object_in_use: someone is connected to the template
 
@@ -106,6 +106,12 @@ export class DatabaseStrategy implements Strategy {
     );
   }
 
+  auditPlacement(tenant: Tenant): AuditPlacement | null {
+    // A tenant whose provisioning never named its database has nothing of its own yet.
+    if (!tenant.roleName || !tenant.databaseName) return null;
+    return { kind: 'database', database: tenant.databaseName, role: tenant.roleName };
+  }
+
   route(tenant: Tenant): Route {
     const { databaseName: database, roleName: role } = names(tenant);
     const secrets = this.deployment.secrets();
@@ -120,7 +126,12 @@ export class DatabaseStrategy implements Strategy {
           return secret;
         },
       });
-    return { connect: () => this.deployment.tenantPools.connect(tenant.id, config), searchPath: searchPath('public', 'tenancy'), role: null };
+    return {
+      connect: () => this.deployment.tenantPools.connect(tenant.id, config),
+      login: { user: role, database },
+      searchPath: searchPath('public', 'tenancy'),
+      role: null,
+    };
   }
 
   async migrate(tenant: Tenant): Promise<string | null> {

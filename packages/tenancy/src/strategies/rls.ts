@@ -38,17 +38,22 @@ export class RlsStrategy implements Strategy {
   }
 
   route(tenant: Tenant): Route {
-    return { connect: () => this.deployment.appPool.connect(), searchPath: searchPath(tenant.schemaName, 'tenancy'), role: null };
+    return {
+      connect: () => this.deployment.appPool.connect(),
+      login: this.deployment.appLogin,
+      searchPath: searchPath(tenant.schemaName, 'tenancy'),
+      role: null,
+    };
   }
 
-  async migrate(): Promise<string | null> {
+  auditPlacement(): null {
+    // The shared tables are the deployment's: the audit checks them whether or not an rls tenant exists.
+    return null;
+  }
+
+  migrate(): Promise<string | null> {
     // Shared tables are migrated once for all rls tenants, before any tenant (see migrate()):
     // an rls tenant is at whatever version the shared tables reached.
-    const client = await this.deployment.admin().connect();
-    try {
-      return await currentVersion(client, this.deployment.config.sharedSchema);
-    } finally {
-      client.release();
-    }
+    return this.deployment.withAdmin((client) => currentVersion(client, this.deployment.config.sharedSchema));
   }
 }

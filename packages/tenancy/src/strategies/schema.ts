@@ -9,7 +9,7 @@ import { exportTenantRows } from './export';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { cloneSchema, unsupportedForClone } from './schema-clone';
-import type { Placement, Route, Strategy } from './types';
+import type { AuditPlacement, Placement, Route, Strategy } from './types';
 
 /**
  * A schema per tenant in the deployment's database, owned by the owner role, with a group role
@@ -59,8 +59,17 @@ export class SchemaStrategy implements Strategy {
     return this.deployment.asTenantOwnerHere(tenant, (client) => exportTenantRows(client, tenant, tables));
   }
 
+  auditPlacement(tenant: Tenant): AuditPlacement {
+    return { kind: 'schema', schema: tenant.schemaName, role: tenant.roleName! };
+  }
+
   route(tenant: Tenant): Route {
-    return { connect: () => this.deployment.appPool.connect(), searchPath: searchPath(tenant.schemaName, 'tenancy'), role: tenant.roleName };
+    return {
+      connect: () => this.deployment.appPool.connect(),
+      login: this.deployment.appLogin,
+      searchPath: searchPath(tenant.schemaName, 'tenancy'),
+      role: tenant.roleName,
+    };
   }
 
   async migrate(tenant: Tenant): Promise<string | null> {

@@ -2,9 +2,17 @@ import type pg from 'pg';
 import type { StrategyName, Tenant } from '../catalog/types';
 import type { KeyChange } from '../setup/context-key';
 
+/** A connection's login: the role and the database, as a pooler's refusal names them. */
+export interface Login {
+  user: string;
+  database: string;
+}
+
 /** Where a tenant transaction runs and what it sets, transaction-locally, before the first statement. */
 export interface Route {
   connect(): Promise<pg.PoolClient>;
+  /** Who connect() logs in as, and where. */
+  login: Login;
   /** search_path for the transaction: the tenant's placement first, then the tenancy functions. */
   searchPath: string;
   /** Role to assume for the transaction, when the strategy has one per tenant. */
@@ -17,6 +25,13 @@ export interface Placement {
   databaseName: string | null;
   roleName: string | null;
 }
+
+/**
+ * What the audit inspects for one tenant, beyond the deployment's shared tables: a schema of its own in the
+ * deployment's database (checked from there, with the role that uses it), or a database of its own (checked from
+ * inside, and for who may connect to it).
+ */
+export type AuditPlacement = { kind: 'schema'; schema: string; role: string } | { kind: 'database'; database: string; role: string };
 
 /** One isolation strategy. The rest of the library never asks which one it holds. */
 export interface Strategy {
@@ -32,6 +47,8 @@ export interface Strategy {
   /** Rows of each tenant table, for the archive written before a delete. */
   exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>>;
   route(tenant: Tenant): Route;
+  /** What the audit inspects for this tenant; null when the deployment-wide checks cover it (shared tables). */
+  auditPlacement(tenant: Tenant): AuditPlacement | null;
   /** Brings one tenant's placement to the newest migration; returns its tag. */
   migrate(tenant: Tenant): Promise<string | null>;
   /** Brings the strategy's shared parts (template schema or database) up to date, if it has any. */
