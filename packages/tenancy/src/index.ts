@@ -4,7 +4,7 @@ export type { PoolStats, TenantPoolStats } from './pools/tenant-pools';
 export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type DatabaseSecretsOptions } from './secrets/index';
 export type { TenancyConfig, TenancyConfigInput } from './config';
 export type { Tenant, StrategyName, TenantStatus } from './catalog/types';
-export { STRATEGIES } from './catalog/types';
+export { STRATEGIES, TENANT_STATUSES } from './catalog/types';
 export { SLUG_PATTERN, SLUG_RULE_TEXT } from './slug';
 export type { SecretsProvider } from './secrets/provider';
 export type { TenantArchive } from './archive/write';

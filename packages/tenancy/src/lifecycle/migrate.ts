@@ -1,8 +1,6 @@
-import type { Catalog } from '../catalog/catalog';
-import type { StrategyName, Tenant } from '../catalog/types';
-import type { Deployment } from '../deployment';
-import { applyMigrations, type MigrationTarget } from '../migrations/apply';
-import type { Strategy } from '../strategies/types';
+import type { Tenant } from '../catalog/types';
+import { applyMigrations } from '../migrations/apply';
+import type { Parts } from '../parts';
 
 export interface MigrateProgress {
   /** null for the deployment's shared parts (shared tables, templates). */
@@ -26,13 +24,6 @@ export interface MigrateSummary {
   done: number;
   failed: MigrateProgress[];
   results: MigrateProgress[];
-}
-
-interface Parts {
-  deployment: Deployment;
-  catalog: Catalog;
-  strategies: Record<StrategyName, Strategy>;
-  sharedTarget: () => MigrationTarget;
 }
 
 /**

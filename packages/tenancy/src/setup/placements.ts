@@ -1,19 +1,12 @@
-import type { Catalog } from '../catalog/catalog';
-import type { StrategyName } from '../catalog/types';
-import type { Deployment } from '../deployment';
-import { applyMigrations, type MigrationTarget } from '../migrations/apply';
+import { applyMigrations } from '../migrations/apply';
+import type { Parts } from '../parts';
 import { ownerTransaction } from '../strategies/schema';
-import type { Strategy } from '../strategies/types';
 import { roleOf } from '../sql/urls';
 import { writeContextKey, type KeyChange } from './context-key';
 import { install } from './install';
 
-export interface Placements {
-  deployment: Deployment;
-  catalog: Catalog;
-  strategies: Record<StrategyName, Strategy>;
-  sharedTarget: () => MigrationTarget;
-}
+/** What installing everywhere reads: the deployment, its tenants and their strategies. */
+export type Placements = Pick<Parts, 'deployment' | 'catalog' | 'strategies' | 'sharedTarget'>;
 
 export interface InstallSummary {
   /** Databases brought up to date: the deployment's, the templates, every tenant database. */

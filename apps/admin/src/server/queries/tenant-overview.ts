@@ -7,7 +7,6 @@ import { listTenants } from './catalog';
 import { currentDatabase, serverConnections, storageFacts } from './storage';
 import { allTenantRows, type TenantRows } from './tenant-rows';
 
-export const TENANT_STATUSES = ['provisioning', 'active', 'moving', 'deleting'] as const satisfies readonly TenantStatus[];
 export const SORT_KEYS = ['slug', 'strategy', 'status', 'created', 'version', 'size', 'rows', 'connections'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { STRATEGIES, type StrategyName, type TenantStatus } from '@repo/tenancy';
+import { STRATEGIES, TENANT_STATUSES, type StrategyName, type TenantStatus } from '@repo/tenancy';
 
 import { BarChart, STRATEGY_COLORS } from '@/components/charts/bar-chart';
 import { formatBytes, formatCount, formatDate } from '@/lib/format';
 import { STRATEGY_INFO } from '@/lib/labels';
-import { SORT_KEYS, TENANT_STATUSES, tenantOverview, type SizeBasis, type SortKey, type TenantOverviewRow } from '@/server/queries/tenant-overview';
+import { SORT_KEYS, tenantOverview, type SizeBasis, type SortKey, type TenantOverviewRow } from '@/server/queries/tenant-overview';
 import { requireOperator } from '@/server/session';
 
 export const metadata: Metadata = { title: 'Tenants · Tenancy Operator Console' };

@@ -1,0 +1,137 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import type { Tenant } from '../catalog/types';
+import type { PreludeStatement } from '../context/context-query';
+import { TenantSession } from '../context/session';
+import { TenantNotActiveError } from '../errors';
+import type { Parts } from '../parts';
+import { explainPgBouncerLoginError } from '../pgbouncer/login-error';
+import { CONTEXT_SETTING } from '../setup/context-functions';
+import { searchPath } from '../sql/ident';
+import type { Route } from '../strategies/types';
+
+export interface ContextOptions {
+  /** Control-plane user id (uuid) the request acts for; `current_user_id()` returns it. */
+  userId?: string | undefined;
+  /** The user's role in the tenant; `current_app_role()` returns it and role policies read it. */
+  role: string;
+}
+
+export interface TenantTx {
+  readonly tenant: Tenant;
+  /** drizzle over the transaction's own client: every query runs inside the tenant context. */
+  readonly db: NodePgDatabase;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** The request path: a tenant's route, its signed transaction-local context, and the transaction around the caller's statements. */
+export function tenantRequests({ config, deployment, catalog, strategies }: Parts) {
+  async function activeTenant(key: string): Promise<Tenant> {
+    const tenant = await catalog.resolve(key);
+    if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
+    return tenant;
+  }
+
+  /** The transaction-local settings that go out with the first statement: signed context, search_path, role. */
+  function contextSettings(tenant: Tenant, route: Route, options: ContextOptions): PreludeStatement {
+    const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
+    const values = [CONTEXT_SETTING, token, 'search_path', route.searchPath];
+    if (route.role) values.push('role', route.role);
+    const assumeRole = route.role ? ', set_config($5, $6, true)' : '';
+    return { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values };
+  }
+
+  async function activeRoute(key: string, options: ContextOptions): Promise<{ tenant: Tenant; route: Route; settings: PreludeStatement }> {
+    const tenant = await activeTenant(key);
+    const route = strategies[tenant.strategy].route(tenant);
+    return { tenant, route, settings: contextSettings(tenant, route, options) };
+  }
+
+  /** A refused connection through PgBouncer names the role and database; direct errors pass unchanged. */
+  async function connect(route: Route): Promise<pg.PoolClient> {
+    try {
+      const client = await route.connect();
+      // A server connection that dies while checked out (a pooler restart, a failover) surfaces
+      // as the failed query's error; without a listener it would also crash the process.
+      if (client.listenerCount('error') === 0) client.on('error', ignoreConnectionError);
+      return client;
+    } catch (error) {
+      if (config.pooler.kind !== 'pgbouncer') throw error;
+      throw explainPgBouncerLoginError(error, route.login);
+    }
+  }
+
+  async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    const client = await connect(route);
+    const session = new TenantSession(client, settings);
+    let db: NodePgDatabase | undefined;
+    const tx: TenantTx = {
+      tenant,
+      get db() {
+        db ??= drizzle({ client: session.drizzleClient() as unknown as pg.PoolClient });
+        return db;
+      },
+      query: (text, params) => session.run({ text, values: params ?? [] }),
+    };
+    let rollbackFailed: Error | undefined;
+    try {
+      const result = await fn(tx);
+      await session.commit();
+      return result;
+    } catch (error) {
+      await session.rollback().catch((rollbackError: Error) => {
+        rollbackFailed = rollbackError;
+      });
+      throw error;
+    } finally {
+      // A connection whose rollback failed, or that a statement took out of its transaction, is in an
+      // unknown state: destroy it instead of pooling it.
+      client.release(session.broken ?? rollbackFailed);
+    }
+  }
+
+  async function withTenant<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
+    const { tenant, route, settings } = await activeRoute(key, options);
+    return transaction(tenant, route, settings, fn);
+  }
+
+  /**
+   * A transaction in the deployment's own database carrying the tenant's signed context, whatever
+   * the tenant's strategy: for application tables that live beside the catalog (memberships,
+   * billing) and filter by `tenancy.current_tenant_id()`. Tenant tables are not reachable here
+   * for schema and database tenants: their rows live elsewhere.
+   */
+  async function withControlPlane<T>(key: string, fn: (tx: TenantTx) => Promise<T>, options: ContextOptions): Promise<T> {
+    const tenant = await activeTenant(key);
+    const route: Route = {
+      connect: () => deployment.appPool.connect(),
+      login: deployment.appLogin,
+      searchPath: searchPath(config.sharedSchema, 'tenancy'),
+      role: null,
+    };
+    return transaction(tenant, route, contextSettings(tenant, route, options), fn);
+  }
+
+  async function queryAs<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    key: string,
+    text: string,
+    params: unknown[] = [],
+    options: ContextOptions = { role: config.contextRoles.default },
+  ): Promise<pg.QueryResult<R>> {
+    const { route, settings } = await activeRoute(key, options);
+    const client = await connect(route);
+    const session = new TenantSession(client, settings);
+    try {
+      // No BEGIN: the settings, the statement and the reset share one implicit transaction that ends at the Sync.
+      return await session.runOnce<R>({ text, values: params });
+    } finally {
+      client.release(session.broken);
+    }
+  }
+
+  return { withTenant, withControlPlane, queryAs };
+}
+
+function ignoreConnectionError(): void {
+  // Reported to the caller by the query that was running; pg.Pool then discards the client.
+}
