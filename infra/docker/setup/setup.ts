@@ -1,6 +1,6 @@
 /**
  * The compose `setup` service (a one-shot container built from apps/admin/Dockerfile's `setup` stage): what
- * `npm run dev` does after init.sql (packages/db/src/dev/hooks.ts), for the Docker stack. The apps start only
+ * `npm run dev` does after init.sql (packages/db/src/local/hooks.ts), for the Docker stack. The apps start only
  * after it exits 0, and it runs again on every `docker compose up`, so every step is idempotent:
  *
  * 1. The runtime roles are checked (init.sql creates them with dev passwords; setup() gives them the ones in .env).

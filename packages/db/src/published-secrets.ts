@@ -13,7 +13,7 @@ export const INIT_SQL_DEFAULTS = {
   contextSecret: 'dev-only-context-secret-change-me-0123456789',
 } as const;
 
-/** What `npm run dev` gives the apps when the variables are not set (packages/db/src/dev). */
+/** What `npm run dev` gives the apps when the variables are not set (tooling/dev). */
 export const DEV_RUNNER_DEFAULTS = {
   NEXTAUTH_SECRET: 'dev-only-nextauth-secret-change-me-0123456789',
   TENANCY_SECRETS_KEY: 'dev-only-secrets-key-change-me-0123456789abcd',

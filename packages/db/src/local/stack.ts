@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
-import { appEnvironment, devUrls, loadDevConfig, type DevUrls } from '../dev/config';
-import { afterDatabaseReady } from '../dev/hooks';
-import { applyInitSqlOnce } from '../dev/init-sql-once';
-import { devPaths } from '../dev/paths';
+import { appEnvironment, devUrls, loadDevConfig, type DevUrls } from './config';
+import { afterDatabaseReady } from './hooks';
+import { applyInitSqlOnce } from './init-sql-once';
+import { devPaths } from './paths';
 
 export interface LocalStack {
   cluster: EmbeddedCluster;

@@ -16,13 +16,20 @@ import { assertPortFree, ClusterAlreadyRunningError, LocalDbError, PortInUseErro
 import { startApps } from './apps';
 import { parseArgs, type DevOptions } from './args';
 import { printBanner } from './banner';
-import { appEnvironment, devUrls, loadDevConfig, type DevConfig, type DevUrls } from './config';
+import {
+  afterDatabaseReady,
+  appEnvironment,
+  applyInitSqlOnce,
+  devPaths,
+  DevError,
+  devUrls,
+  loadDevConfig,
+  type DevConfig,
+  type DevPaths,
+  type DevUrls,
+} from '@repo/db/local';
 import { DEV_PGBOUNCER_AUTH_PASSWORD, startDevPgBouncer } from './pgbouncer';
 import type { PgBouncer } from '@repo/localdb/pgbouncer';
-import { DevError } from './errors';
-import { applyInitSqlOnce } from './init-sql-once';
-import { devPaths, type DevPaths } from './paths';
-import { runAfterDatabaseReady } from './run-hook';
 import { listenForStop, type StopSignal } from './stop-signal';
 
 const APP_PORTS = { web: 3000, admin: 3001 };
@@ -53,7 +60,7 @@ async function runWithDatabase(cluster: EmbeddedCluster, { options, config, path
   if (outcome === 'applied') console.log(`[dev] applied init.sql to a new database (first start).`);
   let urls = devUrls((db) => cluster.url(db));
   if (stop.requested) return 0;
-  await runAfterDatabaseReady(urls, config);
+  await afterDatabaseReady(urls, config);
   let bouncer: PgBouncer | undefined;
   if (options.pgbouncer) ({ bouncer, urls } = await startDevPgBouncer(urls, config.DEV_PGBOUNCER_PORT));
   try {

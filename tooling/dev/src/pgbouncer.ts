@@ -1,9 +1,8 @@
 import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
-import { DEV_RUNNER_DEFAULTS } from '../published-secrets';
-import { DEV_DATABASE, type DevUrls } from './config';
-import { DevError } from './errors';
+import { DEV_DATABASE, DevError, type DevUrls } from '@repo/db/local';
+import { DEV_RUNNER_DEFAULTS } from '@repo/db/published-secrets';
 
 /** Dev-only password of PgBouncer's auth_query role (published, so production refuses it). */
 export const DEV_PGBOUNCER_AUTH_PASSWORD = DEV_RUNNER_DEFAULTS.PGBOUNCER_AUTH_PASSWORD;

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { EmbeddedCluster } from '@repo/localdb/cluster';
-import { SEED_LOGINS } from '../seed/logins';
-import type { DevUrls } from './config';
-import type { DevPaths } from './paths';
+import type { DevPaths, DevUrls } from '@repo/db/local';
+import { SEED_LOGINS } from '@repo/db/seed';
 
 const APPS = [
   { app: 'web', url: 'http://localhost:3000' },

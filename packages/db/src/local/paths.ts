@@ -11,7 +11,7 @@ export interface DevPaths {
   initializedMarker: string;
 }
 
-// This file sits at packages/db/src/dev/, four levels below the root.
+// This file sits at packages/db/src/local/, four levels below the root.
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export function devPaths(root = ROOT): DevPaths {

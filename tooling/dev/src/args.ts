@@ -1,4 +1,4 @@
-import { DevError } from './errors';
+import { DevError } from '@repo/db/local';
 
 export interface DevOptions {
   /** Start only PostgreSQL (init.sql, hook) and wait for Ctrl-C; no apps. */
