@@ -1,4 +1,4 @@
-import { chromiumLaunchOptions, e2eSkipReason, inCI } from '@repo/localdb/chromium';
+import { chromiumLaunchOptions, e2eSkipReason, inCI } from '@repo/e2e/chromium';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 

@@ -1,4 +1,4 @@
-import { skipWithoutChromium } from '@repo/localdb/chromium';
+import { skipWithoutChromium } from '@repo/e2e/chromium';
 import { expect, test, type Page } from '@playwright/test';
 
 import { hydrated, screenshot, signIn, sql } from './support';

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { skipWithoutChromium } from '@repo/localdb/chromium';
+import { skipWithoutChromium } from '@repo/e2e/chromium';
 
 import { OPERATOR, hydrated } from './support';
 

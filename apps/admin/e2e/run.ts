@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startLocalStack } from '@repo/db/local';
-import { e2eSkipReason } from '@repo/localdb/chromium';
+import { e2eSkipReason } from '@repo/e2e/chromium';
 import { findFreePort } from '@repo/localdb/cluster';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

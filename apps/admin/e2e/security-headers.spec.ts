@@ -1,5 +1,5 @@
-import { skipWithoutChromium } from '@repo/localdb/chromium';
-import { policyNonce, securityHeaderProblems, watchCsp } from '@repo/localdb/e2e-security';
+import { skipWithoutChromium } from '@repo/e2e/chromium';
+import { policyNonce, securityHeaderProblems, watchCsp } from '@repo/e2e/security';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 
 import { shortServerUrl } from './short-server';

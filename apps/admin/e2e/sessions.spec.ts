@@ -1,4 +1,4 @@
-import { skipWithoutChromium } from '@repo/localdb/chromium';
+import { skipWithoutChromium } from '@repo/e2e/chromium';
 import { hashPassword } from '@repo/db/password';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 

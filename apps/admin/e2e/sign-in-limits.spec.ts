@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
-import { skipWithoutChromium } from '@repo/localdb/chromium';
-import { postSignIn, postSignInFrom } from '@repo/localdb/e2e-sign-in';
+import { skipWithoutChromium } from '@repo/e2e/chromium';
+import { postSignIn, postSignInFrom } from '@repo/e2e/sign-in';
 import { expect, test } from '@playwright/test';
 
 import { createOperator, testAddress } from './operators';

@@ -1,4 +1,4 @@
-import { skipWithoutChromium } from '@repo/localdb/chromium';
+import { skipWithoutChromium } from '@repo/e2e/chromium';
 import { expect, test } from '@playwright/test';
 
 import { screenshot, signIn } from './support';

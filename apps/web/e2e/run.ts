@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import { startLocalStack, type LocalStack } from '@repo/db/local';
 import { findFreePort } from '@repo/localdb/cluster';
-import { e2eSkipReason } from '@repo/localdb/chromium';
+import { e2eSkipReason } from '@repo/e2e/chromium';
 import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';

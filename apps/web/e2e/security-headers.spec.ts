@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { policyNonce, securityHeaderProblems, watchCsp } from '@repo/localdb/e2e-security';
+import { policyNonce, securityHeaderProblems, watchCsp } from '@repo/e2e/security';
 
 import { shortServerUrl } from './short-server';
 import { adminQuery, signIn, skipWithoutChromium, tenantId } from './support';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { expect, test } from '@playwright/test';
-import { postSignIn, postSignInFrom } from '@repo/localdb/e2e-sign-in';
+import { postSignIn, postSignInFrom } from '@repo/e2e/sign-in';
 
 import { SHORT_LOG, SHORT_TIMERS, shortServerUrl } from './short-server';
 import { adminQuery, skipWithoutChromium } from './support';

@@ -4,7 +4,7 @@ import pg from 'pg';
 
 export const PASSWORD = 'demo-password';
 
-export { skipWithoutChromium } from '@repo/localdb/chromium';
+export { skipWithoutChromium } from '@repo/e2e/chromium';
 
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto('/sign-in');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { e2eSkipReason, inCI } from '@repo/localdb/chromium';
+import { e2eSkipReason, inCI } from '@repo/e2e/chromium';
 import { pgbouncerAvailable } from '@repo/localdb/pgbouncer';
 import { recordSkip } from '@repo/localdb/skips';
 

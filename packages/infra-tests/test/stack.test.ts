@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
-import { chromiumLaunchOptions } from '@repo/localdb/chromium';
+import { chromiumLaunchOptions } from '@repo/e2e/chromium';
 import { hashPassword } from '@repo/db/password';
 import { OPERATOR_PASSWORD, SEED_OPERATORS } from '@repo/db/seed';
 import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';

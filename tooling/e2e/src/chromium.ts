@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { recordSkip } from '../skips/ledger';
+import { recordSkip } from '@repo/localdb/skips';
 
 // How every app's e2e run finds and starts Chromium. Always the system browser (Debian `chromium`), never one
 // that Playwright downloads: the CI image and the dev machines have no network for that.
