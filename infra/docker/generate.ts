@@ -6,7 +6,7 @@
  *   postgres/10-pgbouncer-auth.sql       the postgres service's second init script: the auth_query role and lookup
  *
  * Run it after changing the input below or the generator: `npm run docker:config -w @repo/infra-tests`.
- * A test (packages/infra-tests) fails when the committed files differ from what this renders.
+ * A test (infra/tests) fails when the committed files differ from what this renders.
  *
  * No secret is written: the auth role's password comes from PGBOUNCER_AUTH_PASSWORD (infra/docker/.env) when the
  * containers start: psql's \getenv in the init script, pgbouncer/start.sh for the auth file.

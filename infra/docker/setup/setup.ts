@@ -16,7 +16,7 @@
  * lookup in the tenant-database template and grants the auth role CONNECT on each tenant database: the apps reach
  * database tenants through PgBouncer without a config edit.
  *
- * Run outside Docker by the parity tests (packages/infra-tests), with the same environment compose gives it.
+ * Run outside Docker by the parity tests (infra/tests), with the same environment compose gives it.
  */
 import pg from 'pg';
 import { z } from 'zod';

@@ -22,7 +22,7 @@ export const DEV_RUNNER_DEFAULTS = {
 } as const;
 
 /**
- * The secrets of infra/docker/.env.example, as written there (packages/infra-tests fails when the two differ).
+ * The secrets of infra/docker/.env.example, as written there (infra/tests fails when the two differ).
  * The embedded cluster's default superuser password (`postgres`) is refused by its length.
  */
 export const DOCKER_EXAMPLE_SECRETS = {

@@ -10,7 +10,9 @@ import { importCycles, sourceFiles } from '../src/index';
 // tested and moved only together, and Node may run one of them half-initialised.
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const WORKSPACES = ['apps', 'packages', 'tooling'].flatMap((group) => readdirSync(path.join(ROOT, group)).map((name) => `${group}/${name}`)).concat('bench');
+const WORKSPACES = ['apps', 'packages', 'tooling']
+  .flatMap((group) => readdirSync(path.join(ROOT, group)).map((name) => `${group}/${name}`))
+  .concat('infra/tests', 'bench');
 
 function workspaceFiles(workspace: string): string[] {
   const dir = path.join(ROOT, workspace);
