@@ -12,63 +12,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startLocalStack, type LocalStack } from '@repo/db/local';
+import { startLocalPgBouncer, startLocalStack, type LocalStack } from '@repo/db/local';
 import { findFreePort } from '@repo/localdb/cluster';
 import { e2eSkipReason } from '@repo/e2e/chromium';
-import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
-import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
-import pg from 'pg';
+import { requirePgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 
 const AUTH_PASSWORD = 'e2e-pgbouncer-auth-password';
 
 async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; databaseUrl: string; authDatabaseUrl: string }> {
-  const admin = new URL(stack.urls.adminDatabaseUrl);
-  // auth_query runs in the database a client asks for: install the lookup in the deployment's database and in
-  // every database tenant's own database.
-  const client = new pg.Client({ connectionString: stack.urls.adminDatabaseUrl });
-  await client.connect();
-  let databases: string[];
-  try {
-    await installPgBouncerAuth(client, { authPassword: AUTH_PASSWORD });
-    const { rows } = await client.query<{ database_name: string }>(
-      "SELECT database_name FROM tenancy.tenants WHERE strategy = 'database' AND database_name IS NOT NULL",
-    );
-    databases = rows.map((row) => row.database_name);
-  } finally {
-    await client.end();
-  }
-  for (const database of databases) {
-    const url = new URL(admin);
-    url.pathname = `/${database}`;
-    const tenantClient = new pg.Client({ connectionString: url.toString() });
-    await tenantClient.connect();
-    try {
-      await installPgBouncerAuth(tenantClient, { authPassword: AUTH_PASSWORD });
-    } finally {
-      await tenantClient.end();
-    }
-  }
-  const bouncer = await startPgBouncer({
-    ini: (rt) =>
-      pgbouncerIni({
-        listenPort: rt.port,
-        serverHost: admin.hostname,
-        serverPort: Number(admin.port),
-        poolMode: 'transaction',
-        authPassword: AUTH_PASSWORD,
-        authFile: rt.authFile,
-        unixSocketDir: rt.socketDir,
-        // Fewer server connections than the app's pool, so requests of different tenants share them.
-        defaultPoolSize: 4,
-      }),
-    userlist: pgbouncerUserlist({ poolMode: 'transaction', authPassword: AUTH_PASSWORD, authFile: '/unused' }),
+  const local = await startLocalPgBouncer({
+    adminUrl: stack.urls.adminDatabaseUrl,
+    poolMode: 'transaction',
+    authPassword: AUTH_PASSWORD,
+    // Fewer server connections than the app's pool, so requests of different tenants share them.
+    defaultPoolSize: 4,
   });
   // app_user's tenant requests and app_auth's sign-in lookups both go through it, as in the compose stack.
-  const through = (direct: string) => {
-    const url = new URL(direct);
-    return bouncer.url(decodeURIComponent(url.username), decodeURIComponent(url.password), url.pathname.slice(1));
-  };
-  return { bouncer, databaseUrl: through(stack.urls.databaseUrl), authDatabaseUrl: through(stack.urls.authDatabaseUrl) };
+  return { bouncer: local.bouncer, databaseUrl: local.through(stack.urls.databaseUrl), authDatabaseUrl: local.through(stack.urls.authDatabaseUrl) };
 }
 
 function runPlaywright(env: NodeJS.ProcessEnv): Promise<number> {

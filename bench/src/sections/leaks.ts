@@ -1,6 +1,5 @@
-import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import type { AppTenancy } from '@repo/db/tenancy';
-import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
+import { startLocalPgBouncer } from '@repo/db/local';
 import pg from 'pg';
 import { benchTenancy, type TenantRef } from '../harness/dataset';
 import { BENCH_ROLE_PASSWORD, productUrls, ROLES, withClient } from '../harness/database';
@@ -60,7 +59,6 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
   const { server, config, dataset, log } = env;
   const tenants = dataset.tenants.slice(-config.leakTenants);
   await withClient(server.adminUrl, async (c) => {
-    await installPgBouncerAuth(c, { authPassword: AUTH_PASSWORD });
     for (const ddl of leakDdl()) await c.query(ddl);
     // A few rows per tenant and table, so every read has something to return.
     for (const name of ['projects_setting', 'projects_003', 'projects_004']) {
@@ -69,20 +67,12 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
       ]);
     }
   });
-  const bouncer: PgBouncer = await startPgBouncer({
-    ini: (rt) =>
-      pgbouncerIni({
-        listenPort: rt.port,
-        serverHost: server.host,
-        serverPort: server.port,
-        poolMode: 'transaction',
-        authPassword: AUTH_PASSWORD,
-        authFile: rt.authFile,
-        unixSocketDir: rt.socketDir,
-        defaultPoolSize: SERVER_POOL,
-        maxClientConn: 500,
-      }),
-    userlist: pgbouncerUserlist({ poolMode: 'transaction', authPassword: AUTH_PASSWORD, authFile: '/unused' }),
+  const { bouncer } = await startLocalPgBouncer({
+    adminUrl: server.adminUrl,
+    poolMode: 'transaction',
+    authPassword: AUTH_PASSWORD,
+    defaultPoolSize: SERVER_POOL,
+    maxClientConn: 500,
   });
   const pools: pg.Pool[] = [];
   const bouncedPool = (role: string, password = BENCH_ROLE_PASSWORD) => {
@@ -283,7 +273,7 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
     title: '3. Why the product exists: leaks',
     machine: env.machine,
     intro: [
-      `A real PgBouncer (${env.machine.pgbouncer}) in transaction mode, started with this project's generator (\`@repo/tenancy/pgbouncer\`) and launcher (\`@repo/localdb/pgbouncer\`), with ${SERVER_POOL} server connections per role and ${CALLERS} concurrent callers, so calls share server connections (the last two columns prove it: \`pg_backend_pid()\` returned by each call). Each approach makes ${config.leakCalls.toLocaleString('en-US')} calls, each a read or a write (even odds) for one of ${tenants.length} tenants picked at random.`,
+      `A real PgBouncer (${env.machine.pgbouncer}) in transaction mode, started with this project's generator (\`@repo/tenancy/pgbouncer\`) and launcher (\`@repo/db/local\`'s \`startLocalPgBouncer\`), with ${SERVER_POOL} server connections per role and ${CALLERS} concurrent callers, so calls share server connections (the last two columns prove it: \`pg_backend_pid()\` returned by each call). Each approach makes ${config.leakCalls.toLocaleString('en-US')} calls, each a read or a write (even odds) for one of ${tenants.length} tenants picked at random.`,
       "A read is `SELECT tenant_id ... ORDER BY created_at DESC LIMIT 20` with no tenant in the SQL (the policy filters); it leaks when a row of another tenant comes back. A write inserts a row whose tenant_id comes from the context (the column default, as in this project's tables) and whose name records the tenant the call was for; afterwards a superuser counts the rows that landed under another tenant id. The seed peers use tables of their own here (`leak.*`) with their seed's policy and a default from their seed's context.",
       ...outcomes.map((o) => `- **${o.approach}**: ${o.detail}.`),
     ],

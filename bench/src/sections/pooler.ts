@@ -1,6 +1,7 @@
 import type { AppTenancy } from '@repo/db/tenancy';
-import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
-import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist, type PoolMode } from '@repo/tenancy/pgbouncer';
+import { startLocalPgBouncer } from '@repo/db/local';
+import type { PgBouncer } from '@repo/localdb/pgbouncer';
+import type { PoolMode } from '@repo/tenancy/pgbouncer';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -82,7 +83,6 @@ interface Starved {
 export async function pooler(env: BenchEnv): Promise<SectionResult> {
   const started = performance.now();
   const tenants = pickTenants(env);
-  await withClient(env.server.adminUrl, (c) => installPgBouncerAuth(c, { authPassword: AUTH_PASSWORD }));
   const bouncers = new Map<string, PgBouncer>();
   const sampler = await startSampler(env.server.adminUrl);
   const rows: Row[] = [];
@@ -125,23 +125,16 @@ function pickTenants(env: BenchEnv): TenantRef[] {
   return [...rls, ...(placed.schema?.tenants ?? [])];
 }
 
-function startBouncer({ server }: BenchEnv, b: NonNullable<Setup['bouncer']>): Promise<PgBouncer> {
-  return startPgBouncer({
-    ini: (rt) =>
-      pgbouncerIni({
-        listenPort: rt.port,
-        serverHost: server.host,
-        serverPort: server.port,
-        poolMode: b.mode,
-        authPassword: AUTH_PASSWORD,
-        authFile: rt.authFile,
-        unixSocketDir: rt.socketDir,
-        defaultPoolSize: b.pool,
-        maxClientConn: MAX_CLIENT_CONN,
-        queryWaitTimeout: b.waitS,
-      }),
-    userlist: pgbouncerUserlist({ poolMode: b.mode, authPassword: AUTH_PASSWORD, authFile: '/unused' }),
+async function startBouncer({ server }: BenchEnv, b: NonNullable<Setup['bouncer']>): Promise<PgBouncer> {
+  const local = await startLocalPgBouncer({
+    adminUrl: server.adminUrl,
+    poolMode: b.mode,
+    authPassword: AUTH_PASSWORD,
+    defaultPoolSize: b.pool,
+    maxClientConn: MAX_CLIENT_CONN,
+    queryWaitTimeout: b.waitS,
   });
+  return local.bouncer;
 }
 
 /** A tenancy of `clients` connections, its URL tagged so pg_stat_activity tells whose server connections are whose. */

@@ -1,0 +1,82 @@
+import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist, type PoolMode } from '@repo/tenancy/pgbouncer';
+import pg from 'pg';
+
+export interface LocalPgBouncerOptions {
+  /** Superuser connection to the deployment's database: the auth lookup is installed from there. */
+  adminUrl: string;
+  poolMode: PoolMode;
+  /** Password of PgBouncer's auth_query role. */
+  authPassword: string;
+  /** A fixed listen port (npm run dev); a free one otherwise. */
+  port?: number;
+  defaultPoolSize?: number;
+  maxClientConn?: number;
+  queryWaitTimeout?: number;
+}
+
+export interface LocalPgBouncer {
+  bouncer: PgBouncer;
+  /** The same role, password and database as `directUrl`, through this PgBouncer. */
+  through(directUrl: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real PgBouncer in front of a local server, configured by @repo/tenancy's generator as infra/docker is: the one
+ * launcher of `npm run dev -- --pgbouncer`, the web e2e suite and the benchmarks. The auth lookup goes into every
+ * database a client may ask for (auth_query runs in that database): the deployment's and each tenant database.
+ */
+export async function startLocalPgBouncer(options: LocalPgBouncerOptions): Promise<LocalPgBouncer> {
+  await installAuthEverywhere(options.adminUrl, options.authPassword);
+  const server = new URL(options.adminUrl);
+  const input = {
+    poolMode: options.poolMode,
+    serverHost: server.hostname,
+    serverPort: Number(server.port || 5432),
+    authPassword: options.authPassword,
+    defaultPoolSize: options.defaultPoolSize,
+    maxClientConn: options.maxClientConn,
+    queryWaitTimeout: options.queryWaitTimeout,
+  };
+  const bouncer = await startPgBouncer({
+    port: options.port,
+    ini: (runtime) =>
+      pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
+    userlist: pgbouncerUserlist({ ...input, authFile: '/unused' }),
+  });
+  const through = (directUrl: string) => {
+    const url = new URL(directUrl);
+    return bouncer.url(decodeURIComponent(url.username), decodeURIComponent(url.password), decodeURIComponent(url.pathname.slice(1)));
+  };
+  return { bouncer, through, stop: () => bouncer.stop() };
+}
+
+/** The lookup and CONNECT for the auth role in every database that takes connections, but the maintenance ones. */
+async function installAuthEverywhere(adminUrl: string, authPassword: string): Promise<void> {
+  const databases = await withClient(adminUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
+      `SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND datname NOT IN ('postgres', 'template1')`,
+    );
+    return rows.map((row) => row.datname);
+  });
+  for (const database of databases) {
+    const url = new URL(adminUrl);
+    url.pathname = `/${encodeURIComponent(database)}`;
+    await withClient(url.toString(), async (client) => {
+      await installPgBouncerAuth(client, { authPassword });
+      const { rows } = await client.query<{ sql: string }>(`SELECT format('GRANT CONNECT ON DATABASE %I TO pgbouncer_auth', current_database()) AS sql`);
+      await client.query(rows[0]!.sql);
+    });
+  }
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
