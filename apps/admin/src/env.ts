@@ -70,16 +70,20 @@ const serverSchema = z
      */
     SESSION_IDLE_SECONDS: sessionIdleSetting,
     SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
-    /** Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. */
-    ARCHIVE_DIR: z
-      .string()
-      .min(1)
-      .default(path.join(findRepoRoot(), '.data', 'archives')),
-    /** The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. */
+    /**
+     * Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. Required in production: a
+     * default there would sit inside the build output (.next/standalone), which the next build wipes.
+     */
+    ARCHIVE_DIR: z.string().min(1).optional(),
+    /**
+     * The tenant-table migrations (drizzle-kit output of @repo/db) that provisioning and migrate all apply. Next runs the
+     * app in apps/admin (dev, start) or in its standalone copy (.next/standalone/apps/admin, which carries the folder:
+     * next.config's outputFileTracingIncludes), so by default it is two levels up from the working directory either way.
+     */
     TENANT_MIGRATIONS_DIR: z
       .string()
       .min(1)
-      .default(path.join(findRepoRoot(), 'packages', 'db', 'migrations', 'tenant')),
+      .default(path.resolve('..', '..', 'packages', 'db', 'migrations', 'tenant')),
     /** Cap on server connections across this process's per-tenant (database strategy) pools. */
     TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
   })
@@ -90,20 +94,16 @@ const serverSchema = z
   .refine(sessionLifetimeConsistent, {
     path: ['SESSION_IDLE_SECONDS'],
     message: 'must not be longer than SESSION_MAX_AGE_SECONDS',
-  });
+  })
+  .refine((value) => value.ARCHIVE_DIR !== undefined || env.NODE_ENV !== 'production', {
+    path: ['ARCHIVE_DIR'],
+    message: "is required in production: the directory that keeps deleted tenants' archives, outside the build output",
+  })
+  // In development the archives go beside the dev database, in the repository's .data/ (apps/admin is two levels down).
+  .transform((value) => ({ ...value, ARCHIVE_DIR: value.ARCHIVE_DIR ?? path.resolve('..', '..', '.data', 'archives') }));
 
 export type Env = z.infer<typeof baseSchema>;
 export type ServerEnv = z.infer<typeof serverSchema>;
-
-/**
- * The repository root when the process runs inside it (next dev and next start run in apps/admin, the
- * standalone server.js in apps/admin/.next/standalone/apps/admin); the working directory otherwise.
- */
-function findRepoRoot(): string {
-  const cwd = process.cwd();
-  const at = cwd.indexOf(`${path.sep}apps${path.sep}admin`);
-  return at < 0 ? cwd : cwd.slice(0, at);
-}
 
 export const env: Env = parseEnv(baseSchema, process.env);
 

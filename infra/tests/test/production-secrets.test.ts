@@ -103,4 +103,14 @@ describe.skipIf(!requireTools('resolving compose.yml', [DOCKER_COMPOSE]))('a pro
       expect(error).toContain(GENERATE);
     });
   });
+
+  test('admin: a production start without ARCHIVE_DIR exits naming it (a default would sit in the build output)', async () => {
+    generated ??= resolveCompose(generatedEnvFile());
+    const env: Record<string, string> = { ...imageEnv('admin'), ...environmentOf(generated.services.admin!) };
+    expect(env.ARCHIVE_DIR, 'compose sets it').toBeDefined();
+    delete env.ARCHIVE_DIR;
+    const check = await checkWithAppSchema('admin', env);
+    expect(check.ok).toBe(false);
+    expect(check.ok ? '' : check.error).toMatch(/Invalid environment: ARCHIVE_DIR is required in production/);
+  });
 });
