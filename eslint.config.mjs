@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // The rules of hooks and Next's own rules (links, images, scripts, fonts) for the apps and the React code they share.
-    files: ['apps/*/src/**/*.{ts,tsx}', 'packages/forms/src/**/*.{ts,tsx}'],
+    files: ['apps/*/src/**/*.{ts,tsx}', 'packages/ui/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },
     settings: { next: { rootDir: ['apps/web/', 'apps/admin/'] } },
     rules: { ...reactHooks.configs.recommended.rules, ...nextPlugin.configs.recommended.rules, ...nextPlugin.configs['core-web-vitals'].rules },

@@ -15,7 +15,7 @@ const config: NextConfig = {
   // the tracer would leave them out of the standalone output.
   outputFileTracingIncludes: { '/**': ['../../packages/db/migrations/tenant/**'] },
   // Workspace packages ship TypeScript source, not built files.
-  transpilePackages: ['@repo/db', '@repo/tenancy', '@repo/auth', '@repo/forms'],
+  transpilePackages: ['@repo/db', '@repo/tenancy', '@repo/auth', '@repo/env', '@repo/ui'],
   // Native bindings and worker threads break when bundled, and rate-limiter-flexible imports optional stores by computed
   // names: load them from node_modules at run time.
   serverExternalPackages: ['pg', '@node-rs/argon2', 'pino', 'rate-limiter-flexible'],

@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useState } from 'react';
 
-import { fieldError } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import { fieldError } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 import { formatDuration } from '@/lib/format';
 import { useHydrated } from '@/lib/use-hydrated';

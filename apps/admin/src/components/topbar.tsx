@@ -3,7 +3,7 @@
 import { usePathname } from 'next/navigation';
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 
-import { useDismiss } from './use-dismiss';
+import { useDismiss } from '@repo/ui/use-dismiss';
 
 /**
  * The console's bar: on a wide screen the brand, the navigation and the account in one row; on a narrow one (the

@@ -3,7 +3,7 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 
-import { invalidFields, textFields, UserFacingError, type ActionState } from '@repo/forms';
+import { invalidFields, textFields, UserFacingError, type ActionState } from '@repo/ui';
 
 import { logger } from '@/lib/logger';
 

@@ -3,7 +3,7 @@ import 'server-only';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SLUG_PATTERN, TenancyError } from '@repo/tenancy';
-import { UserFacingError } from '@repo/forms';
+import { UserFacingError } from '@repo/ui';
 import { z } from 'zod';
 
 import { serverEnv } from '@/env';

@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 
 import { FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import type { ActionState } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import type { ActionState } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 /** A one-button form (delete...) that asks for confirmation first and shows the action's refusal, if any. */
 export function ConfirmForm({

@@ -1,4 +1,4 @@
-import type { ActionState } from '@repo/forms';
+import type { ActionState } from '@repo/ui';
 
 /** The form-level message of an action's result: an error banner, or a short confirmation. */
 export function FormMessage({ state, success = true }: { state: ActionState; success?: boolean }) {

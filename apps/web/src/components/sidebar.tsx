@@ -3,7 +3,7 @@
 import { usePathname } from 'next/navigation';
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 
-import { useDismiss } from './use-dismiss';
+import { useDismiss } from '@repo/ui/use-dismiss';
 
 /**
  * The app's navigation. On a wide screen a column beside the content, always open; on a narrow one (the media

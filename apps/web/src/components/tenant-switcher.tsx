@@ -5,7 +5,7 @@ import { useCallback, useRef, useState } from 'react';
 
 import { ROLE_LABEL } from './badges';
 import { initials } from './initials';
-import { useDismiss } from './use-dismiss';
+import { useDismiss } from '@repo/ui/use-dismiss';
 import { useSwitchWorkspace } from './use-switch-workspace';
 import type { MembershipRole } from '@/server/auth/types';
 

@@ -3,7 +3,7 @@
 import { useSession } from 'next-auth/react';
 import { useState, useTransition } from 'react';
 
-import { isConnectionFailure } from '@repo/forms/use-form-action';
+import { isConnectionFailure } from '@repo/ui/use-form-action';
 
 /**
  * Switching the active workspace: asks next-auth to update the session (POST /api/auth/session); the server's jwt

@@ -4,7 +4,7 @@ import { signOut } from 'next-auth/react';
 import { useCallback, useRef, useState } from 'react';
 
 import { initials } from './initials';
-import { useDismiss } from './use-dismiss';
+import { useDismiss } from '@repo/ui/use-dismiss';
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
   const [open, setOpen] = useState(false);

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 
-import { invalidFields, textFields, type ActionState } from '@repo/forms';
+import { invalidFields, textFields, type ActionState } from '@repo/ui';
 import { logger } from '@/lib/logger';
 
 import { describeError } from './errors';

@@ -1,7 +1,7 @@
 // What a user is told when something fails, and how loudly the server logs it. Database errors arrive with a
 // SQLSTATE (`code`); the message text, which may quote SQL, a constraint or a value, never reaches the user.
 
-import { UserFacingError, type ErrorKind } from '@repo/forms';
+import { UserFacingError, type ErrorKind } from '@repo/ui';
 
 export { UserFacingError, type ErrorKind };
 

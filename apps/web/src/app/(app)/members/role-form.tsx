@@ -3,7 +3,7 @@
 import { ROLE_LABEL } from '@/components/badges';
 import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { useFormAction } from '@repo/forms/use-form-action';
+import { useFormAction } from '@repo/ui/use-form-action';
 import type { MembershipRole } from '@/server/auth/types';
 
 import { changeRoleAction } from './actions';

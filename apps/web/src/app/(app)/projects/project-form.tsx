@@ -4,8 +4,8 @@ import { useState } from 'react';
 
 import { FieldError, FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, submitted, type ActionState } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import { fieldError, submitted, type ActionState } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 import { createProjectAction, updateProjectAction } from './actions';
 

@@ -5,8 +5,8 @@ import { useEffect, useRef } from 'react';
 import { FieldError, FormMessage } from '@/components/form-message';
 import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, submitted } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import { fieldError, submitted } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 import { createTaskAction } from './actions';
 

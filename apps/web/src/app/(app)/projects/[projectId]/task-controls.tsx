@@ -2,8 +2,8 @@
 
 import { STATUS_LABEL } from '@/components/badges';
 import { Select } from '@/components/select';
-import type { ActionState } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import type { ActionState } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 import { assignTaskAction, setTaskStatusAction } from './actions';
 import type { MemberOption } from './new-task-form';

@@ -1,7 +1,7 @@
 'use server';
 
 import { deleteTenant, deleteTenantInput, type DeleteResult } from '@/server/delete';
-import type { ActionState } from '@repo/forms';
+import type { ActionState } from '@repo/ui';
 
 import { validatedAction } from '@/server/action';
 

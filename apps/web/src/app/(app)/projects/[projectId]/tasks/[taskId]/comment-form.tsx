@@ -2,8 +2,8 @@
 
 import { FieldError, FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, submitted } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import { fieldError, submitted } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 import { addCommentAction } from './actions';
 

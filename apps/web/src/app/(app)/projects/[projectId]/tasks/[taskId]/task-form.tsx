@@ -4,8 +4,8 @@ import { STATUS_LABEL } from '@/components/badges';
 import { FieldError, FormMessage } from '@/components/form-message';
 import { Select } from '@/components/select';
 import { SubmitButton } from '@/components/submit-button';
-import { fieldError, submitted } from '@repo/forms';
-import { useFormAction } from '@repo/forms/use-form-action';
+import { fieldError, submitted } from '@repo/ui';
+import { useFormAction } from '@repo/ui/use-form-action';
 
 import { updateTaskAction } from '../../actions';
 import type { MemberOption } from '../../new-task-form';
