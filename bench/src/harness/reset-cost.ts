@@ -6,6 +6,9 @@ import type { BenchEnv } from './env';
 import { prng } from './ids';
 import { ratioChart, type Cell, type RatioBar, type Table } from './report';
 import { WORKLOADS, type WorkloadKey } from './workloads';
+import { prose } from './prose';
+
+const text = prose('reset-cost');
 
 /** The issue's limit: the session reset may lower no queryAs or withTenant ratio by more than this. */
 export const HYGIENE_LIMIT = 0.03;
@@ -185,10 +188,7 @@ export function hygieneTable(hygiene: readonly Hygiene[], costs: readonly ResetC
       'limit',
     ],
     rows,
-    notes: [
-      `The library ends every tenant transaction with \`${LIBRARY_RESET.text}\`, before the Sync (queryAs) or the COMMIT (withTenant), in the same write: it puts back whatever a statement inside the transaction left at session level. The product has no switch that turns it off (a security starter must not ship one), so two twins rebuild the library's messages for an rls tenant by hand (the same context settings, the same single write), one with the reset and one without, and are called in turn on one connection: ${measured}.`,
-      'The ratio without the reset: at saturation, throughput is the CPU the machine has divided by the CPU one call costs. The CPU of a product call is measured in its rounds above (this process plus the server backends, from /proc, divided by the calls); "cores busy" is that CPU times the calls per second, which shows the rounds saturate the machine (its core count is in the header), the condition under which throughput follows CPU per call. The reset\'s time on one connection is all CPU, on one side or the other (it adds no round trip and no I/O), so it bounds the reset\'s CPU, and its share of a call is at most reset µs / call CPU µs. The ratio without it is at most ratio / (1 − share): the "lowered by" column is an upper bound. (Against a server elsewhere, where CPU cannot be read, a call counts as 1,000,000/ops µs: the limiting resource has at least one core.)',
-    ],
+    notes: [text('what', { reset: LIBRARY_RESET.text, measured }), text('without-reset')],
     chart: ratioChart('Ratio lost to the session reset, at most (limit: orange tick)', bars),
   };
 }

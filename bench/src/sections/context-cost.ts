@@ -10,6 +10,9 @@ import { runChain, type Side, type Stats } from '../harness/runner';
 import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads';
 import { cpuProbe } from '../harness/cpu';
 import { HYGIENE_LIMIT, hygieneOf, hygieneTable, measureResetCost, type ResetCost } from '../harness/reset-cost';
+import { prose } from '../harness/prose';
+
+const text = prose('context-cost');
 
 /** The goals of the issue, as thresholds on a row's ratio. */
 interface Goal {
@@ -283,9 +286,7 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
     title: '1.6 One context check on the server (why the figures above are what they are)',
     columns: ['what a policy calls', 'µs per call (best of 5)', 'calls per run'],
     rows: checks.map((c) => [c.label, c.micros === null ? `– (${c.note ?? 'not measured'})` : c.micros.toFixed(1), c.calls]),
-    notes: [
-      'Measured as `EXPLAIN ANALYZE SELECT f() FROM generate_series(1, n)` in a transaction that holds a valid context, so only the function runs: its execution time divided by n. A policy wrapped as `(select f())` calls it once per statement; an insert calls the context functions once per column default and once per policy term (section 4 counts them). The "bench copy" rows are this run\'s copies of the installed function with one change each, to show where the time goes; the product\'s functions are not modified.',
-    ],
+    notes: [text('context-check')],
     chart: groupedBarChart(
       'Server time of one context check (µs per call)',
       'µs per call',
@@ -301,9 +302,16 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
   const unavailable = Object.entries(dataset.unavailable).map(([s, why]) => `- **${s}** strategy: not available yet (${why}).`);
 
   const intro = [
-    `Data: ${fmt(dataset.totals.tenants)} rls tenants, ${fmt(dataset.totals.projects)} projects, ${fmt(dataset.totals.tasks)} tasks, skewed as a Zipf law over tenant rank (largest tenant ${fmt(dataset.totals.largest.tasks)} tasks, smallest ${fmt(dataset.totals.smallest.tasks)}); the seed peers read a copy of the same rows. Loaded in ${dataset.loadSeconds} s.`,
-    `Every approach: its own node-postgres pool of ${config.poolSize} connections, ${config.callers} concurrent callers, each call for a tenant picked uniformly at random. Rounds of ${config.roundMs} ms, ${config.passes} pass(es) of A B B A per approach (the A between two approaches is shared), after an untimed warm-up. ops/s is the mean of the approach's rounds; the ratio is the mean of each round's ops/s over the adjacent baseline round's, the spread the lowest and highest of those. p50/p99 are over every call of the approach's rounds. Every call's rows are checked (the right row, every row of the tenant, a count within the tenant's bounds); a wrong or empty answer is an error, not a fast call.`,
-    `Every measured call runs as a role that is neither superuser nor owner: app_user for this project, a BYPASSRLS role for the explicit-WHERE baseline (so no policy runs at all), one role per seed (each seed's policy is scoped TO its role). The context token of this project is signed and verified in every call (a token is signed once per tenant/user/role and reused while valid, as the library does).`,
+    text('data', {
+      tenants: fmt(dataset.totals.tenants),
+      projects: fmt(dataset.totals.projects),
+      tasks: fmt(dataset.totals.tasks),
+      largestTasks: fmt(dataset.totals.largest.tasks),
+      smallestTasks: fmt(dataset.totals.smallest.tasks),
+      loadSeconds: dataset.loadSeconds,
+    }),
+    text('approaches', { poolSize: config.poolSize, callers: config.callers, roundMs: config.roundMs, passes: config.passes }),
+    text('roles'),
     'Approaches:',
     legend.join('\n'),
     ...(unavailable.length ? ['Strategies not measured:', unavailable.join('\n')] : []),
@@ -352,43 +360,39 @@ function contextNotes(rows: Row[], checks: CheckCost[]): string[] {
   const plain = micros('plpgsql-setting');
   if (installed !== null) {
     why.push(
-      `- **The signed check:** one call of tenancy.current_tenant_id() costs the server ${installed.toFixed(1)} µs here` +
-        (plain !== null ? ` (a plpgsql function that only reads the setting: ${plain.toFixed(1)} µs)` : '') +
-        (unbounded !== null
-          ? `; the same function with its token-format regex written without bounded repetitions ({8}, {64}, ...) costs ${unbounded.toFixed(0)} µs, so about ${Math.round(((installed - unbounded) / installed) * 100)}% of each check is PostgreSQL's regex engine expanding those repetitions on every match (the HMAC, the key read and the expiry check are cheap)`
-          : '') +
-        (micros('invoker') !== null ? `; as SECURITY INVOKER without its SET search_path the same body costs ${micros('invoker')!.toFixed(1)} µs` : '') +
-        '. Every statement pays at least one check (a SELECT: one InitPlan), an insert one per column default and per policy term (section 4 counts them), against a point lookup by primary key that costs the server some tens of µs in all (section 4).',
+      text('why-signed-check', {
+        installed: installed.toFixed(1),
+        plain: plain?.toFixed(1) ?? '',
+        unbounded: unbounded?.toFixed(0) ?? '',
+        regexShare: unbounded !== null ? Math.round(((installed - unbounded) / installed) * 100) : '',
+        invoker: micros('invoker')?.toFixed(1) ?? '',
+      }),
     );
   }
   for (const workload of ['point', 'newest'] as const) {
     const q = find(rows, workload, 'queryAs-rls');
     const cached = find(rows, workload, 'queryAs-rls-catalog-cache-60-s');
     if (q && cached && cached.ratio > q.ratio + 0.03) {
-      why.push(
-        `- **Tenant lookups** (${label(workload)}): with the catalog cached for 60 s instead of the default 5 s, queryAs goes from ${q.ratio.toFixed(2)}x to ${cached.ratio.toFixed(2)}x. With calls spread over many tenants, most tenants are looked up again (one round trip and a query more) on their first call in every 5 s.`,
-      );
+      why.push(text('why-tenant-lookups', { workload: label(workload), ratioDefault: q.ratio.toFixed(2), ratioCached: cached.ratio.toFixed(2) }));
     }
   }
   const three = WORKLOADS.map((w) => find(rows, w.key, 'withTenant-rls-3')).filter((r): r is Row => r !== undefined);
   if (three.length) {
-    why.push(
-      `- **withTenant, three statements** (${three.map((r) => `${label(r.workload)} ${r.ratio.toFixed(2)}x`).join(', ')}): it saves one round trip of five (BEGIN rides with the first statement, section 2), but pays a signed check in each of the three statements, which the explicit-WHERE transaction does not.`,
-    );
+    why.push(text('why-with-tenant-3', { ratios: three.map((r) => `${label(r.workload)} ${r.ratio.toFixed(2)}x`).join(', ') }));
   }
   const churn = rows.filter((r) => !r.isBaseline && r.connectionsPer1k >= 5);
   if (churn.length) {
     const byApproach = new Map<string, number[]>();
     for (const r of churn) byApproach.set(r.label, [...(byApproach.get(r.label) ?? []), r.connectionsPer1k]);
     why.push(
-      `- **Reconnecting pools:** ${[...byApproach].map(([l, xs]) => `${l} opened ${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))} server connections per 1,000 calls`).join('; ')} (every other approach: fewer than 5). A new connection costs a backend start and a SCRAM login, far more than the statement.`,
+      text('why-reconnecting', {
+        opened: [...byApproach].map(([l, xs]) => `${l} opened ${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))} server connections per 1,000 calls`).join('; '),
+      }),
     );
   }
   const seeds = rows.filter((r) => r.key.startsWith('seed') && r.workload === 'point');
   if (seeds.length) {
-    why.push(
-      `- **The seeds, point lookup:** ${seeds.map((r) => `${r.label} ${r.ratio.toFixed(2)}x`).join('; ')}. The session-level forms are cheap because their check is an unsigned setting (and they leak under PgBouncer, section 3); seed 003's volatile plpgsql function runs once per row and defeats the index, seed 004 pays two bcrypt password checks and a table upsert per request.`,
-    );
+    why.push(text('why-seeds', { ratios: seeds.map((r) => `${r.label} ${r.ratio.toFixed(2)}x`).join('; ') }));
   }
   if (why.length) notes.push('**What this run says about why:**', why.join('\n'));
   return notes;

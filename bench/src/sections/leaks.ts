@@ -7,6 +7,9 @@ import type { BenchEnv } from '../harness/env';
 import { prng } from '../harness/ids';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { pidTableSetQueryReset, sessionSetOneString, sessionSetThenQuery, type SeedCall } from '../peers/seeds';
+import { prose } from '../harness/prose';
+
+const text = prose('leaks');
 
 const AUTH_PASSWORD = 'bench-pgbouncer-auth-password';
 /** Server connections per (database, user) in PgBouncer: fewer than the callers, so they are shared. */
@@ -273,16 +276,26 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
     title: '3. Why the product exists: leaks',
     machine: env.machine,
     intro: [
-      `A real PgBouncer (${env.machine.pgbouncer}) in transaction mode, started with this project's generator (\`@repo/tenancy/pgbouncer\`) and launcher (\`@repo/db/local\`'s \`startLocalPgBouncer\`), with ${SERVER_POOL} server connections per role and ${CALLERS} concurrent callers, so calls share server connections (the last two columns prove it: \`pg_backend_pid()\` returned by each call). Each approach makes ${config.leakCalls.toLocaleString('en-US')} calls, each a read or a write (even odds) for one of ${tenants.length} tenants picked at random.`,
-      "A read is `SELECT tenant_id ... ORDER BY created_at DESC LIMIT 20` with no tenant in the SQL (the policy filters); it leaks when a row of another tenant comes back. A write inserts a row whose tenant_id comes from the context (the column default, as in this project's tables) and whose name records the tenant the call was for; afterwards a superuser counts the rows that landed under another tenant id. The seed peers use tables of their own here (`leak.*`) with their seed's policy and a default from their seed's context.",
+      text('pgbouncer', {
+        pgbouncer: env.machine.pgbouncer,
+        serverPool: SERVER_POOL,
+        callers: CALLERS,
+        leakCalls: config.leakCalls.toLocaleString('en-US'),
+        tenants: tenants.length,
+      }),
+      text('reads-and-writes'),
       ...outcomes.map((o) => `- **${o.approach}**: ${o.detail}.`),
     ],
     tables: [table],
     notes: [
       leaky.length
-        ? `**Leaked:** ${leaky.map((o) => `${o.approach} (${o.readsWithForeignRows} reads with other tenants' rows, ${o.writesElsewhere} writes in another tenant)`).join('; ')}. A session-level setting stays on the server connection after the call, and in transaction mode the next statement may run on another connection, one that carries another tenant's setting.`
+        ? text('leaked', {
+            leaked: leaky
+              .map((o) => `${o.approach} (${o.readsWithForeignRows} reads with other tenants' rows, ${o.writesElsewhere} writes in another tenant)`)
+              .join('; '),
+          })
         : '**No approach leaked** in this run.',
-      `Seed 002's one-string form sends the SET and the statement in a single simple Query, which PgBouncer keeps on one server connection, so its own reads see its own SET; the setting still outlives the call on that connection, and any statement sent without the SET (a second query of the request, a background job on the same pool) reads as whichever tenant set it last.`,
+      text('seed-002'),
     ],
     data: { outcomes, serverPool: SERVER_POOL, callers: CALLERS, tenants: tenants.map((t) => t.slug) },
   };

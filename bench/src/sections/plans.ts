@@ -7,6 +7,9 @@ import { prng } from '../harness/ids';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { WORKLOADS, type Statement } from '../harness/workloads';
 import { NIL_TENANT, SEED_004_PASSWORD } from '../peers/seeds';
+import { prose } from '../harness/prose';
+
+const text = prose('plans');
 
 interface PlanNode {
   'Node Type': string;
@@ -258,10 +261,7 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
     name: 'plans',
     title: '4. Query plans',
     machine: env.machine,
-    intro: [
-      "EXPLAIN (ANALYZE, BUFFERS) of each workload's statement, run as each approach's own role with its context set, inside a transaction that is rolled back (the insert lands nowhere). Run once untimed first, so the cache is warm as in section 1. withTenant and queryAs send the same statement under the same policy, so they share a plan; so do the two seed 001/002 forms, and WHERE in or out of BEGIN/COMMIT.",
-      `**tenant index used**: every scan of tasks/projects goes through an index and at least one of them leads with tenant_id. **n/a: by id**: an index scan on the id primary key of the seed tables (the right plan for a lookup by id; the policy is a filter on the one row); **n/a: insert**: an insert that reads no tenant table. **context function calls**: calls of the context functions (this project's current_tenant_id/current_user_id/current_app_role, seed 003's current_tenant_id, seed 004's get_tenant_id) the statement made, from \`pg_stat_get_xact_function_calls\` with track_functions on for this section only. **context evaluated**: "once (InitPlan)" when the policy's function is a per-statement InitPlan, "as index key" when a stable expression became the index condition, "per row" when the policy runs as a row filter.`,
-    ],
+    intro: [text('method'), text('columns')],
     tables: [table],
     notes: [
       defeated.length
@@ -269,7 +269,14 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
         : '**No plan** falls back to a sequential scan of a tenant table.',
       ...(slower.length
         ? [
-            `**Index used, still slow:** ${slower.map((r) => `${r.approach} / ${r.workload} (${r.scans}, ${r.executionMs.toFixed(1)} ms against ${rows.find((w) => w.workload === r.workload && w.approach.startsWith('WHERE'))!.executionMs.toFixed(1)} ms for WHERE)`).join('; ')}. Under a policy the tenant is an InitPlan value (or a function), unknown when the statement is planned, so the planner estimates for an average tenant; the explicit \`WHERE tenant_id = $1\` is planned with the tenant's own statistics. On skewed data that can pick a plan that suits small tenants and not the largest one.`,
+            text('index-used-still-slow', {
+              slower: slower
+                .map(
+                  (r) =>
+                    `${r.approach} / ${r.workload} (${r.scans}, ${r.executionMs.toFixed(1)} ms against ${rows.find((w) => w.workload === r.workload && w.approach.startsWith('WHERE'))!.executionMs.toFixed(1)} ms for WHERE)`,
+                )
+                .join('; '),
+            }),
           ]
         : []),
     ],

@@ -13,6 +13,9 @@ import { prng } from '../harness/ids';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { runChain, type Side, type Stats } from '../harness/runner';
 import { WORKLOADS, type Workload } from '../harness/workloads';
+import { prose } from '../harness/prose';
+
+const text = prose('pooler');
 
 const AUTH_PASSWORD = 'bench-pgbouncer-auth-password';
 const CLIENTS = [50, 500] as const;
@@ -421,32 +424,28 @@ function report(env: BenchEnv, rows: Row[], starved: Starved[], tenants: TenantR
     rows: starved.map((s) => [s.clients, s.served, fmtMs(s.servedP50Ms), s.failed, fmtMs(s.failedAfterMs), s.failure ?? '', s.serverConnections]),
   };
   const schemaCount = tenants.filter((t) => t.strategy === 'schema').length;
-  const quickGap =
-    env.config.mode === 'quick'
-      ? [
-          `Quick mode leaves out session mode at ${CLIENTS[1]} client connections, and 6.2 at ${CLIENTS[1]}: starting, warming and stopping ${CLIENTS[1]} more backends does not fit its time; the full run measures both.`,
-        ]
-      : [];
+  const quickGap = env.config.mode === 'quick' ? [text('quick-gap', { clients: CLIENTS[1] })] : [];
   return {
     name: 'pooler',
     title: '6. PgBouncer: direct, session and transaction mode',
     machine: env.machine,
     intro: [
-      `Every call is \`tenancy.withTenant()\` (signed, transaction-local tenant context) running one statement, a point lookup of a task by id or the newest 50 tasks of the tenant (even odds), for one of ${tenants.length} tenants picked at random: ${tenants.length - schemaCount} rls tenants spread over the size ranks and ${schemaCount} schema tenants. Every call's rows are checked; a wrong or empty answer counts as a failed call.`,
-      `**Client connections** are concurrent callers, each on its own connection of the tenancy's pool (\`appPoolSize\` ${CLIENTS.join(' or ')}, all opened and warmed before timing: each connection that is a backend of its own has run a call for every schema tenant and for an rls tenant). Direct, each one is a PostgreSQL backend; through PgBouncer (${env.machine.pgbouncer}, configured by this project's generator and started by its launcher, \`max_client_conn\` ${MAX_CLIENT_CONN}) each one is a PgBouncer client, and PgBouncer lends them its server connections. The setups run in alternated rounds (direct, B, B, direct, C, C, direct) with all their pools open; the ratio is to the adjacent direct rounds, with the spread of the rounds.`,
-      '**Server connections** is the most backends the app role had for that setup in `pg_stat_activity` while its calls ran (sampled every 100 ms, told apart by `application_name`): what PostgreSQL pays a process and its memory for.',
+      text('calls', { tenants: tenants.length, rlsTenants: tenants.length - schemaCount, schemaTenants: schemaCount }),
+      text('columns', { clientCounts: CLIENTS.join(' or '), pgbouncer: env.machine.pgbouncer, maxClientConn: MAX_CLIENT_CONN }),
+      text('server-connections'),
     ],
     tables: [throughput, starvedTable],
     notes: [
       ...findings(rows),
       ...quickGap,
-      `Client (Node and node-postgres), PgBouncer and PostgreSQL share the machine's 2 cores: PgBouncer's CPU comes out of PostgreSQL's, where a deployment would give it a core of its own, and ${CLIENTS[1]} callers in one Node process queue in Node as well as in the server. Opening and first use of the connections (untimed) took ${CLIENTS.flatMap(
-        (c) => rows.filter((r) => r.clients === c).slice(0, 1),
-      )
-        .map((r) => `${r.prepareSeconds.toFixed(0)} s at ${r.clients}`)
-        .join(' and ')} client connections, nearly all of it starting and warming backends.`,
-      'In 6.2 the clients that got a server connection keep it while they stay connected (a pool keeps its connections open); the others never get one, so their calls fail at `query_wait_timeout` however short the calls are. Session mode saves server connections only when clients disconnect between requests.',
-      `Database tenants are left out: their calls do not use the app pool but the library's per-tenant pools (\`perTenantPoolSize\`, default 2, all of them capped by \`maxConnections\`, default 20), so a caller for a database tenant waits for one of those few connections whatever the client count, in every setup alike; and PgBouncer keeps a server pool per (database, role), so their server connections grow with the number of tenant databases, not with the clients.`,
+      text('shared-machine', {
+        callers: CLIENTS[1],
+        warmUp: CLIENTS.flatMap((c) => rows.filter((r) => r.clients === c).slice(0, 1))
+          .map((r) => `${r.prepareSeconds.toFixed(0)} s at ${r.clients}`)
+          .join(' and '),
+      }),
+      text('session-mode'),
+      text('database-tenants'),
     ],
     data: {
       serverPool: SERVER_POOL,

@@ -11,6 +11,9 @@ import { benchTenancy, MemorySecrets } from '../harness/dataset';
 import { productUrls, withClient } from '../harness/database';
 import { fmt, fmtMs, type BenchEnv } from '../harness/env';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
+import { prose } from '../harness/prose';
+
+const text = prose('provisioning');
 
 /**
  * Every database and role this section creates starts with this prefix (tenant databases and
@@ -363,9 +366,7 @@ function migrateTable(results: MigrateRun[], n: number): Table {
       fmtMs(r.spread.p95),
       fmt((n * 1000) / r.totalMs, 1),
     ]),
-    notes: [
-      "**total**: the whole migrate() call: the shared tables, the schema and database templates, then every tenant. **per-tenant**: from one tenant's start to its report, its catalog update included. **tenants/s**: tenants over the total.",
-    ],
+    notes: [text('total')],
     chart: groupedBarChart(
       `migrate() over ${n} schema tenants, s (lower is better)`,
       's',
@@ -400,16 +401,38 @@ export async function provisioning(env: BenchEnv): Promise<SectionResult> {
     title: '5. Provisioning and migrations',
     machine: env.machine,
     intro: [
-      `Each part runs in a fresh database of its own on the bench server (prepared by the product's \`prepareDatabase\`), so neither the dataset's tenants nor its templates are touched, and migrate() walks only this part's tenants. Both databases, and every tenant database and role created here, are dropped afterwards.`,
-      `**5.1**: \`tenancy.createTenant({ slug, name, strategy })\`, wall time of the call, one tenant at a time, strategies interleaved (rls, schema, database, peer, rls, ...) so machine noise spreads evenly. Before timing, \`migrate()\` builds the schema and database templates (a one-time cost per deployment: ${fmtMs(placed.templatesMs)} ms here) and one untimed tenant per row warms the pools. The **peer** row is what provisioning costs when every migration is replayed into the new schema instead of cloning the migrated template, as other tenancy libraries do: the same library and call, with a function added to its template, which makes the library refuse to clone and apply the migration files instead (${history.files} files, ${history.statements} statements in this repo).`,
-      `**5.2**: ${migrateTenants} schema tenants provisioned ${PROVISION_CONCURRENCY} at a time, then \`migrate({ concurrency, onProgress })\` with a new migration (\`ALTER TABLE projects ADD COLUMN bench_note_k text\`) written in drizzle-kit's format into a temp copy of the tenant migrations folder; one new migration per run, so every run does the same work. Per-tenant times come from the onProgress reports.`,
-      `**Checked, not trusted**: after 5.1, every tenant is \`active\` in the catalog at the latest migration, and answers \`select count(*) from projects\` with 0 through \`queryAs\` (its own route, role and policies); every schema tenant of a row was cloned and every peer tenant replayed (its migration records are newer than its template's). After each migrate run: zero failures in the summary, every tenant at the new version in the catalog, and the new column readable through \`queryAs\` for every tenant. Any miss aborts the section.`,
+      text('fresh-database'),
+      text('createtenant', { templatesMs: fmtMs(placed.templatesMs), files: history.files, statements: history.statements }),
+      text('migrate', { migrateTenants, provisionConcurrency: PROVISION_CONCURRENCY }),
+      text('checked'),
     ],
     tables: [provisioningTable(placed.timings, perKind), migrateTable(migrated.results, migrateTenants)],
     notes: [
-      `At p50 a database tenant costs ${fmt(p50('database') / p50('schema'), 1)}x a schema tenant, and a schema tenant ${fmt(p50('schema') / p50('rls'), 1)}x an rls tenant. Replaying the migrations costs ${fmt(p50('replay') / p50('schema'), 2)}x cloning at p50 (${fmtMs(p50('replay'))} against ${fmtMs(p50('schema'))} ms) with this repo's ${history.files} migration files (${history.statements} statements): a clone runs about one statement per table, constraint and policy of the schema as it is now, plus one catalog query, so with a short history the two are close; a replay grows with every migration ever written, a clone does not.`,
-      `Tenants only (the total less the shared tables and templates): ${migrated.results.map((r) => `${fmt((r.totalMs - r.fixedMs) / 1000, 2)} s at concurrency ${r.concurrency}`).join(', ')}, so concurrency ${last.concurrency} ran the tenants ${fmt((first.totalMs - first.fixedMs) / (last.totalMs - last.fixedMs), 1)}x as fast as concurrency ${first.concurrency}, on ${env.machine.cores} cores that client and server share. Each tenant takes only its own advisory lock, never a global one; a tenant's migration here is a few round trips (an empty table, one ADD COLUMN, the grants, the catalog update), so per-tenant time is mostly latency and waiting for a core (p50 ${fmtMs(first.spread.p50)} ms alone, ${fmtMs(last.spread.p50)} ms with ${last.concurrency} at once).`,
-      `${migrateTenants} schema tenants were provisioned ${PROVISION_CONCURRENCY} at a time in ${fmt(migrated.provisionAllMs / 1000, 1)} s (${fmt((migrateTenants * 1000) / migrated.provisionAllMs, 1)} tenants/s). This section first found concurrent createTenant() calls failing with \`tuple concurrently updated\` (every schema tenant's role is granted the shared \`tenancy\` schema and functions) and with a duplicate template database; the library now takes turns on those grants and on the template, and packages/tenancy/test/regressions/concurrent-provisioning.test.ts keeps it so. The section took ${fmt(sectionSeconds, 1)} s in all.`,
+      text('p50', {
+        databaseOverSchema: fmt(p50('database') / p50('schema'), 1),
+        schemaOverRls: fmt(p50('schema') / p50('rls'), 1),
+        replayOverSchema: fmt(p50('replay') / p50('schema'), 2),
+        replayMs: fmtMs(p50('replay')),
+        schemaMs: fmtMs(p50('schema')),
+        files: history.files,
+        statements: history.statements,
+      }),
+      text('tenants-only', {
+        tenantSeconds: migrated.results.map((r) => `${fmt((r.totalMs - r.fixedMs) / 1000, 2)} s at concurrency ${r.concurrency}`).join(', '),
+        lastConcurrency: last.concurrency,
+        speedup: fmt((first.totalMs - first.fixedMs) / (last.totalMs - last.fixedMs), 1),
+        firstConcurrency: first.concurrency,
+        cores: env.machine.cores,
+        firstSpread: fmtMs(first.spread.p50),
+        lastSpread: fmtMs(last.spread.p50),
+      }),
+      text('provisioned', {
+        migrateTenants,
+        provisionConcurrency: PROVISION_CONCURRENCY,
+        provisionSeconds: fmt(migrated.provisionAllMs / 1000, 1),
+        tenantsPerSecond: fmt((migrateTenants * 1000) / migrated.provisionAllMs, 1),
+        sectionSeconds: fmt(sectionSeconds, 1),
+      }),
     ],
     data: {
       perKind,

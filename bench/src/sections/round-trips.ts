@@ -10,6 +10,9 @@ import { prng, rowId } from '../harness/ids';
 import { CountingRelay, type RelayCounts } from '../harness/relay';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { WORKLOADS } from '../harness/workloads';
+import { prose } from '../harness/prose';
+
+const text = prose('round-trips');
 
 interface Measured {
   call: string;
@@ -146,14 +149,9 @@ export async function roundTrips(env: BenchEnv): Promise<SectionResult> {
     name: 'round-trips',
     title: '2. Round trips',
     machine: env.machine,
-    intro: [
-      'Each call runs on a pool of one connection through a TCP relay in the harness that parses the protocol both ways. **Round trips** are client flights: client bytes that follow server bytes, i.e. the times the client waited for an answer before sending more (a 1 ms network adds 1 ms per flight). **ReadyForQuery** counts Syncs and simple Queries; **statements the server ran** counts CommandComplete messages (BEGIN, set_config and COMMIT included). Counts are the mean of ' +
-        `${REPEATS} calls after one warm-up call (connection open, tenant in the catalog cache, token signed).`,
-    ],
+    intro: [text('method', { repeats: REPEATS })],
     tables: [table],
-    notes: [
-      'Reading the table: queryAs sends the signed context (set_config) and the statement in one write with one Sync, so one statement costs one round trip; withTenant costs one round trip per statement plus COMMIT (BEGIN and the context ride with the first statement), one fewer than BEGIN / statements / COMMIT awaited one by one. The seeds send their session SET (or set_tenant_id) as a round trip of its own, and seed 004 adds a third to reset it.',
-    ],
+    notes: [text('reading')],
     data: { measured },
   };
 }

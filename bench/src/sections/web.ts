@@ -30,6 +30,9 @@ import pg from 'pg';
 import { grantConnect } from '../harness/database';
 import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env';
 import type { SectionResult, Table } from '../harness/report';
+import { prose } from '../harness/prose';
+
+const text = prose('web');
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const APP_DIR = path.join(ROOT, 'apps/web');
@@ -372,18 +375,13 @@ export async function web(env: BenchEnv): Promise<SectionResult> {
       fmt(row.requests),
       fmt(row.failures),
     ]),
-    notes: [
-      'Ratio: requests per second of the tenancy variant divided by the baseline round next to it (A B B A), mean and spread of the rounds. Above 1.0x would mean faster than reading without the tenancy layer.',
-    ],
+    notes: [text('ratio')],
   };
   return {
     name: 'web',
     title: '7. Web app over HTTP',
     machine: env.machine,
-    intro: [
-      `The web app's standalone server (apps/web, Next.js) on its own seeded database (@repo/db/local, not this run's bench dataset), signed in as ${settings.user}, tenant ${settings.tenant}. autocannon runs in the bench process on the same two cores as the server and PostgreSQL, so absolute figures understate a real deployment; the ratio is the figure to read.`,
-      "Tenancy: session, then withTenant (signed context, row-level security). Baseline: the same session check, SQL and output, read on a plain pool of a BYPASSRLS role with the tenant filter written out; its two routes exist only in the bench's own build of the app (bench/web-baseline laid over a copy of apps/web), never in the product. Both variants run on that one build. API answers are checked byte for byte on every request; pages must answer 200.",
-    ],
+    intro: [text('server', { user: settings.user, tenant: settings.tenant }), text('variants')],
     tables: [table],
     notes: [`Measured in ${((performance.now() - started) / 1000).toFixed(0)} s including the build and server start.`],
     data: result,
