@@ -1,12 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Pure functions (redirects, addresses, headers) and, on a real PostgreSQL (one embedded cluster per run, a database
-// per suite), the sign-in limits and sessions as the sign-in roles use them.
+// Pure functions and small servers: redirects, addresses, headers, the session gate, password hashing. What runs
+// against the database (the sessions and the sign-in limits as the sign-in roles use them) is tested in
+// packages/db/test/auth, beside the tables and roles it needs.
 export default defineConfig({
   test: {
-    globalSetup: ['@repo/localdb/vitest-global-setup'],
     include: ['test/**/*.test.ts'],
-    hookTimeout: 60_000,
-    testTimeout: 60_000,
+    testTimeout: 30_000,
   },
 });

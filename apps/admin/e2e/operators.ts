@@ -1,4 +1,4 @@
-import { hashPassword } from '@repo/db/password';
+import { hashPassword } from '@repo/auth/password';
 
 import { sql } from './support';
 

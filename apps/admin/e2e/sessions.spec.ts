@@ -1,5 +1,5 @@
 import { skipWithoutChromium } from '@repo/e2e/chromium';
-import { hashPassword } from '@repo/db/password';
+import { hashPassword } from '@repo/auth/password';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 import { createOperator, testAddress, type TestOperator } from './operators';

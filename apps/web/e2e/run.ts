@@ -22,10 +22,9 @@ const AUTH_PASSWORD = 'e2e-pgbouncer-auth-password';
 async function startBouncer(stack: LocalStack): Promise<{ bouncer: PgBouncer; databaseUrl: string; authDatabaseUrl: string }> {
   const local = await startLocalPgBouncer({
     adminUrl: stack.urls.adminDatabaseUrl,
-    poolMode: 'transaction',
     authPassword: AUTH_PASSWORD,
     // Fewer server connections than the app's pool, so requests of different tenants share them.
-    defaultPoolSize: 4,
+    settings: { poolMode: 'transaction', defaultPoolSize: 4 },
   });
   // app_user's tenant requests and app_auth's sign-in lookups both go through it, as in the compose stack.
   return { bouncer: local.bouncer, databaseUrl: local.through(stack.urls.databaseUrl), authDatabaseUrl: local.through(stack.urls.authDatabaseUrl) };

@@ -72,10 +72,8 @@ export async function leaks(env: BenchEnv): Promise<SectionResult> {
   });
   const { bouncer } = await startLocalPgBouncer({
     adminUrl: server.adminUrl,
-    poolMode: 'transaction',
     authPassword: AUTH_PASSWORD,
-    defaultPoolSize: SERVER_POOL,
-    maxClientConn: 500,
+    settings: { poolMode: 'transaction', defaultPoolSize: SERVER_POOL, maxClientConn: 500 },
   });
   const pools: pg.Pool[] = [];
   const bouncedPool = (role: string, password = BENCH_ROLE_PASSWORD) => {

@@ -131,11 +131,8 @@ function pickTenants(env: BenchEnv): TenantRef[] {
 async function startBouncer({ server }: BenchEnv, b: NonNullable<Setup['bouncer']>): Promise<PgBouncer> {
   const local = await startLocalPgBouncer({
     adminUrl: server.adminUrl,
-    poolMode: b.mode,
     authPassword: AUTH_PASSWORD,
-    defaultPoolSize: b.pool,
-    maxClientConn: MAX_CLIENT_CONN,
-    queryWaitTimeout: b.waitS,
+    settings: { poolMode: b.mode, defaultPoolSize: b.pool, maxClientConn: MAX_CLIENT_CONN, queryWaitTimeout: b.waitS },
   });
   return local.bouncer;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { chromiumLaunchOptions } from '@repo/e2e/chromium';
-import { hashPassword } from '@repo/db/password';
+import { hashPassword } from '@repo/auth/password';
 import { OPERATOR_PASSWORD, SEED_OPERATORS } from '@repo/db/seed';
 import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
 import { createAppTenancy } from '@repo/db/tenancy';

@@ -1,4 +1,4 @@
-import { hashPassword } from '@repo/db/password';
+import { hashPassword } from './password';
 import { z } from 'zod';
 
 import type { SessionDatabase } from './sessions';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../src/auth/password';
+import { hashPassword, verifyPassword } from '@repo/auth/password';
 import { ensureFirstOperator, FIRST_OPERATOR_NAME, removePublishedPasswordOperators } from '../src/operators/index';
 import { DEMO_PASSWORD, OPERATOR_PASSWORD, SEED_OPERATORS, seedDevOperator } from '../src/seed/index';
 import { usePreparedDatabase } from './support';

@@ -14,11 +14,9 @@ export async function startDevPgBouncer(urls: DevUrls, port: number): Promise<{ 
   if (!requirePgBouncer()) throw new DevError('--pgbouncer needs the pgbouncer binary: apt-get install -y pgbouncer (or set PGBOUNCER_PATH).');
   const local = await startLocalPgBouncer({
     adminUrl: urls.adminDatabaseUrl,
-    poolMode: 'transaction',
     authPassword: DEV_PGBOUNCER_AUTH_PASSWORD,
+    settings: { poolMode: 'transaction', defaultPoolSize: 20, maxClientConn: 500 },
     port,
-    defaultPoolSize: 20,
-    maxClientConn: 500,
   });
   return { bouncer: local.bouncer, urls: { ...urls, databaseUrl: local.through(urls.databaseUrl), authDatabaseUrl: local.through(urls.authDatabaseUrl) } };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '@repo/db/password';
+import { hashPassword } from '@repo/auth/password';
 import {
   InvalidTenantSlugError,
   SLUG_PATTERN,

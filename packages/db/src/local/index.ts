@@ -6,4 +6,4 @@ export { afterDatabaseReady } from './hooks';
 export { applyInitSqlOnce, type InitOutcome } from './init-sql-once';
 export { devPaths, type DevPaths } from './paths';
 export { DevError } from './errors';
-export { startLocalPgBouncer, type LocalPgBouncer, type LocalPgBouncerOptions } from './pgbouncer';
+export { startLocalPgBouncer, type LocalPgBouncer, type LocalPgBouncerOptions, type LocalPgBouncerSettings } from './pgbouncer';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '@repo/auth/password';
 import { isPublishedPassword } from './published-passwords';
 
 /** The email of the first operator when FIRST_OPERATOR_EMAIL is not set (example.com: reserved, never a real inbox). */

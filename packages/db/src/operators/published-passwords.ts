@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { verifyPassword } from '../auth/password';
+import { verifyPassword } from '@repo/auth/password';
 import { DEMO_PASSWORD, OPERATOR_PASSWORD } from '../seed/data';
 
 /** Passwords anyone can read in this repository (README, seed, init.sql's history): never an operator's outside dev. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Tenant } from '@repo/tenancy';
 import type { AppTenancy } from '../tenancy';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '@repo/auth/password';
 import { insertIfNoOperator } from '../operators/first-operator';
 import { SEED_OPERATORS, SEED_TENANTS, SEED_USERS, STATUS_CYCLE, TASK_TITLES, type SeedTenant } from './data';
 import { seedId, seedSalt } from './ids';

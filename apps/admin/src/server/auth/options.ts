@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { NextAuthOptions } from 'next-auth';
 import { createAuthOptions, type SignedInUser } from '@repo/auth';
-import { checkSignInPassword } from '@repo/db/password';
+import { checkSignInPassword } from '@repo/auth/password';
 
 import { serverEnv } from '@/env';
 import { logger } from '@/lib/logger';

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { checkSignInPassword } from '@repo/db/password';
+import { checkSignInPassword } from '@repo/auth/password';
 import type { SignedInUser } from '@repo/auth';
 import type { MembershipRole, StrategyName } from './types';
 import pg from 'pg';

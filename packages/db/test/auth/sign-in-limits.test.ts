@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
-import { createSignInLimiter, type SignInAttempt } from '../src/sign-in-limits';
+import { createSignInLimiter, type SignInAttempt } from '@repo/auth/sign-in-limits';
 import { useSignInDatabase, withPgBouncer } from './support';
 
 // The limiter as the apps use it, on the real table and with the sign-in roles' own connections: the counts live in

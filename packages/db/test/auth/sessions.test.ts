@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hashPassword, verifyPassword } from '@repo/db/password';
+import { hashPassword, verifyPassword } from '@repo/auth/password';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { changeUserPassword } from '../src/password-change';
-import { createSessionStore } from '../src/sessions';
+import { changeUserPassword } from '@repo/auth/password-change';
+import { createSessionStore } from '@repo/auth/sessions';
 import { useSignInDatabase } from './support';
 
 // The server-side sessions as the apps use them, on the real tables with the sign-in roles' own connections, and the

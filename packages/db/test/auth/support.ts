@@ -1,14 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { INIT_SQL_DEFAULTS } from '@repo/db/published-secrets';
-import { prepareDatabase } from '@repo/db/prepare';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
-import { requirePgBouncer, startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import { requirePgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import { FileSecretsProvider } from '@repo/tenancy';
-import type { AppTenancy } from '@repo/db';
-import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
+import { startLocalPgBouncer } from '../../src/local/pgbouncer';
+import { prepareDatabase } from '../../src/prepare';
+import { INIT_SQL_DEFAULTS } from '../../src/published-secrets';
+import type { AppTenancy } from '../../src/tenancy';
 import { afterAll, beforeAll } from 'vitest';
 
 // A database of the suite's own with the control plane migrated (the sign-in limits and sessions tables and their
@@ -68,16 +68,7 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
     const tenancy = await prepareDatabase(urls);
     closeTenancy = () => tenancy.close();
     const admin = pool(db.url);
-    if (withPgBouncer) {
-      // PgBouncer's auth_query lookup, as the Docker stack installs it.
-      const client = await admin.connect();
-      try {
-        await installPgBouncerAuth(client, { authPassword: BOUNCER_AUTH_PASSWORD });
-      } finally {
-        client.release();
-      }
-      bouncer = await startTransactionBouncer(db.url);
-    }
+    if (withPgBouncer) bouncer = await startTransactionBouncer(db.url);
     prepared = {
       db,
       tenancy,
@@ -100,21 +91,13 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
   };
 }
 
-/** A PgBouncer in transaction mode with one server connection, its auth_query installed by prepareDatabase(). */
+/** A PgBouncer in transaction mode with one server connection, and auth_query's lookup in this suite's database. */
 async function startTransactionBouncer(databaseUrl: string): Promise<PgBouncer> {
-  const server = new URL(databaseUrl);
-  const input = {
-    serverHost: server.hostname,
-    serverPort: Number(server.port || 5432),
-    poolMode: 'transaction' as const,
+  const local = await startLocalPgBouncer({
+    adminUrl: databaseUrl,
     authPassword: BOUNCER_AUTH_PASSWORD,
-    authFile: '/dev/null',
-    defaultPoolSize: 1,
-    serverLoginRetry: 1,
-  };
-  return startPgBouncer({
-    ini: (runtime) =>
-      pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
-    userlist: pgbouncerUserlist(input),
+    settings: { poolMode: 'transaction', defaultPoolSize: 1, serverLoginRetry: 1 },
+    lookupIn: 'this-database',
   });
+  return local.bouncer;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { checkSignInPassword, hashPassword } from '../src/auth/password';
+import { checkSignInPassword, hashPassword } from '../src/password';
 
 describe('checkSignInPassword', () => {
   it('accepts the right password and refuses a wrong one', async () => {
