@@ -97,7 +97,7 @@ test('a changed password ends the user`s other sessions and keeps the one that c
   const other = await signedIn(browser, user, baseURL);
   const pool = new pg.Pool({ connectionString: process.env.AUTH_DATABASE_URL, max: 1 });
   try {
-    // The session id inside the changer's cookie, as the server reads it (src/server/auth/password.ts passes its own).
+    // The session id inside the changer's cookie, as the server reads it (a password form would pass its own).
     const [cookie] = (await changer.context.cookies()).filter((c) => c.name === SESSION_COOKIE);
     const token = await decode({ token: cookie!.value, secret: process.env.NEXTAUTH_SECRET! });
     expect(typeof token?.sid).toBe('string');
