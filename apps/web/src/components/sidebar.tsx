@@ -1,9 +1,8 @@
 'use client';
 
-import { usePathname } from 'next/navigation';
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
-import { useDismiss } from '@repo/ui/use-dismiss';
+import { useFoldingMenu } from '@repo/ui/use-folding-menu';
 
 /**
  * The app's navigation. On a wide screen a column beside the content, always open; on a narrow one (the media
@@ -12,23 +11,12 @@ import { useDismiss } from '@repo/ui/use-dismiss';
  * for the path it was opened on, so no effect has to close it.
  */
 export function Sidebar({ brand, children }: { brand: ReactNode; children: ReactNode }) {
-  const pathname = usePathname();
-  const [openOn, setOpenOn] = useState<string | null>(null);
-  const open = openOn === pathname;
-  const ref = useRef<HTMLElement>(null);
-  const close = useCallback(() => setOpenOn(null), []);
-  useDismiss(ref, open, close);
+  const { open, ref, toggle } = useFoldingMenu<HTMLElement>();
   return (
     <aside className="sidebar" data-open={open || undefined} ref={ref}>
       <div className="sidebar-bar">
         {brand}
-        <button
-          type="button"
-          className="btn btn-ghost sidebar-toggle"
-          aria-expanded={open}
-          aria-controls="sidebar-panel"
-          onClick={() => setOpenOn(open ? null : pathname)}
-        >
+        <button type="button" className="btn btn-ghost sidebar-toggle" aria-expanded={open} aria-controls="sidebar-panel" onClick={toggle}>
           <span aria-hidden="true">☰</span> Menu
         </button>
       </div>
