@@ -98,6 +98,8 @@ test('the projects page searches by name and sorts by name', async ({ page }) =>
   await expect(page).toHaveURL(/\/projects\?sort=name$/);
   await expect(page.getByRole('table', { name: 'Projects' }).locator('tbody .cell-title').first()).toHaveText(byName[0]!);
   await page.goto('/projects?sort=size&limit=7');
+  // shownNames reads what is there without waiting: wait for the list first (CI once read it before it was there).
+  await expect(page.getByRole('table', { name: 'Projects' }).locator('tbody .cell-title').first()).toBeVisible();
   expect(await shownNames(page)).toEqual((await expectedNames('newest')).slice(0, 50));
 });
 
