@@ -43,7 +43,7 @@ export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tena
       },
     };
     const tenancy = await prepareDatabase(urls);
-    prepared = { db, urls, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }) };
+    prepared = { db, urls, tenancy, admin: suiteAdminPool(db.url) };
   });
   afterAll(async () => {
     await prepared?.tenancy.close();
@@ -72,4 +72,14 @@ export async function writeOneOfEach(tenancy: AppTenancy, tenant: Tenant): Promi
     },
     { role: 'admin' },
   );
+}
+
+/**
+ * A suite's superuser pool. pool.end() resolves before its connections have closed, and the drop (WITH FORCE) that
+ * follows may terminate them: without a listener the pool re-emits that as an uncaught error.
+ */
+export function suiteAdminPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  return pool;
 }

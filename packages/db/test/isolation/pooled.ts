@@ -2,14 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '@repo/localdb/harness';
-import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import type { PgBouncer } from '@repo/localdb/pgbouncer';
 import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
-import { pgbouncerIni, pgbouncerUserlist } from '@repo/tenancy/pgbouncer';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate';
+import { startLocalPgBouncer } from '../../src/local/pgbouncer';
 import { prepareDatabase } from '../../src/prepare';
-import { roleUrl, suitePrefix, type PreparedDatabase } from '../support';
+import { roleUrl, suiteAdminPool, suitePrefix, type PreparedDatabase } from '../support';
 
 export const POOLERS = ['pg.Pool', 'PgBouncer session', 'PgBouncer transaction'] as const;
 export type Pooler = (typeof POOLERS)[number];
@@ -66,7 +66,7 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
       },
     };
     const tenancy = await prepareDatabase(urls);
-    prepared = { db, urls, tenancy, admin: new pg.Pool({ connectionString: db.url, max: 2 }), pooler, clients, ...(bouncer ? { bouncer } : {}) };
+    prepared = { db, urls, tenancy, admin: suiteAdminPool(db.url), pooler, clients, ...(bouncer ? { bouncer } : {}) };
   });
   afterAll(async () => {
     await prepared?.tenancy.close();
@@ -80,22 +80,14 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
   };
 }
 
-function startBouncer(serverUrl: string, mode: 'session' | 'transaction'): Promise<PgBouncer> {
-  const server = new URL(serverUrl);
-  const input = {
-    serverHost: server.hostname,
-    serverPort: Number(server.port || 5432),
-    poolMode: mode,
+async function startBouncer(serverUrl: string, mode: 'session' | 'transaction'): Promise<PgBouncer> {
+  const local = await startLocalPgBouncer({
+    adminUrl: serverUrl,
     authPassword: AUTH_PASSWORD,
-    authFile: '/dev/null',
-    defaultPoolSize: 1,
-    serverLoginRetry: 1,
-  } as const;
-  return startPgBouncer({
-    ini: (runtime) =>
-      pgbouncerIni({ ...input, listenPort: runtime.port, authFile: runtime.authFile, unixSocketDir: runtime.socketDir, pidfile: runtime.pidFile }),
-    userlist: pgbouncerUserlist(input),
+    settings: { poolMode: mode, defaultPoolSize: 1, serverLoginRetry: 1 },
+    lookupIn: 'this-database',
   });
+  return local.bouncer;
 }
 
 /** The library's client connection that serves `tenant`, found among the captured ones (it is idle between calls). */
