@@ -9,18 +9,12 @@ import { startLocalPgBouncer } from '../../src/local/pgbouncer';
 import { prepareDatabase } from '../../src/prepare';
 import { INIT_SQL_DEFAULTS } from '../../src/published-secrets';
 import type { AppTenancy } from '../../src/tenancy';
+import { roleUrl } from '../support';
 import { afterAll, beforeAll } from 'vitest';
 
 // A database of the suite's own with the control plane migrated (the sign-in limits and sessions tables and their
 // grants), and the sign-in roles' pools: app_auth (the web's) and app_operator (the admin's), direct and through a
 // PgBouncer in transaction mode, which is how the Docker stack reaches them.
-
-export function roleUrl(databaseUrl: string, role: string, password: string): string {
-  const url = new URL(databaseUrl);
-  url.username = role;
-  url.password = password;
-  return url.toString();
-}
 
 export interface SignInDatabase {
   db: TestDatabase;
