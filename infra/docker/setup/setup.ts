@@ -20,6 +20,7 @@
  */
 import pg from 'pg';
 import { z } from 'zod';
+import { withClient } from '@repo/db/client';
 import { prepareDatabase } from '@repo/db/prepare';
 import { deploymentSecrets } from '@repo/db/secrets';
 import { seedDatabaseTenants } from '@repo/db/seed';
@@ -58,16 +59,6 @@ function readEnv(source: NodeJS.ProcessEnv): SetupEnv {
     (issue) => `${issue.path.join('.')} ${input[String(issue.path[0])] === undefined ? 'is missing' : `is invalid: ${issue.message}`}`,
   );
   throw new Error(`Invalid environment for setup: ${problems.join('; ')}`);
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**

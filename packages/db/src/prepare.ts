@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { TenancyConfigInput } from '@repo/tenancy';
 import { ensureAuthRole } from './auth/role';
+import { withClient } from './client';
 import { CONTROL_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER } from './migrations';
 import { createAppTenancy, type AppTenancy } from './tenancy';
 
@@ -39,7 +40,7 @@ export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
   });
   try {
     await tenancy.setup();
-    await withClient(urls.adminUrl, urls.clientClass, (admin) => ensureAuthRole(admin, urls.authUrl));
+    await withClient(urls.adminUrl, (admin) => ensureAuthRole(admin, urls.authUrl), urls.clientClass);
     await migrateControlPlane(urls.adminUrl, urls.clientClass);
   } catch (error) {
     await tenancy.close().catch(() => undefined);
@@ -49,15 +50,5 @@ export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
 }
 
 export async function migrateControlPlane(adminUrl: string, clientClass: typeof pg.Client = pg.Client): Promise<void> {
-  await withClient(adminUrl, clientClass, (client) => migrate(drizzle({ client }), { migrationsFolder: CONTROL_MIGRATIONS_FOLDER }));
-}
-
-async function withClient<T>(url: string, clientClass: typeof pg.Client = pg.Client, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new clientClass({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  await withClient(adminUrl, (client) => migrate(drizzle({ client }), { migrationsFolder: CONTROL_MIGRATIONS_FOLDER }), clientClass);
 }

@@ -24,24 +24,29 @@ export interface PreparedDatabase {
   admin: pg.Pool;
 }
 
+/** A suite database's URLs as the roles init.sql creates, with secrets and names of the suite's own. */
+export function suiteUrls(db: TestDatabase, label: string, overrides: DatabaseUrls['tenancy'] = {}): DatabaseUrls {
+  return {
+    adminUrl: db.url,
+    appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
+    operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
+    authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
+    contextSecret: INIT_SQL_DEFAULTS.contextSecret,
+    // Tenant databases and roles are cluster-wide: a prefix per suite keeps parallel suites apart.
+    tenancy: {
+      secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
+      namePrefix: suitePrefix(label),
+      ...overrides,
+    },
+  };
+}
+
 /** A fresh database with the tenancy schema, tenant tables and control plane, per suite. */
 export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tenancy'] = {}): () => PreparedDatabase {
   let prepared: PreparedDatabase | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase(label);
-    const urls: DatabaseUrls = {
-      adminUrl: db.url,
-      appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
-      operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
-      authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
-      contextSecret: INIT_SQL_DEFAULTS.contextSecret,
-      // Tenant databases and roles are cluster-wide: a prefix per suite keeps parallel suites apart.
-      tenancy: {
-        secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
-        namePrefix: suitePrefix(label),
-        ...overrides,
-      },
-    };
+    const urls = suiteUrls(db, label, overrides);
     const tenancy = await prepareDatabase(urls);
     prepared = { db, urls, tenancy, admin: suiteAdminPool(db.url) };
   });

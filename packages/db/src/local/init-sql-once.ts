@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { closeMaintenanceDatabases } from '@repo/localdb/cluster';
-import pg from 'pg';
 import { DEV_DATABASE } from './config';
 import { DevError } from './errors';
 import type { DevPaths } from './paths';
+import { withClient } from '../client';
 
 interface Marker {
   appliedAt: string;
@@ -107,16 +107,6 @@ function lineOf(sql: string, error: unknown): string {
   const position = Number((error as { position?: string }).position);
   if (!Number.isInteger(position) || position < 1) return '';
   return ` at line ${sql.slice(0, position - 1).split('\n').length}`;
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function sha256(text: string): string {

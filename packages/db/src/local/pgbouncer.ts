@@ -1,6 +1,6 @@
 import { startPgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
 import { installPgBouncerAuth, pgbouncerIni, pgbouncerUserlist, type PgBouncerInput } from '@repo/tenancy/pgbouncer';
-import pg from 'pg';
+import { withClient } from '../client';
 
 /** The generator's settings that are the caller's to choose; the server, the listen port and the files are the launcher's. */
 export type LocalPgBouncerSettings = Omit<
@@ -73,14 +73,4 @@ async function installAuth(adminUrl: string, database: string | null, authPasswo
     const { rows } = await client.query<{ sql: string }>(`SELECT format('GRANT CONNECT ON DATABASE %I TO pgbouncer_auth', current_database()) AS sql`);
     await client.query(rows[0]!.sql);
   });
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,15 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
 import { requirePgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
-import { FileSecretsProvider } from '@repo/tenancy';
 import pg from 'pg';
 import { startLocalPgBouncer } from '../../src/local/pgbouncer';
 import { prepareDatabase } from '../../src/prepare';
 import { INIT_SQL_DEFAULTS } from '../../src/published-secrets';
 import type { AppTenancy } from '../../src/tenancy';
-import { roleUrl } from '../support';
+import { suiteUrls } from '../support';
 import { afterAll, beforeAll } from 'vitest';
 
 // A database of the suite's own with the control plane migrated (the sign-in limits and sessions tables and their
@@ -48,17 +44,7 @@ export function useSignInDatabase(label: string): () => SignInDatabase {
   };
   beforeAll(async () => {
     const db = await createTestDatabase(label);
-    const urls = {
-      adminUrl: db.url,
-      appUrl: roleUrl(db.url, 'app_user', INIT_SQL_DEFAULTS.appPassword),
-      operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
-      authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
-      contextSecret: INIT_SQL_DEFAULTS.contextSecret,
-      tenancy: {
-        secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
-        namePrefix: `${label.replace(/[^a-z]/g, '').slice(0, 8)}${Math.random().toString(36).slice(2, 6)}_`,
-      },
-    };
+    const urls = suiteUrls(db, label);
     const tenancy = await prepareDatabase(urls);
     closeTenancy = () => tenancy.close();
     const admin = pool(db.url);
