@@ -42,6 +42,8 @@ test.describe('at 390 px wide', () => {
 
     await page.goto('/members');
     const saves = page.getByRole('button', { name: /^Save role of / });
+    // count() reads what is there without waiting: wait for the streamed list first (CI once counted before it came).
+    await expect(saves.first()).toBeVisible();
     expect(await saves.count()).toBeGreaterThan(0);
     for (const save of await saves.all()) {
       await save.scrollIntoViewIfNeeded();
