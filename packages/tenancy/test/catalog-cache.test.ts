@@ -55,29 +55,67 @@ function hookedClients() {
 }
 
 describe('the catalog cache', () => {
-  it('an expired entry under load costs one lookup, not one per caller', async () => {
-    const { db, tenancy } = suite();
-    await tenancy.createTenant({ slug: 'cache_one', name: 'Cache One', strategy: 'rls' });
-    let lookups = 0;
+  /** A client class that counts the catalog's lookups and its version reads. */
+  function countingClients() {
+    const counts = { lookups: 0, versionReads: 0 };
     class CountingClient extends pg.Client {
       override query(...args: unknown[]): never {
         const [first] = args;
         const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
-        if (text?.includes('resolve_tenant')) lookups++;
+        if (text?.includes('resolve_tenant')) counts.lookups++;
+        else if (text?.startsWith('SELECT tenancy.catalog_version')) counts.versionReads++;
         return (super.query as (...a: unknown[]) => never)(...args);
       }
     }
-    const app = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, clientClass: CountingClient, catalogCacheMs: 100 });
+    return { counts, Client: CountingClient };
+  }
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('an expired entry under load costs one read, not one per caller: a version read while the catalog is unchanged, a lookup once it changed', async () => {
+    const { db, tenancy } = suite();
+    await tenancy.createTenant({ slug: 'cache_one', name: 'Cache One', strategy: 'rls' });
+    const { counts, Client } = countingClients();
+    const app = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, clientClass: Client, catalogCacheMs: 100 });
     try {
       const burst = () => Promise.all(Array.from({ length: 40 }, () => app.queryAs<{ n: number }>('cache_one', 'select count(*)::int as n from notes')));
       expect((await burst()).every((answer) => answer.rows[0]!.n === 0)).toBe(true);
-      expect(lookups).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(counts).toEqual({ lookups: 1, versionReads: 0 });
+      await sleep(150);
       await burst();
-      expect(lookups).toBe(2);
+      expect(counts).toEqual({ lookups: 1, versionReads: 1 });
+      // Another process changes the catalog: the version read no longer confirms the entry.
+      await tenancy.createTenant({ slug: 'cache_other', name: 'Cache Other', strategy: 'rls' });
+      await sleep(150);
+      await burst();
+      expect(counts).toEqual({ lookups: 2, versionReads: 2 });
     } finally {
       await app.close();
     }
+  });
+
+  it('a tenant another process deletes is refused once the entry expires, although nothing else changed', async () => {
+    const { db, tenancy } = suite();
+    await tenancy.createTenant({ slug: 'cache_elsewhere', name: 'Cache Elsewhere', strategy: 'rls' });
+    const app = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, catalogCacheMs: 100 });
+    try {
+      expect((await app.queryAs('cache_elsewhere', 'select 1 as one')).rows).toEqual([{ one: 1 }]);
+      // A confirmed entry first, so that the refusal below comes from a failed confirmation.
+      await sleep(150);
+      expect((await app.queryAs('cache_elsewhere', 'select 1 as one')).rows).toEqual([{ one: 1 }]);
+      await tenancy.deleteTenant('cache_elsewhere', { archive: false });
+      await sleep(150);
+      await expect(app.queryAs('cache_elsewhere', 'select 1 as one')).rejects.toThrow(/cache_elsewhere/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('SQL in a tenant transaction cannot read the catalog version (it tells how often tenants come and go)', async () => {
+    const { tenancy } = suite();
+    await tenancy.createTenant({ slug: 'cache_probe', name: 'Cache Probe', strategy: 'rls' });
+    await expect(tenancy.queryAs('cache_probe', 'select tenancy.catalog_version(9999999999, $1) as v', ['0'.repeat(64)])).rejects.toThrow(/proof refused/);
+    await expect(tenancy.queryAs('cache_probe', 'select version from tenancy.catalog_version')).rejects.toThrow(/permission denied/);
   });
 
   // Long enough that an entry kept by mistake would still be served when the test asks.

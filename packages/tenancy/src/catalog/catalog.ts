@@ -8,13 +8,37 @@ import { toTenant, type TenantRow } from './row';
 import type { StrategyName, Tenant, TenantStatus } from './types';
 import type { Placement } from '../strategies/types';
 
-/** Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`. */
+interface Entry {
+  tenant: Tenant;
+  /** The catalog's version when the entry was read. */
+  version: string;
+  /** Trusted until then: catalogCacheMs after a read or a confirmation that began before it. */
+  until: number;
+}
+
+/** A read of the catalog's version, and when it began (a time before the server took its snapshot). */
+interface Confirmation {
+  version: string;
+  at: number;
+}
+
+/**
+ * Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`.
+ *
+ * An entry that has expired is confirmed, not looked up again, when the catalog's version (bumped
+ * by every change to it) is still the one the entry was read at: one small read renews every entry
+ * of the process, where a lookup renews one tenant's. Either way an entry is trusted at most
+ * catalogCacheMs after a read that began after the last change it reflects, which is what a
+ * lifecycle change waits for after marking a tenant.
+ */
 export class Catalog {
-  private readonly cache = new Map<string, { tenant: Tenant; until: number }>();
+  private readonly cache = new Map<string, Entry>();
   /** Lookups in flight by key: when an entry expires under load, the callers share one query. */
   private readonly pending = new Map<string, Promise<Tenant>>();
   /** Bumped by every change: a lookup that was in flight across one must not cache what it read. */
   private generation = 0;
+  private confirmed: Confirmation | undefined;
+  private confirming: Promise<Confirmation | undefined> | undefined;
 
   constructor(private readonly deployment: Deployment) {}
 
@@ -23,6 +47,7 @@ export class Catalog {
     assertKey(key);
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.tenant;
+    if (hit && (await this.stillCurrent(hit))) return hit.tenant;
     let pending = this.pending.get(key);
     if (!pending) {
       pending = this.lookupAndCache(key).finally(() => this.pending.delete(key));
@@ -31,20 +56,52 @@ export class Catalog {
     return pending;
   }
 
+  /** Renews an expired entry when the catalog has not changed since it was read. */
+  private async stillCurrent(entry: Entry): Promise<boolean> {
+    const generation = this.generation;
+    const confirmation = await this.confirmation();
+    if (!confirmation || confirmation.version !== entry.version || generation !== this.generation) return false;
+    entry.until = Math.max(entry.until, confirmation.at + this.deployment.config.catalogCacheMs);
+    return entry.until > Date.now();
+  }
+
+  /**
+   * The catalog's version, read at most twice per catalogCacheMs by the whole process: a read less
+   * than half that old is reused, so an entry it renews has at least half its time left.
+   */
+  private confirmation(): Promise<Confirmation | undefined> {
+    const ttl = this.deployment.config.catalogCacheMs;
+    if (this.confirmed && this.confirmed.at + ttl / 2 > Date.now()) return Promise.resolve(this.confirmed);
+    this.confirming ??= this.readVersion()
+      .then((confirmation) => (this.confirmed = confirmation))
+      // A deployment whose setup() predates the version (or a failed read) falls back to lookups.
+      .catch(() => undefined)
+      .finally(() => (this.confirming = undefined));
+    return this.confirming;
+  }
+
+  private async readVersion(): Promise<Confirmation> {
+    const at = Date.now();
+    const { expires, signature } = signProof('catalog', 'version', this.deployment.key);
+    const { rows } = await this.deployment.appPool.query<{ version: string }>('SELECT tenancy.catalog_version($1, $2)::text AS version', [expires, signature]);
+    return { version: rows[0]!.version, at };
+  }
+
   private async lookupAndCache(key: string): Promise<Tenant> {
     const generation = this.generation;
-    const tenant = await this.lookup(this.deployment.appPool, key);
+    const at = Date.now();
+    const { tenant, version } = await this.lookup(this.deployment.appPool, key);
     if (generation !== this.generation) return tenant;
-    const until = Date.now() + this.deployment.config.catalogCacheMs;
-    this.cache.set(tenant.id, { tenant, until });
-    this.cache.set(tenant.slug, { tenant, until });
+    const entry: Entry = { tenant, version, until: at + this.deployment.config.catalogCacheMs };
+    this.cache.set(tenant.id, entry);
+    this.cache.set(tenant.slug, entry);
     return tenant;
   }
 
   /** Uncached lookup, for lifecycle operations that must see the latest status. */
   async fresh(key: string, pool: pg.Pool = this.deployment.appPool): Promise<Tenant> {
     assertKey(key);
-    return this.lookup(pool, key);
+    return (await this.lookup(pool, key)).tenant;
   }
 
   async list(): Promise<Tenant[]> {
@@ -92,13 +149,20 @@ export class Catalog {
     this.cache.delete(tenant.slug);
   }
 
-  private async lookup(pool: pg.Pool, key: string): Promise<Tenant> {
-    const { expires, signature } = signProof('resolve', key, this.deployment.key);
-    const { rows } = await pool.query<TenantRow>('SELECT * FROM tenancy.resolve_tenant($1, $2, $3)', [key, expires, signature]).catch((error: unknown) => {
-      throw explainProofRefusal(error);
-    });
+  /** The row and the catalog's version, read by one statement and so from one snapshot. */
+  private async lookup(pool: pg.Pool, key: string): Promise<{ tenant: Tenant; version: string }> {
+    const proof = signProof('resolve', key, this.deployment.key);
+    const version = signProof('catalog', 'version', this.deployment.key);
+    const { rows } = await pool
+      .query<TenantRow & { catalog_version: string }>(
+        'SELECT r.*, tenancy.catalog_version($4, $5)::text AS catalog_version FROM tenancy.resolve_tenant($1, $2, $3) r',
+        [key, proof.expires, proof.signature, version.expires, version.signature],
+      )
+      .catch((error: unknown) => {
+        throw explainProofRefusal(error);
+      });
     if (!rows[0]) throw new TenantNotFoundError(key);
-    return toTenant(rows[0]);
+    return { tenant: toTenant(rows[0]), version: rows[0].catalog_version };
   }
 }
 

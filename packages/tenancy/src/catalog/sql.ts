@@ -31,6 +31,24 @@ export const CATALOG_TABLES: readonly string[] = [
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
+  // Bumped in the same transaction as every change to the catalog, so a process can confirm all of
+  // its cached entries with one small read instead of looking every tenant up again.
+  `CREATE TABLE IF NOT EXISTS tenancy.catalog_version (
+    id int PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL
+  )`,
+  'INSERT INTO tenancy.catalog_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING',
+  `CREATE OR REPLACE FUNCTION tenancy.bump_catalog_version() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+  AS $fn$
+  BEGIN
+    UPDATE tenancy.catalog_version SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+  END
+  $fn$`,
+  `CREATE OR REPLACE TRIGGER catalog_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenancy.tenants
+    FOR EACH STATEMENT EXECUTE FUNCTION tenancy.bump_catalog_version()`,
   CONTEXT_KEY_TABLE,
   PREVIOUS_KEY_TABLE,
   // Per-tenant role passwords for DatabaseSecretsProvider: AES-GCM ciphertext only; the key is never here.
@@ -90,5 +108,23 @@ BEGIN
                         t.schema_version, t.created_at, t.updated_at
                  FROM tenancy.tenants t WHERE t.slug = p_key;
   END IF;
+END
+$fn$`;
+
+/**
+ * The catalog's version, with the same kind of proof as a lookup: it tells nothing about any one
+ * tenant, but how often the catalog changes (sign-ups, deletions) is the deployment's business, not
+ * a tenant's, so SQL run in a tenant request cannot read it either.
+ */
+export const CATALOG_VERSION_FUNCTION = `
+CREATE OR REPLACE FUNCTION tenancy.catalog_version(p_expires bigint, p_signature text) RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('catalog.version.' || p_expires, p_signature) THEN
+    RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = '${PROOF_REFUSED}';
+  END IF;
+  RETURN (SELECT v.version FROM tenancy.catalog_version v WHERE v.id = 1);
 END
 $fn$`;

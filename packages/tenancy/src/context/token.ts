@@ -52,8 +52,8 @@ export function signContext(claims: ContextClaims, key: Buffer): string {
   return `${payload}.${signature}`;
 }
 
-/** What a lookup function may be asked for with a proof: a tenant's catalog row, a tenant's secret. */
-export type ProofPurpose = 'resolve' | 'secret';
+/** What a lookup function may be asked for with a proof: a tenant's catalog row, a tenant's secret, the catalog's version. */
+export type ProofPurpose = 'resolve' | 'secret' | 'catalog';
 
 export interface Proof {
   expires: number;

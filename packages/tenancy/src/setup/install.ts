@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CATALOG_TABLES, CONTEXT_KEY_TABLE, PREVIOUS_KEY_TABLE, RESOLVE_FUNCTION, SECRET_FUNCTION } from '../catalog/sql';
+import { CATALOG_TABLES, CATALOG_VERSION_FUNCTION, CONTEXT_KEY_TABLE, PREVIOUS_KEY_TABLE, RESOLVE_FUNCTION, SECRET_FUNCTION } from '../catalog/sql';
 import { OWNER_ROLE } from '../migrations/apply';
 import { writeContextKey, type KeyChange } from './context-key';
 import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions';
@@ -53,7 +53,12 @@ export async function install(client: pg.ClientBase, options: InstallOptions): P
     const keyChanged = options.key ? await writeContextKey(client, options.key) : false;
     for (const fn of REPLACED_FUNCTIONS) await client.query(`DROP FUNCTION IF EXISTS ${fn}`);
     for (const { ddl } of (await client.query<{ ddl: string }>(DROP_RESET_FUNCTION)).rows) await client.query(ddl);
-    for (const ddl of [...KEY_FUNCTIONS, ...CONTEXT_FUNCTIONS, RESET_FUNCTION, ...(options.catalog ? [RESOLVE_FUNCTION, SECRET_FUNCTION] : [])])
+    for (const ddl of [
+      ...KEY_FUNCTIONS,
+      ...CONTEXT_FUNCTIONS,
+      RESET_FUNCTION,
+      ...(options.catalog ? [RESOLVE_FUNCTION, SECRET_FUNCTION, CATALOG_VERSION_FUNCTION] : []),
+    ])
       await client.query(ddl);
     await grantRuntimeRoles(client, options);
     await client.query('COMMIT');
@@ -111,7 +116,7 @@ async function grantRuntimeRoles(client: pg.ClientBase, options: InstallOptions)
     await execFormatted(client, 'GRANT USAGE ON SCHEMA tenancy TO %I', [role]);
     const functions = [
       ...CONTEXT_FUNCTION_NAMES.map((fn) => `${fn}()`),
-      ...(options.catalog ? ['resolve_tenant(text, bigint, text)', 'get_secret(text, bigint, text)'] : []),
+      ...(options.catalog ? ['resolve_tenant(text, bigint, text)', 'get_secret(text, bigint, text)', 'catalog_version(bigint, text)'] : []),
     ];
     for (const signature of functions) await execFormatted(client, `GRANT EXECUTE ON FUNCTION tenancy.${signature} TO %I`, [role]);
   }
