@@ -32,19 +32,44 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
     return tenant;
   }
 
+  /**
+   * The catalog hands out one Tenant object while its entry is cached, so its route and its
+   * settings statements are built once per entry instead of once per call. A new entry (a change,
+   * a lookup) is a new object and starts afresh.
+   */
+  const prepared = new WeakMap<Tenant, { route: Route; settings: Map<string, PreludeStatement> }>();
+  const MAX_SETTINGS_PER_TENANT = 256;
+
+  function routeOf(tenant: Tenant): { route: Route; settings: Map<string, PreludeStatement> } {
+    let entry = prepared.get(tenant);
+    if (!entry) {
+      entry = { route: strategies[tenant.strategy].route(tenant), settings: new Map() };
+      prepared.set(tenant, entry);
+    }
+    return entry;
+  }
+
   /** The transaction-local settings that go out with the first statement: signed context, search_path, role. */
-  function contextSettings(tenant: Tenant, route: Route, options: ContextOptions): PreludeStatement {
+  function contextSettings(tenant: Tenant, route: Route, options: ContextOptions, cache?: Map<string, PreludeStatement>): PreludeStatement {
     const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
+    const hit = cache?.get(token);
+    if (hit) return hit;
     const values = [CONTEXT_SETTING, token, 'search_path', route.searchPath];
     if (route.role) values.push('role', route.role);
     const assumeRole = route.role ? ', set_config($5, $6, true)' : '';
-    return { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values };
+    const settings = { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values };
+    if (cache) {
+      // Tokens are renewed as they age: old ones are dropped wholesale rather than tracked.
+      if (cache.size >= MAX_SETTINGS_PER_TENANT) cache.clear();
+      cache.set(token, settings);
+    }
+    return settings;
   }
 
   async function activeRoute(key: string, options: ContextOptions): Promise<{ tenant: Tenant; route: Route; settings: PreludeStatement }> {
     const tenant = await activeTenant(key);
-    const route = strategies[tenant.strategy].route(tenant);
-    return { tenant, route, settings: contextSettings(tenant, route, options) };
+    const { route, settings } = routeOf(tenant);
+    return { tenant, route, settings: contextSettings(tenant, route, options, settings) };
   }
 
   /** A refused connection through PgBouncer names the role and database; direct errors pass unchanged. */
