@@ -28,7 +28,17 @@ describe('bench prose', () => {
   const used = uses();
 
   it('every section renders its words from bench/prose', () => {
-    expect(used.map((u) => u.section).sort()).toEqual(['context-cost', 'leaks', 'plans', 'pooler', 'provisioning', 'reset-cost', 'round-trips', 'web']);
+    expect(used.map((u) => u.section).sort()).toEqual([
+      'breakdown',
+      'context-cost',
+      'leaks',
+      'plans',
+      'pooler',
+      'provisioning',
+      'reset-cost',
+      'round-trips',
+      'web',
+    ]);
   });
 
   it.each(used.map((u) => [u.file, u] as const))('%s names only blocks its prose file has, and uses every one', (_file, use) => {

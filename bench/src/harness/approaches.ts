@@ -56,28 +56,39 @@ export function whereTxApproach(pool: pg.Pool, statements: 1 | 3): Approach {
   };
 }
 
-export function queryAsApproach(tenancy: AppTenancy, strategy: StrategyName, variant = ''): Approach {
+/**
+ * The statement a product approach sends: the policy alone, or also the explicit tenant filter
+ * (`WHERE tenant_id = $1`, tx.tenant.id), which the planner sees with that tenant's own statistics
+ * while the policy still enforces.
+ */
+export type ProductForm = 'policy' | 'filtered';
+const FILTERED = ', tenant filter';
+const formOf = (s: Statement, form: ProductForm) => (form === 'filtered' ? s.explicit : s.context);
+
+export function queryAsApproach(tenancy: AppTenancy, strategy: StrategyName, variant = '', form: ProductForm = 'policy'): Approach {
+  const suffix = `${variant ? `, ${variant}` : ''}${form === 'filtered' ? FILTERED : ''}`;
   return {
-    key: `queryAs-${strategy}${variant ? `-${variant.replace(/[^a-z0-9]+/gi, '-')}` : ''}`,
-    label: `queryAs ${strategy}${variant ? `, ${variant}` : ''}`,
-    detail: `tenancy.queryAs(): context and statement in one write, one Sync; signed token verified by the policy${variant ? `; ${variant}` : ''}`,
+    key: `queryAs-${strategy}${suffix ? `-${suffix.replace(/[^a-z0-9]+/gi, '-').replace(/^-+/, '')}` : ''}`,
+    label: `queryAs ${strategy}${suffix}`,
+    detail: `tenancy.queryAs(): context and statement in one write, one Sync; signed token verified by the policy${variant ? `; ${variant}` : ''}${form === 'filtered' ? '; the statement also says WHERE tenant_id = $1' : ''}`,
     statements: 1,
-    call: async (t, [s]) => [(await tenancy.queryAs(t.id, s!.context.text, s!.context.values, CONTEXT(t))).rows],
+    call: async (t, [s]) => [(await tenancy.queryAs(t.id, formOf(s!, form).text, formOf(s!, form).values, CONTEXT(t))).rows],
   };
 }
 
-export function withTenantApproach(tenancy: AppTenancy, strategy: StrategyName, statements: 1 | 3): Approach {
+export function withTenantApproach(tenancy: AppTenancy, strategy: StrategyName, statements: 1 | 3, form: ProductForm = 'policy'): Approach {
+  const suffix = form === 'filtered' ? FILTERED : '';
   return {
-    key: `withTenant-${strategy}${statements === 3 ? '-3' : ''}`,
-    label: statements === 1 ? `withTenant ${strategy}` : `withTenant ${strategy} ×3`,
-    detail: 'tenancy.withTenant(): BEGIN and the signed context ride with the first statement, then COMMIT',
+    key: `withTenant-${strategy}${statements === 3 ? '-3' : ''}${suffix ? '-tenant-filter' : ''}`,
+    label: `${statements === 1 ? `withTenant ${strategy}` : `withTenant ${strategy} ×3`}${suffix}`,
+    detail: `tenancy.withTenant(): BEGIN and the signed context ride with the first statement, then COMMIT${form === 'filtered' ? '; each statement also says WHERE tenant_id = $1 (tx.tenant.id)' : ''}`,
     statements,
     call: (t, list) =>
       tenancy.withTenant(
         t.id,
         async (tx) => {
           const out: Record<string, unknown>[][] = [];
-          for (const s of list) out.push((await tx.query(s.context.text, s.context.values)).rows);
+          for (const s of list) out.push((await tx.query(formOf(s, form).text, formOf(s, form).values)).rows);
           return out;
         },
         CONTEXT(t),

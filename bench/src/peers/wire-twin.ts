@@ -11,7 +11,7 @@ import type { TenantRef } from '../harness/dataset';
  */
 
 /** A statement sent in the same write as the measured one; its rows and completion are dropped. */
-interface Extra {
+export interface Extra {
   text: string;
   values: unknown[];
 }
@@ -88,7 +88,8 @@ class TwinQuery extends BaseQuery {
   }
 }
 
-function send(client: pg.PoolClient, text: string, values: unknown[], before: Extra[] = [], after: Extra[] = []): Promise<pg.QueryResult> {
+/** One statement with extras before and after it, one write and one Sync, as the library sends it. */
+export function send(client: pg.PoolClient, text: string, values: unknown[], before: Extra[] = [], after: Extra[] = []): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {
     const query = new TwinQuery({ text, values }, before, after);
     query.callback = (err, res) => (err ? reject(err) : resolve(res));
@@ -111,7 +112,7 @@ export interface TwinOptions {
 }
 
 /** The context settings queryAs sends for an rls tenant, with one token per tenant signed once (the library caches them too). */
-function contextFor(contextSecret: string): (t: TenantRef) => Extra {
+export function contextFor(contextSecret: string): (t: TenantRef) => Extra {
   const key = deriveKey(contextSecret);
   const tokens = new Map<string, string>();
   return (t) => {

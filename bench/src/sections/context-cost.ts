@@ -11,6 +11,8 @@ import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads
 import { cpuProbe } from '../harness/cpu';
 import { HYGIENE_LIMIT, hygieneOf, hygieneTable, measureResetCost, type ResetCost } from '../harness/reset-cost';
 import { prose } from '../harness/prose';
+import { measureBreakdown, type Breakdown } from '../harness/breakdown';
+import { breakdownTables } from '../harness/breakdown-report';
 
 const text = prose('context-cost');
 
@@ -34,6 +36,12 @@ const GOALS: Goal[] = [
     text: 'queryAs newest-50 ≥ 0.9x of the baseline',
     threshold: 0.9,
     applies: (r) => r.workload === 'newest' && /^queryAs-[a-z]+$/.test(r.key),
+  },
+  {
+    id: 'rls-join',
+    text: 'the rls join ≥ 0.8x of the baseline',
+    threshold: 0.8,
+    applies: (r) => r.workload === 'join' && (r.key === 'queryAs-rls' || r.key === 'queryAs-rls-tenant-filter'),
   },
   {
     id: 'withTenant-3',
@@ -113,6 +121,7 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
           side(queryAsApproach(product, 'rls'), all),
           side(withTenantApproach(product, 'rls', 1), all),
           side(queryAsApproach(longCache, 'rls', 'catalog cache 60 s'), all),
+          side(queryAsApproach(product, 'rls', '', 'filtered'), all),
           ...seeds.map((s) => side(s, all)),
         ],
       },
@@ -121,7 +130,7 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
         title: 'three statements in one transaction',
         baselineShort: 'WHERE ×3 in tx',
         baseline: side(whereTx3, all),
-        peers: [side(withTenantApproach(product, 'rls', 3), all)],
+        peers: [side(withTenantApproach(product, 'rls', 3), all), side(withTenantApproach(product, 'rls', 3, 'filtered'), all)],
       },
     ];
     for (const strategy of ['schema', 'database'] as const) {
@@ -166,7 +175,10 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
     const checks = await contextCheckCost(env, admin, product);
     log('  what the session reset costs one call');
     const reset = await measureResetCost(env);
-    return buildResult(env, rows, groups, checks, reset);
+    // Server CPU per part is read from the backends' /proc entries: only for a server on this machine.
+    log('  where one queryAs call goes, part by part');
+    const breakdown = cpu ? await measureBreakdown(env, { product, cached: tenancy({ catalogCacheMs: 3_600_000 }) }) : undefined;
+    return buildResult(env, rows, groups, checks, reset, breakdown);
   } finally {
     await Promise.all([...pools.map((p) => p.end()), ...tenancies.map((t) => t.close())]);
     await admin.end();
@@ -193,7 +205,7 @@ function goalCell(row: Row): string {
   return `≥ ${row.goal.threshold.toFixed(2)}x: **${status}**${row.goal.borderline ? ' (spread crosses it)' : ''}`;
 }
 
-function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckCost[], reset: ResetCost[]): SectionResult {
+function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckCost[], reset: ResetCost[], breakdown: Breakdown | undefined): SectionResult {
   const { config, dataset } = env;
   const tables: Table[] = [];
   for (const workload of WORKLOADS) {
@@ -295,6 +307,7 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
   });
 
   tables.push(hygieneTable(hygiene, reset));
+  if (breakdown) tables.push(...breakdownTables(breakdown));
 
   const approaches = new Map<string, Row>();
   for (const r of rows) if (!approaches.has(r.key)) approaches.set(r.key, r);
@@ -326,7 +339,7 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
     tables,
     summary: goalsTable,
     notes: ['Which goals are missed and why: see **Goals** at the top of this file.'],
-    data: { config, totals: dataset.totals, unavailable: dataset.unavailable, rows, checks },
+    data: { config, totals: dataset.totals, unavailable: dataset.unavailable, rows, checks, breakdown },
   };
 }
 

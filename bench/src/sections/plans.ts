@@ -140,8 +140,9 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
     type Way = { label: string; tenant: TenantRef; explain: (s: Statement, t: TenantRef) => Promise<ExplainOutput> };
     const largest = dataset.tenants[0]!;
     const ways: Way[] = [{ label: 'WHERE (no RLS)', tenant: largest, explain: (s) => inTx(plain, (c) => explainOn(c, s.explicit)) }];
-    const product = (strategy: string, tenant: TenantRef): Way => ({
-      label: `this project, ${strategy} (queryAs / withTenant)`,
+    // `filtered`: the explicit `WHERE tenant_id = $1` sent through the library, beside the policy that still enforces.
+    const product = (strategy: string, tenant: TenantRef, filtered = false): Way => ({
+      label: `this project, ${strategy}${filtered ? ' + tenant filter' : ''} (queryAs / withTenant)`,
       tenant,
       explain: async (s, t) => {
         try {
@@ -149,7 +150,8 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
             t.id,
             async (tx) => {
               const before = (await tx.query<{ n: number }>(CONTEXT_CALLS)).rows[0]!.n;
-              const r = await tx.query<{ 'QUERY PLAN': ExplainOutput[] }>(EXPLAIN + s.context.text, s.context.values);
+              const form = filtered ? s.explicit : s.context;
+              const r = await tx.query<{ 'QUERY PLAN': ExplainOutput[] }>(EXPLAIN + form.text, form.values);
               const out = r.rows[0]!['QUERY PLAN'][0]!;
               out.contextCalls = (await tx.query<{ n: number }>(CONTEXT_CALLS)).rows[0]!.n - before;
               throw new Rollback(out);
@@ -163,7 +165,7 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
         throw new Error('unreachable');
       },
     });
-    ways.push(product('rls', largest));
+    ways.push(product('rls', largest), product('rls', largest, true));
     for (const strategy of ['schema', 'database'] as const) {
       const placed = dataset.placed[strategy];
       if (placed) ways.push(product(strategy, placed.tenants[0]!));
