@@ -3,7 +3,7 @@ import pg from 'pg';
 /** A statement sent in the same write as the caller's query; its rows and completion are swallowed. */
 export interface PreludeStatement {
   text: string;
-  values?: string[];
+  values?: (string | null)[];
 }
 
 /** Transaction status of the server connection, from its last ReadyForQuery: idle, in a transaction, in a failed one. */

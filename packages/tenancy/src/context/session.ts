@@ -31,11 +31,13 @@ export class TenantSession {
   private brokenBy: TenantContextError | undefined;
   private readonly reset: PreludeStatement;
 
+  /** `behindPgBouncer`: the reset must also put back the application_name (PgBouncer keeps the server's, not the client's). */
   constructor(
     private readonly client: pg.ClientBase,
     private readonly settings: PreludeStatement,
+    behindPgBouncer: boolean,
   ) {
-    this.reset = resetSession(applicationNameOf(client));
+    this.reset = resetSession(behindPgBouncer ? applicationNameOf(client) : null);
   }
 
   /** Set when the connection must not go back to the pool: its state is not what the library left. */

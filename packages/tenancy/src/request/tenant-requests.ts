@@ -88,7 +88,7 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
 
   async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const client = await connect(route);
-    const session = new TenantSession(client, settings);
+    const session = new TenantSession(client, settings, config.pooler.kind === 'pgbouncer');
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
       tenant,
@@ -145,7 +145,7 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
   ): Promise<pg.QueryResult<R>> {
     const { route, settings } = await activeRoute(key, options);
     const client = await connect(route);
-    const session = new TenantSession(client, settings);
+    const session = new TenantSession(client, settings, config.pooler.kind === 'pgbouncer');
     try {
       // No BEGIN: the settings, the statement and the reset share one implicit transaction that ends at the Sync.
       return await session.runOnce<R>({ text, values: params });
