@@ -84,6 +84,26 @@ CREATE TABLE IF NOT EXISTS tenancy.tenants (
     updated_at timestamptz NOT NULL DEFAULT now()
   );
 
+CREATE TABLE IF NOT EXISTS tenancy.catalog_version (
+    id int PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL
+  );
+
+INSERT INTO tenancy.catalog_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+
+CREATE OR REPLACE FUNCTION tenancy.bump_catalog_version() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+  AS $fn$
+  BEGIN
+    UPDATE tenancy.catalog_version SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+  END
+  $fn$;
+
+CREATE OR REPLACE TRIGGER catalog_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenancy.tenants
+    FOR EACH STATEMENT EXECUTE FUNCTION tenancy.bump_catalog_version();
+
 CREATE TABLE IF NOT EXISTS tenancy.context_key (
     id int PRIMARY KEY CHECK (id = 1),
     ipad bytea NOT NULL CHECK (length(ipad) = 64),
@@ -258,6 +278,18 @@ BEGIN
 END
 $fn$;
 
+CREATE OR REPLACE FUNCTION tenancy.catalog_version(p_expires bigint, p_signature text) RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('catalog.version.' || p_expires, p_signature) THEN
+    RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = 'TN001';
+  END IF;
+  RETURN (SELECT v.version FROM tenancy.catalog_version v WHERE v.id = 1);
+END
+$fn$;
+
 REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM PUBLIC;
 
 REVOKE ALL ON ALL ROUTINES IN SCHEMA tenancy FROM PUBLIC;
@@ -276,6 +308,8 @@ GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text, bigint, text) TO app_user
 
 GRANT EXECUTE ON FUNCTION tenancy.get_secret(text, bigint, text) TO app_user;
 
+GRANT EXECUTE ON FUNCTION tenancy.catalog_version(bigint, text) TO app_user;
+
 GRANT USAGE ON SCHEMA tenancy TO app_operator;
 
 GRANT EXECUTE ON FUNCTION tenancy.current_tenant_id() TO app_operator;
@@ -287,6 +321,8 @@ GRANT EXECUTE ON FUNCTION tenancy.current_app_role() TO app_operator;
 GRANT EXECUTE ON FUNCTION tenancy.resolve_tenant(text, bigint, text) TO app_operator;
 
 GRANT EXECUTE ON FUNCTION tenancy.get_secret(text, bigint, text) TO app_operator;
+
+GRANT EXECUTE ON FUNCTION tenancy.catalog_version(bigint, text) TO app_operator;
 
 GRANT SELECT ON tenancy.tenants TO app_operator;
 
