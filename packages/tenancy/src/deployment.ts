@@ -19,6 +19,13 @@ export class Deployment {
   readonly key: Buffer;
   readonly tokens: TokenCache;
   readonly appPool: pg.Pool;
+  /**
+   * The search_path the app pool's connections start with, and so the one RESET ALL (the session
+   * reset) returns them to: the shared tables' first, for rls tenants and the control plane, whose
+   * transactions then need not set it. Null where the library cannot set it at connect: behind
+   * PgBouncer, which refuses startup options, or when the app URL brings options of its own.
+   */
+  readonly appPoolSearchPath: string | null;
   readonly tenantPools: TenantPools;
   private adminPool: pg.Pool | undefined;
   private loadedMigrations: TenantMigration[] | undefined;
@@ -26,8 +33,10 @@ export class Deployment {
   constructor(readonly config: TenancyConfig) {
     this.key = deriveKey(config.contextSecret);
     this.tokens = new TokenCache(this.key, config.contextTtlSeconds);
+    this.appPoolSearchPath = config.pooler.kind === 'direct' && !hasOptions(config.appUrl) ? searchPath(config.sharedSchema, 'tenancy') : null;
     this.appPool = new pg.Pool({
       connectionString: config.appUrl,
+      ...(this.appPoolSearchPath ? { options: startupSetting('search_path', this.appPoolSearchPath) } : {}),
       max: config.appPoolSize,
       idleTimeoutMillis: config.idleTimeoutMs,
       Client: config.clientClass,
@@ -188,4 +197,17 @@ export class Deployment {
   async close(): Promise<void> {
     await Promise.all([this.appPool.end(), this.adminPool?.end(), this.tenantPools.closeAll()]);
   }
+}
+
+function hasOptions(url: string): boolean {
+  try {
+    return new URL(url).searchParams.has('options');
+  } catch {
+    return true;
+  }
+}
+
+/** `-c name=value` for the startup packet's options, where a space separates arguments unless escaped. */
+function startupSetting(name: string, value: string): string {
+  return `-c ${name}=${value.replaceAll('\\', '\\\\').replaceAll(' ', '\\ ')}`;
 }

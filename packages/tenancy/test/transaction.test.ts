@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { createTenancy, TenantContextError } from '../src/index';
+import { createTenancy, TenantContextError, type Tenancy } from '../src/index';
 import { deriveKey, signContext } from '../src/context/token';
 import { APP_PASSWORD, CONTEXT_SECRET, baseConfig, roleUrl, useTenancy } from './support';
 
@@ -113,6 +113,26 @@ describe('withTenant / queryAs', () => {
     );
     expect(result.rows.map((r) => r.body)).toEqual(['via drizzle']);
     expect(result.txPid).toBe(result.dbPid);
+  });
+
+  it("runs rls tenants on the shared tables' search_path: set at connect on a direct connection, in each transaction when the app URL brings options of its own", async () => {
+    const { db, tenancy } = suite();
+    const PATH_SQL =
+      "select current_setting('search_path') as path, source, current_setting('statement_timeout') as timeout from pg_settings where name = 'search_path'";
+    const read = async (t: Tenancy) => (await t.queryAs<{ path: string; source: string; timeout: string }>('tx_a', PATH_SQL)).rows[0]!;
+    // Direct: the connection started on it, so the transaction sets nothing ('client': from the startup packet).
+    expect(await read(tenancy)).toEqual({ path: '"public", "tenancy", pg_temp', source: 'client', timeout: '0' });
+    // A session-level change inside one call is gone for the next (the reset returns to the startup value).
+    await tenancy.queryAs('tx_a', 'set search_path = pg_temp, tenancy');
+    expect((await read(tenancy)).path).toBe('"public", "tenancy", pg_temp');
+    const url = new URL(baseConfig(db).appUrl);
+    url.searchParams.set('options', '-c statement_timeout=4000');
+    const own = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, appUrl: url.toString() });
+    try {
+      expect(await read(own)).toEqual({ path: '"public", "tenancy", pg_temp', source: 'session', timeout: '4s' });
+    } finally {
+      await own.close();
+    }
   });
 
   it('a transaction that runs no statement costs no round trip and still returns', async () => {

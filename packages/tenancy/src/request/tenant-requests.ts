@@ -54,10 +54,12 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
     const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
     const hit = cache?.get(token);
     if (hit) return hit;
-    const values = [CONTEXT_SETTING, token, 'search_path', route.searchPath];
-    if (route.role) values.push('role', route.role);
-    const assumeRole = route.role ? ', set_config($5, $6, true)' : '';
-    const settings = { text: `SELECT set_config($1, $2, true), set_config($3, $4, true)${assumeRole}`, values };
+    const settings = settingsStatement([
+      [CONTEXT_SETTING, token],
+      // A connection starts each transaction on its startup search_path (the reset returns it there): set only another.
+      ...(route.searchPath === route.startsWith ? [] : [['search_path', route.searchPath] as const]),
+      ...(route.role ? [['role', route.role] as const] : []),
+    ]);
     if (cache) {
       // Tokens are renewed as they age: old ones are dropped wholesale rather than tracked.
       if (cache.size >= MAX_SETTINGS_PER_TENANT) cache.clear();
@@ -132,6 +134,7 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
       connect: () => deployment.appPool.connect(),
       login: deployment.appLogin,
       searchPath: searchPath(config.sharedSchema, 'tenancy'),
+      startsWith: deployment.appPoolSearchPath,
       role: null,
     };
     return transaction(tenant, route, contextSettings(tenant, route, options), fn);
@@ -155,6 +158,12 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
   }
 
   return { withTenant, withControlPlane, queryAs };
+}
+
+/** One SELECT of transaction-local set_config calls, every name and value a bind parameter. */
+function settingsStatement(pairs: readonly (readonly [string, string])[]): PreludeStatement {
+  const calls = pairs.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+  return { text: `SELECT ${calls.join(', ')}`, values: pairs.flat() };
 }
 
 function ignoreConnectionError(): void {

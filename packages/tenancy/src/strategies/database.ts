@@ -130,6 +130,7 @@ export class DatabaseStrategy implements Strategy {
       connect: () => this.deployment.tenantPools.connect(tenant.id, config),
       login: { user: role, database },
       searchPath: searchPath('public', 'tenancy'),
+      startsWith: null,
       role: null,
     };
   }

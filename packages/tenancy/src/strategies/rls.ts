@@ -42,6 +42,7 @@ export class RlsStrategy implements Strategy {
       connect: () => this.deployment.appPool.connect(),
       login: this.deployment.appLogin,
       searchPath: searchPath(tenant.schemaName, 'tenancy'),
+      startsWith: this.deployment.appPoolSearchPath,
       role: null,
     };
   }

@@ -68,6 +68,7 @@ export class SchemaStrategy implements Strategy {
       connect: () => this.deployment.appPool.connect(),
       login: this.deployment.appLogin,
       searchPath: searchPath(tenant.schemaName, 'tenancy'),
+      startsWith: this.deployment.appPoolSearchPath,
       role: tenant.roleName,
     };
   }

@@ -15,6 +15,8 @@ export interface Route {
   login: Login;
   /** search_path for the transaction: the tenant's placement first, then the tenancy functions. */
   searchPath: string;
+  /** The search_path connect()'s connections start with and the session reset returns to; when it is searchPath, the transaction need not set it. */
+  startsWith: string | null;
   /** Role to assume for the transaction, when the strategy has one per tenant. */
   role: string | null;
 }
