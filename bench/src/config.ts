@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['context-cost', 'round-trips', 'leaks', 'plans', 'provisioning', 'pooler', 'web'] as const;
+export const SECTIONS = ['context-cost', 'round-trips', 'leaks', 'plans', 'provisioning', 'pooler', 'web', 'instructions'] as const;
+/** Run only when named: it needs a server started under callgrind (bench/scripts/callgrind-postgres.sh). */
+const ON_REQUEST: readonly string[] = ['instructions'];
 export type SectionName = (typeof SECTIONS)[number];
 
 /** Everything a run varies by mode. Figures are only ever compared within one run. */
@@ -33,7 +35,10 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only <section>[,<section>...
   --only LIST    run only these sections (${SECTIONS.join(', ')}); BENCHMARKS.md keeps
                  the other sections' last results from bench/results/*.json
   --keep         keep the temporary PostgreSQL data directory
-  BENCH_DATABASE_URL=postgres://superuser@host/db   use this server instead of an embedded one`;
+  BENCH_DATABASE_URL=postgres://superuser@host/db   use this server instead of an embedded one
+
+  instructions   runs only when named, against a server started under callgrind:
+                 bench/scripts/callgrind-postgres.sh (it prints the two variables to set)`;
 
 export function parseConfig(argv: string[]): BenchConfig {
   const { values } = parseArgs({
@@ -51,16 +56,22 @@ export function parseConfig(argv: string[]): BenchConfig {
     console.log(USAGE);
     process.exit(0);
   }
-  const sections = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
+  const sections = values.only ? values.only.split(',').map((s) => s.trim()) : SECTIONS.filter((s) => !ON_REQUEST.includes(s));
   for (const section of sections) {
     if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`Unknown section "${section}". ${USAGE}`);
   }
   const quick = values.quick;
+  // Under callgrind the server runs some fifty times slower: a small dataset is enough to count instructions per call.
+  const counting = sections.length === 1 && sections[0] === 'instructions';
   return {
     mode: quick ? 'quick' : 'full',
     sections: sections as SectionName[],
-    data: quick ? { tenants: 100, projects: 20_000, tasks: 100_000 } : { tenants: 1_000, projects: 200_000, tasks: 1_000_000 },
-    placedTenants: quick ? 4 : 12,
+    data: counting
+      ? { tenants: 30, projects: 600, tasks: 6_000 }
+      : quick
+        ? { tenants: 100, projects: 20_000, tasks: 100_000 }
+        : { tenants: 1_000, projects: 200_000, tasks: 1_000_000 },
+    placedTenants: counting ? 0 : quick ? 4 : 12,
     poolSize: 4,
     callers: 16,
     roundMs: quick ? 150 : 1_500,

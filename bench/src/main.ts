@@ -7,6 +7,7 @@ import { machineInfo, startServer } from './harness/database';
 import { keepClientLight, type BenchEnv } from './harness/env';
 import { BENCHMARKS_MD, printSection, RESULTS_DIR, writeBenchmarksMd, writeSection, type SectionResult } from './harness/report';
 import { contextCost } from './sections/context-cost';
+import { instructions } from './sections/instructions';
 import { leaks } from './sections/leaks';
 import { plans } from './sections/plans';
 import { pooler } from './sections/pooler';
@@ -22,6 +23,7 @@ const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = 
   provisioning,
   pooler,
   web,
+  instructions,
 };
 
 async function main(): Promise<void> {

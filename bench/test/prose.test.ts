@@ -31,6 +31,7 @@ describe('bench prose', () => {
     expect(used.map((u) => u.section).sort()).toEqual([
       'breakdown',
       'context-cost',
+      'instructions',
       'leaks',
       'plans',
       'pooler',

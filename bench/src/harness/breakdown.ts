@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { AppTenancy } from '@repo/db/tenancy';
 import pg from 'pg';
-import { contextFor, LIBRARY_RESET, send, type Extra } from '../peers/wire-twin';
+import { contextFor, LIBRARY_RESET, send, TWIN_CONNECTION, type Extra } from '../peers/wire-twin';
 import { productUrls, ROLES, BENCH_ROLE_PASSWORD } from './database';
 import type { BenchEnv } from './env';
 import { prng } from './ids';
@@ -112,8 +112,8 @@ function steps(pools: { plain: pg.Pool; app: pg.Pool }, tenancies: { product: Ap
  */
 export async function measureBreakdown(env: BenchEnv, tenancies: { product: AppTenancy; cached: AppTenancy }): Promise<Breakdown> {
   const urls = productUrls(env.server);
-  const plain = new pg.Pool({ connectionString: env.server.urlAs(ROLES.plain, BENCH_ROLE_PASSWORD), max: 1, idleTimeoutMillis: 0 });
-  const app = new pg.Pool({ connectionString: urls.appUrl, max: 1, idleTimeoutMillis: 0 });
+  const plain = new pg.Pool({ connectionString: env.server.urlAs(ROLES.plain, BENCH_ROLE_PASSWORD), ...TWIN_CONNECTION, max: 1, idleTimeoutMillis: 0 });
+  const app = new pg.Pool({ connectionString: urls.appUrl, ...TWIN_CONNECTION, max: 1, idleTimeoutMillis: 0 });
   const admin = new pg.Client({ connectionString: env.server.adminUrl });
   await admin.connect();
   const point = WORKLOADS.find((w) => w.key === 'point')!;
@@ -174,7 +174,7 @@ function partsOf(s: Record<StepKey, Cost>): Part[] {
   const policy = minus(s.policy, s.prelude);
   return [
     { key: 'baseline', label: 'the baseline call (explicit WHERE, BYPASSRLS role)', how: 'baseline', ...s.baseline },
-    { key: 'prelude', label: '+ the context settings statement (set_config ×2)', how: 'prelude − baseline', ...minus(s.prelude, s.baseline) },
+    { key: 'prelude', label: '+ the context settings statement', how: 'prelude − baseline', ...minus(s.prelude, s.baseline) },
     { key: 'check', label: '+ policy: the signed token check (its InitPlan)', how: 'SELECT current_tenant_id() − SELECT 1', ...check },
     { key: 'rls', label: '+ policy: rewrite, plan and filter beyond the check', how: 'policy − prelude − check', ...minus(policy, check) },
     { key: 'reset', label: '+ the session reset (CALL tenancy.reset_session)', how: 'reset − policy', ...minus(s.reset, s.policy) },

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { LIBRARY_RESET, wireTwinApproach } from '../peers/wire-twin';
+import { LIBRARY_RESET, TWIN_CONNECTION, wireTwinApproach } from '../peers/wire-twin';
 import { productUrls } from './database';
 import type { BenchEnv } from './env';
 import { prng } from './ids';
@@ -63,7 +63,7 @@ const SHAPES = [
  */
 export async function measureResetCost(env: BenchEnv): Promise<ResetCost[]> {
   const urls = productUrls(env.server);
-  const pool = new pg.Pool({ connectionString: urls.appUrl, max: 1 });
+  const pool = new pg.Pool({ connectionString: urls.appUrl, ...TWIN_CONNECTION, max: 1 });
   const point = WORKLOADS.find((w) => w.key === 'point')!;
   const rnd = prng(7);
   const tenants = env.dataset.tenants;

@@ -14,11 +14,13 @@ import type { TenantRef } from '../harness/dataset';
 export interface Extra {
   text: string;
   values: unknown[];
+  /** A named statement, parsed once per connection and then only bound (what the library does not do: bench section 8). */
+  name?: string;
 }
 
 interface Wire {
-  parse(config: { text: string }): void;
-  bind(config: { values?: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
+  parse(config: { text: string; name?: string }): void;
+  bind(config: { statement?: string; values?: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
   execute(config: { portal?: string }): void;
   sync(): void;
 }
@@ -36,10 +38,21 @@ interface QueryInternals {
 const BaseQuery = pg.Query as unknown as new (config: pg.QueryConfig) => QueryInternals;
 const asIs = (value: unknown) => value;
 
+/** Named statements already parsed, per connection. */
+const parsed = new WeakMap<Wire, Set<string>>();
+
 function sendAll(connection: Wire, extras: readonly Extra[]): void {
   for (const extra of extras) {
-    connection.parse({ text: extra.text });
-    connection.bind({ values: extra.values, valueMapper: asIs });
+    if (extra.name) {
+      const names = parsed.get(connection) ?? new Set<string>();
+      parsed.set(connection, names);
+      if (!names.has(extra.name)) connection.parse({ text: extra.text, name: extra.name });
+      names.add(extra.name);
+      connection.bind({ statement: extra.name, values: extra.values, valueMapper: asIs });
+    } else {
+      connection.parse({ text: extra.text });
+      connection.bind({ values: extra.values, valueMapper: asIs });
+    }
     connection.execute({});
   }
 }
@@ -101,7 +114,7 @@ export function send(client: pg.PoolClient, text: string, values: unknown[], bef
  * The statement the library sends to reset the session (packages/tenancy, setup/reset-function.ts).
  * A twin that sent another would measure something else: keep the two the same.
  */
-export const LIBRARY_RESET: Extra = { text: 'CALL tenancy.reset_session($1)', values: [''] };
+export const LIBRARY_RESET: Extra = { text: 'CALL tenancy.reset_session($1)', values: [null] };
 
 export interface TwinOptions {
   pool: pg.Pool;
@@ -110,6 +123,13 @@ export interface TwinOptions {
   reset: Extra | null;
   statements: 1 | 3;
 }
+
+/**
+ * What the library's app pool connects with on a direct connection: the shared tables' search_path
+ * as a startup setting, so an rls tenant's transaction sets only its context (packages/tenancy,
+ * deployment.ts). Twins connect the same way.
+ */
+export const TWIN_CONNECTION = { options: '-c search_path=public,tenancy,pg_temp' } as const;
 
 /** The context settings queryAs sends for an rls tenant, with one token per tenant signed once (the library caches them too). */
 export function contextFor(contextSecret: string): (t: TenantRef) => Extra {
@@ -121,10 +141,7 @@ export function contextFor(contextSecret: string): (t: TenantRef) => Extra {
       token = signContext({ tenantId: t.id, userId: t.userId, role: 'member', expiresAt: Math.floor(Date.now() / 1000) + 86_400 }, key);
       tokens.set(t.id, token);
     }
-    return {
-      text: 'SELECT set_config($1, $2, true), set_config($3, $4, true)',
-      values: ['tenancy.context', token, 'search_path', '"public", "tenancy", pg_temp'],
-    };
+    return { text: 'SELECT set_config($1, $2, true)', values: ['tenancy.context', token] };
   };
 }
 

@@ -281,9 +281,23 @@ export async function plans(env: BenchEnv): Promise<SectionResult> {
             }),
           ]
         : []),
+      ...filteredNotes(rows),
     ],
     data: { rows },
   };
+}
+
+/** The rls statements sent with the tenant's own filter beside the policy, against the same without it and WHERE alone. */
+function filteredNotes(rows: PlanRow[]): string[] {
+  const lines = rows
+    .filter((r) => r.approach.includes('+ tenant filter'))
+    .map((r) => {
+      const same = (prefix: string) => rows.find((w) => w.workload === r.workload && w.approach.startsWith(prefix));
+      const policy = same('this project, rls (');
+      const where = same('WHERE');
+      return `${r.workload}: ${r.executionMs.toFixed(2)} ms, ${r.buffers} buffers (policy alone ${policy?.executionMs.toFixed(2) ?? '–'} ms, ${policy?.buffers ?? '–'}; WHERE ${where?.executionMs.toFixed(2) ?? '–'} ms, ${where?.buffers ?? '–'})`;
+    });
+  return lines.length ? [text('tenant-filter', { lines: lines.join('; ') })] : [];
 }
 
 function analyse(workload: string, approach: string, out: ExplainOutput, leading: Map<string, string>): PlanRow {
