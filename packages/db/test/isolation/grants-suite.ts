@@ -6,7 +6,14 @@ import { buildFixture, type Fixture, type TenantFixture } from './fixture';
 import { superuserQuery } from './placement';
 
 /** What a tenant request's role may execute outside the system catalog: nothing that returns another tenant's data. */
-const CONTEXT_FUNCTIONS = ['tenancy.current_app_role()', 'tenancy.current_tenant_id()', 'tenancy.current_user_id()', 'tenancy.reset_session(text)'];
+const CONTEXT_FUNCTIONS = [
+  'tenancy.claimed_tenant_id()',
+  'tenancy.claimed_user_id()',
+  'tenancy.current_app_role()',
+  'tenancy.current_tenant_id()',
+  'tenancy.current_user_id()',
+  'tenancy.reset_session(text)',
+];
 const APP_FUNCTIONS = [
   ...CONTEXT_FUNCTIONS,
   'public.set_member_role(uuid,text)',

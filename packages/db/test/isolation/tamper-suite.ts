@@ -108,7 +108,21 @@ export function describeTamper(strategy: StrategyName): void {
     await tx.query('savepoint admin_only');
     const edited = (await tx.query('update projects set name = name where id = $1', [othersProject])).rowCount;
     await tx.query('rollback to savepoint admin_only');
-    return { ...rows[0]!, edited };
+    // tenant_id and created_by come from column defaults that read the token's claims unverified: the
+    // policy must refuse a row whose claims the verified context does not back.
+    await tx.query('savepoint insert_probe');
+    // Without RETURNING, which a SELECT policy would check too: where the row landed is read afterwards.
+    const inserted = await tx.query(`insert into projects (name) values ('tamper probe')`).then(
+      async () => {
+        const { rows: landed } = await tx.query<{ tenant_id: string; created_by: string | null }>(
+          `select tenant_id, created_by from projects where name = 'tamper probe'`,
+        );
+        return landed[0] ?? 'inserted where this transaction cannot see it';
+      },
+      () => null,
+    );
+    await tx.query('rollback to savepoint insert_probe');
+    return { ...rows[0]!, edited, inserted };
   };
 
   describe.each(CASES)(`${strategy} tamper: $name`, ({ sql }) => {
@@ -132,7 +146,7 @@ export function describeTamper(strategy: StrategyName): void {
           } catch (error) {
             await tx.query('rollback to savepoint check_visibility');
             expect(String(error)).toMatch(/permission denied/);
-            return { failed: true, seen: new Set<string>(), role: null, user: null, edited: 0 };
+            return { failed: true, seen: new Set<string>(), role: null, user: null, edited: 0, inserted: null };
           }
         },
         { role: 'member', userId: fx.a.member },
@@ -144,6 +158,8 @@ export function describeTamper(strategy: StrategyName): void {
       expect([null, 'member']).toContain(outcome.role);
       expect([null, fx.a.member]).toContain(outcome.user);
       expect(outcome.edited).toBe(0);
+      // An insert lands in A as A's member, or not at all.
+      expect([null, JSON.stringify({ tenant_id: fx.a.tenant.id, created_by: fx.a.member })]).toContain(outcome.inserted && JSON.stringify(outcome.inserted));
       // The next transaction on the pool must not inherit anything: B sees B, and only B.
       const after = await prepared().tenancy.withTenant(fx.b.tenant.slug, visibleTenants, { role: 'viewer' });
       expect([...after]).toEqual([fx.b.tenant.id]);
@@ -158,8 +174,8 @@ export function describeTamper(strategy: StrategyName): void {
   it("the identity check can tell: A's member is refused the admin-only edit, A's admin is not", async () => {
     const { tenancy } = prepared();
     const asMember = await tenancy.withTenant(fx.a.tenant.slug, identity, { role: 'member', userId: fx.a.member });
-    expect(asMember).toEqual({ role: 'member', user: fx.a.member, edited: 0 });
+    expect(asMember).toEqual({ role: 'member', user: fx.a.member, edited: 0, inserted: { tenant_id: fx.a.tenant.id, created_by: fx.a.member } });
     const asAdmin = await tenancy.withTenant(fx.a.tenant.slug, identity, { role: 'admin', userId: fx.a.admin });
-    expect(asAdmin).toEqual({ role: 'admin', user: fx.a.admin, edited: 1 });
+    expect(asAdmin).toEqual({ role: 'admin', user: fx.a.admin, edited: 1, inserted: { tenant_id: fx.a.tenant.id, created_by: fx.a.admin } });
   });
 }
