@@ -45,11 +45,42 @@ function sweepingReset(installed: string): string {
     );
 }
 
+/** The six context calls an insert makes (two column defaults, four policy terms), as InitPlans of one statement. */
+function sixCalls(prefix: string): string {
+  const fns = ['tenant_id', 'user_id', 'tenant_id', 'app_role', 'app_role', 'user_id'];
+  return `SELECT ${fns.map((fn) => `(SELECT ${prefix}${fn}())`).join(', ')}`;
+}
+
+/** What an insert's policies verify since the defaults read claims and the role is read once: tenant, role, user. */
+const threeCalls = 'SELECT (SELECT tenancy.current_tenant_id()), (SELECT tenancy.current_app_role()), (SELECT tenancy.current_user_id())';
+
+/**
+ * The context functions as one verifier and three SQL wrappers the planner inlines: every call of
+ * a statement then runs the same plpgsql function, whose expressions are set up once per
+ * transaction, where three functions set up theirs three times.
+ */
+function sharedVerifier(installed: string, owner: string): string[] {
+  const verifier = installed
+    .replace('FUNCTION tenancy.current_tenant_id()', 'FUNCTION tenancy_bench.verified_payload()')
+    .replace('RETURNS uuid', 'RETURNS text')
+    .replace("RETURN split_part(tok, '.', 2)::uuid;", 'RETURN left(tok, -65);');
+  const wrapper = (name: string, returns: string, value: string) =>
+    `CREATE OR REPLACE FUNCTION tenancy_bench.shared_${name}() RETURNS ${returns} LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT ${value} $$`;
+  return [
+    verifier,
+    `ALTER FUNCTION tenancy_bench.verified_payload() OWNER TO ${owner}`,
+    wrapper('tenant_id', 'uuid', "split_part(tenancy_bench.verified_payload(), '.', 2)::uuid"),
+    wrapper('user_id', 'uuid', "nullif(split_part(tenancy_bench.verified_payload(), '.', 3), '-')::uuid"),
+    wrapper('app_role', 'text', "split_part(tenancy_bench.verified_payload(), '.', 4)"),
+  ];
+}
+
 function steps(contextSecret: string): Step[] {
   const context = contextFor(contextSecret);
   const rnd = prng(5);
   const point = WORKLOADS.find((w) => w.key === 'point')!;
   const explicit = (t: TenantRef) => point.statement(t, rnd).explicit;
+  const insert = WORKLOADS.find((w) => w.key === 'insert')!;
   const policy = (t: TenantRef) => point.statement(t, rnd).context;
   const named = (t: TenantRef): Extra => ({ ...context(t), name: 'tenancy_settings' });
   const withPath = (settings: Extra): Extra => ({
@@ -65,6 +96,18 @@ function steps(contextSecret: string): Step[] {
     { key: 'reset', role: 'app', call: (c, t) => run(c, policy(t), [context(t)], [LIBRARY_RESET]) },
     { key: 'checkOff', role: 'app', call: (c, t) => run(c, { text: 'SELECT 1', values: [] }, [context(t)]) },
     { key: 'checkOn', role: 'app', call: (c, t) => run(c, { text: 'SELECT tenancy.current_tenant_id()', values: [] }, [context(t)]) },
+    {
+      key: 'insertBaseline',
+      role: 'plain',
+      call: (c, t) => {
+        const s = insert.statement(t, rnd).explicit;
+        return c.query(s.text, s.values);
+      },
+    },
+    { key: 'insert', role: 'app', call: (c, t) => run(c, insert.statement(t, rnd).context, [context(t)], [LIBRARY_RESET]) },
+    { key: 'sixChecks', role: 'app', call: (c, t) => run(c, { text: sixCalls('tenancy.current_'), values: [] }, [context(t)]) },
+    { key: 'threeChecks', role: 'app', call: (c, t) => run(c, { text: threeCalls, values: [] }, [context(t)]) },
+    { key: 'sixShared', role: 'app', call: (c, t) => run(c, { text: sixCalls('tenancy_bench.shared_'), values: [] }, [context(t)]) },
     // Alternatives, not what the library sends.
     { key: 'resetWithName', role: 'app', call: (c, t) => run(c, policy(t), [context(t)], [{ ...LIBRARY_RESET, values: [''] }]) },
     // What every call sent before the settings left search_path and application_name to the connection: what PgBouncer still gets.
@@ -105,7 +148,14 @@ export async function instructions(env: BenchEnv): Promise<SectionResult> {
     const installed = (await admin.query<{ src: string }>(`SELECT pg_get_functiondef('tenancy.reset_session(text)'::regprocedure) AS src`)).rows[0]!.src;
     await admin.query('CREATE SCHEMA IF NOT EXISTS tenancy_bench');
     await admin.query(sweepingReset(installed));
+    const fn = (
+      await admin.query<{ src: string; owner: string }>(
+        `SELECT pg_get_functiondef(p.oid) AS src, p.proowner::regrole::text AS owner FROM pg_proc p WHERE p.oid = 'tenancy.current_tenant_id()'::regprocedure`,
+      )
+    ).rows[0]!;
+    for (const ddl of sharedVerifier(fn.src, fn.owner)) await admin.query(ddl);
     await admin.query(`GRANT USAGE ON SCHEMA tenancy_bench TO ${ROLES.app}`);
+    await admin.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tenancy_bench TO ${ROLES.app}`);
     await admin.query(`GRANT EXECUTE ON ROUTINE ${SWEEP_RESET}(text) TO ${ROLES.app}`);
   } finally {
     await admin.end();
@@ -130,6 +180,16 @@ export async function instructions(env: BenchEnv): Promise<SectionResult> {
     env.log(`    ${step.key.padEnd(14)} ${fmt(counts[step.key]!)} instructions per call`);
   }
   return result(env, counts, calls);
+}
+
+function insertRows(n: Record<string, number>): [string, number][] {
+  return [
+    ['insert, explicit tenant_id and created_by (BYPASSRLS role)', n.insertBaseline!],
+    ['insert through queryAs: tenant_id and created_by from the defaults, the policies check them', n.insert!],
+    ['six verifications in one statement, as an insert made them before (two defaults, four policy terms)', n.sixChecks! - n.checkOff!],
+    ['three, as it makes them now (tenant, role read once, user)', n.threeChecks! - n.checkOff!],
+    ['six through one shared verifier under SQL wrappers (not adopted)', n.sixShared! - n.checkOff!],
+  ];
 }
 
 function result(env: BenchEnv, n: Record<string, number>, calls: number): SectionResult {
@@ -179,8 +239,21 @@ function result(env: BenchEnv, n: Record<string, number>, calls: number): Sectio
         notes: [text('floor', { floor: floor.toFixed(2), ratio: (n.baseline! / n.reset!).toFixed(2) })],
       },
       {
+        id: 'insert',
+        title: '8.2 An insert, and the verifications it pays (thousands of server instructions per call)',
+        columns: ['what', 'k instructions', 'against the baseline insert'],
+        rows: insertRows(n).map(([label, value]) => [label, k(value), label.startsWith('insert') ? `${(value / n.insertBaseline!).toFixed(2)}x` : '']),
+        notes: [
+          text('insert', {
+            each: k((n.sixChecks! - n.checkOff!) / 6),
+            saved: k(n.sixChecks! - n.threeChecks!),
+            shared: k((n.sixShared! - n.checkOff!) / 6),
+          }),
+        ],
+      },
+      {
         id: 'alternatives',
-        title: '8.2 Designs measured against each other (thousands of server instructions per call)',
+        title: '8.3 Designs measured against each other (thousands of server instructions per call)',
         columns: ['design', 'k instructions', 'against the product', 'status'],
         rows: [...altRows, ['policy (settings unnamed, no reset), for the named row above', k(n.policy!), '', '']],
         notes: [
