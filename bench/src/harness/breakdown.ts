@@ -186,7 +186,7 @@ function partsOf(s: Record<StepKey, Cost>): Part[] {
     },
     {
       key: 'catalog',
-      label: '+ catalog lookups (a tenant is looked up again once its entry is catalogCacheMs old)',
+      label: '+ the catalog (a version read, or a lookup, once an entry is catalogCacheMs old)',
       how: 'queryAs − queryAs, catalog cached',
       ...minus(s.queryAs, s.cached),
     },
