@@ -90,9 +90,10 @@ export function printSection(result: SectionResult): void {
 }
 
 type StoredTable = Omit<Table, 'chart'> & { chartFile: string | null };
-type StoredSection = Omit<SectionResult, 'tables' | 'summary'> & { tables: StoredTable[]; summary: StoredTable | null };
+export type StoredSection = Omit<SectionResult, 'tables' | 'summary'> & { tables: StoredTable[]; summary: StoredTable | null };
 
-function readStored(name: SectionName): StoredSection | undefined {
+/** A section's results as the last run stored them (bench/results/<name>.json). */
+export function readStored(name: SectionName): StoredSection | undefined {
   const file = path.join(RESULTS_DIR, `${name}.json`);
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as StoredSection;

@@ -5,7 +5,7 @@ import { queryAsApproach, seedApproaches, whereApproach, whereTxApproach, withTe
 import { benchTenancy, type TenantRef } from '../harness/dataset';
 import { ROLES } from '../harness/database';
 import { fmt, fmtMs, fmtRatio, warmPool, type BenchEnv } from '../harness/env';
-import { groupedBarChart, ratioChart, type Cell, type RatioBar, type SectionResult, type Table } from '../harness/report';
+import { groupedBarChart, ratioChart, readStored, type Cell, type RatioBar, type SectionResult, type Table } from '../harness/report';
 import { runChain, type Side, type Stats } from '../harness/runner';
 import { WORKLOADS, type Workload, type WorkloadKey } from '../harness/workloads';
 import { cpuProbe } from '../harness/cpu';
@@ -76,8 +76,21 @@ function kindOf(key: string, isBaseline: boolean): string {
   return 'this project';
 }
 
+/** The goal rows of the last stored run of the same mode, to show beside this run's. */
+interface Previous {
+  date: string;
+  rows: Pick<Row, 'key' | 'workload' | 'group' | 'ratio' | 'ratioMin' | 'ratioMax'>[];
+}
+
+function previousRun(mode: string): Previous | undefined {
+  const stored = readStored('context-cost');
+  if (!stored || stored.machine.mode !== mode) return undefined;
+  return { date: stored.machine.date, rows: (stored.data as { rows: Previous['rows'] }).rows };
+}
+
 export async function contextCost(env: BenchEnv): Promise<SectionResult> {
   const { server, config, dataset, log } = env;
+  const previous = previousRun(env.machine.mode);
   const pools: pg.Pool[] = [];
   const pool = async (role: string) => {
     const p = await warmPool({ connectionString: server.urlAs(role), max: config.poolSize });
@@ -178,11 +191,16 @@ export async function contextCost(env: BenchEnv): Promise<SectionResult> {
     // Server CPU per part is read from the backends' /proc entries: only for a server on this machine.
     log('  where one queryAs call goes, part by part');
     const breakdown = cpu ? await measureBreakdown(env, { product, cached: tenancy({ catalogCacheMs: 3_600_000 }) }) : undefined;
-    return buildResult(env, rows, groups, checks, reset, breakdown);
+    return buildResult(env, rows, groups, checks, reset, breakdown, previous);
   } finally {
     await Promise.all([...pools.map((p) => p.end()), ...tenancies.map((t) => t.close())]);
     await admin.end();
   }
+}
+
+function previousCell(previous: Previous | undefined, r: Row): string {
+  const before = previous?.rows.find((p) => p.key === r.key && p.workload === r.workload && p.group === r.group);
+  return before ? fmtRatio(before.ratio, before.ratioMin, before.ratioMax) : '–';
 }
 
 function withGoal(row: Row): Row {
@@ -205,7 +223,15 @@ function goalCell(row: Row): string {
   return `≥ ${row.goal.threshold.toFixed(2)}x: **${status}**${row.goal.borderline ? ' (spread crosses it)' : ''}`;
 }
 
-function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckCost[], reset: ResetCost[], breakdown: Breakdown | undefined): SectionResult {
+function buildResult(
+  env: BenchEnv,
+  rows: Row[],
+  groups: Group[],
+  checks: CheckCost[],
+  reset: ResetCost[],
+  breakdown: Breakdown | undefined,
+  previous: Previous | undefined,
+): SectionResult {
   const { config, dataset } = env;
   const tables: Table[] = [];
   for (const workload of WORKLOADS) {
@@ -253,12 +279,13 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
   const goalsTable: Table = {
     id: 'goals',
     title: 'Goals (section 1)',
-    columns: ['goal', 'approach', 'workload', 'measured (spread)', 'status'],
+    columns: ['goal', 'approach', 'workload', 'measured (spread)', previous ? `previous run, ${previous.date.slice(0, 10)}` : 'previous run', 'status'],
     rows: goalRows.map((r) => [
       GOALS.find((g) => g.id === r.goal!.id)!.text,
       r.label,
       WORKLOADS.find((w) => w.key === r.workload)!.label,
       fmtRatio(r.ratio, r.ratioMin, r.ratioMax),
+      previousCell(previous, r),
       `**${r.goal!.met ? 'met' : 'MISSED'}** by ${Math.abs(r.ratio - r.goal!.threshold).toFixed(2)}${r.goal!.borderline ? ' (spread crosses it)' : ''}`,
     ]),
   };
@@ -268,6 +295,7 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
     `${new Set(seedRows.map((r) => r.key)).size} seed peers`,
     'all five',
     seedRows.length ? `${Math.min(...seedRows.map((r) => r.ratio)).toFixed(2)}x – ${Math.max(...seedRows.map((r) => r.ratio)).toFixed(2)}x` : '–',
+    '',
     seedRows.length && seedRows.every((r) => r.errors === 0) ? '**met**' : '**MISSED** (errors or not measured)',
   ]);
   const hygiene = hygieneOf(rows, reset);
@@ -278,6 +306,7 @@ function buildResult(env: BenchEnv, rows: Row[], groups: Group[], checks: CheckC
       'queryAs, withTenant ×3 (rls)',
       `worst: ${worst.call} / ${worst.workload}`,
       `lowered by ${worst.drop.toFixed(3)}`,
+      '',
       worst.drop <= HYGIENE_LIMIT ? '**met**' : `**MISSED** by ${(worst.drop - HYGIENE_LIMIT).toFixed(3)}`,
     ]);
   }
