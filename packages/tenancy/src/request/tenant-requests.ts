@@ -160,10 +160,17 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
   return { withTenant, withControlPlane, queryAs };
 }
 
-/** One SELECT of transaction-local set_config calls, every name and value a bind parameter. */
+/** One SELECT of transaction-local set_config calls by how many settings it makes; every name and value is a bind parameter. */
+const SETTINGS_TEXT = [
+  'SELECT set_config($1, $2, true)',
+  'SELECT set_config($1, $2, true), set_config($3, $4, true)',
+  'SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true)',
+] as const;
+
 function settingsStatement(pairs: readonly (readonly [string, string])[]): PreludeStatement {
-  const calls = pairs.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
-  return { text: `SELECT ${calls.join(', ')}`, values: pairs.flat() };
+  const text = SETTINGS_TEXT[pairs.length - 1];
+  if (!text) throw new Error(`${pairs.length} transaction settings: the library makes one to three`);
+  return { text, values: pairs.flat() };
 }
 
 function ignoreConnectionError(): void {
