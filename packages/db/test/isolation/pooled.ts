@@ -1,15 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createTestDatabase } from '@repo/localdb/harness';
 import type { PgBouncer } from '@repo/localdb/pgbouncer';
-import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
+import type { Tenant } from '@repo/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate';
 import { startLocalPgBouncer } from '../../src/local/pgbouncer';
 import { prepareDatabase } from '../../src/prepare';
-import { roleUrl, suiteAdminPool, suitePrefix, type PreparedDatabase } from '../support';
+import { roleUrl, suiteAdminPool, suiteUrls, type PreparedDatabase } from '../support';
 
 export const POOLERS = ['pg.Pool', 'PgBouncer session', 'PgBouncer transaction'] as const;
 export type Pooler = (typeof POOLERS)[number];
@@ -43,14 +40,7 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
     // A name of the app's own, which the next caller must find again whatever the attacker set (PgBouncer included).
     const named = (url: string) => `${url}${url.includes('?') ? '&' : '?'}application_name=tenancy_app`;
     const urls = {
-      adminUrl: db.url,
-      appUrl: named(bouncer ? bouncer.url('app_user', INIT_SQL_DEFAULTS.appPassword, db.name) : direct),
-      operatorUrl: roleUrl(db.url, 'app_operator', INIT_SQL_DEFAULTS.operatorPassword),
-      authUrl: roleUrl(db.url, 'app_auth', INIT_SQL_DEFAULTS.authPassword),
-      contextSecret: INIT_SQL_DEFAULTS.contextSecret,
-      tenancy: {
-        secrets: new FileSecretsProvider(path.join(mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'secrets.json')),
-        namePrefix: suitePrefix(label),
+      ...suiteUrls(db, label, {
         appPoolSize: 1,
         perTenantPoolSize: 1,
         clientClass: Capturing,
@@ -63,7 +53,8 @@ export function usePooledDatabase(label: string, pooler: Pooler): () => PooledDa
               },
             }
           : {}),
-      },
+      }),
+      appUrl: named(bouncer ? bouncer.url('app_user', INIT_SQL_DEFAULTS.appPassword, db.name) : direct),
     };
     const tenancy = await prepareDatabase(urls);
     prepared = { db, urls, tenancy, admin: suiteAdminPool(db.url), pooler, clients, ...(bouncer ? { bouncer } : {}) };
