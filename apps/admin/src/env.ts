@@ -71,7 +71,7 @@ const serverSchema = z
     SESSION_IDLE_SECONDS: sessionIdleSetting,
     SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
     /**
-     * Where deleteTenant writes the JSON archive of a tenant's rows before deleting it. Required in production: a
+     * Where deleteTenant writes the archive (.tar.gz) of a tenant's rows before deleting it. Required in production: a
      * default there would sit inside the build output (.next/standalone), which the next build wipes.
      */
     ARCHIVE_DIR: z.string().min(1).optional(),

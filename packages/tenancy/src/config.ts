@@ -83,6 +83,11 @@ export const tenancyConfigSchema = z.object({
   catalogCacheMs: z.number().int().min(0).default(5000),
   idleTimeoutMs: z.number().int().min(100).default(30_000),
   /**
+   * How long a request waits for a moving tenant's pause to end (see moveTenant) before it fails
+   * with TenantNotActiveError; and how long a move waits for older transactions before it gives up.
+   */
+  movePauseLimitMs: z.number().int().min(100).default(30_000),
+  /**
    * Called before every lifecycle step (e.g. "schema.placement"); a throw aborts the step. For
    * instrumentation, and for tests that crash provisioning at each step.
    */

@@ -14,6 +14,11 @@ import { CONTEXT_SETTING } from './setup/context-functions';
 import { quoteIdent, searchPath } from './sql/ident';
 import { connectionFor, roleOf } from './sql/urls';
 
+export interface OwnerTransactionOptions {
+  /** One read-only snapshot for the whole transaction (REPEATABLE READ). */
+  snapshot?: boolean;
+}
+
 /** What every part of the library shares: config, pools, key, migrations. Built once per createTenancy. */
 export class Deployment {
   readonly key: Buffer;
@@ -170,8 +175,9 @@ export class Deployment {
    * Runs fn in an owner transaction that carries an admin context for the tenant: tenant tables
    * force row-level security even on their owner, so maintenance sees exactly one tenant's rows.
    */
-  async asTenantOwner<T>(tenant: Tenant, client: pg.ClientBase, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-    await client.query('BEGIN');
+  async asTenantOwner<T>(tenant: Tenant, client: pg.ClientBase, fn: (client: pg.ClientBase) => Promise<T>, options: OwnerTransactionOptions = {}): Promise<T> {
+    // An export reads every table from one snapshot; without it, a write between two tables could tear a parent from its children.
+    await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
     try {
       await client.query(`SET LOCAL ROLE ${quoteIdent(OWNER_ROLE)}`);
       await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [
@@ -190,8 +196,8 @@ export class Deployment {
   }
 
   /** asTenantOwner on a pooled owner connection to the deployment's database. */
-  asTenantOwnerHere<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-    return this.withAdmin((client) => this.asTenantOwner(tenant, client, fn));
+  asTenantOwnerHere<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>, options?: OwnerTransactionOptions): Promise<T> {
+    return this.withAdmin((client) => this.asTenantOwner(tenant, client, fn, options));
   }
 
   async close(): Promise<void> {

@@ -64,3 +64,14 @@ export function explainProofRefusal(error: unknown): unknown {
     { cause: error },
   );
 }
+
+/** An archive that cannot be restored as it is: unreadable, corrupted, of another format, or newer than this deployment. Nothing was created. */
+export class ArchiveError extends TenancyError {
+  override readonly name = 'ArchiveError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`Archive ${file}: ${reason}. Nothing was created.`);
+  }
+}

@@ -1,5 +1,23 @@
 export { createTenancy } from './tenancy';
-export type { Tenancy, TenantTx, ContextOptions, DeleteOptions, MigrateProgress, MigrateOptions, MigrateSummary } from './tenancy';
+export type {
+  Tenancy,
+  TenantTx,
+  ContextOptions,
+  DeleteOptions,
+  ExportOptions,
+  ExportSummary,
+  ImportOptions,
+  ArchiveManifest,
+  ArchiveTable,
+  TenantInput,
+  MoveOptions,
+  MoveProgress,
+  MoveStep,
+  MoveSummary,
+  MigrateProgress,
+  MigrateOptions,
+  MigrateSummary,
+} from './tenancy';
 export type { PoolStats, TenantPoolStats } from './pools/tenant-pools';
 export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type DatabaseSecretsOptions } from './secrets/index';
 export type { TenancyConfig, TenancyConfigInput } from './config';
@@ -7,7 +25,7 @@ export type { Tenant, StrategyName, TenantStatus } from './catalog/types';
 export { STRATEGIES, TENANT_STATUSES } from './catalog/types';
 export { SLUG_PATTERN, SLUG_RULE_TEXT } from './slug';
 export type { SecretsProvider } from './secrets/provider';
-export type { TenantArchive } from './archive/write';
+export { ARCHIVE_FORMAT } from './archive/manifest';
 export {
   TenancyError,
   TenantNotFoundError,
@@ -18,6 +36,7 @@ export {
   TenantNotActiveError,
   TenancyConfigError,
   MigrationError,
+  ArchiveError,
 } from './errors';
 export type { AuditReport, Finding, Severity } from './audit/types';
 export { PgBouncerLoginError } from './pgbouncer/login-error';

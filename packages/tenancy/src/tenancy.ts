@@ -4,7 +4,9 @@ import type { StrategyName } from './catalog/types';
 import { parseConfig, type TenancyConfigInput } from './config';
 import { Deployment } from './deployment';
 import { migrateAll, type MigrateOptions } from './lifecycle/migrate';
-import { tenantLifecycle } from './lifecycle/tenants';
+import { tenantArchives } from './lifecycle/archive';
+import { tenantMoves } from './lifecycle/move';
+import { tenantLifecycle, tenantProvisioning } from './lifecycle/tenants';
 import type { Parts } from './parts';
 import type { PoolStats } from './pools/tenant-pools';
 import { tenantRequests } from './request/tenant-requests';
@@ -14,7 +16,10 @@ import { RlsStrategy } from './strategies/rls';
 import { SchemaStrategy } from './strategies/schema';
 
 export type { ContextOptions, TenantTx } from './request/tenant-requests';
-export type { DeleteOptions } from './lifecycle/tenants';
+export type { DeleteOptions, TenantInput } from './lifecycle/tenants';
+export type { ExportOptions, ExportSummary, ImportOptions } from './lifecycle/archive';
+export type { ArchiveManifest, ArchiveTable } from './archive/manifest';
+export type { MoveOptions, MoveProgress, MoveStep, MoveSummary } from './lifecycle/move';
 export type { RotateOptions } from './setup/commands';
 export { MAX_OVERLAP_SECONDS } from './setup/commands';
 export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate';
@@ -34,11 +39,15 @@ export function createTenancy(input: TenancyConfigInput) {
     sharedTarget: () => ({ schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [deployment.appRole] }),
   };
   const { catalog, strategies } = parts;
+  const provisioning = tenantProvisioning(parts);
+  const { archive, ...archives } = tenantArchives(parts, provisioning);
 
   return {
     config,
     ...setupCommands(parts),
-    ...tenantLifecycle(parts),
+    ...tenantLifecycle(parts, provisioning, archive),
+    ...archives,
+    ...tenantMoves(parts, archive),
     ...tenantRequests(parts),
     getTenant: (key: string) => catalog.fresh(key),
     listTenants: () => catalog.list(),
@@ -49,6 +58,9 @@ export function createTenancy(input: TenancyConfigInput) {
     lifecycleSteps: (strategy: StrategyName) => ({
       provision: [...strategies[strategy].provisionSteps, 'activate'],
       destroy: [...strategies[strategy].destroySteps, 'forget'],
+      import: [...strategies[strategy].provisionSteps, 'import.load', 'activate'],
+      /** A move to this strategy: the target's provisioning inside the copy, then the pause, the switch and the old placement's removal. */
+      move: ['move.copy', ...strategies[strategy].provisionSteps, 'move.pause', 'move.catch-up', 'move.switch', 'move.cleanup'],
     }),
     /** Per-tenant pools (database tenants) and their server connections, for the admin app. */
     poolStats: (): PoolStats => deployment.tenantPools.stats(),

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidTenantSlugError, TenancyConfigError, TenantExistsError, TenantNotActiveError, TenantNotFoundError, type TenantArchive } from '../src/index';
+import { InvalidTenantSlugError, TenancyConfigError, TenantExistsError, TenantNotActiveError, TenantNotFoundError } from '../src/index';
 import { useTenancy } from './support';
 
 const suite = useTenancy('lifecycle');
@@ -61,11 +60,11 @@ describe('tenant lifecycle (rls)', () => {
     await expect(tenancy.deleteTenant('life_doomed', undefined as never)).rejects.toThrow(TenancyConfigError);
     await expect(tenancy.deleteTenant('life_doomed', { archive: '/etc/hostname/not-a-dir/doomed.json' })).rejects.toThrow(/Nothing was deleted/);
     expect((await tenancy.getTenant('life_doomed')).status).toBe('active');
-    const file = path.join(tmp, 'doomed.json');
+    const file = path.join(tmp, 'doomed.tar.gz');
     await tenancy.deleteTenant('life_doomed', { archive: file });
-    const archive = JSON.parse(await readFile(file, 'utf8')) as TenantArchive;
+    const archive = await tenancy.inspectArchive(file);
     expect(archive.tenant.id).toBe(doomed.id);
-    expect(archive.tables.notes!.map((r) => (r as { body: string }).body).sort()).toEqual(['one', 'two']);
+    expect(archive.tables).toEqual([expect.objectContaining({ name: 'notes', rows: 2 })]);
     expect((await admin.query('select count(*)::int as n from notes where tenant_id = $1', [doomed.id])).rows[0].n).toBe(0);
     expect((await admin.query('select count(*)::int as n from notes where tenant_id = $1', [keeper.id])).rows[0].n).toBe(2);
     await expect(tenancy.getTenant('life_doomed')).rejects.toThrow(TenantNotFoundError);

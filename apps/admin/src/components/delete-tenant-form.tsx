@@ -58,7 +58,7 @@ export function DeleteTenantForm({
       <label className="checkbox">
         <input type="checkbox" name="archive" defaultChecked={sent ? sent.archive === 'on' : true} />
         <span>
-          Archive first: write every row to a JSON file in <code>{archiveDir}</code> before deleting
+          Archive first: write every row to an archive (.tar.gz, restorable with importTenant) in <code>{archiveDir}</code> before deleting
         </span>
       </label>
       <div className={confirmError ? 'field invalid' : 'field'}>

@@ -31,7 +31,7 @@ export interface DeleteResult {
 }
 
 /**
- * ARCHIVE_DIR/<slug>-<timestamp>.json. A deletion that stopped half-way (status "deleting") is finished with
+ * ARCHIVE_DIR/<slug>-<timestamp>.tar.gz (the library's archive format). A deletion that stopped half-way (status "deleting") is finished with
  * the archive its first attempt wrote: the library keeps an existing archive then, instead of archiving the
  * half-deleted rows again.
  */
@@ -39,11 +39,11 @@ async function archivePath(slug: string, resumed: boolean): Promise<string> {
   const dir = serverEnv().ARCHIVE_DIR;
   if (resumed) {
     const earlier = (await readdir(dir).catch(() => [] as string[]))
-      .filter((name) => name.startsWith(`${slug}-`) && name.endsWith('.json') && /^\d{4}-/.test(name.slice(slug.length + 1)))
+      .filter((name) => name.startsWith(`${slug}-`) && name.endsWith('.tar.gz') && /^\d{4}-/.test(name.slice(slug.length + 1)))
       .sort();
     if (earlier.length) return path.join(dir, earlier.at(-1)!);
   }
-  return path.join(dir, `${slug}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  return path.join(dir, `${slug}-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
 }
 
 export async function deleteTenant(input: z.infer<typeof deleteTenantInput>, operator: Operator): Promise<DeleteResult> {

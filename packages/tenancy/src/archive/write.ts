@@ -1,35 +1,78 @@
-import { existsSync } from 'node:fs';
-import { access, constants, mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { TenancyConfigError } from '../errors';
-import type { Tenant } from '../catalog/types';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { pack } from 'tar-stream';
+import { RowDigest } from './digest';
+import { ARCHIVE_FORMAT, COPY_SETTINGS, MANIFEST_ENTRY, type ArchiveManifest, type ArchiveTable } from './manifest';
+import { applyCopySettings, copyOutSql, tableShape } from './table-shape';
 
-export interface TenantArchive {
-  format: 'tenancy-archive/v1';
-  createdAt: string;
-  tenant: Tenant;
+export interface ArchiveSource {
+  tenant: ArchiveManifest['tenant'];
   schemaVersion: string | null;
-  tables: Record<string, unknown[]>;
+  /** Where the tenant's tables are on the client's database. */
+  schema: string;
+  /** Parents first. */
+  tables: readonly string[];
 }
 
-/** Written to a temporary name and renamed, so a crash never leaves a half archive under the real name. */
-export async function writeArchive(file: string, archive: TenantArchive): Promise<void> {
+/**
+ * Writes one tenant's rows to a .tar.gz: manifest.json first, then one COPY-format entry per table.
+ * The client must be inside a transaction that sees exactly the tenant's rows (row-level security
+ * with the tenant's context) from one snapshot. Each table is streamed to a file beside the archive
+ * first, so memory stays flat and the manifest, which leads the archive, can carry every checksum.
+ * The archive appears under its name only when complete.
+ */
+export async function writeArchive(
+  client: pg.ClientBase,
+  source: ArchiveSource,
+  file: string,
+  onTable?: (table: ArchiveTable) => void,
+): Promise<ArchiveManifest> {
   await mkdir(dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
-  await writeFile(partial, JSON.stringify(archive, null, 2), { mode: 0o600 });
-  await rename(partial, file);
-}
-
-export function archiveExists(file: string): boolean {
-  return existsSync(file);
-}
-
-/** Fails early, with a clear error, when the archive could not be written. */
-export async function assertWritable(file: string): Promise<void> {
+  const work = await mkdtemp(join(dirname(file), '.export-'));
   try {
-    await mkdir(dirname(file), { recursive: true });
-    await access(dirname(file), constants.W_OK);
-  } catch (error) {
-    throw new TenancyConfigError(`Cannot write the archive ${file}: ${(error as Error).message}. Nothing was deleted.`);
+    await applyCopySettings(client, COPY_SETTINGS);
+    const tables: ArchiveTable[] = [];
+    for (const name of source.tables) {
+      const table = await copyTable(client, source.schema, name, join(work, `${name}.copy`));
+      tables.push(table);
+      onTable?.(table);
+    }
+    const manifest: ArchiveManifest = {
+      format: ARCHIVE_FORMAT,
+      createdAt: new Date().toISOString(),
+      tenant: source.tenant,
+      schemaVersion: source.schemaVersion,
+      tables,
+    };
+    await packArchive(manifest, work, `${file}.partial`);
+    await rename(`${file}.partial`, file);
+    return manifest;
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
+}
+
+async function copyTable(client: pg.ClientBase, schema: string, name: string, path: string): Promise<ArchiveTable> {
+  const shape = await tableShape(client, schema, name);
+  const digest = new RowDigest();
+  await pipeline(client.query(copyTo(copyOutSql(schema, name, shape.columns, shape.orderBy))), digest, createWriteStream(path, { mode: 0o600 }));
+  return { name, file: `tables/${name}.copy`, columns: shape.columns, rows: digest.rows, sha256: digest.sha256() };
+}
+
+async function packArchive(manifest: ArchiveManifest, work: string, file: string): Promise<void> {
+  const tar = pack();
+  const written = pipeline(tar, createGzip(), createWriteStream(file, { mode: 0o600 }));
+  tar.entry({ name: MANIFEST_ENTRY, mode: 0o600 }, JSON.stringify(manifest, null, 2));
+  for (const table of manifest.tables) {
+    const path = join(work, `${table.name}.copy`);
+    const entry = tar.entry({ name: table.file, size: (await stat(path)).size, mode: 0o600 });
+    await pipeline(createReadStream(path), entry);
+  }
+  tar.finalize();
+  await written;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Deployment } from '../deployment';
-import { explainProofRefusal, InvalidTenantSlugError, TenantExistsError, TenantNotFoundError } from '../errors';
+import { explainProofRefusal, InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenantNotFoundError } from '../errors';
 import { signProof } from '../context/token';
 import { SLUG_PATTERN, isUuid } from '../sql/ident';
 import { TENANT_COLUMNS } from './sql';
@@ -136,6 +136,30 @@ export class Catalog {
     const tenant = toTenant(rows[0]);
     this.forget(tenant);
     return tenant;
+  }
+
+  /**
+   * Points a moving tenant at its new placement and makes it active again, in one statement: the
+   * switch of a move. Refused (TenantNotActiveError) unless the tenant is still `moving`.
+   */
+  async relocate(id: string, strategy: StrategyName, placement: Placement, schemaVersion: string | null): Promise<Tenant> {
+    const { rows } = await this.deployment.admin().query<TenantRow>(
+      `UPDATE tenancy.tenants
+          SET strategy = $2, schema_name = $3, database_name = $4, role_name = $5, schema_version = $6, status = 'active', updated_at = now()
+        WHERE id = $1 AND status = 'moving' RETURNING ${TENANT_COLUMNS}`,
+      [id, strategy, placement.schemaName, placement.databaseName, placement.roleName, schemaVersion],
+    );
+    if (!rows[0]) throw new TenantNotActiveError(id, 'not moving');
+    const tenant = toTenant(rows[0]);
+    this.forget(tenant);
+    return tenant;
+  }
+
+  /** Looks the key up again, past the cache: how a request waiting out a move sees it end. */
+  async refresh(key: string): Promise<Tenant> {
+    assertKey(key);
+    this.generation++;
+    return this.lookupAndCache(key);
   }
 
   async remove(tenant: Tenant): Promise<void> {

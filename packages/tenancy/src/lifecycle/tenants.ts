@@ -1,30 +1,44 @@
 import { z } from 'zod';
-import { archiveExists, assertWritable, writeArchive } from '../archive/write';
+import { archiveExists, assertWritable } from '../archive/files';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
 import { InvalidTenantSlugError, TenantExistsError, TenancyConfigError } from '../errors';
 import type { Parts } from '../parts';
 import { SLUG_PATTERN } from '../sql/ident';
 
 export interface DeleteOptions {
-  /** Path of the JSON archive written before anything is deleted, or `false` to delete without one. */
+  /** Path of the archive (.tar.gz, see exportTenant) written before anything is deleted, or `false` to delete without one. */
   archive: string | false;
 }
 
-const createTenantInput = z.object({
-  /** Optional fixed id (imports, deterministic seeds); a random uuid otherwise. */
+export interface TenantInput {
+  /** Optional fixed id (restores, deterministic seeds); a random uuid otherwise. */
+  id?: string;
+  slug: string;
+  name: string;
+  strategy: StrategyName;
+}
+
+const tenantInput = z.object({
   id: z.uuid({ error: 'id must be a uuid' }).optional(),
   slug: z.string(),
   name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
   strategy: z.enum(STRATEGIES, { error: `strategy must be one of ${STRATEGIES.join(', ')}` }),
 });
 
-/** Creating and deleting tenants: the catalog entry, then the strategy's steps, each one safe to run again. */
-export function tenantLifecycle({ config, deployment, catalog, strategies }: Parts) {
-  async function createTenant(input: { id?: string; slug: string; name: string; strategy: StrategyName }): Promise<Tenant> {
+/** The steps of bringing a tenant into being, for createTenant and for the imports that fill it before it serves. */
+export type Provisioning = ReturnType<typeof tenantProvisioning>;
+
+export function tenantProvisioning({ deployment, catalog, strategies }: Parts) {
+  function validate(input: TenantInput): TenantInput {
     if (typeof input?.slug !== 'string' || !SLUG_PATTERN.test(input.slug)) throw new InvalidTenantSlugError(input?.slug);
-    const parsed = createTenantInput.safeParse(input);
+    const parsed = tenantInput.safeParse(input);
     if (!parsed.success) throw new TenancyConfigError(`Invalid tenant: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    const { id, slug, name, strategy: strategyName } = parsed.data;
+    return parsed.data;
+  }
+
+  /** A catalog entry in `provisioning` and its placement, ready but serving nothing. */
+  async function provision(input: TenantInput): Promise<Tenant> {
+    const { id, slug, name, strategy: strategyName } = validate(input);
     const strategy = strategies[strategyName];
     let tenant: Tenant;
     try {
@@ -33,11 +47,35 @@ export function tenantLifecycle({ config, deployment, catalog, strategies }: Par
       if (!(error instanceof TenantExistsError)) throw error;
       // The same call finishes a provisioning that stopped half-way; anything else is a real clash.
       tenant = await catalog.fresh(slug, deployment.admin());
-      if (tenant.status !== 'provisioning' || tenant.strategy !== strategyName) throw error;
+      if (tenant.status !== 'provisioning' || tenant.strategy !== strategyName || (id && tenant.id !== id)) throw error;
     }
     const version = await strategy.provision(tenant);
+    return catalog.update(tenant.id, { schemaVersion: version });
+  }
+
+  async function activate(tenant: Tenant): Promise<Tenant> {
     await deployment.step('activate', tenant);
-    return catalog.update(tenant.id, { status: 'active', schemaVersion: version });
+    return catalog.update(tenant.id, { status: 'active' });
+  }
+
+  /** Removes a tenant that never served (an import that failed verification), as if it had never been created. */
+  async function discard(tenant: Tenant): Promise<void> {
+    await strategies[tenant.strategy].destroy(tenant);
+    deployment.tokens.forgetTenant(tenant.id);
+    await catalog.remove(tenant);
+  }
+
+  return { validate, provision, activate, discard };
+}
+
+/** Creating and deleting tenants: the catalog entry, then the strategy's steps, each one safe to run again. */
+export function tenantLifecycle(
+  { config, deployment, catalog, strategies }: Parts,
+  provisioning: Provisioning,
+  archive: (tenant: Tenant, file: string) => Promise<unknown>,
+) {
+  async function createTenant(input: TenantInput): Promise<Tenant> {
+    return provisioning.activate(await provisioning.provision(input));
   }
 
   async function deleteTenant(key: string, options: DeleteOptions): Promise<void> {
@@ -47,7 +85,7 @@ export function tenantLifecycle({ config, deployment, catalog, strategies }: Par
     let tenant = await catalog.fresh(key, deployment.admin());
     const strategy = strategies[tenant.strategy];
     // Checked before anything changes: a bad archive path must leave the tenant as it was.
-    if (options.archive) await assertWritable(options.archive);
+    if (options.archive) await assertWritable(options.archive, 'Nothing was deleted.');
     const resumed = tenant.status === 'deleting';
     if (!resumed) {
       tenant = await catalog.update(tenant.id, { status: 'deleting' });
@@ -56,16 +94,7 @@ export function tenantLifecycle({ config, deployment, catalog, strategies }: Par
       await new Promise((resolve) => setTimeout(resolve, config.catalogCacheMs));
     }
     // A resumed deletion may be half done: keep the archive the first attempt wrote.
-    if (options.archive && !(resumed && archiveExists(options.archive))) {
-      const tables = await strategy.exportRows(tenant, config.tenantTables);
-      await writeArchive(options.archive, {
-        format: 'tenancy-archive/v1',
-        createdAt: new Date().toISOString(),
-        tenant,
-        schemaVersion: tenant.schemaVersion,
-        tables,
-      });
-    }
+    if (options.archive && !(resumed && archiveExists(options.archive))) await archive(tenant, options.archive);
     await strategy.destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);
     await deployment.step('forget', tenant);

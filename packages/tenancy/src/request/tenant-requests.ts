@@ -24,12 +24,29 @@ export interface TenantTx {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+/** How often a request waiting out a move looks at the catalog again. */
+const MOVE_POLL_MS = 25;
+
 /** The request path: a tenant's route, its signed transaction-local context, and the transaction around the caller's statements. */
 export function tenantRequests({ config, deployment, catalog, strategies }: Parts) {
   async function activeTenant(key: string): Promise<Tenant> {
-    const tenant = await catalog.resolve(key);
+    let tenant = await catalog.resolve(key);
+    if (tenant.status === 'moving') tenant = await afterMove(key);
     if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
     return tenant;
+  }
+
+  /**
+   * A moving tenant is paused while its last writes are carried over and its catalog entry switches:
+   * its requests wait for that (up to movePauseLimitMs), then run on whichever placement it has then.
+   */
+  async function afterMove(key: string): Promise<Tenant> {
+    const deadline = Date.now() + config.movePauseLimitMs;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, MOVE_POLL_MS));
+      const tenant = await catalog.refresh(key);
+      if (tenant.status !== 'moving' || Date.now() > deadline) return tenant;
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment } from '../deployment';
+import type { Deployment, OwnerTransactionOptions } from '../deployment';
 import { applyMigrations, OWNER_ROLE } from '../migrations/apply';
 import { generatePassword } from '../secrets/password';
 import { install } from '../setup/install';
@@ -8,7 +8,6 @@ import type { KeyChange } from '../setup/context-key';
 import { ensureRole, execFormatted, setLoginPassword } from '../setup/roles';
 import { searchPath } from '../sql/ident';
 import { connectionFor } from '../sql/urls';
-import { exportTenantRows } from './export';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { currentVersion, dropRole, ownerTransaction } from './schema';
@@ -88,22 +87,22 @@ export class DatabaseStrategy implements Strategy {
     return rowCount === 1;
   }
 
-  async destroy(tenant: Tenant): Promise<void> {
+  async destroy(tenant: Tenant, options: { keepRole?: boolean } = {}): Promise<void> {
     const { databaseName: database, roleName: role } = names(tenant);
     await this.deployment.step('database.pool', tenant);
     await this.deployment.tenantPools.close(tenant.id);
     await this.deployment.step('database.drop', tenant);
     await this.deployment.withAdmin((client) => execFormatted(client, 'DROP DATABASE IF EXISTS %I WITH (FORCE)', [database]));
     await this.deployment.step('database.role', tenant);
-    await this.deployment.withAdmin((client) => dropRole(client, role));
+    // A schema tenant's group role now: it logs in no more, and its password is gone.
+    if (options.keepRole) await this.deployment.withAdmin((client) => execFormatted(client, 'ALTER ROLE %I NOLOGIN PASSWORD NULL', [role]));
+    else await this.deployment.withAdmin((client) => dropRole(client, role));
     await this.deployment.step('database.secret', tenant);
     await this.deployment.secrets().delete(tenant.slug);
   }
 
-  exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
-    return this.deployment.adminClientFor(names(tenant).databaseName, (client) =>
-      this.deployment.asTenantOwner(tenant, client, () => exportTenantRows(client, tenant, tables)),
-    );
+  inPlacement<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>, options?: OwnerTransactionOptions): Promise<T> {
+    return this.deployment.adminClientFor(names(tenant).databaseName, (client) => this.deployment.asTenantOwner(tenant, client, fn, options));
   }
 
   auditPlacement(tenant: Tenant): AuditPlacement | null {

@@ -1,7 +1,7 @@
+import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment } from '../deployment';
+import type { Deployment, OwnerTransactionOptions } from '../deployment';
 import { quoteIdent, searchPath } from '../sql/ident';
-import { exportTenantRows } from './export';
 import { currentVersion } from './schema';
 import type { Placement, Route, Strategy } from './types';
 
@@ -33,8 +33,8 @@ export class RlsStrategy implements Strategy {
     });
   }
 
-  exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
-    return this.deployment.asTenantOwnerHere(tenant, (client) => exportTenantRows(client, tenant, tables));
+  inPlacement<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>, options?: OwnerTransactionOptions): Promise<T> {
+    return this.deployment.asTenantOwnerHere(tenant, fn, options);
   }
 
   route(tenant: Tenant): Route {

@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment } from '../deployment';
+import type { Deployment, OwnerTransactionOptions } from '../deployment';
 import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply';
 import { grantAssumable } from '../setup/install';
 import { ensureRole, execFormatted } from '../setup/roles';
 import { quoteIdent, searchPath } from '../sql/ident';
-import { exportTenantRows } from './export';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { cloneSchema, unsupportedForClone } from './schema-clone';
@@ -48,15 +47,17 @@ export class SchemaStrategy implements Strategy {
     );
   }
 
-  async destroy(tenant: Tenant): Promise<void> {
+  async destroy(tenant: Tenant, options: { keepRole?: boolean } = {}): Promise<void> {
     await this.deployment.step('schema.drop', tenant);
     await this.deployment.withAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(tenant.schemaName)} CASCADE`));
     await this.deployment.step('schema.role', tenant);
-    await this.deployment.withAdmin((client) => dropRole(client, tenant.roleName!));
+    // A database tenant's login role now: the app role must no longer be able to become it.
+    if (options.keepRole) await this.deployment.withAdmin((client) => revokeMembership(client, tenant.roleName!, this.deployment.appRole));
+    else await this.deployment.withAdmin((client) => dropRole(client, tenant.roleName!));
   }
 
-  async exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>> {
-    return this.deployment.asTenantOwnerHere(tenant, (client) => exportTenantRows(client, tenant, tables));
+  inPlacement<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>, options?: OwnerTransactionOptions): Promise<T> {
+    return this.deployment.asTenantOwnerHere(tenant, fn, options);
   }
 
   auditPlacement(tenant: Tenant): AuditPlacement {
@@ -143,6 +144,11 @@ async function hasTracking(client: pg.ClientBase, schema: string): Promise<boole
 export async function currentVersion(client: pg.ClientBase, schema: string): Promise<string | null> {
   const { rows } = await client.query<{ tag: string }>(`SELECT max(tag) AS tag FROM ${quoteIdent(schema)}.${TRACKING_TABLE}`);
   return rows[0]?.tag ?? null;
+}
+
+async function revokeMembership(client: pg.ClientBase, role: string, member: string): Promise<void> {
+  const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  if (rowCount) await execFormatted(client, 'REVOKE %I FROM %I', [role, member]);
 }
 
 /** Drops a per-tenant role and every privilege it holds in this database; a missing role is fine. */

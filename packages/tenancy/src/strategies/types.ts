@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { StrategyName, Tenant } from '../catalog/types';
+import type { OwnerTransactionOptions } from '../deployment';
 import type { KeyChange } from '../setup/context-key';
 
 /** A connection's login: the role and the database, as a pooler's refusal names them. */
@@ -44,10 +45,17 @@ export interface Strategy {
   placementFor(slug: string): Placement;
   /** Creates what the tenant needs; each step idempotent. Returns the migration tag it is at. */
   provision(tenant: Tenant): Promise<string | null>;
-  /** Removes the tenant's data and objects; idempotent. */
-  destroy(tenant: Tenant): Promise<void>;
-  /** Rows of each tenant table, for the archive written before a delete. */
-  exportRows(tenant: Tenant, tables: readonly string[]): Promise<Record<string, unknown[]>>;
+  /**
+   * Removes the tenant's data and objects; idempotent. With keepRole (the end of a move between
+   * schema and database, whose placements share the role's name) the role stays, stripped of what
+   * this strategy gave it.
+   */
+  destroy(tenant: Tenant, options?: { keepRole?: boolean }): Promise<void>;
+  /**
+   * Runs fn in an owner transaction on the tenant's placement that carries the tenant's maintenance
+   * context: row-level security shows and accepts that tenant's rows only. Export and import use it.
+   */
+  inPlacement<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>, options?: OwnerTransactionOptions): Promise<T>;
   route(tenant: Tenant): Route;
   /** What the audit inspects for this tenant; null when the deployment-wide checks cover it (shared tables). */
   auditPlacement(tenant: Tenant): AuditPlacement | null;

@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { TenancyConfigError } from '../errors';
+
+export function archiveExists(file: string): boolean {
+  return existsSync(file);
+}
+
+/** Fails early, with a clear error, when the archive could not be written. */
+export async function assertWritable(file: string, consequence: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await access(dirname(file), constants.W_OK);
+  } catch (error) {
+    throw new TenancyConfigError(`Cannot write the archive ${file}: ${(error as Error).message}. ${consequence}`);
+  }
+}

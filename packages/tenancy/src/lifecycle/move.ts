@@ -1,0 +1,254 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import type { ArchiveManifest } from '../archive/manifest';
+import { loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
+import { tableShape } from '../archive/table-shape';
+import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
+import { MigrationError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
+import type { Parts } from '../parts';
+import { quoteIdent } from '../sql/ident';
+
+export type MoveStep = 'copy' | 'pause' | 'catch-up' | 'switch' | 'cleanup' | 'done';
+
+export interface MoveProgress {
+  step: MoveStep;
+  tenant: string;
+  from: StrategyName;
+  to: StrategyName;
+  /** Rows copied so far (the whole tenant after each copy). */
+  rows: number;
+  /** Set from the switch on: how long the tenant's requests were held. */
+  pauseMs?: number;
+}
+
+export interface MoveOptions {
+  onProgress?: (progress: MoveProgress) => void;
+  /** Where the move's intermediate archive is written; the system's temporary directory by default. */
+  workDir?: string;
+}
+
+export interface MoveSummary {
+  tenant: Tenant;
+  from: StrategyName;
+  to: StrategyName;
+  rows: number;
+  /** How long the tenant's requests waited: from marking it `moving` to the switch. */
+  pauseMs: number;
+  /** Whether writes made during the copy had to be carried over under the pause. */
+  caughtUp: boolean;
+  ms: number;
+}
+
+/**
+ * Moving a tenant between placements online:
+ *
+ * 1. copy: the new placement is provisioned and filled from a snapshot while the tenant serves;
+ * 2. pause: the tenant is marked `moving`, so requests wait instead of running; the move waits out
+ *    other processes' catalog caches and every transaction that began before, so nothing writes
+ *    to the old placement any more;
+ * 3. catch-up: when the rows changed since the snapshot, the copy is made again, now of rows that
+ *    cannot change; counts and checksums of both placements must agree;
+ * 4. switch: one catalog update points the tenant at the new placement and ends the pause;
+ * 5. cleanup: the old placement goes.
+ *
+ * Until the switch the catalog names the old placement, so a failure leaves the tenant there (a
+ * failure in the pause ends the pause); a rerun of the same call starts again from the copy, and
+ * moveTenant(key, <its current strategy>) removes what an abandoned move left.
+ */
+export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string) => Promise<ArchiveManifest>) {
+  const { config, deployment, catalog, strategies } = parts;
+
+  function placed(tenant: Tenant, strategy: StrategyName): Tenant {
+    return { ...tenant, strategy, ...strategies[strategy].placementFor(tenant.slug) };
+  }
+
+  /** Fills `target` with the source's rows as of one snapshot, replacing whatever an earlier attempt put there. */
+  async function copy(source: Tenant, target: Tenant, workDir: string): Promise<number> {
+    const file = path.join(workDir, `${source.id}.tar.gz`);
+    const manifest = await archive(source, file);
+    await strategies[target.strategy].inPlacement(target, async (client) => {
+      await clearRows(client, target.schemaName, config.tenantTables);
+      await loadArchive(client, file, manifest, {
+        tenantId: target.id,
+        schema: target.schemaName,
+        tables: config.tenantTables,
+        migrations: deployment.migrations,
+      });
+      await verifyLoaded(client, file, manifest, target.schemaName, false);
+    });
+    await rm(file, { force: true });
+    return manifest.tables.reduce((sum, t) => sum + t.rows, 0);
+  }
+
+  /** Per table, the rows' checksum as the source placement holds them, or the target over the same columns. */
+  async function checksums(source: Tenant, target: Tenant): Promise<{ source: string[]; target: string[] }> {
+    const columns = await strategies[source.strategy].inPlacement(source, (client) =>
+      Promise.all(config.tenantTables.map(async (table) => (await tableShape(client, source.schemaName, table)).columns)),
+    );
+    const sum = (tenant: Tenant) =>
+      strategies[tenant.strategy].inPlacement(
+        tenant,
+        async (client) => {
+          const out: string[] = [];
+          for (const [i, table] of config.tenantTables.entries()) out.push(await tableChecksum(client, tenant.schemaName, table, columns[i]!));
+          return out;
+        },
+        { snapshot: true },
+      );
+    return { source: await sum(source), target: await sum(target) };
+  }
+
+  /**
+   * Waits until no transaction that may have routed to the old placement is still open: other
+   * processes trust their cached entry for catalogCacheMs after the mark, and a transaction begun
+   * before then may still write. Reads pg_stat_activity of the database the placement is in.
+   */
+  async function drain(tenant: Tenant, markedAt: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, config.catalogCacheMs));
+    const fence = new Date(markedAt + config.catalogCacheMs);
+    const deadline = Date.now() + config.movePauseLimitMs;
+    const database = tenant.databaseName;
+    const query = async (client: pg.ClientBase) => {
+      const { rows } = await client.query<{ open: number }>(
+        `SELECT count(*)::int AS open FROM pg_catalog.pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND xact_start < $1`,
+        [fence],
+      );
+      return rows[0]!.open;
+    };
+    for (;;) {
+      const open = database ? await deployment.adminClientFor(database, query) : await deployment.withAdmin(query);
+      if (open === 0) return;
+      if (Date.now() > deadline)
+        throw new TenantNotActiveError(
+          tenant.slug,
+          `still in use by ${open} transaction(s) older than the pause after ${config.movePauseLimitMs} ms; the move was abandoned`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** moveTenant(key, <current strategy>): removes what an abandoned move to another strategy left behind. */
+  async function undo(tenant: Tenant): Promise<void> {
+    for (const other of STRATEGIES) {
+      if (other === tenant.strategy) continue;
+      const leftover = placed(tenant, other);
+      if (!(await holdsCopy(leftover))) continue;
+      await strategies[other].destroy(leftover, { keepRole: leftover.roleName !== null && leftover.roleName === tenant.roleName });
+    }
+  }
+
+  /** Whether a placement the tenant is not in holds anything of it: shared-table rows, a schema or a database. */
+  async function holdsCopy(leftover: Tenant): Promise<boolean> {
+    const admin = deployment.admin();
+    if (leftover.strategy === 'database') return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [leftover.databaseName])).rowCount === 1;
+    if (leftover.strategy === 'schema') return (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [leftover.schemaName])).rowCount === 1;
+    const counts = await strategies.rls.inPlacement(leftover, (client) =>
+      Promise.all(
+        config.tenantTables.map(
+          async (table) => (await client.query(`SELECT 1 FROM ${quoteIdent(leftover.schemaName)}.${quoteIdent(table)} LIMIT 1`)).rowCount,
+        ),
+      ),
+    );
+    return counts.some((n) => (n ?? 0) > 0);
+  }
+
+  async function moveTenant(key: string, to: StrategyName, options: MoveOptions = {}): Promise<MoveSummary> {
+    if (!STRATEGIES.includes(to)) throw new TenancyConfigError(`moveTenant: strategy must be one of ${STRATEGIES.join(', ')}`);
+    const tenant = await catalog.fresh(key, deployment.admin());
+    // One move of a tenant at a time, across processes. A session lock: it dies with a killed mover,
+    // so whoever holds it next knows any earlier move of the tenant is over.
+    return deployment.withAdmin(async (lock) => {
+      const name = `tenancy.move:${tenant.id}`;
+      const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
+      if (!rows[0]?.ok) throw new TenantNotActiveError(tenant.slug, 'being moved by another call');
+      try {
+        return await move(tenant.id, to, options);
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+      }
+    });
+  }
+
+  async function move(key: string, to: StrategyName, options: MoveOptions): Promise<MoveSummary> {
+    const started = Date.now();
+    let tenant = await catalog.fresh(key, deployment.admin());
+    // A move that died in its pause left the tenant `moving`: the rerun ends that pause, then starts again.
+    if (tenant.status === 'moving') tenant = await catalog.update(tenant.id, { status: 'active' });
+    if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
+    const from = tenant.strategy;
+    const report = (step: MoveStep, rows: number, pauseMs?: number) =>
+      options.onProgress?.({ step, tenant: tenant.slug, from, to, rows, ...(pauseMs === undefined ? {} : { pauseMs }) });
+    if (from === to) {
+      await undo(tenant);
+      return { tenant, from, to, rows: 0, pauseMs: 0, caughtUp: false, ms: Date.now() - started };
+    }
+    await assertCanDrain();
+    if (tenant.schemaVersion !== deployment.latestMigration) {
+      throw new MigrationError(`Tenant "${tenant.slug}" is at ${tenant.schemaVersion}, not ${deployment.latestMigration}: run migrate() before moving it.`);
+    }
+    const target = placed(tenant, to);
+    const workDir = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'tenancy-move-'));
+    try {
+      await deployment.step('move.copy', tenant);
+      report('copy', 0);
+      const version = await strategies[to].provision(target);
+      let rows = await copy(tenant, target, workDir);
+      report('copy', rows);
+
+      await deployment.step('move.pause', tenant);
+      const markedAt = Date.now();
+      tenant = await catalog.update(tenant.id, { status: 'moving' });
+      report('pause', rows);
+      let caughtUp = false;
+      try {
+        await drain(tenant, markedAt);
+        await deployment.step('move.catch-up', tenant);
+        let sums = await checksums(tenant, target);
+        if (sums.source.join() !== sums.target.join()) {
+          caughtUp = true;
+          rows = await copy(tenant, target, workDir);
+          report('catch-up', rows);
+          sums = await checksums(tenant, target);
+          if (sums.source.join() !== sums.target.join()) throw new Error(`The copy of "${tenant.slug}" differs from the original after the catch-up`);
+        }
+        await deployment.step('move.switch', tenant);
+      } catch (error) {
+        // Nothing has switched: the tenant goes back to serving from where it is.
+        await catalog.update(tenant.id, { status: 'active' });
+        throw error;
+      }
+      const moved = await catalog.relocate(tenant.id, to, target, version);
+      const pauseMs = Date.now() - markedAt;
+      report('switch', rows, pauseMs);
+
+      await deployment.step('move.cleanup', moved);
+      await strategies[from].destroy(tenant, { keepRole: tenant.roleName !== null && tenant.roleName === target.roleName });
+      report('done', rows, pauseMs);
+      return { tenant: moved, from, to, rows, pauseMs, caughtUp, ms: Date.now() - started };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /** The drain reads other sessions' transactions: without the right to, it would see none and wait for none. */
+  async function assertCanDrain(): Promise<void> {
+    const { rows } = await deployment
+      .admin()
+      .query<{ ok: boolean }>(`SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS ok FROM pg_roles WHERE rolname = current_user`);
+    if (!rows[0]?.ok) {
+      throw new StrategyNotSupportedError(
+        "moveTenant needs adminUrl's role to see every session's transactions in pg_stat_activity: make it a superuser or grant it pg_read_all_stats.",
+      );
+    }
+  }
+
+  return { moveTenant };
+}
+
+/** Empties the tenant's tables, children first, as its context sees them: an earlier attempt's copy. */
+async function clearRows(client: pg.ClientBase, schema: string, tables: readonly string[]): Promise<void> {
+  for (const table of tables) await client.query(`DELETE FROM ${quoteIdent(schema)}.${quoteIdent(table)}`);
+}
