@@ -258,22 +258,32 @@ $fn$;
 CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text, p_expires bigint, p_signature text)
 RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
                role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
+DECLARE
+  v_id uuid;
+  v_gone_mover boolean := false;
 BEGIN
   IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('resolve.' || p_key || '.' || p_expires, p_signature) THEN
     RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = 'TN001';
   END IF;
   IF p_key ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
-    RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
-                        t.schema_version, t.created_at, t.updated_at
-                 FROM tenancy.tenants t WHERE t.id = p_key::uuid;
+    v_id := p_key::uuid;
   ELSE
-    RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
-                        t.schema_version, t.created_at, t.updated_at
-                 FROM tenancy.tenants t WHERE t.slug = p_key;
+    SELECT t.id INTO v_id FROM tenancy.tenants t WHERE t.slug = p_key;
   END IF;
+  -- A move holds a session lock on its tenant from start to end, so the lock is free only when the
+  -- mover is gone (killed mid-pause): the tenant then serves from where the catalog still places it.
+  -- The row is read after the lock, by a statement of its own and so from a newer snapshot (this
+  -- function is VOLATILE for that): a switch committed before the mover let go is seen.
+  IF EXISTS (SELECT 1 FROM tenancy.tenants t WHERE t.id = v_id AND t.status = 'moving') THEN
+    v_gone_mover := pg_try_advisory_xact_lock_shared(hashtext('tenancy.move:' || v_id::text));
+  END IF;
+  RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy,
+                      CASE WHEN v_gone_mover AND t.status = 'moving' THEN 'active' ELSE t.status END,
+                      t.schema_name, t.database_name, t.role_name, t.schema_version, t.created_at, t.updated_at
+               FROM tenancy.tenants t WHERE t.id = v_id;
 END
 $fn$;
 
@@ -868,8 +878,14 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
          VALUES (coalesce('ae00c679-0e9e-49df-aa00-f4baa11ef556'::uuid, gen_random_uuid()), 'acme', 'Acme Corp', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
 UPDATE tenancy.tenants
-          SET status = coalesce('active', status),
+          SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              updated_at = now()
+        WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+UPDATE tenancy.tenants
+          SET status = coalesce('active', status),
+              schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -998,8 +1014,14 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
          VALUES (coalesce('fa1cec38-f697-4855-a3b9-a67a2fc06fd1'::uuid, gen_random_uuid()), 'globex', 'Globex', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
 UPDATE tenancy.tenants
-          SET status = coalesce('active', status),
+          SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              updated_at = now()
+        WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+UPDATE tenancy.tenants
+          SET status = coalesce('active', status),
+              schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1110,8 +1132,14 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
          VALUES (coalesce('b626ce38-803c-41d3-a8de-ed0833194076'::uuid, gen_random_uuid()), 'initech', 'Initech', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
 UPDATE tenancy.tenants
-          SET status = coalesce('active', status),
+          SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              updated_at = now()
+        WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+UPDATE tenancy.tenants
+          SET status = coalesce('active', status),
+              schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1526,8 +1554,14 @@ ALTER TABLE t_hooli.projects ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id 
 COMMIT;
 
 UPDATE tenancy.tenants
-          SET status = coalesce('active', status),
+          SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              updated_at = now()
+        WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+
+UPDATE tenancy.tenants
+          SET status = coalesce('active', status),
+              schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 

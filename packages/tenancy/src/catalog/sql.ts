@@ -88,26 +88,39 @@ export const TENANT_COLUMNS = 'id, slug, name, strategy, status, schema_name, da
  * of the library's own lookup): SQL injected into a tenant request can neither list tenants nor
  * look up another tenant's placement.
  */
+/** Key of the session advisory lock a move holds on its tenant: `hashtext(prefix || id)`. */
+export const MOVE_LOCK_PREFIX = 'tenancy.move:';
+
 export const RESOLVE_FUNCTION = `
 CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text, p_expires bigint, p_signature text)
 RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
                role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
+DECLARE
+  v_id uuid;
+  v_gone_mover boolean := false;
 BEGIN
   IF p_expires <= extract(epoch FROM now()) OR NOT tenancy.signature_valid('resolve.' || p_key || '.' || p_expires, p_signature) THEN
     RAISE EXCEPTION 'tenancy: lookup proof refused' USING ERRCODE = '${PROOF_REFUSED}';
   END IF;
   IF p_key ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN
-    RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
-                        t.schema_version, t.created_at, t.updated_at
-                 FROM tenancy.tenants t WHERE t.id = p_key::uuid;
+    v_id := p_key::uuid;
   ELSE
-    RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy, t.status, t.schema_name, t.database_name, t.role_name,
-                        t.schema_version, t.created_at, t.updated_at
-                 FROM tenancy.tenants t WHERE t.slug = p_key;
+    SELECT t.id INTO v_id FROM tenancy.tenants t WHERE t.slug = p_key;
   END IF;
+  -- A move holds a session lock on its tenant from start to end, so the lock is free only when the
+  -- mover is gone (killed mid-pause): the tenant then serves from where the catalog still places it.
+  -- The row is read after the lock, by a statement of its own and so from a newer snapshot (this
+  -- function is VOLATILE for that): a switch committed before the mover let go is seen.
+  IF EXISTS (SELECT 1 FROM tenancy.tenants t WHERE t.id = v_id AND t.status = 'moving') THEN
+    v_gone_mover := pg_try_advisory_xact_lock_shared(hashtext('${MOVE_LOCK_PREFIX}' || v_id::text));
+  END IF;
+  RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy,
+                      CASE WHEN v_gone_mover AND t.status = 'moving' THEN 'active' ELSE t.status END,
+                      t.schema_name, t.database_name, t.role_name, t.schema_version, t.created_at, t.updated_at
+               FROM tenancy.tenants t WHERE t.id = v_id;
 END
 $fn$`;
 

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { ArchiveManifest } from '../archive/manifest';
 import { loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
 import { tableShape } from '../archive/table-shape';
+import { MOVE_LOCK_PREFIX } from '../catalog/sql';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
 import { MigrationError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
 import type { Parts } from '../parts';
@@ -54,7 +55,8 @@ export interface MoveSummary {
  * 5. cleanup: the old placement goes.
  *
  * Until the switch the catalog names the old placement, so a failure leaves the tenant there (a
- * failure in the pause ends the pause); a rerun of the same call starts again from the copy, and
+ * failure in the pause ends the pause, and so does the death of the mover's process: the lookup
+ * sees its session lock gone); a rerun of the same call starts again from the copy, and
  * moveTenant(key, <its current strategy>) removes what an abandoned move left.
  */
 export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string) => Promise<ArchiveManifest>) {
@@ -161,7 +163,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     // One move of a tenant at a time, across processes. A session lock: it dies with a killed mover,
     // so whoever holds it next knows any earlier move of the tenant is over.
     return deployment.withAdmin(async (lock) => {
-      const name = `tenancy.move:${tenant.id}`;
+      const name = `${MOVE_LOCK_PREFIX}${tenant.id}`;
       const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
       if (!rows[0]?.ok) throw new TenantNotActiveError(tenant.slug, 'being moved by another call');
       try {
