@@ -2,17 +2,22 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { StrategyName } from '../src/index';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileSecretsProvider } from '../src/index';
 import { CONTEXT_SECRET, FIXTURE_MIGRATIONS, useTenancy } from './support';
 
-const suite = useTenancy('move_kill');
+const SECRETS = path.join(mkdtempSync(path.join(os.tmpdir(), 'kill-secrets-')), 'secrets.json');
+// The processes and this one share the database tenants' passwords.
+const suite = useTenancy('move_kill', { secrets: new FileSecretsProvider(SECRETS) });
 const MOVER = fileURLToPath(new URL('./fixtures/processes/mover.ts', import.meta.url));
 
-/** Starts a mover process and resolves once it stands before `step`, with the process to kill. */
-async function moverAt(slug: string, to: StrategyName, step: string) {
+/** Starts a lifecycle call in a process of its own and resolves once it stands before `step`, with the process to kill. */
+async function processAt(step: string, ...call: string[]) {
   const { db, tenancy } = suite();
   const config = tenancy.config;
-  const child = spawn(process.execPath, ['--import', 'tsx', MOVER, slug, to, step], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MOVER, ...call, step], {
     env: {
       ...process.env,
       MOVER_CONTEXT_SECRET: CONTEXT_SECRET,
@@ -20,7 +25,7 @@ async function moverAt(slug: string, to: StrategyName, step: string) {
         adminUrl: db.url,
         appUrl: config.appUrl,
         namePrefix: config.namePrefix,
-        secretsFile: '/dev/null',
+        secretsFile: SECRETS,
         migrationsFolder: FIXTURE_MIGRATIONS,
       }),
     },
@@ -33,7 +38,7 @@ async function moverAt(slug: string, to: StrategyName, step: string) {
       out += chunk;
       if (out.includes(`at ${step}`)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`the mover exited (${code}) before ${step}`)));
+    child.once('exit', (code) => reject(new Error(`the process exited (${code}) before ${step}`)));
   });
   return child;
 }
@@ -48,7 +53,7 @@ describe('a mover killed with SIGKILL', () => {
     await tenancy.createTenant({ slug, name: slug, strategy: from });
     await tenancy.withTenant(slug, (tx) => tx.query(`insert into notes (body) select 'n' || g from generate_series(1, 30) g`), { role: 'admin' });
 
-    const mover = await moverAt(slug, to, 'move.catch-up');
+    const mover = await processAt('move.catch-up', 'move', slug, to);
     // Paused: the tenant is `moving`, and a request waits instead of running.
     expect((await suite().admin.query('select status from tenancy.tenants where slug = $1', [slug])).rows[0].status).toBe('moving');
     let waited = false;
@@ -71,5 +76,47 @@ describe('a mover killed with SIGKILL', () => {
     const { rows } = await tenancy.queryAs<{ body: string }>(slug, 'select body from notes order by body');
     expect(rows.map((r) => r.body)).toEqual(expect.arrayContaining(['during the pause', 'after the kill']));
     expect(rows).toHaveLength(32);
+  });
+});
+
+async function killedAt(step: string, ...call: string[]): Promise<void> {
+  const child = await processAt(step, ...call);
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+describe('SIGKILL at every step, then the same call again', () => {
+  it('moveTenant rls -> database: after each kill the tenant serves from where it was, and the rerun finishes the move', { timeout: 180_000 }, async () => {
+    const { tenancy } = suite();
+    for (const step of tenancy.lifecycleSteps('database').move) {
+      const slug = `killm_${step.replace(/\W/g, '_')}`.slice(0, 48);
+      await tenancy.createTenant({ slug, name: slug, strategy: 'rls' });
+      await tenancy.withTenant(slug, (tx) => tx.query(`insert into notes (body) select 'n' || g from generate_series(1, 10) g`), { role: 'admin' });
+      await killedAt(step, 'move', slug, 'database');
+      const after = await tenancy.getTenant(slug);
+      // Only a kill at the cleanup comes after the switch.
+      expect(after.strategy, step).toBe(step === 'move.cleanup' ? 'database' : 'rls');
+      await tenancy.withTenant(slug, (tx) => tx.query(`insert into notes (body) values ('after the kill')`), { role: 'admin' });
+      await tenancy.moveTenant(slug, 'database');
+      expect(await tenancy.getTenant(slug), step).toMatchObject({ strategy: 'database', status: 'active' });
+      expect((await tenancy.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes')).rows[0]!.n, step).toBe(11);
+      const leftovers = await suite().admin.query('select count(*)::int as n from notes where tenant_id = $1', [after.id]);
+      expect(leftovers.rows[0].n, `${step}: rows left in the shared tables`).toBe(0);
+    }
+  });
+
+  it('importTenant into database: after each kill the half-made tenant serves nothing, and the rerun finishes it', { timeout: 180_000 }, async () => {
+    const { tenancy } = suite();
+    await tenancy.createTenant({ slug: 'killi_src', name: 'src', strategy: 'schema' });
+    await tenancy.withTenant('killi_src', (tx) => tx.query(`insert into notes (body) select 'n' || g from generate_series(1, 10) g`), { role: 'admin' });
+    const file = path.join(path.dirname(SECRETS), 'killi_src.tar.gz');
+    await tenancy.exportTenant('killi_src', file);
+    for (const step of tenancy.lifecycleSteps('database').import) {
+      const slug = `killi_${step.replace(/\W/g, '_')}`.slice(0, 48);
+      await killedAt(step, 'import', file, slug, 'database');
+      expect((await tenancy.getTenant(slug)).status, step).toBe('provisioning');
+      await tenancy.importTenant(file, { slug, strategy: 'database', id: 'new' });
+      expect((await tenancy.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes')).rows[0]!.n, step).toBe(10);
+    }
   });
 });
