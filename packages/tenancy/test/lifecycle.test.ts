@@ -72,3 +72,18 @@ describe('tenant lifecycle (rls)', () => {
     expect((await admin.query('select count(*)::int as n from notes where tenant_id = $1', [keeper.id])).rows[0].n).toBe(0);
   });
 });
+
+describe('deleting an rls tenant whose delete policy does not admit the maintenance role', () => {
+  // A maintenance role the fixture's policies treat as a viewer (no writes): the delete would skip every row.
+  const weak = useTenancy('lifecycle_weak', { contextRoles: { maintenance: 'viewer', default: 'viewer' } });
+
+  it('fails with a clear error and deletes nothing, the tenant and its rows stay', async () => {
+    const { tenancy, admin } = weak();
+    const kept = await tenancy.createTenant({ slug: 'weak_one', name: 'Weak', strategy: 'rls' });
+    await admin.query(`insert into notes (tenant_id, body) values ($1, 'one'), ($1, 'two')`, [kept.id]);
+    await admin.query(`create policy notes_viewers_keep on notes as restrictive for delete using ((select tenancy.current_app_role()) <> 'viewer')`);
+    await expect(tenancy.deleteTenant('weak_one', { archive: false })).rejects.toThrow(/must admit the maintenance role "viewer"/);
+    expect((await admin.query('select count(*)::int as n from notes where tenant_id = $1', [kept.id])).rows[0].n).toBe(2);
+    expect((await tenancy.getTenant('weak_one')).status).toBe('deleting');
+  });
+});

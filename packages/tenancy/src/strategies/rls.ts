@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
 import type { Deployment, OwnerTransactionOptions } from '../deployment';
+import { TenancyConfigError } from '../errors';
 import { quoteIdent, searchPath } from '../sql/ident';
 import { currentVersion } from './schema';
 import type { Placement, Route, Strategy } from './types';
@@ -28,7 +29,16 @@ export class RlsStrategy implements Strategy {
     // One transaction, children first: a crash deletes all of the tenant's rows or none.
     await this.deployment.asTenantOwnerHere(tenant, async (client) => {
       for (const table of tables) {
-        await client.query(`DELETE FROM ${quoteIdent(tenant.schemaName)}.${quoteIdent(table)} WHERE tenant_id = $1`, [tenant.id]);
+        const target = `${quoteIdent(tenant.schemaName)}.${quoteIdent(table)}`;
+        await client.query(`DELETE FROM ${target} WHERE tenant_id = $1`, [tenant.id]);
+        // A delete policy that does not admit the maintenance role skips rows without an error: the
+        // tenant would be gone from the catalog with its rows still in the shared tables.
+        const { rows } = await client.query<{ left: number }>(`SELECT count(*)::int AS left FROM ${target} WHERE tenant_id = $1`, [tenant.id]);
+        if (rows[0]!.left > 0) {
+          throw new TenancyConfigError(
+            `${rows[0]!.left} row(s) of "${tenant.slug}" in ${table} were not deleted: the table's delete policy must admit the maintenance role "${this.deployment.config.contextRoles.maintenance}" (contextRoles.maintenance). Nothing was deleted.`,
+          );
+        }
       }
     });
   }
