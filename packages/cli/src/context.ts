@@ -1,6 +1,6 @@
 import type { AppTenancy } from '@repo/db/tenancy';
-import { openDeployment, type Deployment } from './deployment';
-import { readDeploymentEnv, type DeploymentEnv } from './env';
+import type { Deployment } from './deployment';
+import type { DeploymentEnv } from './env';
 import { EXIT, type ExitCode } from './exit-codes';
 import type { Io } from './io';
 
@@ -9,22 +9,34 @@ export interface CliContext {
   io: Io;
   env: NodeJS.ProcessEnv;
   /** The deployment's variables, validated on first use (exit 2 naming what is missing). */
-  deploymentEnv(): DeploymentEnv;
+  deploymentEnv(): Promise<DeploymentEnv>;
   /** The deployment, opened on first use: commands validate their input first, so bad input opens no connection. */
-  tenancy(): AppTenancy;
+  tenancy(): Promise<AppTenancy>;
   /** The exit status of a command that finished but found a problem (a failed migration, audit findings). */
   exitCode: ExitCode;
 }
 
+/**
+ * The library, the app's tables and the env rules are loaded only by a command that uses them (a dynamic import):
+ * `--help` and refused input answer without loading pg, drizzle and the library.
+ */
 export function createContext(io: Io, env: NodeJS.ProcessEnv): { context: CliContext; close(): Promise<void> } {
-  let deploymentEnv: DeploymentEnv | undefined;
-  let deployment: Deployment | undefined;
+  let deploymentEnv: Promise<DeploymentEnv> | undefined;
+  let deployment: Promise<Deployment> | undefined;
   const context: CliContext = {
     io,
     env,
-    deploymentEnv: () => (deploymentEnv ??= readDeploymentEnv(env)),
-    tenancy: () => (deployment ??= openDeployment(context.deploymentEnv())).tenancy,
+    deploymentEnv: () => (deploymentEnv ??= import('./env').then(({ readDeploymentEnv }) => readDeploymentEnv(env))),
+    tenancy: async () => {
+      deployment ??= Promise.all([context.deploymentEnv(), import('./deployment')]).then(([values, { openDeployment }]) => openDeployment(values));
+      return (await deployment).tenancy;
+    },
     exitCode: EXIT.ok,
   };
-  return { context, close: async () => deployment?.close() };
+  return {
+    context,
+    close: async () => {
+      await (await deployment?.catch(() => undefined))?.close();
+    },
+  };
 }

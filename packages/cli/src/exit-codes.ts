@@ -1,6 +1,3 @@
-import { InvalidTenantSlugError, TenancyConfigError } from '@repo/tenancy';
-import { PgBouncerConfigError } from '@repo/tenancy/pgbouncer';
-
 /** What the process's exit status means; `tenancy --help` prints this table. */
 export const EXIT = {
   /** Done. */
@@ -56,8 +53,13 @@ export class NotConfirmedError extends CliError {
  * would refuse, an archive path that cannot be written) are thrown before anything changes: usage. Anything else
  * is the operation failing.
  */
-export function exitCodeFor(error: unknown): ExitCode {
+export async function exitCodeFor(error: unknown): Promise<ExitCode> {
   if (error instanceof CliError) return error.exitCode;
+  // Loaded here, not at the top: a library error means the library is loaded already, and a usage error needs none.
+  const [{ InvalidTenantSlugError, TenancyConfigError }, { PgBouncerConfigError }] = await Promise.all([
+    import('@repo/tenancy'),
+    import('@repo/tenancy/pgbouncer'),
+  ]);
   if (error instanceof InvalidTenantSlugError || error instanceof TenancyConfigError || error instanceof PgBouncerConfigError) return EXIT.usage;
   return EXIT.failed;
 }

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index';
 import { createContext } from './context';
-import { ENV_HELP } from './env';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor, type ExitCode } from './exit-codes';
+import { ENV_HELP } from './help';
 import { note, outJson, type Io } from './io';
 
 const OVERVIEW_EXAMPLES = `
@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
       if (json) outJson(io, { error: { name: 'UsageError', message: error.message, exitCode: EXIT.usage } });
       return EXIT.usage;
     }
-    const exitCode = exitCodeFor(error);
+    const exitCode = await exitCodeFor(error);
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
     note(io, `tenancy: ${message}`);
     if (json) outJson(io, { error: { name, message, exitCode } });

@@ -1,4 +1,4 @@
-import { SLUG_PATTERN, SLUG_RULE_TEXT } from '@repo/tenancy';
+import { SLUG_PATTERN, SLUG_RULE_TEXT } from '@repo/tenancy/slug';
 import { z } from 'zod';
 
 /** A tenant slug, checked before any connection is opened. */

@@ -20,7 +20,7 @@ export const auditCommand: CommandFactory = (context) =>
     .addHelpText('after', examples('tenancy audit', 'tenancy audit --json | jq \'.findings[] | select(.severity == "critical")\''))
     .action(async (raw: unknown) => {
       const { json } = parseOptions(options, raw);
-      const report = await context.tenancy().audit();
+      const report = await (await context.tenancy()).audit();
       const findings = [...report.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code));
       if (findings.length > 0) context.exitCode = EXIT.findings;
       if (json) return outJson(context.io, { ...report, findings });

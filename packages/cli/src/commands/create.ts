@@ -1,6 +1,6 @@
-import { STRATEGIES } from '@repo/tenancy';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { STRATEGY_CHOICES as STRATEGIES } from '../choices';
 import { examples, jsonOption, parseOptions, type CommandFactory } from '../command';
 import { out, outJson } from '../io';
 import { validSlug } from '../slug';
@@ -26,7 +26,7 @@ export const createCommand: CommandFactory = (context) =>
     )
     .action(async (raw: unknown) => {
       const input = parseOptions(options, raw);
-      const tenant = await context.tenancy().createTenant({ slug: input.slug, name: input.name, strategy: input.strategy });
+      const tenant = await (await context.tenancy()).createTenant({ slug: input.slug, name: input.name, strategy: input.strategy });
       if (input.json) outJson(context.io, tenant);
       else out(context.io, `Created tenant ${tenant.slug} (${tenant.strategy}, ${tenant.status}, schema version ${tenant.schemaVersion ?? 'none'}).`);
     });

@@ -46,11 +46,11 @@ export const deleteCommand: CommandFactory = (context) =>
       const slug = parseOptions(z.object({ slug: validSlug }), { slug: slugArg }).slug;
       const input = parseOptions(options, raw);
       // Decided before anything is read or changed: where the archive goes, and that the operator means it.
-      const archiveTarget = archiveTargetOf(context, input);
+      const archiveTarget = await archiveTargetOf(context, input);
       if (!input.yes && !interactive(context.io)) {
         throw new NotConfirmedError(`Not deleting "${slug}": stdin is not a terminal, so pass --yes to confirm. Nothing was deleted.`);
       }
-      const tenancy = context.tenancy();
+      const tenancy = await context.tenancy();
       const tenant = await tenancy.getTenant(slug);
       const archive = archiveTarget === false ? false : archiveFile(archiveTarget, tenant);
       if (!input.yes) await confirm(context, tenant, archive);
@@ -62,9 +62,9 @@ export const deleteCommand: CommandFactory = (context) =>
     });
 
 /** --archive's path, false for --no-archive, or ARCHIVE_DIR when neither was given; without any of them, a usage error. */
-function archiveTargetOf(context: CliContext, input: Options): string | false {
+async function archiveTargetOf(context: CliContext, input: Options): Promise<string | false> {
   if (input.archive !== undefined) return input.archive;
-  const dir = context.deploymentEnv().ARCHIVE_DIR;
+  const dir = (await context.deploymentEnv()).ARCHIVE_DIR;
   if (dir === undefined) {
     throw new UsageError(
       'Say where the archive goes: --archive <file or directory> (or set ARCHIVE_DIR), or --no-archive to delete without one. Nothing was deleted.',

@@ -14,7 +14,7 @@ export const listCommand: CommandFactory = (context) =>
     .addHelpText('after', examples('tenancy list', 'tenancy list --json | jq -r \'.[] | select(.strategy == "database") | .slug\''))
     .action(async (raw: unknown) => {
       const { json } = parseOptions(options, raw);
-      const tenants = await context.tenancy().listTenants();
+      const tenants = await (await context.tenancy()).listTenants();
       if (json) return outJson(context.io, tenants);
       if (tenants.length === 0) return out(context.io, 'No tenants.');
       out(

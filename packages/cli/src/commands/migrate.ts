@@ -37,7 +37,7 @@ export const migrateCommand: CommandFactory = (context) =>
     .action(async (raw: unknown) => {
       const input = parseOptions(options, raw);
       const { io } = context;
-      const tenancy = context.tenancy();
+      const tenancy = await context.tenancy();
       const bar = progressBar(io, { json: input.json, what: 'migrating' });
       let result;
       try {

@@ -1,10 +1,11 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pgbouncerIni, pgbouncerUserlist, POOL_MODES, type PgBouncerInput } from '@repo/tenancy/pgbouncer';
+import type { PgBouncerInput } from '@repo/tenancy/pgbouncer';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { POOL_MODE_CHOICES as POOL_MODES } from '../choices';
 import { examples, integerText, jsonOption, parseOptions, type CommandFactory } from '../command';
-import { readPgBouncerEnv, type PgBouncerEnv } from '../env';
+import type { PgBouncerEnv } from '../env';
 import { UsageError } from '../exit-codes';
 import { note, out, outJson } from '../io';
 
@@ -60,6 +61,7 @@ export const pgbouncerConfigCommand: CommandFactory = (context) =>
     )
     .action(async (raw: unknown) => {
       const input = parseOptions(options, raw);
+      const [{ readPgBouncerEnv }, { pgbouncerIni, pgbouncerUserlist }] = await Promise.all([import('../env'), import('@repo/tenancy/pgbouncer')]);
       const env = readPgBouncerEnv(context.env);
       const generatorInput = generatorInputOf(input, env);
       // Everything is rendered (and so validated) before any file is written.

@@ -25,7 +25,7 @@ export const rotateSecretCommand: CommandFactory = (context) =>
     .addHelpText('after', examples('TENANCY_CONTEXT_SECRET="$(openssl rand -hex 32)" tenancy rotate-secret --overlap 300', 'tenancy rotate-secret --json'))
     .action(async (raw: unknown) => {
       const input = parseOptions(options, raw);
-      const { databases } = await context.tenancy().rotateContextSecret({ overlapSeconds: input.overlap });
+      const { databases } = await (await context.tenancy()).rotateContextSecret({ overlapSeconds: input.overlap });
       if (input.json) return outJson(context.io, { databases, overlapSeconds: input.overlap });
       out(
         context.io,

@@ -16,7 +16,7 @@ export const setupCommand: CommandFactory = (context) =>
     .action(async (raw: unknown) => {
       const { json } = parseOptions(options, raw);
       const started = Date.now();
-      await context.tenancy().setup();
+      await (await context.tenancy()).setup();
       const seconds = (Date.now() - started) / 1000;
       if (json) outJson(context.io, { ok: true, seconds });
       else out(context.io, `Set up the deployment in ${seconds.toFixed(1)} s.`);
