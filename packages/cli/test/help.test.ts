@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support';
+
+const COMMANDS = ['setup', 'create', 'list', 'delete', 'migrate', 'rotate-secret', 'audit', 'pgbouncer-config'];
+
+// Each test runs the bin on its own, without a database: side by side.
+describe.concurrent('--help', () => {
+  it('lists every command, the exit codes and the environment variables, on stdout, exit 0, with no environment at all', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(result.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 .*audit.*\n {2}4 .*delete/m);
+    for (const variable of ['ADMIN_DATABASE_URL', 'DATABASE_URL', 'TENANCY_CONTEXT_SECRET', 'TENANCY_SECRETS_KEY', 'TENANCY_POOLER', 'ARCHIVE_DIR']) {
+      expect(result.stdout).toContain(variable);
+    }
+    expect(result.stdout).toMatch(/^Examples:\n {2}\$ tenancy /m);
+  });
+
+  it.each(COMMANDS)('%s --help shows its options and examples', async (command) => {
+    const result = await runCli([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: tenancy ${command} `));
+    expect(result.stdout).toMatch(new RegExp(`^Examples:\\n {2}\\$ .*tenancy ${command}`, 'm'));
+  });
+
+  it('no command, or an unknown one: usage on stderr, exit 2', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^Usage: tenancy /);
+    const unknown = await runCli(['provision']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'provision'/);
+    expect(unknown.stdout).toBe('');
+  });
+});
