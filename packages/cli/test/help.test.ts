@@ -3,8 +3,7 @@ import { runCli } from './support';
 
 const COMMANDS = ['setup', 'create', 'list', 'delete', 'migrate', 'rotate-secret', 'audit', 'pgbouncer-config'];
 
-// Each test runs the bin on its own, without a database: side by side.
-describe.concurrent('--help', () => {
+describe('--help', () => {
   it('lists every command, the exit codes and the environment variables, on stdout, exit 0, with no environment at all', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);

@@ -8,8 +8,7 @@ import { json, runCli } from './support';
 const PASSWORD = 'cli-test-pgbouncer-auth-password';
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cli-pgbouncer-'));
 
-// Each test runs the bin on its own, without a database, in a directory of its own: side by side.
-describe.concurrent('pgbouncer-config', () => {
+describe('pgbouncer-config', () => {
   it('prints exactly the ini the library generates for the options given', async () => {
     const result = await runCli(['pgbouncer-config', '--pool-mode', 'transaction', '--listen-addr', '*', '--default-pool-size', '30']);
     expect(result.code, result.stderr).toBe(0);
