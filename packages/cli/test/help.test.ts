@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support';
+import { BIN, runCli } from './support';
 
 const COMMANDS = ['setup', 'create', 'list', 'delete', 'migrate', 'rotate-secret', 'audit', 'pgbouncer-config'];
 
@@ -31,5 +32,15 @@ describe('--help', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'provision'/);
     expect(unknown.stdout).toBe('');
+  });
+
+  it('a reader that closes the pipe early (`tenancy --help | head -1`) ends nothing badly: exit 0, no EPIPE crash', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
   });
 });
