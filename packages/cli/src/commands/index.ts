@@ -1,0 +1,21 @@
+import type { CommandFactory } from '../command';
+import { auditCommand } from './audit';
+import { createCommand } from './create';
+import { deleteCommand } from './delete';
+import { listCommand } from './list';
+import { migrateCommand } from './migrate';
+import { pgbouncerConfigCommand } from './pgbouncer-config';
+import { rotateSecretCommand } from './rotate-secret';
+import { setupCommand } from './setup';
+
+/** Every command, in the order `tenancy --help` lists them. A new command is one file here and one line below. */
+export const COMMANDS: readonly CommandFactory[] = [
+  setupCommand,
+  createCommand,
+  listCommand,
+  deleteCommand,
+  migrateCommand,
+  rotateSecretCommand,
+  auditCommand,
+  pgbouncerConfigCommand,
+];

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // One embedded PostgreSQL per run (or TEST_DATABASE_URL); each suite gets its own database.
+    globalSetup: ['@repo/localdb/vitest-global-setup'],
+    include: ['test/**/*.test.ts'],
+    // The CLI builds the app's deployment, whose tenant databases, roles and template database are named with the
+    // fixed prefix t_ across the whole server: suites run one after the other, so no two deployments share it at once.
+    fileParallelism: false,
+    hookTimeout: 60_000,
+    testTimeout: 60_000,
+  },
+});
