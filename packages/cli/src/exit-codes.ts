@@ -17,7 +17,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `Exit codes:
   0  done
   1  the operation failed (database error, tenant not found or already there, a tenant failed to migrate)
-  2  usage or invalid input (unknown option, bad slug/strategy/number, missing or bad environment variable): nothing changed
+  2  usage or invalid input (unknown option, bad slug/strategy/number, missing or bad environment variable, damaged or newer archive): nothing changed
   3  audit found problems
   4  delete not confirmed (no --yes when not interactive, or the typed slug did not match): nothing changed`;
 
@@ -56,10 +56,18 @@ export class NotConfirmedError extends CliError {
 export async function exitCodeFor(error: unknown): Promise<ExitCode> {
   if (error instanceof CliError) return error.exitCode;
   // Loaded here, not at the top: a library error means the library is loaded already, and a usage error needs none.
-  const [{ InvalidTenantSlugError, TenancyConfigError }, { PgBouncerConfigError }] = await Promise.all([
+  const [{ ArchiveError, InvalidTenantSlugError, TenancyConfigError }, { PgBouncerConfigError }] = await Promise.all([
     import('@repo/tenancy'),
     import('@repo/tenancy/pgbouncer'),
   ]);
-  if (error instanceof InvalidTenantSlugError || error instanceof TenancyConfigError || error instanceof PgBouncerConfigError) return EXIT.usage;
+  // An archive that cannot be restored (damaged, foreign, newer) is refused before anything is created: invalid input.
+  if (
+    error instanceof InvalidTenantSlugError ||
+    error instanceof TenancyConfigError ||
+    error instanceof PgBouncerConfigError ||
+    error instanceof ArchiveError
+  ) {
+    return EXIT.usage;
+  }
   return EXIT.failed;
 }

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Tenant } from '@repo/tenancy';
 import { describe, expect, it } from 'vitest';
@@ -147,10 +148,15 @@ describe('delete', () => {
     const result = json<{ slug: string; archive: string }>(deleted);
     expect(result.slug).toBe(s);
     expect(readdirSync(archives)).toEqual([path.basename(result.archive)]);
-    expect(path.basename(result.archive)).toMatch(new RegExp(`^${s}-\\d{4}-.*\\.json$`));
-    const archive = JSON.parse(readFileSync(result.archive, 'utf8')) as { tenant: Tenant; tables: Record<string, Array<{ name: string }>> };
-    expect(archive.tenant.slug).toBe(s);
-    expect(archive.tables.projects!.map((p) => p.name)).toEqual(['kept in the archive']);
+    expect(path.basename(result.archive)).toMatch(new RegExp(`^${s}-\\d{4}-.*\\.tar\\.gz$`));
+    // The archive's first entry is its manifest, which `tar` reads as well as `tenancy import` does.
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', result.archive, 'manifest.json'], { encoding: 'utf8' })) as {
+      tenant: { slug: string };
+      tables: Array<{ name: string; rows: number }>;
+    };
+    expect(manifest.tenant.slug).toBe(s);
+    expect(manifest.tables.find((t) => t.name === 'projects')?.rows).toBe(1);
+    expect(execFileSync('tar', ['-xzOf', result.archive, 'tables/projects.copy'], { encoding: 'utf8' })).toContain('kept in the archive');
     expect(await catalogSlugs()).not.toContain(s);
     expect(await exists('schema', `t_${s}`)).toBe(false);
     expect(await exists('role', `t_${s}`)).toBe(false);

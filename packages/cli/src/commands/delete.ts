@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Tenant } from '@repo/tenancy';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { archiveFile } from '../archive-file';
 import { examples, jsonOption, parseOptions, type CommandFactory } from '../command';
 import { ask } from '../confirm';
 import type { CliContext } from '../context';
@@ -20,16 +20,16 @@ const options = z.object({
 type Options = z.infer<typeof options>;
 
 /**
- * tenancy.deleteTenant(): the tenant's rows are archived to a JSON file first (unless --no-archive), then its
+ * tenancy.deleteTenant(): the tenant's rows are archived first (a .tar.gz that `tenancy import` restores) (unless --no-archive), then its
  * placement, role and catalog entry go. Confirmed by --yes, or by typing the slug at a terminal; refused otherwise.
  */
 export const deleteCommand: CommandFactory = (context) =>
   new Command('delete')
     .description(
-      'Delete a tenant: archive its rows to a JSON file, then drop its placement, role and catalog entry. Running it again finishes a deletion that stopped half-way.',
+      'Delete a tenant: archive its rows (a .tar.gz that `tenancy import` restores), then drop its placement, role and catalog entry. Running it again finishes a deletion that stopped half-way.',
     )
     .argument('<slug>', 'the tenant to delete')
-    .option('--archive <path>', 'archive file, or a directory (existing, or ending in /) for <slug>-<time>.json; default: $ARCHIVE_DIR')
+    .option('--archive <path>', 'archive file, or a directory (existing, or ending in /) for <slug>-<time>.tar.gz; default: $ARCHIVE_DIR')
     .option('--no-archive', 'delete without an archive')
     .option('-y, --yes', 'do not ask: needed when stdin is not a terminal')
     .addOption(jsonOption())
@@ -38,7 +38,7 @@ export const deleteCommand: CommandFactory = (context) =>
       examples(
         'tenancy delete acme                                  # asks you to type "acme"; archives to $ARCHIVE_DIR',
         'tenancy delete acme --archive backups/ --yes',
-        'tenancy delete acme --archive /tmp/acme.json --yes --json',
+        'tenancy delete acme --archive /tmp/acme.tar.gz --yes --json',
         'tenancy delete acme --no-archive --yes',
       ),
     )
@@ -52,7 +52,7 @@ export const deleteCommand: CommandFactory = (context) =>
       }
       const tenancy = await context.tenancy();
       const tenant = await tenancy.getTenant(slug);
-      const archive = archiveTarget === false ? false : archiveFile(archiveTarget, tenant);
+      const archive = archiveTarget === false ? false : archiveFile(archiveTarget, tenant.slug);
       if (!input.yes) await confirm(context, tenant, archive);
       const started = Date.now();
       await tenancy.deleteTenant(tenant.slug, { archive });
@@ -71,13 +71,6 @@ async function archiveTargetOf(context: CliContext, input: Options): Promise<str
     );
   }
   return dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
-}
-
-/** A directory (one that exists, or a path ending in /) gets <slug>-<time>.json, as the admin app names its archives. */
-function archiveFile(target: string, tenant: Tenant): string {
-  const isDirectory = target.endsWith('/') || target.endsWith(path.sep) || (existsSync(target) && statSync(target).isDirectory());
-  if (!isDirectory) return path.resolve(target);
-  return path.resolve(target, `${tenant.slug}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 }
 
 async function confirm(context: CliContext, tenant: Tenant, archive: string | false): Promise<void> {

@@ -2,8 +2,11 @@ import type { CommandFactory } from '../command';
 import { auditCommand } from './audit';
 import { createCommand } from './create';
 import { deleteCommand } from './delete';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 import { listCommand } from './list';
 import { migrateCommand } from './migrate';
+import { moveCommand } from './move';
 import { pgbouncerConfigCommand } from './pgbouncer-config';
 import { rotateSecretCommand } from './rotate-secret';
 import { setupCommand } from './setup';
@@ -13,6 +16,9 @@ export const COMMANDS: readonly CommandFactory[] = [
   setupCommand,
   createCommand,
   listCommand,
+  exportCommand,
+  importCommand,
+  moveCommand,
   deleteCommand,
   migrateCommand,
   rotateSecretCommand,
