@@ -33,6 +33,7 @@ describe('bench prose', () => {
       'context-cost',
       'instructions',
       'leaks',
+      'lifecycle',
       'plans',
       'pooler',
       'provisioning',
