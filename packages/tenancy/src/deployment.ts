@@ -9,15 +9,10 @@ import { OWNER_ROLE } from './migrations/apply';
 import { readMigrations, type TenantMigration } from './migrations/folder';
 import { TenantPools } from './pools/tenant-pools';
 import type { SecretsProvider } from './secrets/provider';
-import type { Login } from './strategies/types';
+import type { Login, OwnerTransactionOptions } from './strategies/types';
 import { CONTEXT_SETTING } from './setup/context-functions';
 import { quoteIdent, searchPath } from './sql/ident';
 import { connectionFor, roleOf } from './sql/urls';
-
-export interface OwnerTransactionOptions {
-  /** One read-only snapshot for the whole transaction (REPEATABLE READ). */
-  snapshot?: boolean;
-}
 
 /** What every part of the library shares: config, pools, key, migrations. Built once per createTenancy. */
 export class Deployment {

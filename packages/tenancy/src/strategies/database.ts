@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment, OwnerTransactionOptions } from '../deployment';
+import type { Deployment } from '../deployment';
 import { applyMigrations, OWNER_ROLE } from '../migrations/apply';
 import { generatePassword } from '../secrets/password';
 import { install } from '../setup/install';
@@ -11,7 +11,7 @@ import { connectionFor } from '../sql/urls';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { currentVersion, dropRole, ownerTransaction } from './schema';
-import type { AuditPlacement, Placement, Route, Strategy } from './types';
+import type { AuditPlacement, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
 
 const BUSY_TEMPLATE = '55006'; // object_in_use: someone is connected to the template
 

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment, OwnerTransactionOptions } from '../deployment';
+import type { Deployment } from '../deployment';
 import { TenancyConfigError } from '../errors';
 import { quoteIdent, searchPath } from '../sql/ident';
 import { currentVersion } from './schema';
-import type { Placement, Route, Strategy } from './types';
+import type { Placement, Route, Strategy, OwnerTransactionOptions } from './types';
 
 /** Shared tables, one set for every rls tenant, filtered by the tenant-isolation policy. */
 export class RlsStrategy implements Strategy {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment, OwnerTransactionOptions } from '../deployment';
+import type { Deployment } from '../deployment';
 import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply';
 import { grantAssumable } from '../setup/install';
 import { ensureRole, execFormatted } from '../setup/roles';
@@ -8,7 +8,7 @@ import { quoteIdent, searchPath } from '../sql/ident';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { cloneSchema, unsupportedForClone } from './schema-clone';
-import type { AuditPlacement, Placement, Route, Strategy } from './types';
+import type { AuditPlacement, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
 
 /**
  * A schema per tenant in the deployment's database, owned by the owner role, with a group role

@@ -1,7 +1,11 @@
 import type pg from 'pg';
 import type { StrategyName, Tenant } from '../catalog/types';
-import type { OwnerTransactionOptions } from '../deployment';
 import type { KeyChange } from '../setup/context-key';
+
+export interface OwnerTransactionOptions {
+  /** One read-only snapshot for the whole transaction (REPEATABLE READ). */
+  snapshot?: boolean;
+}
 
 /** A connection's login: the role and the database, as a pooler's refusal names them. */
 export interface Login {
