@@ -126,7 +126,7 @@ export async function migrateAll(parts: Parts, options: MigrateOptions): Promise
   const templates = Object.values(parts.strategies).filter((s) => s.migrateTemplate);
   const run = new Run(1 + templates.length + tenants.length, options.onProgress);
 
-  const sharedOk = await migrateSharedParts(parts, run);
+  const sharedOk = await migrateSharedParts(parts, run, canary > 0);
   if (canary > 0 && !sharedOk) return run.summary({ after: true, notAttempted: tenants });
   const pending = options.fastPath === false ? tenants : await reportConfirmed(parts, run, tenants);
   const first = pending.slice(0, canary);
@@ -142,19 +142,29 @@ function canarySize(canary: number | undefined): number {
   return canary;
 }
 
-/** The shared tables, then each strategy's template. True when all of them succeeded. */
-async function migrateSharedParts(parts: Parts, run: Run): Promise<boolean> {
+/**
+ * The shared tables, then each strategy's template. True when all of them succeeded; in canary mode
+ * the first failure ends it, since they run the same migrations as every tenant.
+ */
+async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean): Promise<boolean> {
   const { deployment } = parts;
-  let ok = await run.attempt(null, `shared:${deployment.config.sharedSchema}`, () =>
-    deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget())),
-  );
+  const targets: [string, () => Promise<string | null>][] = [
+    [`shared:${deployment.config.sharedSchema}`, () => deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget()))],
+  ];
   for (const strategy of Object.values(parts.strategies)) {
     if (!strategy.migrateTemplate) continue;
-    const migrated = await run.attempt(null, `template:${strategy.name}`, async () => {
-      await strategy.migrateTemplate!();
-      return deployment.latestMigration;
-    });
-    ok &&= migrated;
+    targets.push([
+      `template:${strategy.name}`,
+      async () => {
+        await strategy.migrateTemplate!();
+        return deployment.latestMigration;
+      },
+    ]);
+  }
+  let ok = true;
+  for (const [placement, work] of targets) {
+    ok = (await run.attempt(null, placement, work)) && ok;
+    if (!ok && stopOnFailure) return false;
   }
   return ok;
 }
@@ -200,7 +210,8 @@ async function migrateTenants(parts: Parts, run: Run, tenants: readonly Tenant[]
       const current = tenant;
       const done = await run.attempt(current, placementOf(current), async () => {
         const version = await parts.strategies[current.strategy].migrate(current);
-        await parts.catalog.update(current.id, { schemaVersion: version });
+        // Written only when it changed: each write bumps the catalog version every process's cache checks.
+        await parts.catalog.recordVersion([current], version);
         return version;
       });
       ok &&= done;
