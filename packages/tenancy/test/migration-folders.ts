@@ -14,7 +14,9 @@ export function migrationsWith(extra: readonly ExtraMigration[]): string {
   const folder = path.join(mkdtempSync(path.join(os.tmpdir(), 'migrations-')), 'migrations');
   cpSync(FIXTURE_MIGRATIONS, folder, { recursive: true });
   const journalPath = path.join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[] };
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+    entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[];
+  };
   for (const { tag, sql } of extra) {
     writeFileSync(path.join(folder, `${tag}.sql`), sql);
     const idx = journal.entries.length;

@@ -146,10 +146,12 @@ export class Catalog {
   async recordVersion(tenants: readonly Tenant[], version: string | null): Promise<void> {
     const stale = tenants.filter((t) => t.schemaVersion !== version);
     if (stale.length === 0) return;
-    await this.deployment.admin().query(
-      `UPDATE tenancy.tenants SET schema_version = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND schema_version IS DISTINCT FROM $2`,
-      [stale.map((t) => t.id), version],
-    );
+    await this.deployment
+      .admin()
+      .query(`UPDATE tenancy.tenants SET schema_version = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND schema_version IS DISTINCT FROM $2`, [
+        stale.map((t) => t.id),
+        version,
+      ]);
     for (const tenant of stale) this.forget(tenant);
   }
 

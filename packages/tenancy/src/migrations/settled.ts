@@ -68,9 +68,7 @@ export async function settledSchemas(client: pg.ClientBase, placements: readonly
 /** The schemas whose tracking table holds every tag: one UNION ALL statement over their tables. */
 async function completeTracking(client: pg.ClientBase, schemas: readonly string[], tags: readonly string[]): Promise<string[]> {
   // Each arm answers with its index only when the count matches, so the statement returns the complete ones.
-  const arms = schemas.map(
-    (schema, i) => `SELECT ${i} AS k FROM ${quoteIdent(schema)}.${TRACKING_TABLE} WHERE tag = ANY($1::text[]) HAVING count(*) = $2`,
-  );
+  const arms = schemas.map((schema, i) => `SELECT ${i} AS k FROM ${quoteIdent(schema)}.${TRACKING_TABLE} WHERE tag = ANY($1::text[]) HAVING count(*) = $2`);
   const { rows } = await client.query<{ k: number }>(arms.join('\nUNION ALL\n'), [[...tags], tags.length]);
   return rows.map((r) => schemas[r.k]!);
 }
