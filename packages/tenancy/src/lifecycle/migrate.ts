@@ -128,12 +128,16 @@ export async function migrateAll(parts: Parts, options: MigrateOptions): Promise
 
   const sharedOk = await migrateSharedParts(parts, run, canary > 0);
   if (canary > 0 && !sharedOk) return run.summary({ after: true, notAttempted: tenants });
-  const pending = options.fastPath === false ? tenants : await reportConfirmed(parts, run, tenants);
+  const pending = options.fastPath === false ? tenants : await reportConfirmed(parts, run, tenants, concurrencyOf(options));
   const first = pending.slice(0, canary);
-  const canaryOk = await migrateTenants(parts, run, first, options.concurrency);
+  const canaryOk = await migrateTenants(parts, run, first, concurrencyOf(options));
   if (canary > 0 && !canaryOk) return run.summary({ after: true, notAttempted: pending.slice(canary) });
-  await migrateTenants(parts, run, pending.slice(canary), options.concurrency);
+  await migrateTenants(parts, run, pending.slice(canary), concurrencyOf(options));
   return run.summary({ after: false, notAttempted: [] });
+}
+
+function concurrencyOf(options: MigrateOptions): number {
+  return Math.max(1, options.concurrency ?? 4);
 }
 
 function canarySize(canary: number | undefined): number {
@@ -175,12 +179,12 @@ async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean
  * catalog order, for a transaction each. A check or a catalog write that fails confirms nothing:
  * its tenants take the full path.
  */
-async function reportConfirmed(parts: Parts, run: Run, tenants: readonly Tenant[]): Promise<Tenant[]> {
+async function reportConfirmed(parts: Parts, run: Run, tenants: readonly Tenant[], concurrency: number): Promise<Tenant[]> {
   const confirmed = new Map<string, string | null>();
   for (const strategy of Object.values(parts.strategies)) {
     if (!strategy.confirmVersions) continue;
     const own = tenants.filter((t) => t.strategy === strategy.name);
-    const versions = await strategy.confirmVersions(own).catch(() => new Map<string, string | null>());
+    const versions = await strategy.confirmVersions(own, concurrency).catch(() => new Map<string, string | null>());
     for (const [id, version] of versions) confirmed.set(id, version);
   }
   const byVersion = new Map<string | null, Tenant[]>();
@@ -202,7 +206,7 @@ async function reportConfirmed(parts: Parts, run: Run, tenants: readonly Tenant[
 }
 
 /** A transaction (or a few) per tenant, `concurrency` at a time. True when every one succeeded. */
-async function migrateTenants(parts: Parts, run: Run, tenants: readonly Tenant[], concurrency = 4): Promise<boolean> {
+async function migrateTenants(parts: Parts, run: Run, tenants: readonly Tenant[], concurrency: number): Promise<boolean> {
   const queue = [...tenants];
   let ok = true;
   const worker = async () => {

@@ -41,27 +41,46 @@ const OBJECTS_IN_PLACE = `
            OR NOT (has_table_privilege(r.oid, x.rel, 'SELECT') AND has_table_privilege(r.oid, x.rel, 'INSERT')
                    AND has_table_privilege(r.oid, x.rel, 'UPDATE') AND has_table_privilege(r.oid, x.rel, 'DELETE')))`;
 
+/** Runs fn on a pooled owner connection to the deployment's database. */
+export type WithClient = <T>(fn: (client: pg.ClientBase) => Promise<T>) => Promise<T>;
+
 /**
  * The schemas a migration run would leave exactly as they are, confirmed from the placements
  * themselves (the tenant catalog's schema_version is only a cache of their tracking tables, and a
  * restored backup or a hand edit can make it lie). A few statements for any number of placements,
- * where the full path opens one transaction of about ten statements per placement. It takes no
- * lock: what it reads was committed by migrations that commit their DDL and tracking rows together.
+ * where the full path opens one transaction of about ten statements per placement. Reading a
+ * tracking table costs the server its first opening of the table in that backend, as the full path
+ * pays too: the batches are spread over `parallel` connections as the full path spreads tenants.
+ * It takes no advisory lock: what it reads was committed by migrations that commit their DDL and tracking rows together.
  */
-export async function settledSchemas(client: pg.ClientBase, placements: readonly SchemaPlacement[], expect: SettledExpectation): Promise<Set<string>> {
+export async function settledSchemas(
+  withClient: WithClient,
+  placements: readonly SchemaPlacement[],
+  expect: SettledExpectation,
+  parallel: number,
+): Promise<Set<string>> {
   if (placements.length === 0) return new Set();
-  const { rows } = await client.query<{ schema: string }>(OBJECTS_IN_PLACE, [
-    placements.map((p) => p.schema),
-    placements.map((p) => p.role),
-    TRACKING_TABLE,
-    [...expect.tables],
-    expect.pinConstraint,
-  ]);
+  const { rows } = await withClient((client) =>
+    client.query<{ schema: string }>(OBJECTS_IN_PLACE, [
+      placements.map((p) => p.schema),
+      placements.map((p) => p.role),
+      TRACKING_TABLE,
+      [...expect.tables],
+      expect.pinConstraint,
+    ]),
+  );
   const candidates = rows.map((r) => r.schema);
+  const size = Math.min(BATCH, Math.ceil(candidates.length / Math.max(1, parallel)));
+  const batches: string[][] = [];
+  for (let start = 0; start < candidates.length; start += size) batches.push(candidates.slice(start, start + size));
   const settled = new Set<string>();
-  for (let start = 0; start < candidates.length; start += BATCH) {
-    for (const schema of await completeTracking(client, candidates.slice(start, start + BATCH), expect.tags)) settled.add(schema);
-  }
+  const worker = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      const current = batch;
+      for (const schema of await withClient((client) => completeTracking(client, current, expect.tags))) settled.add(schema);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, batches.length)) }, worker));
   return settled;
 }
 
@@ -69,6 +88,17 @@ export async function settledSchemas(client: pg.ClientBase, placements: readonly
 async function completeTracking(client: pg.ClientBase, schemas: readonly string[], tags: readonly string[]): Promise<string[]> {
   // Each arm answers with its index only when the count matches, so the statement returns the complete ones.
   const arms = schemas.map((schema, i) => `SELECT ${i} AS k FROM ${quoteIdent(schema)}.${TRACKING_TABLE} WHERE tag = ANY($1::text[]) HAVING count(*) = $2`);
-  const { rows } = await client.query<{ k: number }>(arms.join('\nUNION ALL\n'), [[...tags], tags.length]);
-  return rows.map((r) => schemas[r.k]!);
+  await client.query('BEGIN');
+  try {
+    // A UNION of a few hundred tiny tables looks costly enough to the planner for parallel workers, and each new
+    // worker opens every table again from cold: in the bench, about 1 s per batch of 250 with them, and 0.4 s for
+    // the whole check of 1,000 tenants without.
+    await client.query(`SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`);
+    const { rows } = await client.query<{ k: number }>(arms.join('\nUNION ALL\n'), [[...tags], tags.length]);
+    await client.query('COMMIT');
+    return rows.map((r) => schemas[r.k]!);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }

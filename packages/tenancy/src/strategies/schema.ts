@@ -88,15 +88,14 @@ export class SchemaStrategy implements Strategy {
     });
   }
 
-  async confirmVersions(tenants: readonly Tenant[]): Promise<Map<string, string | null>> {
+  async confirmVersions(tenants: readonly Tenant[], parallel: number): Promise<Map<string, string | null>> {
     const { migrations, latestMigration } = this.deployment;
     const placed = tenants.filter((t) => t.roleName !== null);
-    const settled = await this.deployment.withAdmin((client) =>
-      settledSchemas(
-        client,
-        placed.map((t) => ({ schema: t.schemaName, role: t.roleName! })),
-        { tags: migrations.map((m) => m.tag), tables: this.deployment.config.tenantTables, pinConstraint: PIN_CONSTRAINT },
-      ),
+    const settled = await settledSchemas(
+      (fn) => this.deployment.withAdmin(fn),
+      placed.map((t) => ({ schema: t.schemaName, role: t.roleName! })),
+      { tags: migrations.map((m) => m.tag), tables: this.deployment.config.tenantTables, pinConstraint: PIN_CONSTRAINT },
+      parallel,
     );
     return new Map(placed.filter((t) => settled.has(t.schemaName)).map((t) => [t.id, latestMigration]));
   }

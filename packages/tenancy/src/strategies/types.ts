@@ -56,9 +56,10 @@ export interface Strategy {
   /**
    * migrate()'s fast path: of `tenants` (all of this strategy), those whose placement migrate(tenant)
    * would leave as it is, each with the tag migrate(tenant) would return, confirmed from the
-   * placements themselves in a few statements. Tenants left out go through migrate(tenant).
+   * placements themselves in a few statements, on up to `parallel` connections at once. Tenants
+   * left out go through migrate(tenant).
    */
-  confirmVersions?(tenants: readonly Tenant[]): Promise<Map<string, string | null>>;
+  confirmVersions?(tenants: readonly Tenant[], parallel: number): Promise<Map<string, string | null>>;
   /** Brings the strategy's shared parts (template schema or database) up to date, if it has any. */
   migrateTemplate?(): Promise<void>;
   /**
