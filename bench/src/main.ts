@@ -9,6 +9,7 @@ import { BENCHMARKS_MD, printSection, RESULTS_DIR, writeBenchmarksMd, writeSecti
 import { contextCost } from './sections/context-cost';
 import { instructions } from './sections/instructions';
 import { leaks } from './sections/leaks';
+import { migrateScale } from './sections/migrate-scale';
 import { plans } from './sections/plans';
 import { pooler } from './sections/pooler';
 import { provisioning } from './sections/provisioning';
@@ -24,6 +25,7 @@ const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = 
   pooler,
   web,
   instructions,
+  'migrate-scale': migrateScale,
 };
 
 async function main(): Promise<void> {

@@ -33,6 +33,7 @@ describe('bench prose', () => {
       'context-cost',
       'instructions',
       'leaks',
+      'migrate-scale',
       'plans',
       'pooler',
       'provisioning',
