@@ -1,5 +1,5 @@
 export { createTenancy } from './tenancy';
-export type { Tenancy, TenantTx, ContextOptions, DeleteOptions, MigrateProgress, MigrateOptions, MigrateSummary } from './tenancy';
+export type { Tenancy, TenantTx, ContextOptions, DeleteOptions, MigrateProgress, MigrateOptions, MigrateSummary, MigrateFailure } from './tenancy';
 export type { PoolStats, TenantPoolStats } from './pools/tenant-pools';
 export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type DatabaseSecretsOptions } from './secrets/index';
 export type { TenancyConfig, TenancyConfigInput } from './config';

@@ -17,7 +17,7 @@ export type { ContextOptions, TenantTx } from './request/tenant-requests';
 export type { DeleteOptions } from './lifecycle/tenants';
 export type { RotateOptions } from './setup/commands';
 export { MAX_OVERLAP_SECONDS } from './setup/commands';
-export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate';
+export type { MigrateProgress, MigrateOptions, MigrateSummary, MigrateFailure } from './lifecycle/migrate';
 export type { InstallSummary } from './setup/placements';
 
 export type Tenancy = ReturnType<typeof createTenancy>;
