@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['context-cost', 'round-trips', 'leaks', 'plans', 'provisioning', 'pooler', 'web', 'instructions', 'lifecycle'] as const;
+export const SECTIONS = [
+  'context-cost',
+  'round-trips',
+  'leaks',
+  'plans',
+  'provisioning',
+  'pooler',
+  'web',
+  'instructions',
+  'lifecycle',
+  'migrate-scale',
+] as const;
 /** Run only when named: it needs a server started under callgrind (bench/scripts/callgrind-postgres.sh). */
 const ON_REQUEST: readonly string[] = ['instructions'];
 export type SectionName = (typeof SECTIONS)[number];

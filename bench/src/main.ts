@@ -10,6 +10,7 @@ import { contextCost } from './sections/context-cost';
 import { instructions } from './sections/instructions';
 import { leaks } from './sections/leaks';
 import { lifecycle } from './sections/lifecycle';
+import { migrateScale } from './sections/migrate-scale';
 import { plans } from './sections/plans';
 import { pooler } from './sections/pooler';
 import { provisioning } from './sections/provisioning';
@@ -26,6 +27,7 @@ const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = 
   web,
   instructions,
   lifecycle,
+  'migrate-scale': migrateScale,
 };
 
 async function main(): Promise<void> {

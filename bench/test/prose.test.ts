@@ -34,6 +34,7 @@ describe('bench prose', () => {
       'instructions',
       'leaks',
       'lifecycle',
+      'migrate-scale',
       'plans',
       'pooler',
       'provisioning',

@@ -2,16 +2,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { prepareDatabase } from '@repo/db/prepare';
 import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
 import type { AppTenancy } from '@repo/db/tenancy';
 import type { MigrateProgress, MigrateSummary, StrategyName } from '@repo/tenancy';
 import pg from 'pg';
 import { benchTenancy, MemorySecrets } from '../harness/dataset';
-import { productUrls, withClient } from '../harness/database';
+import { withClient } from '../harness/database';
 import { fmt, fmtMs, type BenchEnv } from '../harness/env';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { prose } from '../harness/prose';
+import { dropByPrefix, freshDatabase, type SectionUrls } from '../harness/section-database';
 
 const text = prose('provisioning');
 
@@ -81,53 +81,13 @@ function expectClean(summary: MigrateSummary, what: string): void {
   check(failures.length === 0, `${what} reported failures: ${failures.join('; ')}`);
 }
 
-/** The product's URLs (same roles and dev passwords) pointed at another database of the bench server. */
-function urlsFor(env: BenchEnv, db: string) {
-  const retarget = (url: string) => {
-    const parsed = new URL(url);
-    parsed.pathname = `/${db}`;
-    return parsed.toString();
-  };
-  const urls = productUrls(env.server);
-  return {
-    ...urls,
-    adminUrl: retarget(urls.adminUrl),
-    appUrl: retarget(urls.appUrl),
-    operatorUrl: retarget(urls.operatorUrl),
-    authUrl: retarget(urls.authUrl),
-  };
-}
-
-/** A database of its own, prepared as `npm run dev` prepares one: the dataset's tenants stay out of sight. */
-async function freshDatabase(env: BenchEnv, db: string): Promise<ReturnType<typeof urlsFor>> {
-  await withClient(env.server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(db)}`));
-  const urls = urlsFor(env, db);
-  const prepared = await prepareDatabase(urls);
-  await prepared.close();
-  return urls;
-}
-
-function sectionTenancy(
-  env: BenchEnv,
-  urls: ReturnType<typeof urlsFor>,
-  namePrefix: string,
-  secrets: MemorySecrets,
-  migrationsFolder = TENANT_MIGRATIONS_FOLDER,
-): AppTenancy {
+function sectionTenancy(env: BenchEnv, urls: SectionUrls, namePrefix: string, secrets: MemorySecrets, migrationsFolder = TENANT_MIGRATIONS_FOLDER): AppTenancy {
   return benchTenancy(env.server, env.config, { adminUrl: urls.adminUrl, appUrl: urls.appUrl, namePrefix, secrets, migrationsFolder });
 }
 
 /** Drops every database, then every role, this section may have left, an interrupted earlier run's included. */
-async function dropEverything(env: BenchEnv): Promise<void> {
-  await withClient(env.server.adminUrl, async (c) => {
-    const pattern = `${PREFIX.replaceAll('_', '\\_')}%`;
-    const drops = async (sql: string) => {
-      for (const { ddl } of (await c.query<{ ddl: string }>(sql, [pattern])).rows) await c.query(ddl);
-    };
-    await drops(`SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', datname) AS ddl FROM pg_database WHERE datname LIKE $1`);
-    // Their privileges lived in the databases just dropped, so nothing else holds them.
-    await drops(`SELECT format('DROP ROLE IF EXISTS %I', rolname) AS ddl FROM pg_roles WHERE rolname LIKE $1`);
-  });
+function dropEverything(env: BenchEnv): Promise<void> {
+  return dropByPrefix(env, PREFIX);
 }
 
 interface Journal {

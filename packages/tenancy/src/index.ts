@@ -17,6 +17,7 @@ export type {
   MigrateProgress,
   MigrateOptions,
   MigrateSummary,
+  MigrateFailure,
 } from './tenancy';
 export type { PoolStats, TenantPoolStats } from './pools/tenant-pools';
 export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type DatabaseSecretsOptions } from './secrets/index';

@@ -22,7 +22,7 @@ export type { ArchiveManifest, ArchiveTable } from './archive/manifest';
 export type { MoveOptions, MoveProgress, MoveStep, MoveSummary } from './lifecycle/move';
 export type { RotateOptions } from './setup/commands';
 export { MAX_OVERLAP_SECONDS } from './setup/commands';
-export type { MigrateProgress, MigrateOptions, MigrateSummary } from './lifecycle/migrate';
+export type { MigrateProgress, MigrateOptions, MigrateSummary, MigrateFailure } from './lifecycle/migrate';
 export type { InstallSummary } from './setup/placements';
 
 export type Tenancy = ReturnType<typeof createTenancy>;

@@ -162,6 +162,23 @@ export class Catalog {
     return this.lookupAndCache(key);
   }
 
+  /**
+   * One statement for many tenants at one version (migrate()'s fast path). Only rows that differ are
+   * written, and nothing is sent when none do: the catalog's version is bumped per statement, and
+   * every process's cached entries are re-read after a bump.
+   */
+  async recordVersion(tenants: readonly Tenant[], version: string | null): Promise<void> {
+    const stale = tenants.filter((t) => t.schemaVersion !== version);
+    if (stale.length === 0) return;
+    await this.deployment
+      .admin()
+      .query(`UPDATE tenancy.tenants SET schema_version = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND schema_version IS DISTINCT FROM $2`, [
+        stale.map((t) => t.id),
+        version,
+      ]);
+    for (const tenant of stale) this.forget(tenant);
+  }
+
   async remove(tenant: Tenant): Promise<void> {
     await this.deployment.admin().query('DELETE FROM tenancy.tenants WHERE id = $1', [tenant.id]);
     this.forget(tenant);

@@ -62,6 +62,13 @@ export class RlsStrategy implements Strategy {
     return null;
   }
 
+  /** Every rls tenant is at the shared tables' version: one read answers for all of them. */
+  async confirmVersions(tenants: readonly Tenant[]): Promise<Map<string, string | null>> {
+    if (tenants.length === 0) return new Map();
+    const version = await this.migrate();
+    return new Map(tenants.map((t) => [t.id, version]));
+  }
+
   migrate(): Promise<string | null> {
     // Shared tables are migrated once for all rls tenants, before any tenant (see migrate()):
     // an rls tenant is at whatever version the shared tables reached.

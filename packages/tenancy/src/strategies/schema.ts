@@ -2,11 +2,12 @@ import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
 import type { Deployment } from '../deployment';
 import { applyMigrations, OWNER_ROLE, TRACKING_TABLE } from '../migrations/apply';
+import { settledSchemas } from '../migrations/settled';
 import { grantAssumable } from '../setup/install';
 import { ensureRole, execFormatted } from '../setup/roles';
 import { quoteIdent, searchPath } from '../sql/ident';
 import { grantTenantRole } from './grants';
-import { pinPlacement } from './pin';
+import { PIN_CONSTRAINT, pinPlacement } from './pin';
 import { cloneSchema, unsupportedForClone } from './schema-clone';
 import type { AuditPlacement, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
 
@@ -86,6 +87,18 @@ export class SchemaStrategy implements Strategy {
       await ownerTransaction(client, () => pinPlacement(client, tenant.schemaName, tenantTables, tenant.id));
       return version;
     });
+  }
+
+  async confirmVersions(tenants: readonly Tenant[], parallel: number): Promise<Map<string, string | null>> {
+    const { migrations, latestMigration } = this.deployment;
+    const placed = tenants.filter((t) => t.roleName !== null);
+    const settled = await settledSchemas(
+      (fn) => this.deployment.withAdmin(fn),
+      placed.map((t) => ({ schema: t.schemaName, role: t.roleName! })),
+      { tags: migrations.map((m) => m.tag), tables: this.deployment.config.tenantTables, pinConstraint: PIN_CONSTRAINT },
+      parallel,
+    );
+    return new Map(placed.filter((t) => settled.has(t.schemaName)).map((t) => [t.id, latestMigration]));
   }
 
   async migrateTemplate(): Promise<void> {

@@ -65,6 +65,13 @@ export interface Strategy {
   auditPlacement(tenant: Tenant): AuditPlacement | null;
   /** Brings one tenant's placement to the newest migration; returns its tag. */
   migrate(tenant: Tenant): Promise<string | null>;
+  /**
+   * migrate()'s fast path: of `tenants` (all of this strategy), those whose placement migrate(tenant)
+   * would leave as it is, each with the tag migrate(tenant) would return, confirmed from the
+   * placements themselves in a few statements, on up to `parallel` connections at once. Tenants
+   * left out go through migrate(tenant).
+   */
+  confirmVersions?(tenants: readonly Tenant[], parallel: number): Promise<Map<string, string | null>>;
   /** Brings the strategy's shared parts (template schema or database) up to date, if it has any. */
   migrateTemplate?(): Promise<void>;
   /**
