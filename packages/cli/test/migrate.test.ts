@@ -24,14 +24,19 @@ interface Summary {
 const NEW_TAG = '9999_cli_test_column';
 
 /** @repo/db's tenant migrations plus one more, which adds a column to projects. */
-function folderWithOneMore(dir: string): string {
-  const folder = path.join(dir, 'migrations');
+function folderWithOneMore(dir: string, tags: readonly string[] = [NEW_TAG]): string {
+  const folder = path.join(dir, `migrations-${tags.length}`);
   cpSync(TENANT_MIGRATIONS_FOLDER, folder, { recursive: true });
   const journalFile = path.join(folder, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
-  journal.entries.push({ idx: journal.entries.length, tag: NEW_TAG });
+  for (const [i, tag] of tags.entries()) {
+    journal.entries.push({ idx: journal.entries.length, tag });
+    writeFileSync(
+      path.join(folder, `${tag}.sql`),
+      i === 0 ? 'ALTER TABLE "projects" ADD COLUMN "cli_note" text;' : `ALTER TABLE "projects" ADD COLUMN "cli_note_${i}" text;`,
+    );
+  }
   writeFileSync(journalFile, JSON.stringify(journal));
-  writeFileSync(path.join(folder, `${NEW_TAG}.sql`), 'ALTER TABLE "projects" ADD COLUMN "cli_note" text;');
   return folder;
 }
 
@@ -91,7 +96,7 @@ describe('migrate', () => {
 
     const human = await cli(['migrate', '--concurrency', '2'], env);
     expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/^Migrated \d+ of \d+ placements; 1 FAILED:$/m);
+    expect(human.stdout).toMatch(/^Migrated \d+ of \d+ placements \(\d+ already current\); 1 FAILED:$/m);
     expect(human.stdout).toMatch(new RegExp(`^  t_${broken} \\(tenant ${broken}\\): .*t_${broken}.* does not exist$`, 'm'));
     expect(human.stderr).toMatch(/run `tenancy migrate` again/);
 
@@ -108,6 +113,23 @@ describe('migrate', () => {
       { slug: broken, schema_version: expect.not.stringMatching(NEW_TAG) },
       { slug: healthy, schema_version: NEW_TAG },
     ]);
+  });
+
+  it('--canary 3: the broken tenant among the first three stops the run; the tenant after them is not attempted', async () => {
+    const { cli, admin, dir } = suite();
+    const canaryTag = '9999_cli_test_canary';
+    const result = await cli(['migrate', '--canary', '3', '--json'], { TENANT_MIGRATIONS_DIR: folderWithOneMore(dir, [NEW_TAG, canaryTag]) });
+    expect(result.code).toBe(1);
+    const summary = json<Summary & { stoppedAfterCanary: boolean; notAttempted: string[]; failures: Array<{ tenant: string; message: string }> }>(result);
+    expect(summary.stoppedAfterCanary).toBe(true);
+    // Catalog order: the first test's two tenants, then the broken one; the healthy one came after.
+    const [broken, healthy] = (
+      await admin.query<{ slug: string }>(`select slug from tenancy.tenants where slug like 'mig_broken%' or slug like 'mig_healthy%' order by created_at`)
+    ).rows.map((r) => r.slug);
+    expect(summary.failures).toEqual([expect.objectContaining({ tenant: broken, message: expect.stringContaining('does not exist') })]);
+    expect(summary.notAttempted).toEqual([healthy]);
+    const { rows } = await admin.query('select schema_version from tenancy.tenants where slug = $1', [healthy]);
+    expect(rows[0].schema_version).toBe(NEW_TAG);
   });
 
   it('--concurrency must be a whole number from 1 to 64: exit 2', async () => {

@@ -124,15 +124,16 @@ describe('migrate() fast path', () => {
     }
   });
 
-  it('a catalog behind its placement is corrected in one statement, without opening the placement', async () => {
+  it('a catalog behind its placement sends that tenant through its migration transaction, which corrects the catalog', async () => {
     const { admin } = suite();
     const next = tenancyAt(suite(), migrationsWith([PRIORITY]));
     try {
       await admin.query(`update tenancy.tenants set schema_version = '0000_notes' where slug = 'fq_02'`);
       const summary = await next.migrate();
       expect(summary.failures).toEqual([]);
-      expect(migrated(summary)).toEqual(['fp_db']);
-      expect(summary.results.find((r) => r.tenant?.slug === 'fq_02')).toMatchObject({ upToDate: true, status: 'done', version: PRIORITY.tag });
+      // The catalog only ever rules a tenant out of the fast path: one it says is behind is not read, but migrated.
+      expect(migrated(summary).sort()).toEqual(['fp_db', 'fq_02']);
+      expect(summary.results.find((r) => r.tenant?.slug === 'fq_02')).toMatchObject({ status: 'done', version: PRIORITY.tag });
       expect((await next.getTenant('fq_02')).schemaVersion).toBe(PRIORITY.tag);
     } finally {
       await next.close();

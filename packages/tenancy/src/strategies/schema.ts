@@ -91,7 +91,9 @@ export class SchemaStrategy implements Strategy {
 
   async confirmVersions(tenants: readonly Tenant[], parallel: number): Promise<Map<string, string | null>> {
     const { migrations, latestMigration } = this.deployment;
-    const placed = tenants.filter((t) => t.roleName !== null);
+    // The catalog may rule a tenant out (it records a version behind the newest: a migration is due, and
+    // reading its tracking table would only confirm that), never in: the check below is what confirms.
+    const placed = tenants.filter((t) => t.roleName !== null && t.schemaVersion === latestMigration);
     const settled = await settledSchemas(
       (fn) => this.deployment.withAdmin(fn),
       placed.map((t) => ({ schema: t.schemaName, role: t.roleName! })),
