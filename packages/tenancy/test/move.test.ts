@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTenancy, STRATEGIES, type StrategyName, type Tenancy } from '../src/index';
 import { baseConfig, useTenancy } from './support';
@@ -151,6 +152,41 @@ describe('moveTenant', () => {
       }
     },
   );
+
+  it('requests waiting out a pause share one lookup per poll: 40 waiting callers do not make 40 times the lookups', async () => {
+    const { tenancy, db } = suite();
+    await seeded(tenancy, 'mv_waiters', 'schema', 5);
+    let lookups = 0;
+    class CountingClient extends pg.Client {
+      override query(...args: unknown[]): never {
+        const [first] = args;
+        const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+        if (text?.includes('resolve_tenant')) lookups++;
+        return (super.query as (...a: unknown[]) => never)(...args);
+      }
+    }
+    const callers = createTenancy({ ...baseConfig(db), namePrefix: tenancy.config.namePrefix, secrets: tenancy.config.secrets, clientClass: CountingClient });
+    let paused!: () => void;
+    const inPause = new Promise<void>((resolve) => (paused = resolve));
+    const mover = watching(async (name) => {
+      if (name !== 'move.catch-up') return;
+      paused();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    });
+    try {
+      const moving = mover.moveTenant('mv_waiters', 'rls');
+      await inPause;
+      lookups = 0;
+      const waiting = Array.from({ length: 40 }, () => callers.queryAs<{ n: number }>('mv_waiters', 'select count(*)::int as n from notes'));
+      await moving;
+      const results = await Promise.all(waiting);
+      expect(results.map((r) => r.rows[0]!.n)).toEqual(Array(40).fill(5));
+      // About one lookup per 25 ms poll over the rest of the pause; one per caller per poll would be over 600.
+      expect(lookups).toBeLessThan(80);
+    } finally {
+      await Promise.all([callers.close(), mover.close()]);
+    }
+  });
 
   it('moveTenant(key, <its own strategy>) removes what an abandoned move left behind', async () => {
     const { tenancy } = suite();

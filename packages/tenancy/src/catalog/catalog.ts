@@ -48,6 +48,10 @@ export class Catalog {
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.tenant;
     if (hit && (await this.stillCurrent(hit))) return hit.tenant;
+    return this.lookupOnce(key);
+  }
+
+  private lookupOnce(key: string): Promise<Tenant> {
     let pending = this.pending.get(key);
     if (!pending) {
       pending = this.lookupAndCache(key).finally(() => this.pending.delete(key));
@@ -155,11 +159,14 @@ export class Catalog {
     return tenant;
   }
 
-  /** Looks the key up again, past the cache: how a request waiting out a move sees it end. */
+  /**
+   * Looks the key up again, past the cache: how a request waiting out a move sees it end. Requests
+   * waiting on the same tenant share the lookup in flight, so a pause costs one lookup per poll, not
+   * one per waiting request.
+   */
   async refresh(key: string): Promise<Tenant> {
     assertKey(key);
-    this.generation++;
-    return this.lookupAndCache(key);
+    return this.lookupOnce(key);
   }
 
   /**
