@@ -19,9 +19,13 @@ interface Progress {
 
 interface Summary {
   done: number;
+  upToDate: number;
   total: number;
   ms: number;
-  failed: { tenant: string | null; placement: string; error: string }[];
+  failed: { tenant: string | null; placement: string; error: string; code: string | null }[];
+  canary: number;
+  stoppedAfterCanary: boolean;
+  notAttempted: string[];
 }
 
 type State =
@@ -33,6 +37,7 @@ type State =
 export function MigrateRunner() {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [concurrency, setConcurrency] = useState(4);
+  const [canary, setCanary] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   const ready = useHydrated();
 
@@ -49,7 +54,11 @@ export function MigrateRunner() {
     const items: Progress[] = [];
     let response: Response;
     try {
-      response = await fetch('/api/migrate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ concurrency }) });
+      response = await fetch('/api/migrate', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ concurrency, canary }),
+      });
     } catch {
       setState({ kind: 'error', items, message: 'The request did not reach the server.' });
       return;
@@ -93,6 +102,16 @@ export function MigrateRunner() {
             ))}
           </select>
         </label>
+        <label className="field inline">
+          <span>Canary</span>
+          <select value={canary} onChange={(e) => setCanary(Number(e.target.value))} disabled={state.kind === 'running'} aria-label="Canary tenants">
+            {[0, 1, 5, 10].map((n) => (
+              <option key={n} value={n}>
+                {n === 0 ? 'none' : `${n} first, stop if one fails`}
+              </option>
+            ))}
+          </select>
+        </label>
         <button className="button button-primary" type="button" onClick={run} disabled={state.kind === 'running'} data-ready={ready || undefined}>
           {state.kind === 'running' ? 'Migrating…' : 'Run migrations'}
         </button>
@@ -110,12 +129,30 @@ export function MigrateRunner() {
           <strong>
             {state.summary.done} of {state.summary.total} done, {state.summary.failed.length} failed
           </strong>{' '}
-          in {formatDuration(state.summary.ms)}.
+          in {formatDuration(state.summary.ms)}; {state.summary.upToDate} tenant(s) were already current.
+          {state.summary.stoppedAfterCanary && (
+            <p data-testid="migrate-canary-stop">
+              Stopped after the canary ({state.summary.canary} first): {state.summary.notAttempted.length} tenant(s) not attempted
+              {state.summary.notAttempted.length > 0 && (
+                <>
+                  {': '}
+                  {state.summary.notAttempted.map((slug, i) => (
+                    <span key={slug}>
+                      {i > 0 && ', '}
+                      <code>{slug}</code>
+                    </span>
+                  ))}
+                </>
+              )}
+              . Fix the failure and run again: finished tenants are not migrated twice.
+            </p>
+          )}
           {state.summary.failed.length > 0 && (
             <ul>
               {state.summary.failed.map((f) => (
                 <li key={f.placement}>
                   <code>{f.tenant ?? f.placement}</code>: {f.error}
+                  {f.code && <span className="muted"> (SQLSTATE {f.code})</span>}
                 </li>
               ))}
             </ul>
