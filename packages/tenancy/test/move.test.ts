@@ -102,8 +102,8 @@ describe('moveTenant', () => {
       expect(reads).toBeGreaterThan(2);
       expect(summary).toMatchObject({ from, to, tenant: { id, slug, strategy: to, status: 'active' } });
       expect(summary.pauseMs).toBeGreaterThanOrEqual(tenancy.config.catalogCacheMs);
-      // The writer wrote during the copy: those rows were carried over under the pause.
-      expect(summary.caughtUp).toBe(true);
+      // The writer wrote during the copy: those rows were carried over under the pause, row by row.
+      expect(summary).toMatchObject({ caughtUp: true, recopied: false });
       expect(steps).toEqual(expect.arrayContaining(['copy', 'pause', 'switch', 'done']));
       const after = await notes(tenancy, slug);
       const written = after.filter((r) => r.body.startsWith('w')).map((r) => Number(r.body.slice(1)));
@@ -152,6 +152,39 @@ describe('moveTenant', () => {
       }
     },
   );
+
+  it.each([
+    ['rls', 'database'],
+    ['database', 'schema'],
+    ['schema', 'rls'],
+  ] as const)('%s -> %s: inserts, updates and deletes made during the copy are carried over row by row', async (from, to) => {
+    const { tenancy } = suite();
+    const slug = `mvd_${from.slice(0, 3)}_${to.slice(0, 3)}`;
+    await seeded(tenancy, slug, from, 30);
+    const mover = watching(async (name) => {
+      if (name !== 'move.pause') return;
+      // Between the copy and the pause: what a busy tenant does while its copy is made.
+      await tenancy.withTenant(
+        slug,
+        async (tx) => {
+          await tx.query(`update notes set body = body || ' (edited)' where body like 'note 1%'`);
+          await tx.query(`delete from notes where body like 'note 2%'`);
+          await tx.query(`insert into notes (body) values ('late one'), ('late two')`);
+        },
+        { role: 'admin' },
+      );
+    });
+    try {
+      const summary = await mover.moveTenant(slug, to);
+      const expected = await tenancy.queryAs<Note>(slug, 'select id, body, created_by from notes order by id');
+      expect(summary).toMatchObject({ caughtUp: true, recopied: false, rows: expected.rows.length });
+      expect(expected.rows.filter((r) => r.body.endsWith('(edited)'))).toHaveLength(11);
+      expect(expected.rows.some((r) => r.body.startsWith('note 2'))).toBe(false);
+      expect(expected.rows.filter((r) => r.body.startsWith('late'))).toHaveLength(2);
+    } finally {
+      await mover.close();
+    }
+  });
 
   it('requests waiting out a pause share one lookup per poll: 40 waiting callers do not make 40 times the lookups', async () => {
     const { tenancy, db } = suite();

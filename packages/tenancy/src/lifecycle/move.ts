@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import type { ArchiveManifest } from '../archive/manifest';
-import { loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
+import { countRows, loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
 import { MOVE_LOCK_PREFIX } from '../catalog/sql';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
 import { MigrationError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
 import type { Parts } from '../parts';
+import { catchUp } from './catch-up';
 import { quoteIdent } from '../sql/ident';
 
 export type MoveStep = 'copy' | 'pause' | 'catch-up' | 'switch' | 'cleanup' | 'done';
@@ -38,6 +39,8 @@ export interface MoveSummary {
   pauseMs: number;
   /** Whether writes made during the copy had to be carried over under the pause. */
   caughtUp: boolean;
+  /** Whether carrying them over row by row did not check out, so the tenant was copied again under the pause. */
+  recopied: boolean;
   ms: number;
 }
 
@@ -48,8 +51,9 @@ export interface MoveSummary {
  * 2. pause: the tenant is marked `moving`, so requests wait instead of running; the move waits out
  *    other processes' catalog caches and every transaction that began before, so nothing writes
  *    to the old placement any more;
- * 3. catch-up: when the source's rows no longer match the snapshot's checksums, the copy is made
- *    again, now of rows that cannot change, and checked against them (counts and checksums);
+ * 3. catch-up: when the source's rows no longer match the snapshot's checksums, the rows that changed
+ *    are carried over by primary key, and the copy must then match the source's checksums (else it
+ *    is made again from the source, whose rows cannot change now);
  * 4. switch: one catalog update points the tenant at the new placement and ends the pause;
  * 5. cleanup: the old placement goes.
  *
@@ -86,18 +90,43 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     return manifest;
   }
 
-  /** Whether the source still holds exactly the rows of the snapshot a copy was made from. */
-  async function unchangedSince(source: Tenant, manifest: ArchiveManifest): Promise<boolean> {
-    const sums = await strategies[source.strategy].inPlacement(
-      source,
+  /** Per table, the checksum of the tenant's rows over the manifest's columns, and how many rows it has. */
+  async function checksumsOf(tenant: Tenant, manifest: ArchiveManifest): Promise<{ sums: string[]; rows: number }> {
+    return strategies[tenant.strategy].inPlacement(
+      tenant,
       async (client) => {
-        const out: string[] = [];
-        for (const table of manifest.tables) out.push(await tableChecksum(client, source.schemaName, table.name, table.columns));
-        return out;
+        const sums: string[] = [];
+        for (const table of manifest.tables) sums.push(await tableChecksum(client, tenant.schemaName, table.name, table.columns));
+        const counts = await countRows(
+          client,
+          tenant.schemaName,
+          manifest.tables.map((t) => t.name),
+        );
+        return { sums, rows: Object.values(counts).reduce((a, b) => a + b, 0) };
       },
       { snapshot: true },
     );
-    return sums.every((sum, i) => sum === manifest.tables[i]!.sha256);
+  }
+
+  /**
+   * Brings the copy level with a source that no longer changes: row by row when that checks out against
+   * the source's checksums, else by copying everything again (which checks itself). Returns the rows.
+   */
+  async function carryOver(
+    source: Tenant,
+    target: Tenant,
+    manifest: ArchiveManifest,
+    workDir: string,
+    now: string[],
+  ): Promise<{ rows: number; recopied: boolean }> {
+    try {
+      await catchUp((tenant, fn, options) => strategies[tenant.strategy].inPlacement(tenant, fn, options), source, target, manifest);
+      const copied = await checksumsOf(target, manifest);
+      if (copied.sums.join() === now.join()) return { rows: copied.rows, recopied: false };
+    } catch {
+      // Whatever stopped the row-by-row catch-up, a whole copy replaces it.
+    }
+    return { rows: total(await copy(source, target, workDir)), recopied: true };
   }
 
   /**
@@ -184,7 +213,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       options.onProgress?.({ step, tenant: tenant.slug, from, to, rows, ...(pauseMs === undefined ? {} : { pauseMs }) });
     if (from === to) {
       await undo(tenant);
-      return { tenant, from, to, rows: 0, pauseMs: 0, caughtUp: false, ms: Date.now() - started };
+      return { tenant, from, to, rows: 0, pauseMs: 0, caughtUp: false, recopied: false, ms: Date.now() - started };
     }
     await assertCanDrain();
     if (tenant.schemaVersion !== deployment.latestMigration) {
@@ -196,7 +225,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       await deployment.step('move.copy', tenant);
       report('copy', 0);
       const version = await strategies[to].provision(target);
-      let manifest = await copy(tenant, target, workDir);
+      const manifest = await copy(tenant, target, workDir);
       let rows = total(manifest);
       report('copy', rows);
 
@@ -205,15 +234,15 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       tenant = await catalog.update(tenant.id, { status: 'moving' });
       report('pause', rows);
       let caughtUp = false;
+      let recopied = false;
       try {
         await drain(tenant, markedAt);
         await deployment.step('move.catch-up', tenant);
-        // Nothing writes to the source any more. If it changed since the copy's snapshot, copy it again:
-        // the load checks the new copy against these rows, which can no longer change.
-        if (!(await unchangedSince(tenant, manifest))) {
+        // Nothing writes to the source any more. If it changed since the copy's snapshot, carry the changes over.
+        const now = await checksumsOf(tenant, manifest);
+        if (now.sums.some((sum, i) => sum !== manifest.tables[i]!.sha256)) {
           caughtUp = true;
-          manifest = await copy(tenant, target, workDir);
-          rows = total(manifest);
+          ({ rows, recopied } = await carryOver(tenant, target, manifest, workDir, now.sums));
           report('catch-up', rows);
         }
         await deployment.step('move.switch', tenant);
@@ -229,7 +258,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       await deployment.step('move.cleanup', moved);
       await strategies[from].destroy(tenant, { keepRole: tenant.roleName !== null && tenant.roleName === target.roleName });
       report('done', rows, pauseMs);
-      return { tenant: moved, from, to, rows, pauseMs, caughtUp, ms: Date.now() - started };
+      return { tenant: moved, from, to, rows, pauseMs, caughtUp, recopied, ms: Date.now() - started };
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
