@@ -4,13 +4,14 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { SLUG_PATTERN, TenantNotActiveError, TenantNotFoundError } from '@repo/tenancy';
+import { SLUG_PATTERN } from '@repo/tenancy';
 import { z } from 'zod';
 
 import { logger } from '@/lib/logger';
 import { findTenant } from './queries/catalog';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { isTenancyError } from './tenancy-errors';
 
 // Download an export: tenancy.exportTenant writes the tenant's rows (one snapshot) to a temporary file, which is sent
 // to the browser as <slug>-<timestamp>.tar.gz and is gone from the disk before the first byte leaves: the open file
@@ -59,8 +60,8 @@ export async function exportDownload(input: z.infer<typeof exportTenantInput>, o
     });
   } catch (error) {
     // A delete or a move that began since the lookup above.
-    if (error instanceof TenantNotFoundError) return back(tenant.slug);
-    if (error instanceof TenantNotActiveError) return back(tenant.slug, 'not-active');
+    if (isTenancyError(error, 'TenantNotFoundError')) return back(tenant.slug);
+    if (isTenancyError(error, 'TenantNotActiveError')) return back(tenant.slug, 'not-active');
     logger.error({ operator: operator.email, slug: tenant.slug, err: error }, 'tenant export failed');
     return back(tenant.slug, 'failed');
   } finally {

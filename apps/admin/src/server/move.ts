@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { SLUG_PATTERN, STRATEGIES, TenancyError, type MoveProgress, type Tenant } from '@repo/tenancy';
+import { SLUG_PATTERN, STRATEGIES, type MoveProgress, type Tenant } from '@repo/tenancy';
 import { z } from 'zod';
 
 import { logger } from '@/lib/logger';
@@ -11,6 +11,7 @@ import { findTenant } from './queries/catalog';
 import { tenantMigrationTags } from './queries/migrations';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { isTenancyError } from './tenancy-errors';
 
 // Move a tenant to another strategy: tenancy.moveTenant (copy while serving, a short pause, the switch, the cleanup)
 // with each step sent to the browser as it happens, and the write pause it cost at the end.
@@ -69,7 +70,7 @@ export async function moveTenant(tenant: Tenant, input: MoveTenantInput, operato
     send({ type: 'done', tenant: { slug: summary.tenant.slug, strategy: summary.tenant.strategy }, from, to, rows, pauseMs, caughtUp, ms });
   } catch (error) {
     // The library's errors say what happened and what to do; anything else is logged, not shown.
-    if (error instanceof TenancyError) {
+    if (isTenancyError(error)) {
       logger.warn({ operator: operator.email, slug: tenant.slug, to: input.strategy, err: error }, 'tenant move refused');
       send({ type: 'error', message: error.message });
       return;

@@ -1,16 +1,6 @@
 import 'server-only';
 
-import {
-  ArchiveError,
-  InvalidTenantSlugError,
-  SLUG_PATTERN,
-  SLUG_RULE_TEXT,
-  STRATEGIES,
-  TenancyError,
-  TenantExistsError,
-  type ArchiveManifest,
-  type StrategyName,
-} from '@repo/tenancy';
+import { SLUG_PATTERN, SLUG_RULE_TEXT, STRATEGIES, type ArchiveError, type ArchiveManifest, type StrategyName } from '@repo/tenancy';
 import { UserFacingError } from '@repo/ui';
 import { z } from 'zod';
 
@@ -33,6 +23,7 @@ import {
 import { tenantRows } from './queries/tenant-rows';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { isTenancyError } from './tenancy-errors';
 
 // Restore a tenant from an archive (tenancy.importTenant): one uploaded through the browser (streamed to ARCHIVE_DIR/
 // uploads, checked whole before the operator sees it), or one already in ARCHIVE_DIR. The library checks the archive
@@ -70,7 +61,7 @@ export async function receiveUpload(request: Request, operator: Operator): Promi
     return Response.json({ upload: name, manifest });
   } catch (error) {
     await removeUpload(name);
-    if (error instanceof ArchiveError) {
+    if (isTenancyError(error, 'ArchiveError')) {
       logger.warn({ operator: operator.email, reason: error.reason }, 'uploaded archive refused');
       return Response.json({ error: archiveProblem(error) }, { status: 422 });
     }
@@ -92,7 +83,7 @@ export async function inspectArchive(source: ArchiveSource, name: string): Promi
   try {
     return { archive, manifest: await tenancy().inspectArchive(archivePath(source, name)!) };
   } catch (error) {
-    if (error instanceof ArchiveError) return { archive, error: archiveProblem(error) };
+    if (isTenancyError(error, 'ArchiveError')) return { archive, error: archiveProblem(error) };
     throw error;
   }
 }
@@ -151,9 +142,9 @@ export async function restoreTenant(input: RestoreTenantInput, operator: Operato
 
 /** The library's refusals, each beside the field it is about; anything else goes to validatedAction's log. */
 function refusal(error: unknown, input: RestoreTenantInput): unknown {
-  if (error instanceof ArchiveError) return new UserFacingError('invalid', archiveProblem(error));
-  if (error instanceof InvalidTenantSlugError) return new UserFacingError('invalid', error.message, { slug: [error.message] });
-  if (error instanceof TenantExistsError) {
+  if (isTenancyError(error, 'ArchiveError')) return new UserFacingError('invalid', archiveProblem(error));
+  if (isTenancyError(error, 'InvalidTenantSlugError')) return new UserFacingError('invalid', error.message, { slug: [error.message] });
+  if (isTenancyError(error, 'TenantExistsError')) {
     if (error.slug === input.slug) {
       const message = `A tenant "${input.slug}" already exists: pick another slug. Nothing was created.`;
       return new UserFacingError('conflict', message, { slug: [message] });
@@ -162,6 +153,6 @@ function refusal(error: unknown, input: RestoreTenantInput): unknown {
     const message = `Tenant "${error.slug}" has the archive's id: restore as a copy with a new id, or delete "${error.slug}" first. Nothing was created.`;
     return new UserFacingError('conflict', message, { id: [message] });
   }
-  if (error instanceof TenancyError) return new UserFacingError('unavailable', error.message);
+  if (isTenancyError(error)) return new UserFacingError('unavailable', error.message);
   return error;
 }
