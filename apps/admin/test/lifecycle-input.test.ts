@@ -42,7 +42,14 @@ describe('exportTenantInput and the download name', () => {
 });
 
 describe('restoreTenantInput', () => {
-  const valid = { source: 'upload', file: '0b9e2c1e-4f7a-4d3b-9a52-6f1e2d3c4b5a.tar.gz', slug: 'acme_copy', name: ' Acme copy ', strategy: 'schema', id: 'new' };
+  const valid = {
+    source: 'upload',
+    file: '0b9e2c1e-4f7a-4d3b-9a52-6f1e2d3c4b5a.tar.gz',
+    slug: 'acme_copy',
+    name: ' Acme copy ',
+    strategy: 'schema',
+    id: 'new',
+  };
 
   it('takes an archive by name and place, and the tenant to make of it', () => {
     expect(restoreTenantInput.parse(valid)).toEqual({ ...valid, name: 'Acme copy' });

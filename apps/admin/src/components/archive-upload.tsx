@@ -63,8 +63,7 @@ export function ArchiveUpload() {
           </span>
         ) : (
           <span className="field-hint" id="archive-help">
-            A .tar.gz written by Download export or by a delete, up to {formatBytes(ARCHIVE_UPLOAD_MAX_BYTES)}. It is checked whole before anything is
-            restored.
+            A .tar.gz written by Download export or by a delete, up to {formatBytes(ARCHIVE_UPLOAD_MAX_BYTES)}. It is checked whole before anything is restored.
           </span>
         )}
       </div>

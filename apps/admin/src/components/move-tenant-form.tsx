@@ -55,7 +55,11 @@ export function MoveTenantForm({ slug, strategy, blocked }: { slug: string; stra
     setPhase({ kind: 'running', to, current: 0, rows: 0, caughtUp: false, started });
     let response: Response;
     try {
-      response = await fetch('/api/tenants/move', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ slug, strategy: to }) });
+      response = await fetch('/api/tenants/move', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ slug, strategy: to }),
+      });
     } catch {
       setPhase({ kind: 'editing', error: 'The request did not reach the server: try again.' });
       return;

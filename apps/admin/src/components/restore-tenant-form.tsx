@@ -22,13 +22,7 @@ export interface RestoreDefaults {
   id: 'archive' | 'new';
 }
 
-export function RestoreTenantForm({
-  defaults,
-  action,
-}: {
-  defaults: RestoreDefaults;
-  action: (state: RestoreState, form: FormData) => Promise<RestoreState>;
-}) {
+export function RestoreTenantForm({ defaults, action }: { defaults: RestoreDefaults; action: (state: RestoreState, form: FormData) => Promise<RestoreState> }) {
   const [state, formAction, pending] = useFormAction(action);
   const ready = useHydrated();
 

@@ -1,9 +1,10 @@
+import type { ReactNode } from 'react';
 import type { Tenant } from '@repo/tenancy';
 
 import { formatDate } from '@/lib/format';
 
-/** What the console knows of a tenant from the catalog: on its page and on the pages that change it. */
-export function TenantFacts({ tenant }: { tenant: Tenant }) {
+/** What the console knows of a tenant from the catalog: on its page and on the pages that change it. `children`: more facts (dt, dd). */
+export function TenantFacts({ tenant, children }: { tenant: Tenant; children?: ReactNode }) {
   return (
     <dl className="facts" data-testid="tenant-facts">
       <dt>Tenant</dt>
@@ -38,6 +39,7 @@ export function TenantFacts({ tenant }: { tenant: Tenant }) {
           </>
         )}
       </dd>
+      {children}
     </dl>
   );
 }

@@ -77,7 +77,10 @@ export async function inspectArchive(source: ArchiveSource, name: string): Promi
   if (!archive) {
     return {
       archive: null,
-      error: source === 'upload' ? 'This upload is gone (restored already, or older than a day): upload the archive again.' : `There is no archive "${name}" in ARCHIVE_DIR.`,
+      error:
+        source === 'upload'
+          ? 'This upload is gone (restored already, or older than a day): upload the archive again.'
+          : `There is no archive "${name}" in ARCHIVE_DIR.`,
     };
   }
   try {
@@ -115,7 +118,10 @@ export interface RestoreResult {
 export async function restoreTenant(input: RestoreTenantInput, operator: Operator): Promise<RestoreResult> {
   const file = archivePath(input.source, input.file);
   if (!file || !(await findArchive(input.source, input.file))) {
-    throw new UserFacingError('not-found', input.source === 'upload' ? 'This upload is gone: upload the archive again.' : `There is no archive "${input.file}" in ARCHIVE_DIR.`);
+    throw new UserFacingError(
+      'not-found',
+      input.source === 'upload' ? 'This upload is gone: upload the archive again.' : `There is no archive "${input.file}" in ARCHIVE_DIR.`,
+    );
   }
   const started = Date.now();
   let tenant;

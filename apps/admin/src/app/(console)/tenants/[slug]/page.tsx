@@ -54,54 +54,63 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         </Link>
       </div>
 
-      <div className="panel">
-        <TenantFacts tenant={tenant} />
-        <dl className="facts">
-          <dt>Schema version</dt>
-          <dd>
-            <code>{tenant.schemaVersion ?? '—'}</code>
-          </dd>
-          <dt>Rows</dt>
-          <dd data-testid="tenant-rows">
-            {rows ? (
-              <>
-                {formatCount(rows.total)}
-                <span className="muted"> ({Object.entries(rows.tables).reverse().map(([t, n]) => `${n} ${t}`).join(' · ')})</span>
-              </>
-            ) : (
-              (rowsError ?? '—')
-            )}
-          </dd>
-        </dl>
-      </div>
+      <div className="stack">
+        <div className="panel">
+          <TenantFacts tenant={tenant}>
+            <dt>Schema version</dt>
+            <dd>
+              <code>{tenant.schemaVersion ?? '—'}</code>
+            </dd>
+            <dt>Rows</dt>
+            <dd data-testid="tenant-rows">
+              {rows ? (
+                <>
+                  {formatCount(rows.total)}
+                  <span className="muted">
+                    {' '}
+                    (
+                    {Object.entries(rows.tables)
+                      .reverse()
+                      .map(([t, n]) => `${n} ${t}`)
+                      .join(' · ')}
+                    )
+                  </span>
+                </>
+              ) : (
+                (rowsError ?? '—')
+              )}
+            </dd>
+          </TenantFacts>
+        </div>
 
-      <section className="panel">
-        <h2 className="panel-title">Move to another strategy</h2>
-        <p className="muted">
-          The rows are copied while the tenant keeps serving; then its requests wait for a moment (the write pause) while writes made during the copy are
-          carried over and the catalog switches to the new placement. A move that fails before the switch leaves the tenant where it was.
-        </p>
-        <MoveTenantForm slug={tenant.slug} strategy={tenant.strategy} blocked={moveBlocked} />
-      </section>
-
-      <section className="panel">
-        <h2 className="panel-title">Export</h2>
-        <p className="muted">
-          Every row of the tenant, read from one snapshot, as an archive (.tar.gz) that <Link href="/tenants/restore">Restore</Link> takes back, here or in
-          another deployment.
-        </p>
-        {exportError && (
-          <p className="alert alert-error" role="alert">
-            {exportError}
+        <section className="panel">
+          <h2>Move to another strategy</h2>
+          <p className="muted">
+            The rows are copied while the tenant keeps serving; then its requests wait for a moment (the write pause) while writes made during the copy are
+            carried over and the catalog switches to the new placement. A move that fails before the switch leaves the tenant where it was.
           </p>
-        )}
-        <form method="post" action="/api/tenants/export" className="form-actions">
-          <input type="hidden" name="slug" value={tenant.slug} />
-          <button className="button" type="submit" disabled={!active}>
-            Download export
-          </button>
-        </form>
-      </section>
+          <MoveTenantForm slug={tenant.slug} strategy={tenant.strategy} blocked={moveBlocked} />
+        </section>
+
+        <section className="panel">
+          <h2>Export</h2>
+          <p className="muted">
+            Every row of the tenant, read from one snapshot, as an archive (.tar.gz) that <Link href="/tenants/restore">Restore</Link> takes back, here or in
+            another deployment.
+          </p>
+          {exportError && (
+            <p className="alert alert-error" role="alert">
+              {exportError}
+            </p>
+          )}
+          <form method="post" action="/api/tenants/export" className="form-actions">
+            <input type="hidden" name="slug" value={tenant.slug} />
+            <button className="button" type="submit" disabled={!active}>
+              Download export
+            </button>
+          </form>
+        </section>
+      </div>
     </>
   );
 }

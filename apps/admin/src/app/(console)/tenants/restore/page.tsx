@@ -35,7 +35,9 @@ export default async function RestoreTenantPage({ searchParams }: { searchParams
             <Link href="/tenants">Tenants</Link> / restore
           </p>
           <h1>Restore tenant</h1>
-          <p className="muted">A tenant from an archive: one downloaded with Download export, or written by a delete. Nothing is created unless all of it loads.</p>
+          <p className="muted">
+            A tenant from an archive: one downloaded with Download export, or written by a delete. Nothing is created unless all of it loads.
+          </p>
         </div>
       </div>
       {choice ? <Chosen source={choice.source} name={choice.name} /> : <Choose />}
@@ -46,9 +48,9 @@ export default async function RestoreTenantPage({ searchParams }: { searchParams
 async function Choose() {
   const archives = await listArchives();
   return (
-    <>
+    <div className="stack">
       <section className="panel">
-        <h2 className="panel-title">Upload an archive</h2>
+        <h2>Upload an archive</h2>
         <ArchiveUpload />
       </section>
       <section className="panel table-panel">
@@ -75,7 +77,11 @@ async function Choose() {
                 <td className="num">{formatBytes(archive.bytes)}</td>
                 <td className="nowrap">{formatDate(archive.modifiedAt)}</td>
                 <td className="actions">
-                  <Link className="button button-small" href={`/tenants/restore?archive=${encodeURIComponent(archive.name)}`} aria-label={`Restore ${archive.name}`}>
+                  <Link
+                    className="button button-small"
+                    href={`/tenants/restore?archive=${encodeURIComponent(archive.name)}`}
+                    aria-label={`Restore ${archive.name}`}
+                  >
                     Restore…
                   </Link>
                 </td>
@@ -91,7 +97,7 @@ async function Choose() {
           </tbody>
         </table>
       </section>
-    </>
+    </div>
   );
 }
 
@@ -125,7 +131,7 @@ async function Chosen({ source, name }: { source: ArchiveSource; name: string })
   const total = manifest.tables.reduce((sum, t) => sum + t.rows, 0);
   return (
     <div className="panel">
-      <h2 className="panel-title">Archive</h2>
+      <h2>Archive</h2>
       <dl className="facts" data-testid="archive-manifest">
         <dt>File</dt>
         <dd>
@@ -133,7 +139,8 @@ async function Chosen({ source, name }: { source: ArchiveSource; name: string })
         </dd>
         <dt>Tenant</dt>
         <dd>
-          {manifest.tenant.name} <code>{manifest.tenant.slug}</code> <span className={`pill strategy-${manifest.tenant.strategy}`}>{manifest.tenant.strategy}</span>
+          {manifest.tenant.name} <code>{manifest.tenant.slug}</code>{' '}
+          <span className={`pill strategy-${manifest.tenant.strategy}`}>{manifest.tenant.strategy}</span>
           <div className="muted small">
             id <code>{manifest.tenant.id}</code>
           </div>
