@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 // first request. The databases and secrets (serverEnv) are checked everywhere except in the build, which must
 // work without them (CI, Docker image builds).
 import { serverEnv } from './src/env';
+import { ARCHIVE_UPLOAD_MAX_BYTES } from './src/lib/archive-limits';
 
 const config: NextConfig = {
   output: 'standalone',
@@ -20,6 +21,10 @@ const config: NextConfig = {
   // names: load them from node_modules at run time.
   serverExternalPackages: ['pg', '@node-rs/argon2', 'pino', 'rate-limiter-flexible'],
   poweredByHeader: false,
+  // The proxy (src/proxy.ts) makes Next buffer each request body and cut it off past this size (10 MB by default):
+  // archive uploads (POST /api/archives) may be as large as the console accepts, and a larger one is refused by its
+  // Content-Length before the body is read.
+  experimental: { proxyClientMaxBodySize: ARCHIVE_UPLOAD_MAX_BYTES },
 };
 
 export default function nextConfig(phase: string): NextConfig {

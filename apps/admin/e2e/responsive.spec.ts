@@ -9,7 +9,7 @@ skipWithoutChromium(test);
 // behind a Menu button the same way.
 
 const PHONE = { width: 390, height: 844 };
-const PAGES = ['/tenants', '/tenants/new', '/tenants/acme/delete', '/migrate', '/pools', '/audit'];
+const PAGES = ['/tenants', '/tenants/new', '/tenants/restore', '/tenants/acme', '/tenants/acme/delete', '/migrate', '/pools', '/audit'];
 
 test.describe('at 390 px wide', () => {
   test.use({ viewport: PHONE });

@@ -45,7 +45,7 @@ test('every page and API route answers with the security headers, signed out and
   const signedIn = [
     ...(await expectHeaders(page.request, [...pages, ...authRoutes], { https: false })),
     // Signed in, an empty body is refused by validation (400): nothing is created or migrated.
-    ...(await expectHeaders(page.request, ['/api/tenants'], { https: false, method: 'POST' })),
+    ...(await expectHeaders(page.request, ['/api/tenants', '/api/tenants/move', '/api/tenants/export', '/api/archives'], { https: false, method: 'POST' })),
     ...(await expectHeaders(page.request, ['/api/migrate'], { https: false })),
   ];
 

@@ -14,13 +14,15 @@ export const PAGE_ROUTES = [
   '/tenants',
   '/tenants?strategy=rls&sort=size&dir=desc',
   '/tenants/new',
+  '/tenants/restore',
+  '/tenants/acme',
   '/tenants/acme/delete',
   '/migrate',
   '/pools',
   '/audit',
 ];
 /** The API routes that do work; they answer 401 instead of redirecting. */
-export const API_ROUTES = ['/api/tenants', '/api/migrate'];
+export const API_ROUTES = ['/api/tenants', '/api/migrate', '/api/tenants/move', '/api/tenants/export', '/api/archives'];
 
 /**
  * Waits until React has hydrated the page (its interactive parts carry data-ready then): a click before that

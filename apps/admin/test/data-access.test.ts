@@ -49,15 +49,18 @@ const GATES: Record<string, AllowedModule> = {
     },
   },
   'server/tenancy.ts': {
-    why: 'the owner connection, through the tenancy library: lifecycle steps, migrations, the audit, pools, row counts under RLS',
+    why: 'the owner connection, through the tenancy library: lifecycle steps, moves, exports and restores, migrations, the audit, pools, row counts under RLS',
     importers: {
       'server/delete.ts': ['tenancy'],
+      'server/export.ts': ['tenancy'],
       'server/migrate.ts': ['tenancy'],
+      'server/move.ts': ['tenancy'],
       'server/provision.ts': ['onLifecycleStep', 'tenancy'],
       'server/queries/audit.ts': ['tenancy'],
       'server/queries/pools.ts': ['tenancy'],
       'server/queries/tenant-overview.ts': ['tenancy'],
       'server/queries/tenant-rows.ts': ['tenancy'],
+      'server/restore.ts': ['tenancy'],
     },
   },
   'server/auth/sessions.ts': {

@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/tenants', label: 'Tenants', exact: true },
   { href: '/tenants/new', label: 'Create', exact: true },
+  { href: '/tenants/restore', label: 'Restore', exact: true },
   { href: '/migrate', label: 'Migrate', exact: false },
   { href: '/pools', label: 'Pools', exact: false },
   { href: '/audit', label: 'Audit', exact: false },

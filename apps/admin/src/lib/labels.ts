@@ -23,3 +23,14 @@ export const STEP_LABELS: Record<string, string> = {
 export function stepLabel(step: string): string {
   return STEP_LABELS[step] ?? step;
 }
+
+/** What each step of a move does, in the order tenancy.moveTenant reports them (its onProgress steps). */
+export const MOVE_STEPS = ['copy', 'pause', 'switch', 'cleanup'] as const;
+export type MoveStepName = (typeof MOVE_STEPS)[number];
+
+export const MOVE_STEP_LABELS: Record<MoveStepName, string> = {
+  copy: 'Copy the rows to the new placement (the tenant keeps serving)',
+  pause: 'Hold the tenant’s requests, wait out open transactions, carry over writes made during the copy',
+  switch: 'Point the catalog at the new placement (requests resume)',
+  cleanup: 'Remove the old placement',
+};

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { SLUG_PATTERN, TenancyError } from '@repo/tenancy';
+import { SLUG_PATTERN } from '@repo/tenancy';
 import { UserFacingError } from '@repo/ui';
 import { z } from 'zod';
 
@@ -11,6 +11,7 @@ import { logger } from '@/lib/logger';
 import { findTenant } from './queries/catalog';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { isTenancyError } from './tenancy-errors';
 
 // Delete tenant: the operator types the slug to confirm, and the server compares it again (the form's
 // check is only a convenience). By default the tenant's rows are archived to ARCHIVE_DIR first.
@@ -58,7 +59,7 @@ export async function deleteTenant(input: z.infer<typeof deleteTenantInput>, ope
   try {
     await tenancy().deleteTenant(tenant.slug, { archive });
   } catch (error) {
-    if (!(error instanceof TenancyError)) logger.error({ err: error, slug: tenant.slug }, 'tenant deletion failed');
+    if (!isTenancyError(error)) logger.error({ err: error, slug: tenant.slug }, 'tenant deletion failed');
     throw new UserFacingError('unavailable', `Deleting "${tenant.slug}" failed: ${(error as Error).message} Running the delete again finishes it.`);
   }
   const ms = Date.now() - started;

@@ -2,16 +2,7 @@ import 'server-only';
 
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@repo/auth/password';
-import {
-  InvalidTenantSlugError,
-  SLUG_PATTERN,
-  SLUG_RULE_TEXT,
-  STRATEGIES,
-  TenantExistsError,
-  TenancyError,
-  type StrategyName,
-  type Tenant,
-} from '@repo/tenancy';
+import { SLUG_PATTERN, SLUG_RULE_TEXT, STRATEGIES, type StrategyName, type Tenant } from '@repo/tenancy';
 import { z } from 'zod';
 
 import { logger } from '@/lib/logger';
@@ -20,6 +11,7 @@ import { operatorQuery, operatorTransaction } from './operator-db';
 import { findTenant } from './queries/catalog';
 import type { Operator } from './session';
 import { onLifecycleStep, tenancy } from './tenancy';
+import { isTenancyError } from './tenancy-errors';
 import type { FieldErrors } from './api';
 
 // Create tenant: the tenant through the tenancy library (owner connection), then its first admin, a user and
@@ -70,7 +62,7 @@ export async function provisionTenant(input: CreateTenantInput, operator: Operat
     tenant = await tenancy().createTenant({ slug: input.slug, name: input.name, strategy: input.strategy });
   } catch (error) {
     send(failure(error));
-    if (!(error instanceof TenancyError)) logger.error({ err: error, slug: input.slug }, 'tenant provisioning failed');
+    if (!isTenancyError(error)) logger.error({ err: error, slug: input.slug }, 'tenant provisioning failed');
     return;
   } finally {
     stop();
@@ -101,7 +93,7 @@ export async function provisionTenant(input: CreateTenantInput, operator: Operat
 }
 
 function failure(error: unknown): Record<string, unknown> {
-  if (error instanceof InvalidTenantSlugError || error instanceof TenantExistsError) {
+  if (isTenancyError(error, 'InvalidTenantSlugError') || isTenancyError(error, 'TenantExistsError')) {
     return { type: 'invalid', fieldErrors: { slug: error.message } };
   }
   return { type: 'error', message: error instanceof Error ? error.message : String(error) };

@@ -47,3 +47,8 @@ export async function findTenant(slug: string): Promise<Tenant | null> {
   const rows = await operatorQuery<CatalogRow>(`SELECT ${COLUMNS} FROM tenancy.tenants WHERE slug = $1`, [slug]);
   return rows[0] ? toTenant(rows[0]) : null;
 }
+
+export async function findTenantById(id: string): Promise<Tenant | null> {
+  const rows = await operatorQuery<CatalogRow>(`SELECT ${COLUMNS} FROM tenancy.tenants WHERE id = $1`, [id]);
+  return rows[0] ? toTenant(rows[0]) : null;
+}

@@ -93,9 +93,14 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
             {overview.all.length} tenant{overview.all.length === 1 ? '' : 's'} in database <code>{overview.deploymentDatabase}</code>
           </p>
         </div>
-        <Link className="button button-primary" href="/tenants/new">
-          Create tenant
-        </Link>
+        <div className="form-actions">
+          <Link className="button" href="/tenants/restore">
+            Restore from archive
+          </Link>
+          <Link className="button button-primary" href="/tenants/new">
+            Create tenant
+          </Link>
+        </div>
       </div>
 
       <section className="stats">
@@ -256,7 +261,9 @@ function TenantRow({ row }: { row: TenantOverviewRow }) {
   return (
     <tr data-slug={tenant.slug}>
       <td>
-        <div className="tenant-name">{tenant.name}</div>
+        <Link className="tenant-name" href={`/tenants/${tenant.slug}`}>
+          {tenant.name}
+        </Link>
         <code className="tenant-slug">{tenant.slug}</code>
       </td>
       <td>

@@ -4,8 +4,8 @@ import { notFound } from 'next/navigation';
 import { SLUG_PATTERN } from '@repo/tenancy/slug';
 
 import { DeleteTenantForm } from '@/components/delete-tenant-form';
+import { TenantFacts } from '@/components/tenant-facts';
 import { serverEnv } from '@/env';
-import { formatDate } from '@/lib/format';
 import { findTenant } from '@/server/queries/catalog';
 import { requireOperator } from '@/server/session';
 import { deleteTenantAction } from './actions';
@@ -22,44 +22,13 @@ export default async function DeleteTenantPage({ params }: { params: Promise<{ s
       <div className="page-head">
         <div>
           <p className="crumbs">
-            <Link href="/tenants">Tenants</Link> / {tenant.slug}
+            <Link href="/tenants">Tenants</Link> / <Link href={`/tenants/${tenant.slug}`}>{tenant.slug}</Link>
           </p>
           <h1>Delete tenant</h1>
         </div>
       </div>
       <div className="panel danger-panel">
-        <dl className="facts">
-          <dt>Tenant</dt>
-          <dd>
-            {tenant.name} <code>{tenant.slug}</code>
-          </dd>
-          <dt>Strategy</dt>
-          <dd>
-            <span className={`pill strategy-${tenant.strategy}`}>{tenant.strategy}</span>
-          </dd>
-          <dt>Status</dt>
-          <dd>
-            <span className={`status status-${tenant.status}`}>{tenant.status}</span>
-          </dd>
-          <dt>Created</dt>
-          <dd>{formatDate(tenant.createdAt)}</dd>
-          <dt>Placement</dt>
-          <dd>
-            {tenant.strategy === 'database' ? (
-              <>
-                database <code>{tenant.databaseName}</code>, role <code>{tenant.roleName}</code>
-              </>
-            ) : tenant.strategy === 'schema' ? (
-              <>
-                schema <code>{tenant.schemaName}</code>, role <code>{tenant.roleName}</code>
-              </>
-            ) : (
-              <>
-                rows in the shared tables of <code>{tenant.schemaName}</code>
-              </>
-            )}
-          </dd>
-        </dl>
+        <TenantFacts tenant={tenant} />
         <p>
           Deleting removes{' '}
           {tenant.strategy === 'database'
