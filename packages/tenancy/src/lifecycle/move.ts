@@ -256,6 +256,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       report('switch', rows, pauseMs);
 
       await deployment.step('move.cleanup', moved);
+      report('cleanup', rows, pauseMs);
       await strategies[from].destroy(tenant, { keepRole: tenant.roleName !== null && tenant.roleName === target.roleName });
       report('done', rows, pauseMs);
       return { tenant: moved, from, to, rows, pauseMs, caughtUp, recopied, ms: Date.now() - started };
