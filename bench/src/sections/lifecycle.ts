@@ -2,17 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { prepareDatabase } from '@repo/db/prepare';
 import type { AppTenancy } from '@repo/db/tenancy';
 import { FileSecretsProvider, STRATEGIES, type MoveStep, type StrategyName } from '@repo/tenancy';
-import pg from 'pg';
 import { runChild, type ChildReport, type ChildRequest } from '../harness/archive-children';
 import { benchTenancy } from '../harness/dataset';
-import { productUrls, withClient } from '../harness/database';
+import { withClient } from '../harness/database';
 import { fmt, fmtMs, type BenchEnv } from '../harness/env';
 import { startWriter, writeName, type WriterResult } from '../harness/move-writer';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { prose } from '../harness/prose';
+import { dropByPrefix, freshDatabase, type SectionUrls } from '../harness/section-database';
 
 const text = prose('lifecycle');
 
@@ -58,37 +57,9 @@ function shape(total: number): Shape {
   return { total, projects, tasks, comments: total - projects - tasks };
 }
 
-function urlsFor(env: BenchEnv) {
-  const retarget = (url: string) => {
-    const parsed = new URL(url);
-    parsed.pathname = `/${DB}`;
-    return parsed.toString();
-  };
-  const urls = productUrls(env.server);
-  return {
-    ...urls,
-    adminUrl: retarget(urls.adminUrl),
-    appUrl: retarget(urls.appUrl),
-    operatorUrl: retarget(urls.operatorUrl),
-    authUrl: retarget(urls.authUrl),
-  };
-}
-
-/** Drops every database, then every role, this section may have left, an interrupted earlier run's included. */
-async function dropEverything(env: BenchEnv): Promise<void> {
-  await withClient(env.server.adminUrl, async (c) => {
-    const pattern = `${PREFIX.replaceAll('_', '\\_')}%`;
-    const drops = async (sql: string) => {
-      for (const { ddl } of (await c.query<{ ddl: string }>(sql, [pattern])).rows) await c.query(ddl);
-    };
-    await drops(`SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', datname) AS ddl FROM pg_database WHERE datname LIKE $1`);
-    await drops(`SELECT format('DROP ROLE IF EXISTS %I', rolname) AS ddl FROM pg_roles WHERE rolname LIKE $1`);
-  });
-}
-
 interface Ctx {
   env: BenchEnv;
-  urls: ReturnType<typeof urlsFor>;
+  urls: SectionUrls;
   dir: string;
   secretsFile: string;
   catalogCacheMs: number;
@@ -465,16 +436,14 @@ export async function lifecycle(env: BenchEnv): Promise<SectionResult> {
   const catalogCacheMs = quick ? 1_000 : 5_000;
   const exportReps = quick ? 1 : 3;
   const sectionStart = performance.now();
-  await dropEverything(env);
+  await dropByPrefix(env, PREFIX);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-lifecycle-'));
   let archives: ArchiveRun[];
   let memory: Awaited<ReturnType<typeof measureMemory>>;
   let moves: MoveRun[];
   let fillMs = 0;
   try {
-    await withClient(env.server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(DB)}`));
-    const urls = urlsFor(env);
-    await (await prepareDatabase(urls)).close();
+    const urls = await freshDatabase(env, DB);
     const base = { env, urls, dir, secretsFile: path.join(dir, 'secrets.json'), catalogCacheMs };
     const ctx: Ctx = { ...base, tenancy: makeTenancy(base) };
     try {
@@ -493,7 +462,7 @@ export async function lifecycle(env: BenchEnv): Promise<SectionResult> {
       await ctx.tenancy.close();
     }
   } finally {
-    await dropEverything(env);
+    await dropByPrefix(env, PREFIX);
     rmSync(dir, { recursive: true, force: true });
   }
   const sectionSeconds = (performance.now() - sectionStart) / 1000;
