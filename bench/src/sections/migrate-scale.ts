@@ -197,7 +197,7 @@ function scaleTable(results: Measured[], n: number): Table {
   const rows = CASES.map((c) => ({ c, r: results.find((r) => r.key === c.key)! }));
   return {
     id: 'scale',
-    title: `9.1 migrate() over ${n} schema tenants, concurrency ${CONCURRENCY}`,
+    title: `10.1 migrate() over ${n} schema tenants, concurrency ${CONCURRENCY}`,
     columns: ['case', 'path', 'tenants', 'runs', 'median s', 'min s', 'tenants part s', 'tenants/s', 'confirmed without a transaction', 'migrated'],
     rows: rows.map(({ c, r }) => [
       c.pending,
@@ -235,7 +235,7 @@ export async function migrateScale(env: BenchEnv): Promise<SectionResult> {
   const tenantsMs = (key: string) => result.results.find((r) => r.key === key)!.tenantsMedianMs;
   return {
     name: 'migrate-scale',
-    title: '9. migrate() at scale',
+    title: '10. migrate() at scale',
     machine: env.machine,
     intro: [text('intro', { n, provisionConcurrency: PROVISION_CONCURRENCY, repeats: REPEATS }), text('checked')],
     tables: [scaleTable(result.results, n)],
