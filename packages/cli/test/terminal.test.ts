@@ -52,7 +52,7 @@ describe('delete at a terminal', () => {
     expect((await cli(['create', '--slug', s, '--name', 'Typed', '--strategy', 'schema'])).code).toBe(0);
     const t = terminal(`${s}\n`);
     expect(await runCli(['delete', s, '--archive', `${dir}/`], t.io, env)).toBe(0);
-    expect(t.stderr()).toMatch(/archived to .*\.json first/);
+    expect(t.stderr()).toMatch(/archived to .*\.tar\.gz first/);
     expect(t.stdout()).toMatch(new RegExp(`^Deleted tenant ${s} \\(schema\\)`));
     expect(await catalogHas(s)).toBe(false);
   });
@@ -64,7 +64,7 @@ describe('migrate at a terminal', () => {
     const t = terminal('');
     expect(await runCli(['migrate'], t.io, env)).toBe(0);
     expect(t.stderr()).toMatch(/migrating \[[█░]+\] \d+\/\d+/);
-    expect(t.stdout()).toMatch(/^Migrated (\d+) of \1 placements\.$/m);
+    expect(t.stdout()).toMatch(/^Migrated (\d+) of \1 placements \(\d+ already current\)\.$/m);
 
     const j = terminal('');
     expect(await runCli(['migrate', '--json'], j.io, env)).toBe(0);
