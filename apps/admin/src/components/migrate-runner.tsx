@@ -103,11 +103,11 @@ export function MigrateRunner() {
           </select>
         </label>
         <label className="field inline">
-          <span>Canary</span>
+          <span title="Migrate this many tenants first, and stop there if one of them fails">Canary</span>
           <select value={canary} onChange={(e) => setCanary(Number(e.target.value))} disabled={state.kind === 'running'} aria-label="Canary tenants">
             {[0, 1, 5, 10].map((n) => (
               <option key={n} value={n}>
-                {n === 0 ? 'none' : `${n} first, stop if one fails`}
+                {n === 0 ? 'none' : `${n} first`}
               </option>
             ))}
           </select>

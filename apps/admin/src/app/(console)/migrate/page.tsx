@@ -21,7 +21,8 @@ export default async function MigratePage() {
           <h1>Migrate all</h1>
           <p className="muted">
             Applies the tenant-table migrations to the shared tables, the templates, then every tenant schema and database, a few at a time. A tenant that fails
-            is reported and the rest go on; running again resumes where it stopped.
+            is reported and the rest go on; running again resumes where it stopped. With a canary, that many tenants go first, and the run stops there if one of
+            them fails.
           </p>
         </div>
       </div>
