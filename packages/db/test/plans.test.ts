@@ -116,6 +116,30 @@ describe('changePlan', () => {
     expect((await tenancy.getTenant('badplan')).strategy).toBe('rls');
   });
 
+  it('SQL inside a tenant request (app_user, or a schema tenant’s role) can neither read nor write any plan', async () => {
+    const { tenancy, urls } = suite();
+    await tenancy.createTenant({ slug: 'noaccess_rls', name: 'No access', strategy: 'rls' });
+    await tenancy.createTenant({ slug: 'noaccess_schema', name: 'No access', strategy: 'schema' });
+    const attempts = [
+      'SELECT * FROM public.tenant_plans',
+      "UPDATE public.tenant_plans SET plan = 'enterprise'",
+      "INSERT INTO public.tenant_plans (tenant_id, plan) VALUES ((SELECT tenancy.current_tenant_id()), 'enterprise')",
+      'DELETE FROM public.tenant_plans',
+    ];
+    for (const slug of ['noaccess_rls', 'noaccess_schema']) {
+      for (const attempt of attempts) {
+        await expect(tenancy.queryAs(slug, attempt, [], { role: 'admin' }), `${slug}: ${attempt}`).rejects.toThrow(/permission denied for table tenant_plans/);
+      }
+    }
+    const app = new pg.Client({ connectionString: urls.appUrl });
+    await app.connect();
+    try {
+      for (const attempt of attempts) await expect(app.query(attempt), attempt).rejects.toThrow(/permission denied for table tenant_plans/);
+    } finally {
+      await app.end();
+    }
+  });
+
   it('a second change of the same tenant while one runs is refused, and changes nothing', async () => {
     const { tenancy, admin, db } = suite();
     const tenant = await tenancy.createTenant({ slug: 'busyplan', name: 'Busy', strategy: 'rls' });
