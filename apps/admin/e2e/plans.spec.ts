@@ -182,7 +182,11 @@ test('an interrupted change is shown on the tenant page and in the audit, and on
   test.setTimeout(120_000);
   // What a change killed before its switch leaves (packages/db's plans test kills real ones): the plan asked for
   // pending, the tenant still where the plan in effect places it.
-  await sql(`UPDATE public.tenant_plans SET pending_plan = 'business' WHERE tenant_id = $1`, [tenantId]);
+  await sql(
+    `INSERT INTO public.tenant_plans (tenant_id, plan, pending_plan) VALUES ($1, 'free', 'business')
+     ON CONFLICT (tenant_id) DO UPDATE SET pending_plan = 'business'`,
+    [tenantId],
+  );
   await page.goto('/audit');
   const finding = page.getByTestId('audit-plans').locator(`tr[data-slug="${SLUG}"]`);
   await expect(finding).toContainText('A change to business did not finish.');
@@ -203,7 +207,12 @@ test('an interrupted change is shown on the tenant page and in the audit, and on
 
 test('a tenant moved without its plan is shown off its plan; recording the plan its placement is moves nothing', async ({ page }) => {
   test.setTimeout(120_000);
-  // A move that left the plan alone (the move panel, `tenancy move`, a restore into another strategy).
+  // Where the test before left it (business, in schema; set here too, so that this test also runs alone), then a move
+  // that left the plan alone (the move panel, `tenancy move`, a restore into another strategy).
+  await sql(
+    `INSERT INTO public.tenant_plans (tenant_id, plan) VALUES ($1, 'business') ON CONFLICT (tenant_id) DO UPDATE SET plan = 'business', pending_plan = NULL`,
+    [tenantId],
+  );
   await tenancy.moveTenant(SLUG, 'database');
   await openTenant(page);
   const mismatch = page.getByTestId('plan-mismatch');
