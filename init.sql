@@ -842,6 +842,26 @@ GRANT EXECUTE ON FUNCTION public.set_user_password(uuid, text, uuid) TO app_auth
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('cac20dd75f5a4793d9fa0d916a20b1c8c6912ace5a24c0b5931b42c02f192791', 1796577338454);
 
+CREATE TABLE "tenant_plans" (
+	"tenant_id" uuid PRIMARY KEY NOT NULL,
+	"plan" text NOT NULL,
+	"pending_plan" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tenant_plans_plan_valid" CHECK (plan in ('free', 'business', 'enterprise')),
+	CONSTRAINT "tenant_plans_pending_plan_valid" CHECK (pending_plan in ('free', 'business', 'enterprise'))
+);
+
+-- A tenant's plan goes with the tenant: deleting it from the catalog deletes its plan row.
+ALTER TABLE "tenant_plans" ADD CONSTRAINT "tenant_plans_tenant_fk" FOREIGN KEY ("tenant_id") REFERENCES tenancy.tenants ("id") ON DELETE CASCADE;
+
+-- The admin app records plans as app_operator (creating a tenant, changing its plan). app_user, which serves tenant
+-- requests, gets nothing: SQL injected into a tenant request cannot give its tenant another plan.
+REVOKE ALL ON public.tenant_plans FROM PUBLIC;
+
+GRANT SELECT, INSERT, UPDATE ON public.tenant_plans TO app_operator;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('be1211b45b330c65c00579e80a8129e332f84d38eb344b00ee1d7b588d8f3526', 1796638255495);
+
 commit;
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');
@@ -1570,6 +1590,9 @@ INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('24b6f705-34cd
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('ebdc01b8-3ed7-4032-a232-506f326d53a7', '4353177c-9c4c-49b5-a127-82db02582e24', 'member') ON CONFLICT DO NOTHING;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('21a44c2e-f7f2-4c72-ab4c-4e5cd4bdf042', '4353177c-9c4c-49b5-a127-82db02582e24', 'viewer') ON CONFLICT DO NOTHING;
+
+INSERT INTO public.tenant_plans (tenant_id, plan) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', 'business')
+     ON CONFLICT (tenant_id) DO UPDATE SET plan = EXCLUDED.plan, pending_plan = NULL, updated_at = now();
 
 INSERT INTO "t_hooli".projects (tenant_id, id, name, description, created_by) VALUES ('4353177c-9c4c-49b5-a127-82db02582e24', '7035ebc8-a711-4cd7-a74f-aa605d1979de', 'Nucleus compression', 'Nucleus compression for Hooli.', '24b6f705-34cd-41db-affb-25049932e3a2');
 

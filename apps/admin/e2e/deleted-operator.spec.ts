@@ -11,7 +11,7 @@ skipWithoutChromium(test);
 // cookie expires.
 
 /** POST bodies the schemas refuse (422), so an accepted session runs nothing; without one the answer is 401. */
-const REFUSED_BODIES = { '/api/tenants': {}, '/api/migrate': { concurrency: 0 }, '/api/tenants/move': {} } as const;
+const REFUSED_BODIES = { '/api/tenants': {}, '/api/migrate': { concurrency: 0 }, '/api/tenants/move': {}, '/api/tenants/plan': {} } as const;
 
 test('an operator deleted while their cookie is live: every page answers as signed out, the API with 401', async ({ page, context, baseURL }) => {
   // An operator of its own, with the seeded operator's password: its argon2 hash is copied inside the database.

@@ -22,7 +22,7 @@ export const PAGE_ROUTES = [
   '/audit',
 ];
 /** The API routes that do work; they answer 401 instead of redirecting. */
-export const API_ROUTES = ['/api/tenants', '/api/migrate', '/api/tenants/move', '/api/tenants/export', '/api/archives'];
+export const API_ROUTES = ['/api/tenants', '/api/migrate', '/api/tenants/move', '/api/tenants/plan', '/api/tenants/export', '/api/archives'];
 
 /**
  * Waits until React has hydrated the page (its interactive parts carry data-ready then): a click before that

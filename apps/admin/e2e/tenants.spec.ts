@@ -1,3 +1,4 @@
+import { planForStrategy } from '@repo/db/plans';
 import { skipWithoutChromium } from '@repo/e2e/chromium';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -44,7 +45,8 @@ async function createTenant(
   // The slug is suggested from the name until the operator types one.
   await expect(page.getByLabel('Slug')).toHaveValue(tenant.name.toLowerCase().replace(/[^a-z0-9]+/g, '_'));
   await page.getByLabel('Slug').fill(tenant.slug);
-  await page.locator(`input[name=strategy][value=${tenant.strategy}]`).check();
+  // The plan decides the strategy: free -> rls, business -> schema, enterprise -> database.
+  await page.locator(`input[name=plan][value=${planForStrategy(tenant.strategy)}]`).check();
   await page.getByLabel('Admin email').fill(email);
   await page.getByLabel('Admin name').fill(`${tenant.name} Admin`);
   if (tenant.typedPassword) {
@@ -131,6 +133,16 @@ test('the operator creates one tenant of each strategy, with progress while the 
     { slug: 'e2e_rls', strategy: 'rls', status: 'active' },
     { slug: 'e2e_schema', strategy: 'schema', status: 'active' },
   ]);
+  // Each one's plan is recorded with it.
+  const plans = await sql<{ slug: string; plan: string; pending_plan: string | null }>(
+    'SELECT t.slug, p.plan, p.pending_plan FROM tenancy.tenants t JOIN public.tenant_plans p ON p.tenant_id = t.id WHERE t.slug = ANY($1) ORDER BY t.slug',
+    [TENANTS.map((t) => t.slug)],
+  );
+  expect(plans).toEqual([
+    { slug: 'e2e_database', plan: 'enterprise', pending_plan: null },
+    { slug: 'e2e_rls', plan: 'free', pending_plan: null },
+    { slug: 'e2e_schema', plan: 'business', pending_plan: null },
+  ]);
   // Each first admin is a user with an admin membership; the generated password is stored only as a hash.
   for (const tenant of created) {
     const members = await sql<{ role: string; password_hash: string }>(
@@ -154,6 +166,7 @@ test('the new tenants are in the table with their sizes, and the table sorts and
     await expect(row).toBeVisible();
     await expect(row).toContainText(tenant.name);
     await expect(row.locator('.pill')).toHaveText(tenant.strategy);
+    await expect(row.getByTestId('tenant-plan')).toHaveText(planForStrategy(tenant.strategy));
     await expect(row).toContainText('active');
     await expect(row.locator('[data-col=size]')).toContainText(/\d+(\.\d)? (B|kB|MB)/);
     await expect(row.locator('[data-col=rows]')).toContainText(/^0/);

@@ -37,7 +37,7 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/data-access', import.meta.url
 /** The modules that hold a connection, why, and who may take which of their values. */
 const GATES: Record<string, AllowedModule> = {
   'server/operator-db.ts': {
-    why: "app_operator's pool: the catalog, sizes, connections, users and operators",
+    why: "app_operator's pool: the catalog, sizes, connections, users, operators and tenants' plans",
     importers: {
       'server/auth/options.ts': ['operatorQuery'],
       'server/auth/sessions.ts': ['operatorDb'],
@@ -45,7 +45,9 @@ const GATES: Record<string, AllowedModule> = {
       'server/session.ts': ['operatorQuery'],
       'server/queries/catalog.ts': ['operatorQuery'],
       'server/queries/storage.ts': ['operatorQuery'],
-      'server/provision.ts': ['operatorQuery', 'operatorTransaction'],
+      'server/provision.ts': ['operatorDb', 'operatorQuery', 'operatorTransaction'],
+      'server/queries/plans.ts': ['operatorDb'],
+      'server/plan.ts': ['operatorDb'],
     },
   },
   'server/tenancy.ts': {
@@ -55,6 +57,7 @@ const GATES: Record<string, AllowedModule> = {
       'server/export.ts': ['tenancy'],
       'server/migrate.ts': ['tenancy'],
       'server/move.ts': ['tenancy'],
+      'server/plan.ts': ['tenancy'],
       'server/provision.ts': ['onLifecycleStep', 'tenancy'],
       'server/queries/audit.ts': ['tenancy'],
       'server/queries/pools.ts': ['tenancy'],

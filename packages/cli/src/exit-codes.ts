@@ -4,7 +4,7 @@ export const EXIT = {
   ok: 0,
   /** The operation failed (a database error, a tenant that does not exist or already exists, a tenant that failed to migrate). */
   failed: 1,
-  /** Usage or invalid input: an unknown command or option, a bad slug, strategy or number, a missing or bad environment variable. Nothing was changed. */
+  /** Usage or invalid input: an unknown command or option, a bad slug, strategy, plan or number, a missing or bad environment variable. Nothing was changed. */
   usage: 2,
   /** `audit` found problems. */
   findings: 3,
@@ -17,7 +17,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `Exit codes:
   0  done
   1  the operation failed (database error, tenant not found or already there, a tenant failed to migrate)
-  2  usage or invalid input (unknown option, bad slug/strategy/number, missing or bad environment variable, damaged or newer archive): nothing changed
+  2  usage or invalid input (unknown option, bad slug/strategy/plan/number, missing or bad environment variable, damaged or newer archive): nothing changed
   3  audit found problems
   4  delete not confirmed (no --yes when not interactive, or the typed slug did not match): nothing changed`;
 
@@ -61,6 +61,8 @@ export async function exitCodeFor(error: unknown): Promise<ExitCode> {
     import('@repo/tenancy/pgbouncer'),
   ]);
   // An archive that cannot be restored (damaged, foreign, newer) is refused before anything is created: invalid input.
+  // A plan name changePlan does not know: refused before anything is read (the command's own check comes first).
+  if (error instanceof Error && error.name === 'InvalidPlanError') return EXIT.usage;
   if (
     error instanceof InvalidTenantSlugError ||
     error instanceof TenancyConfigError ||

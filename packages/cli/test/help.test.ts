@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli as runInProcess } from '../src/program';
 import { BIN, runCli } from './support';
 
-const COMMANDS = ['setup', 'create', 'list', 'delete', 'migrate', 'rotate-secret', 'audit', 'pgbouncer-config'];
+const COMMANDS = ['setup', 'create', 'list', 'plan', 'delete', 'migrate', 'rotate-secret', 'audit', 'pgbouncer-config'];
 
 describe('--help', () => {
   it('lists every command, the exit codes and the environment variables, on stdout, exit 0, with no environment at all', async () => {

@@ -3,10 +3,11 @@
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
+import { PLAN_STRATEGY, PLANS, type Plan } from '@repo/db/plans';
 import { SLUG_HTML_PATTERN } from '@repo/tenancy/slug';
 
 import { formatDuration } from '@/lib/format';
-import { STRATEGY_INFO, stepLabel } from '@/lib/labels';
+import { PLAN_INFO, STRATEGY_INFO, stepLabel } from '@/lib/labels';
 import { readNdjson } from '@/lib/ndjson-client';
 import { useHydrated } from '@/lib/use-hydrated';
 
@@ -16,7 +17,7 @@ type FieldErrors = Partial<Record<string, string>>;
 interface Values {
   slug: string;
   name: string;
-  strategy: Strategy;
+  plan: Plan;
   adminEmail: string;
   adminName: string;
   passwordMode: 'generate' | 'set';
@@ -25,7 +26,7 @@ interface Values {
 
 interface Done {
   ms: number;
-  tenant: { slug: string; name: string; strategy: Strategy; schemaVersion: string | null };
+  tenant: { slug: string; name: string; plan: Plan; strategy: Strategy; schemaVersion: string | null };
   admin: { email: string; existing: boolean; password?: string };
 }
 
@@ -34,7 +35,7 @@ type Phase =
   | { kind: 'running'; steps: string[]; current: number; started: number; times: number[] }
   | { kind: 'done'; result: Done; steps: string[]; times: number[] };
 
-const EMPTY: Values = { slug: '', name: '', strategy: 'rls', adminEmail: '', adminName: '', passwordMode: 'generate', password: '' };
+const EMPTY: Values = { slug: '', name: '', plan: 'free', adminEmail: '', adminName: '', passwordMode: 'generate', password: '' };
 
 /** "Acme Corp." -> "acme_corp": a suggestion while the operator has not typed a slug of their own. */
 function slugFrom(name: string): string {
@@ -172,20 +173,22 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
               />
             </Field>
           </div>
-          <div className="field" role="radiogroup" aria-label="Strategy">
-            <span>Strategy</span>
+          <div className="field" role="radiogroup" aria-label="Plan">
+            <span>Plan</span>
             <div className="strategy-options">
-              {(Object.keys(STRATEGY_INFO) as Strategy[]).map((s) => (
-                <label key={s} className={values.strategy === s ? 'strategy-option selected' : 'strategy-option'}>
-                  <input type="radio" name="strategy" value={s} checked={values.strategy === s} onChange={() => set('strategy', s)} />
-                  <span className={`pill strategy-${s}`}>{s}</span>
-                  <strong>{STRATEGY_INFO[s].label}</strong>
-                  <small>{STRATEGY_INFO[s].text}</small>
-                  <small className="muted">Tier: {STRATEGY_INFO[s].tier}</small>
+              {PLANS.map((p) => (
+                <label key={p} className={values.plan === p ? 'strategy-option selected' : 'strategy-option'}>
+                  <input type="radio" name="plan" value={p} checked={values.plan === p} onChange={() => set('plan', p)} />
+                  <span className="plan-name">{p}</span>
+                  <strong>{PLAN_INFO[p].label}</strong>
+                  <small>{STRATEGY_INFO[PLAN_STRATEGY[p]].text}</small>
+                  <small className="muted">
+                    Placement: <span className={`pill strategy-${PLAN_STRATEGY[p]}`}>{PLAN_STRATEGY[p]}</span>
+                  </small>
                 </label>
               ))}
             </div>
-            {fieldErrors.strategy && <span className="field-error">{fieldErrors.strategy}</span>}
+            {fieldErrors.plan && <span className="field-error">{fieldErrors.plan}</span>}
           </div>
         </fieldset>
 
@@ -266,13 +269,13 @@ export function CreateTenantForm({ steps }: { steps: Record<Strategy, string[]> 
 
       {running ? (
         <Progress
-          steps={phase.steps.length ? phase.steps : steps[values.strategy]}
+          steps={phase.steps.length ? phase.steps : steps[PLAN_STRATEGY[values.plan]]}
           current={phase.current}
           elapsed={now - phase.started}
-          strategy={values.strategy}
+          strategy={PLAN_STRATEGY[values.plan]}
         />
       ) : (
-        <Preview steps={steps[values.strategy]} strategy={values.strategy} />
+        <Preview steps={steps[PLAN_STRATEGY[values.plan]]} strategy={PLAN_STRATEGY[values.plan]} />
       )}
     </div>
   );
@@ -357,6 +360,10 @@ function Result({ result, steps, times, onAgain }: { result: Done; steps: string
       <dl className="facts">
         <dt>Name</dt>
         <dd>{tenant.name}</dd>
+        <dt>Plan</dt>
+        <dd>
+          <span className="plan-name">{tenant.plan}</span>
+        </dd>
         <dt>Strategy</dt>
         <dd>
           <span className={`pill strategy-${tenant.strategy}`}>{tenant.strategy}</span>

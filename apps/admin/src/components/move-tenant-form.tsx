@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 
 import { formatCount, formatDuration } from '@/lib/format';
@@ -9,9 +9,9 @@ import { MOVE_STEP_LABELS, MOVE_STEPS, STRATEGY_INFO, type MoveStepName } from '
 import { readNdjson } from '@/lib/ndjson-client';
 import { useHydrated } from '@/lib/use-hydrated';
 
-type Strategy = keyof typeof STRATEGY_INFO;
+export type Strategy = keyof typeof STRATEGY_INFO;
 
-interface Done {
+export interface Done {
   from: Strategy;
   to: Strategy;
   rows: number;
@@ -20,7 +20,7 @@ interface Done {
   ms: number;
 }
 
-type Phase =
+export type Phase =
   | { kind: 'editing'; error?: string }
   | { kind: 'running'; to: Strategy; current: number; rows: number; caughtUp: boolean; pauseMs?: number; started: number }
   | { kind: 'done'; result: Done };
@@ -50,59 +50,7 @@ export function MoveTenantForm({ slug, strategy, blocked }: { slug: string; stra
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const started = Date.now();
-    setNow(started);
-    setPhase({ kind: 'running', to, current: 0, rows: 0, caughtUp: false, started });
-    let response: Response;
-    try {
-      response = await fetch('/api/tenants/move', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ slug, strategy: to }),
-      });
-    } catch {
-      setPhase({ kind: 'editing', error: 'The request did not reach the server: try again.' });
-      return;
-    }
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      if (response.status === 401) window.location.assign(`/sign-in?callbackUrl=/tenants/${slug}`);
-      setPhase({ kind: 'editing', error: body.error ?? `The server answered ${response.status}.` });
-      return;
-    }
-    let finished = false;
-    await readNdjson(response, (e) => {
-      if (e.type === 'progress') {
-        const step = String(e.step);
-        const rows = Number(e.rows);
-        // Copy with its rows: the copy is over, the pause comes next.
-        const current = step === 'copy' && rows > 0 ? 1 : (CURRENT[step] ?? 0);
-        // Rendered at once, not batched with the next event: each step is on screen while it runs.
-        flushSync(() =>
-          setPhase((p) =>
-            p.kind === 'running'
-              ? {
-                  ...p,
-                  current: Math.max(p.current, current),
-                  rows,
-                  caughtUp: p.caughtUp || step === 'catch-up',
-                  pauseMs: typeof e.pauseMs === 'number' ? e.pauseMs : p.pauseMs,
-                }
-              : p,
-          ),
-        );
-      } else if (e.type === 'done') {
-        finished = true;
-        setPhase({ kind: 'done', result: e as unknown as Done });
-        // The page above (strategy, placement, rows) is read again from the catalog.
-        router.refresh();
-      } else if (e.type === 'error') {
-        finished = true;
-        setPhase({ kind: 'editing', error: String(e.message) });
-        router.refresh();
-      }
-    }).catch(() => undefined);
-    if (!finished) setPhase({ kind: 'editing', error: 'The connection closed before the move finished: reload the page to see where the tenant is.' });
+    await streamMove('/api/tenants/move', { slug, strategy: to }, to, { slug, setPhase, setNow, refresh: () => router.refresh() });
   }
 
   if (phase.kind === 'done') return <MoveResult result={phase.result} onAgain={() => setPhase({ kind: 'editing' })} />;
@@ -143,7 +91,74 @@ export function MoveTenantForm({ slug, strategy, blocked }: { slug: string; stra
   );
 }
 
-function MoveProgress({ phase, from, elapsed }: { phase: Extract<Phase, { kind: 'running' }>; from: Strategy; elapsed: number }) {
+/**
+ * Posts a move (or a plan change, which is a move) and follows its NDJSON events into `phase`: the progress while it
+ * runs, the result with the write pause when it is done, the error when it is refused or fails.
+ */
+export async function streamMove(
+  url: string,
+  body: Record<string, unknown>,
+  to: Strategy,
+  ui: { slug: string; setPhase: (update: Phase | ((p: Phase) => Phase)) => void; setNow: (now: number) => void; refresh: () => void },
+): Promise<void> {
+  const { slug, setPhase, setNow } = ui;
+  const started = Date.now();
+  setNow(started);
+  setPhase({ kind: 'running', to, current: 0, rows: 0, caughtUp: false, started });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    setPhase({ kind: 'editing', error: 'The request did not reach the server: try again.' });
+    return;
+  }
+  if (!response.ok) {
+    const answer = (await response.json().catch(() => ({}))) as { error?: string; fieldErrors?: Record<string, string> };
+    if (response.status === 401) window.location.assign(`/sign-in?callbackUrl=/tenants/${slug}`);
+    const fieldError = answer.fieldErrors ? Object.values(answer.fieldErrors)[0] : undefined;
+    setPhase({ kind: 'editing', error: fieldError ?? answer.error ?? `The server answered ${response.status}.` });
+    return;
+  }
+  let finished = false;
+  await readNdjson(response, (e) => {
+    if (e.type === 'progress') {
+      const step = String(e.step);
+      const rows = Number(e.rows);
+      // Copy with its rows: the copy is over, the pause comes next.
+      const current = step === 'copy' && rows > 0 ? 1 : (CURRENT[step] ?? 0);
+      // Rendered at once, not batched with the next event: each step is on screen while it runs.
+      flushSync(() =>
+        setPhase((p) =>
+          p.kind === 'running'
+            ? {
+                ...p,
+                current: Math.max(p.current, current),
+                rows,
+                caughtUp: p.caughtUp || step === 'catch-up',
+                pauseMs: typeof e.pauseMs === 'number' ? e.pauseMs : p.pauseMs,
+              }
+            : p,
+        ),
+      );
+    } else if (e.type === 'done') {
+      finished = true;
+      setPhase({ kind: 'done', result: e as unknown as Done });
+      // The page above (strategy, plan, placement, rows) is read again.
+      ui.refresh();
+    } else if (e.type === 'error') {
+      finished = true;
+      setPhase({ kind: 'editing', error: String(e.message) });
+      ui.refresh();
+    }
+  }).catch(() => undefined);
+  if (!finished) setPhase({ kind: 'editing', error: 'The connection closed before the move finished: reload the page to see where the tenant is.' });
+}
+
+export function MoveProgress({ phase, from, elapsed }: { phase: Extract<Phase, { kind: 'running' }>; from: Strategy; elapsed: number }) {
   const share = Math.round((phase.current / MOVE_STEPS.length) * 100);
   return (
     <section className="panel progress" aria-live="polite" data-testid="move-progress">
@@ -171,14 +186,19 @@ function MoveProgress({ phase, from, elapsed }: { phase: Extract<Phase, { kind: 
   );
 }
 
-function MoveResult({ result, onAgain }: { result: Done; onAgain: () => void }) {
+export function MoveResult({ result, onAgain, title, again = 'Move again' }: { result: Done; onAgain: () => void; title?: ReactNode; again?: string }) {
   return (
     <section className="result" data-testid="move-result" role="status">
       <h2>
         <span className="check" aria-hidden>
           ✓
         </span>{' '}
-        Moved from <span className={`pill strategy-${result.from}`}>{result.from}</span> to <span className={`pill strategy-${result.to}`}>{result.to}</span>
+        {title ?? (
+          <>
+            Moved from <span className={`pill strategy-${result.from}`}>{result.from}</span> to{' '}
+            <span className={`pill strategy-${result.to}`}>{result.to}</span>
+          </>
+        )}
       </h2>
       <dl className="facts">
         <dt>Write pause</dt>
@@ -194,7 +214,7 @@ function MoveResult({ result, onAgain }: { result: Done; onAgain: () => void }) 
       </dl>
       <div className="form-actions">
         <button type="button" className="button button-ghost" onClick={onAgain}>
-          Move again
+          {again}
         </button>
       </div>
     </section>

@@ -34,3 +34,10 @@ export const MOVE_STEP_LABELS: Record<MoveStepName, string> = {
   switch: 'Point the catalog at the new placement (requests resume)',
   cleanup: 'Remove the old placement',
 };
+
+/** The plans (@repo/db/plans), in words; each places a tenant in one strategy (PLAN_STRATEGY). */
+export const PLAN_INFO = {
+  free: { label: 'Free', text: 'Rows in the shared tables (rls).' },
+  business: { label: 'Business', text: 'A schema of its own in the shared database.' },
+  enterprise: { label: 'Enterprise', text: 'A database of its own, with its own login role.' },
+} as const;

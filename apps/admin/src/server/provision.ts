@@ -2,26 +2,30 @@ import 'server-only';
 
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@repo/auth/password';
-import { SLUG_PATTERN, SLUG_RULE_TEXT, STRATEGIES, type StrategyName, type Tenant } from '@repo/tenancy';
+import { recordPlan } from '@repo/db/plan-changes';
+import { PLAN_RULE_TEXT, PLAN_STRATEGY, PLANS } from '@repo/db/plans';
+import { SLUG_PATTERN, SLUG_RULE_TEXT, type StrategyName, type Tenant } from '@repo/tenancy';
 import { z } from 'zod';
 
 import { logger } from '@/lib/logger';
 import type { Send } from './ndjson';
-import { operatorQuery, operatorTransaction } from './operator-db';
+import { operatorDb, operatorQuery, operatorTransaction } from './operator-db';
 import { findTenant } from './queries/catalog';
 import type { Operator } from './session';
 import { onLifecycleStep, tenancy } from './tenancy';
 import { isTenancyError } from './tenancy-errors';
 import type { FieldErrors } from './api';
 
-// Create tenant: the tenant through the tenancy library (owner connection), then its first admin, a user and
-// an admin membership, written as app_operator. Progress goes out as NDJSON events while it runs.
+// Create tenant: the tenant through the tenancy library (owner connection) in the placement of the plan chosen, then
+// its plan, its first admin, a user and an admin membership, written as app_operator. The plan decides the strategy:
+// the console offers no other (a tenant placed against its plan is what the tenant page flags); the CLI's `create
+// --strategy` and restores still place tenants freely, and the tenant page then offers to set plan and placement right. Progress goes out as NDJSON events while it runs.
 
 export const createTenantInput = z
   .object({
     slug: z.string().trim().regex(SLUG_PATTERN, SLUG_RULE_TEXT),
     name: z.string().trim().min(1, 'Enter a name.').max(200, 'At most 200 characters.'),
-    strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }),
+    plan: z.enum(PLANS, { error: PLAN_RULE_TEXT }),
     adminEmail: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
     adminName: z.string().trim().min(1, "Enter the admin's name.").max(200, 'At most 200 characters.'),
     passwordMode: z.enum(['generate', 'set']),
@@ -53,13 +57,14 @@ export function provisionSteps(strategy: StrategyName): string[] {
 
 export async function provisionTenant(input: CreateTenantInput, operator: Operator, send: Send): Promise<void> {
   const started = Date.now();
-  const steps = provisionSteps(input.strategy);
+  const strategy = PLAN_STRATEGY[input.plan];
+  const steps = provisionSteps(strategy);
   send({ type: 'start', steps });
   send({ type: 'step', step: 'catalog', index: 0, total: steps.length });
   const stop = onLifecycleStep(input.slug, (step) => send({ type: 'step', step, index: steps.indexOf(step), total: steps.length }));
   let tenant: Tenant;
   try {
-    tenant = await tenancy().createTenant({ slug: input.slug, name: input.name, strategy: input.strategy });
+    tenant = await tenancy().createTenant({ slug: input.slug, name: input.name, strategy });
   } catch (error) {
     send(failure(error));
     if (!isTenancyError(error)) logger.error({ err: error, slug: input.slug }, 'tenant provisioning failed');
@@ -71,22 +76,30 @@ export async function provisionTenant(input: CreateTenantInput, operator: Operat
   send({ type: 'step', step: 'admin.user', index: steps.length - 1, total: steps.length });
   let admin: { email: string; existing: boolean; password?: string };
   try {
+    await recordPlan(operatorDb(), tenant.id, input.plan);
     admin = await createFirstAdmin(tenant, input);
   } catch (error) {
-    // A tenant nobody can sign in to is not what was asked for: remove it again, so the form can be resent.
-    logger.error({ err: error, slug: tenant.slug }, 'first admin could not be created; removing the new tenant');
+    // A tenant nobody can sign in to is not what was asked for: remove it again (its plan row goes with it), so the
+    // form can be resent.
+    logger.error({ err: error, slug: tenant.slug }, 'plan or first admin could not be recorded; removing the new tenant');
     await tenancy()
       .deleteTenant(tenant.slug, { archive: false })
       .catch((cleanup: unknown) => logger.error({ err: cleanup, slug: tenant.slug }, 'could not remove the tenant again'));
-    send({ type: 'error', message: `The tenant was created, but its first admin could not be (${(error as Error).message}); the tenant was removed again.` });
+    send({
+      type: 'error',
+      message: `The tenant was created, but its plan or first admin could not be recorded (${(error as Error).message}); the tenant was removed again.`,
+    });
     return;
   }
 
-  logger.info({ operator: operator.email, slug: tenant.slug, strategy: tenant.strategy, admin: admin.email, ms: Date.now() - started }, 'tenant created');
+  logger.info(
+    { operator: operator.email, slug: tenant.slug, plan: input.plan, strategy: tenant.strategy, admin: admin.email, ms: Date.now() - started },
+    'tenant created',
+  );
   send({
     type: 'done',
     ms: Date.now() - started,
-    tenant: { slug: tenant.slug, name: tenant.name, strategy: tenant.strategy, schemaVersion: tenant.schemaVersion },
+    tenant: { slug: tenant.slug, name: tenant.name, plan: input.plan, strategy: tenant.strategy, schemaVersion: tenant.schemaVersion },
     // The generated password leaves the server once, in this event; it is stored only as an argon2id hash.
     admin,
   });

@@ -8,6 +8,7 @@ import { listCommand } from './list';
 import { migrateCommand } from './migrate';
 import { moveCommand } from './move';
 import { pgbouncerConfigCommand } from './pgbouncer-config';
+import { planCommand } from './plan';
 import { rotateSecretCommand } from './rotate-secret';
 import { setupCommand } from './setup';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   exportCommand,
   importCommand,
   moveCommand,
+  planCommand,
   deleteCommand,
   migrateCommand,
   rotateSecretCommand,

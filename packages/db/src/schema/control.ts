@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
+import { PLANS } from '../plans/catalog';
+
 /*
  * Control plane: the application's own tables (users, memberships, operators), in the deployment's
  * database. Not tenant data and not the tenancy library's catalog.
@@ -105,6 +107,27 @@ export const operatorSessions = pgTable(
       .references(() => operators.id, { onDelete: 'cascade' }),
   },
   (t) => [index('operator_sessions_account_idx').on(t.accountId)],
+);
+
+/**
+ * The plan of each tenant (free, business, enterprise: @repo/db/plans, which also says where each places a tenant). No
+ * row means free, so a tenant made by sign-up needs none. `pending_plan` is a change asked for and not yet known to
+ * be done (see src/plans/change.ts). Read and written by app_operator (the admin app) and the owner (the CLI);
+ * app_user has no right on it. References tenancy.tenants(id), added in the same migration (drizzle does not own
+ * the catalog).
+ */
+export const tenantPlans = pgTable(
+  'tenant_plans',
+  {
+    tenantId: uuid('tenant_id').primaryKey(),
+    plan: text('plan', { enum: PLANS }).notNull(),
+    pendingPlan: text('pending_plan', { enum: PLANS }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [
+    check('tenant_plans_plan_valid', sql`plan in ('free', 'business', 'enterprise')`),
+    check('tenant_plans_pending_plan_valid', sql`pending_plan in ('free', 'business', 'enterprise')`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

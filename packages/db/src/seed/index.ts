@@ -5,6 +5,8 @@ import { hashPassword } from '@repo/auth/password';
 import { insertIfNoOperator } from '../operators/first-operator';
 import { SEED_OPERATORS, SEED_TENANTS, SEED_USERS, STATUS_CYCLE, TASK_TITLES, type SeedTenant } from './data';
 import { seedId, seedSalt } from './ids';
+import { planForStrategy } from '../plans/catalog';
+import { recordPlan } from '../plans/records';
 
 export { SEED_LOGINS } from './logins';
 export { SEED_TENANTS, SEED_USERS, SEED_OPERATORS, DEMO_PASSWORD, OPERATOR_PASSWORD } from './data';
@@ -69,6 +71,9 @@ async function createSeedTenant(tenancy: AppTenancy, admin: pg.ClientBase, seedT
       ]);
     }
   }
+  // Each seeded tenant is on the plan its placement belongs to; free needs no row.
+  const plan = planForStrategy(seedTenant.strategy);
+  if (plan !== 'free') await recordPlan(admin, tenant.id, plan);
   return tenant;
 }
 

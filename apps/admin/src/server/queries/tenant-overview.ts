@@ -1,13 +1,16 @@
 import 'server-only';
 
+import { PLANS } from '@repo/db/plans';
+import type { PlanStatus } from '@repo/db/plan-changes';
 import { STRATEGIES, type StrategyName, type Tenant, type TenantStatus } from '@repo/tenancy';
 
 import { tenancy } from '../tenancy';
 import { listTenants } from './catalog';
+import { planStatuses } from './plans';
 import { currentDatabase, serverConnections, storageFacts } from './storage';
 import { allTenantRows, type TenantRows } from './tenant-rows';
 
-export const SORT_KEYS = ['slug', 'strategy', 'status', 'created', 'version', 'size', 'rows', 'connections'] as const;
+export const SORT_KEYS = ['slug', 'plan', 'strategy', 'status', 'created', 'version', 'size', 'rows', 'connections'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** How a tenant's size was measured; the page explains each. */
@@ -15,6 +18,8 @@ export type SizeBasis = 'database' | 'schema' | 'rows';
 
 export interface TenantOverviewRow {
   tenant: Tenant;
+  /** Its plan, and whether it is where the plan places it. */
+  plan: PlanStatus;
   /** Bytes by `sizeBasis`; null when unknown (no privilege, or the tenant is not active). */
   sizeBytes: number | null;
   sizeBasis: SizeBasis;
@@ -47,7 +52,7 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
   const { sharedSchema, tenantTables } = tenancy().config;
   // Row counts first: they open this process's pools to database tenants, which the connection count then sees.
   const rowStats = await allTenantRows(tenants);
-  const [storage, connections, deploymentDatabase] = await Promise.all([
+  const [storage, connections, deploymentDatabase, plans] = await Promise.all([
     storageFacts({
       schemas: tenants.filter((t) => t.strategy === 'schema').map((t) => t.schemaName),
       databases: tenants.flatMap((t) => (t.strategy === 'database' && t.databaseName ? [t.databaseName] : [])),
@@ -56,9 +61,10 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
     }),
     serverConnections(),
     currentDatabase(),
+    planStatuses(tenants),
   ]);
 
-  const all = tenants.map((tenant): TenantOverviewRow => {
+  function measure(tenant: Tenant): Omit<TenantOverviewRow, 'plan'> {
     const stats = rowStats.get(tenant.id);
     const rows = stats && !('error' in stats) ? stats : null;
     const rowsError = stats && 'error' in stats ? stats.error : null;
@@ -77,7 +83,8 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
       return { tenant, sizeBytes: storage.schemaBytes.get(tenant.schemaName) ?? null, sizeBasis: 'schema', rows, rowsError, connections: null };
     }
     return { tenant, sizeBytes: rows?.rowBytes ?? null, sizeBasis: 'rows', rows, rowsError, connections: null };
-  });
+  }
+  const all = tenants.map((tenant): TenantOverviewRow => ({ ...measure(tenant), plan: plans.get(tenant.id)! }));
 
   const perStrategy = Object.fromEntries(STRATEGIES.map((s) => [s, tenants.filter((t) => t.strategy === s).length])) as Record<StrategyName, number>;
   const filtered = all.filter((r) => (!query.strategy || r.tenant.strategy === query.strategy) && (!query.status || r.tenant.status === query.status));
@@ -98,6 +105,7 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
 
 const SORT_VALUE: Record<SortKey, (row: TenantOverviewRow) => string | number | null> = {
   slug: (r) => r.tenant.slug,
+  plan: (r) => PLANS.indexOf(r.plan.plan),
   strategy: (r) => r.tenant.strategy,
   status: (r) => r.tenant.status,
   created: (r) => r.tenant.createdAt.getTime(),

@@ -4,6 +4,8 @@ import type { Finding, Severity } from '@repo/tenancy';
 
 import { formatDate } from '@/lib/format';
 import { runAudit } from '@/server/queries/audit';
+import { listTenants } from '@/server/queries/catalog';
+import { planStatuses } from '@/server/queries/plans';
 import { requireOperator } from '@/server/session';
 
 export const metadata: Metadata = { title: 'Audit · Tenancy Operator Console' };
@@ -13,6 +15,13 @@ const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 export default async function AuditPage() {
   await requireOperator();
   const report = await runAudit();
+  // Plans are the app's, not the library's: the tenants not where their plan places them, each with the way to finish.
+  const tenants = await listTenants();
+  const plans = await planStatuses(tenants);
+  const offPlan = tenants.flatMap((tenant) => {
+    const status = plans.get(tenant.id)!;
+    return status.matches ? [] : [{ tenant, status }];
+  });
   const bySeverity = new Map<Severity, Finding[]>(SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s)]));
   return (
     <>
@@ -39,6 +48,44 @@ export default async function AuditPage() {
           </div>
         ))}
       </section>
+
+      {offPlan.length > 0 && (
+        <section className="panel table-panel" data-testid="audit-plans">
+          <h2 className="panel-title">
+            Plan and placement: {offPlan.length} tenant{offPlan.length === 1 ? ' is' : 's are'} not where {offPlan.length === 1 ? 'its' : 'their'} plan places{' '}
+            {offPlan.length === 1 ? 'it' : 'them'}
+          </h2>
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Tenant</th>
+                <th>Plan</th>
+                <th>Placement</th>
+                <th>Finding</th>
+              </tr>
+            </thead>
+            <tbody>
+              {offPlan.map(({ tenant, status }) => (
+                <tr key={tenant.id} data-slug={tenant.slug}>
+                  <td>
+                    <Link href={`/tenants/${tenant.slug}`}>{tenant.slug}</Link>
+                  </td>
+                  <td>{status.plan}</td>
+                  <td>
+                    <span className={`pill strategy-${tenant.strategy}`}>{tenant.strategy}</span>
+                  </td>
+                  <td>
+                    {status.pendingPlan
+                      ? `A change to ${status.pendingPlan} did not finish. `
+                      : `Its plan places it in ${status.expected}: it was moved or restored without its plan. `}
+                    <Link href={`/tenants/${tenant.slug}`}>Finish it on its page</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
 
       {report.findings.length === 0 ? (
         <div className="panel all-clear" data-testid="audit-clear">

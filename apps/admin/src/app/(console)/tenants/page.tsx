@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { STRATEGIES, TENANT_STATUSES, type StrategyName, type TenantStatus } from '@repo/tenancy';
 
 import { BarChart, STRATEGY_COLORS } from '@/components/charts/bar-chart';
+import { PlanBadge } from '@/components/plan-badge';
 import { formatBytes, formatCount, formatDate } from '@/lib/format';
 import { STRATEGY_INFO } from '@/lib/labels';
 import { SORT_KEYS, tenantOverview, type SizeBasis, type SortKey, type TenantOverviewRow } from '@/server/queries/tenant-overview';
@@ -48,6 +49,7 @@ function href(view: View, change: Partial<View>): string {
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'slug', label: 'Tenant' },
+  { key: 'plan', label: 'Plan' },
   { key: 'strategy', label: 'Strategy' },
   { key: 'status', label: 'Status' },
   { key: 'created', label: 'Created' },
@@ -265,6 +267,9 @@ function TenantRow({ row }: { row: TenantOverviewRow }) {
           {tenant.name}
         </Link>
         <code className="tenant-slug">{tenant.slug}</code>
+      </td>
+      <td data-col="plan">
+        <PlanBadge status={row.plan} />
       </td>
       <td>
         <span className={`pill strategy-${tenant.strategy}`}>{tenant.strategy}</span>

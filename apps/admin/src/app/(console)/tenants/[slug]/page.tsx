@@ -3,12 +3,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { SLUG_PATTERN } from '@repo/tenancy/slug';
 
+import { ChangePlanForm } from '@/components/change-plan-form';
 import { MoveTenantForm } from '@/components/move-tenant-form';
+import { PlanBadge } from '@/components/plan-badge';
 import { TenantFacts } from '@/components/tenant-facts';
 import { formatCount } from '@/lib/format';
 import { EXPORT_REFUSALS, type ExportRefusal } from '@/server/export';
 import { findTenant } from '@/server/queries/catalog';
 import { tenantMigrationTags } from '@/server/queries/migrations';
+import { tenantPlanStatus } from '@/server/queries/plans';
 import { tenantRows, type TenantRows } from '@/server/queries/tenant-rows';
 import { requireOperator } from '@/server/session';
 
@@ -33,7 +36,16 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
       rowsError = error instanceof Error ? error.message : String(error);
     }
   }
+  const plan = await tenantPlanStatus(tenant);
   const latest = tenantMigrationTags().at(-1) ?? null;
+  // A plan change is a move, or (to where the tenant already is) the cleanup of one: a `moving` tenant is one whose
+  // move died in its pause, which the change finishes.
+  const planBlocked =
+    tenant.status !== 'active' && tenant.status !== 'moving'
+      ? `The tenant is ${tenant.status}, not active: its plan cannot change until that finishes.`
+      : tenant.schemaVersion !== latest
+        ? `The tenant is at schema version ${tenant.schemaVersion ?? 'none'}, not the newest (${latest ?? 'none'}): run Migrate all first.`
+        : undefined;
   const moveBlocked = !active
     ? `The tenant is ${tenant.status}, not active: only an active tenant can be moved.`
     : tenant.schemaVersion !== latest
@@ -57,6 +69,10 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
       <div className="stack">
         <div className="panel">
           <TenantFacts tenant={tenant}>
+            <dt>Plan</dt>
+            <dd>
+              <PlanBadge status={plan} />
+            </dd>
             <dt>Schema version</dt>
             <dd>
               <code>{tenant.schemaVersion ?? '—'}</code>
@@ -83,11 +99,27 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
           </TenantFacts>
         </div>
 
+        <section className="panel" data-testid="plan-panel">
+          <h2>Plan</h2>
+          <p className="muted">
+            Each plan places the tenant: free in the shared tables (rls), business in a schema of its own, enterprise in a database of its own. Changing the
+            plan moves the tenant there online, as a move does: its users notice only the write pause, reported at the end. A change that stops half-way stays
+            pending, and the tenant keeps serving from where it is until it is finished here.
+          </p>
+          <ChangePlanForm
+            slug={tenant.slug}
+            strategy={tenant.strategy}
+            facts={{ plan: plan.plan, pendingPlan: plan.pendingPlan, expected: plan.expected, matches: plan.matches, placementPlan: plan.placementPlan }}
+            blocked={planBlocked}
+          />
+        </section>
+
         <section className="panel">
           <h2>Move to another strategy</h2>
           <p className="muted">
             The rows are copied while the tenant keeps serving; then its requests wait for a moment (the write pause) while writes made during the copy are
-            carried over and the catalog switches to the new placement. A move that fails before the switch leaves the tenant where it was.
+            carried over and the catalog switches to the new placement. A move that fails before the switch leaves the tenant where it was. A move leaves the
+            plan as it is: the Plan panel then shows that the two differ.
           </p>
           <MoveTenantForm slug={tenant.slug} strategy={tenant.strategy} blocked={moveBlocked} />
         </section>
