@@ -15,6 +15,7 @@ export function ConfirmForm({
   children,
   pendingLabel,
   size,
+  label,
 }: {
   action: (state: ActionState, form: FormData) => Promise<ActionState>;
   fields: Record<string, string>;
@@ -22,6 +23,8 @@ export function ConfirmForm({
   children: ReactNode;
   pendingLabel?: string;
   size?: 'sm';
+  /** The button's accessible name, when its text alone does not say what it acts on ("Remove" in a table row). */
+  label?: string;
 }) {
   const [state, formAction] = useFormAction(action);
   return (
@@ -35,7 +38,7 @@ export function ConfirmForm({
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <SubmitButton variant="danger" size={size} pendingLabel={pendingLabel}>
+      <SubmitButton variant="danger" size={size} pendingLabel={pendingLabel} aria-label={label}>
         {children}
       </SubmitButton>
       {state.status === 'error' && (
