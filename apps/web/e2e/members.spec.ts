@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
 
-import { adminQuery, screenshot, signIn, skipWithoutChromium, tenantId, userContext } from './support';
+import { adminQuery, org, screenshot, signIn, skipWithoutChromium, tenantId, userContext } from './support';
 
 skipWithoutChromium(test);
 
@@ -10,7 +10,7 @@ skipWithoutChromium(test);
 // forged from a captured one, is refused by the database with the same message. Globex: no other spec depends on its
 // roles; its seeded owner Gina is its only owner once this spec's owner has left.
 
-const PATH = '/members';
+const PATH = org('globex', '/members');
 const created: string[] = [];
 
 interface Member {

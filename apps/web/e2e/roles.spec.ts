@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
 
-import { adminQuery, createProject, screenshot, signIn, skipWithoutChromium, uniqueName, userContext } from './support';
+import { adminQuery, createProject, org, screenshot, signIn, skipWithoutChromium, uniqueName, userContext } from './support';
 
 skipWithoutChromium(test);
 
@@ -20,7 +20,7 @@ async function captureCreateProject(page: Page, name: string): Promise<CapturedA
     captured = { url: request.url(), headers, body: request.postDataBuffer() ?? Buffer.alloc(0) };
     await route.abort();
   });
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByRole('button', { name: /New project/ }).click();
   await page.getByRole('form', { name: 'Create a project' }).getByLabel('Name').fill(name);
   await page.getByRole('button', { name: 'Create project' }).click();
@@ -102,16 +102,16 @@ test('a member changes only their own rows; the UI offers controls accordingly',
   await expect(page.getByRole('heading', { level: 1, name: `${own} (renamed)` })).toBeVisible();
 
   // A seeded project created by Alice: Bob may add tasks, not edit or delete it.
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByRole('link', { name: 'Website relaunch' }).click();
   await expect(page.getByRole('form', { name: 'Add a task' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Edit' })).toHaveCount(0);
 
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByRole('link', { name: `${own} (renamed)` }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
-  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page).toHaveURL(/\/o\/acme\/projects$/);
   await expect(page.getByRole('link', { name: `${own} (renamed)` })).toHaveCount(0);
 });
 
