@@ -509,6 +509,26 @@ ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.cur
 
 INSERT INTO "public".__tenant_migrations (tag) VALUES ('0003_one_verification_per_term');
 
+ALTER POLICY "comments_insert" ON "comments" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "comments_update" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "comments_delete" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_insert" ON "projects" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_update" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_delete" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_insert" ON "tasks" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_update" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0004_owner_writes');
+
 GRANT USAGE ON SCHEMA "public" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."comments" TO "app_user";
@@ -862,6 +882,146 @@ GRANT SELECT, INSERT, UPDATE ON public.tenant_plans TO app_operator;
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('be1211b45b330c65c00579e80a8129e332f84d38eb344b00ee1d7b588d8f3526', 1796638255495);
 
+ALTER TABLE "memberships" DROP CONSTRAINT "memberships_role_valid";
+
+ALTER TABLE "memberships" ADD CONSTRAINT "memberships_role_valid" CHECK ("memberships"."role" in ('owner', 'admin', 'member', 'viewer'));
+
+-- A tenant's owners: an owner may do all an admin may, and also change or remove owners and make someone owner; a
+-- tenant keeps at least one owner. A tenant migrated from before owners existed gets its longest-standing admin as
+-- owner, so every tenant with an admin can still name owners.
+UPDATE public.memberships m SET role = 'owner'
+  FROM (SELECT DISTINCT ON (a.tenant_id) a.tenant_id, a.user_id
+          FROM public.memberships a
+         WHERE a.role = 'admin'
+           AND NOT EXISTS (SELECT 1 FROM public.memberships o WHERE o.tenant_id = a.tenant_id AND o.role = 'owner')
+         ORDER BY a.tenant_id, a.created_at, a.user_id) first_admin
+ WHERE m.tenant_id = first_admin.tenant_id AND m.user_id = first_admin.user_id;
+
+-- The caller of a member function, as the membership table and the verified context both say: the context's role is
+-- the app's claim (signed, but it may be stale or wrong), the membership row is the authority, and the caller acts
+-- with the lesser of the two. Takes the tenant's member lock first: every change to a tenant's memberships made
+-- through these functions is serialised, so two owners demoting each other at once cannot both succeed, and each
+-- check below reads what the one before committed. NULL when the context has no tenant or user, or the caller is no
+-- member. Called only by the SECURITY DEFINER functions below (as their owner); nobody else may execute it.
+CREATE OR REPLACE FUNCTION public.member_acting_role()
+RETURNS text
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := tenancy.current_tenant_id();
+  v_caller uuid := tenancy.current_user_id();
+  v_claimed text := tenancy.current_app_role();
+  v_stored text;
+  v_rank constant text[] := ARRAY['owner', 'admin', 'member', 'viewer'];
+BEGIN
+  IF v_tenant IS NULL OR v_caller IS NULL OR NOT (v_claimed = ANY (v_rank)) THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('public.memberships'), hashtext(v_tenant::text));
+  SELECT m.role INTO v_stored FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = v_caller FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  RETURN v_rank[greatest(array_position(v_rank, v_claimed), array_position(v_rank, v_stored))];
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.member_acting_role() FROM PUBLIC;
+
+-- Changes a member's role in the tenant of the verified context and nothing else. Owners may set any role, owner
+-- included; admins may set admin, member or viewer on members who are not owners; nobody demotes the last owner.
+--
+-- SQLSTATEs the app maps to messages (the same for remove_member and leave_organisation): 42501 not an owner or admin
+-- of this tenant, TA002 only an owner may change, remove or make an owner, P0002 no such member, 22023 bad role,
+-- TA001 the tenant's last owner.
+CREATE OR REPLACE FUNCTION public.set_member_role(p_user uuid, p_role text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := tenancy.current_tenant_id();
+  v_acting text;
+  v_previous text;
+BEGIN
+  v_acting := public.member_acting_role();
+  IF v_acting IS NULL OR v_acting NOT IN ('owner', 'admin') THEN
+    RAISE EXCEPTION 'only an owner or an admin of the tenant may change roles' USING ERRCODE = '42501';
+  END IF;
+  IF p_role IS NULL OR p_role NOT IN ('owner', 'admin', 'member', 'viewer') THEN
+    RAISE EXCEPTION 'role must be owner, admin, member or viewer' USING ERRCODE = '22023';
+  END IF;
+  SELECT m.role INTO v_previous FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = p_user FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such member in this tenant' USING ERRCODE = 'P0002';
+  END IF;
+  IF v_acting <> 'owner' AND (v_previous = 'owner' OR p_role = 'owner') THEN
+    RAISE EXCEPTION 'only an owner may change an owner''s role or make someone owner' USING ERRCODE = 'TA002';
+  END IF;
+  IF v_previous = 'owner' AND p_role <> 'owner'
+     AND (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.role = 'owner') <= 1 THEN
+    RAISE EXCEPTION 'a tenant needs at least one owner' USING ERRCODE = 'TA001';
+  END IF;
+  UPDATE public.memberships m SET role = p_role WHERE m.tenant_id = v_tenant AND m.user_id = p_user;
+  RETURN v_previous;
+END
+$fn$;
+
+-- Removes a member from the tenant of the verified context: owners remove anyone but the last owner, admins anyone
+-- but an owner. The membership trigger (0006) ends the removed user's sessions. Returns the removed member's role.
+CREATE OR REPLACE FUNCTION public.remove_member(p_user uuid)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := tenancy.current_tenant_id();
+  v_acting text := public.member_acting_role();
+  v_previous text;
+BEGIN
+  IF v_acting IS NULL OR v_acting NOT IN ('owner', 'admin') THEN
+    RAISE EXCEPTION 'only an owner or an admin of the tenant may remove members' USING ERRCODE = '42501';
+  END IF;
+  SELECT m.role INTO v_previous FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = p_user FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such member in this tenant' USING ERRCODE = 'P0002';
+  END IF;
+  IF v_acting <> 'owner' AND v_previous = 'owner' THEN
+    RAISE EXCEPTION 'only an owner may remove an owner' USING ERRCODE = 'TA002';
+  END IF;
+  IF v_previous = 'owner' AND (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.role = 'owner') <= 1 THEN
+    RAISE EXCEPTION 'a tenant needs at least one owner' USING ERRCODE = 'TA001';
+  END IF;
+  DELETE FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = p_user;
+  RETURN v_previous;
+END
+$fn$;
+
+-- The caller leaves the tenant of the verified context, whatever their role, unless they are its last owner. The
+-- membership trigger (0006) ends their sessions.
+CREATE OR REPLACE FUNCTION public.leave_organisation()
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := tenancy.current_tenant_id();
+  v_acting text := public.member_acting_role();
+BEGIN
+  IF v_acting IS NULL THEN
+    RAISE EXCEPTION 'leaving needs a verified tenant context with a member of the tenant' USING ERRCODE = '42501';
+  END IF;
+  IF EXISTS (SELECT 1 FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = tenancy.current_user_id() AND m.role = 'owner')
+     AND (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.role = 'owner') <= 1 THEN
+    RAISE EXCEPTION 'a tenant needs at least one owner' USING ERRCODE = 'TA001';
+  END IF;
+  DELETE FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = tenancy.current_user_id();
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.set_member_role(uuid, text), public.remove_member(uuid), public.leave_organisation() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.set_member_role(uuid, text), public.remove_member(uuid), public.leave_organisation() TO app_user;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('af05a3c5983a1657745b0da809c5c6be104886643ad349e503d35bc99a4981a4', 1796638256495);
+
 commit;
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');
@@ -899,7 +1059,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -909,7 +1069,7 @@ UPDATE tenancy.tenants
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'admin') ON CONFLICT DO NOTHING;
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'owner') ON CONFLICT DO NOTHING;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('fa08b1ec-7506-4607-a82b-79c96a801e67', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'member') ON CONFLICT DO NOTHING;
 
@@ -1035,7 +1195,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1045,7 +1205,7 @@ UPDATE tenancy.tenants
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'admin') ON CONFLICT DO NOTHING;
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'owner') ON CONFLICT DO NOTHING;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('59e9c523-18d7-4abb-a63e-be53af0cc9d1', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'member') ON CONFLICT DO NOTHING;
 
@@ -1153,7 +1313,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1165,7 +1325,7 @@ UPDATE tenancy.tenants
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member') ON CONFLICT DO NOTHING;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('8d43822c-1e8e-4c62-a8da-a0433d559cc8', 'b626ce38-803c-41d3-a8de-ed0833194076', 'admin') ON CONFLICT DO NOTHING;
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('8d43822c-1e8e-4c62-a8da-a0433d559cc8', 'b626ce38-803c-41d3-a8de-ed0833194076', 'owner') ON CONFLICT DO NOTHING;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('e21a6f2b-d4da-462c-a76a-bf38c541eac4', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member') ON CONFLICT DO NOTHING;
 
@@ -1413,6 +1573,26 @@ ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.cur
 
 INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0003_one_verification_per_term');
 
+ALTER POLICY "comments_insert" ON "comments" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "comments_update" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "comments_delete" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_insert" ON "projects" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_update" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_delete" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_insert" ON "tasks" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_update" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0004_owner_writes');
+
 COMMIT;
 
 BEGIN;
@@ -1455,6 +1635,7 @@ CREATE POLICY comments_read ON t_hooli.comments AS PERMISSIVE FOR SELECT TO publ
 
 CREATE POLICY comments_insert ON t_hooli.comments AS PERMISSIVE FOR INSERT TO public WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1462,11 +1643,13 @@ END);
 
 CREATE POLICY comments_update ON t_hooli.comments AS PERMISSIVE FOR UPDATE TO public USING (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
 END) WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1474,6 +1657,7 @@ END);
 
 CREATE POLICY comments_delete ON t_hooli.comments AS PERMISSIVE FOR DELETE TO public USING (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1485,6 +1669,7 @@ CREATE POLICY projects_read ON t_hooli.projects AS PERMISSIVE FOR SELECT TO publ
 
 CREATE POLICY projects_insert ON t_hooli.projects AS PERMISSIVE FOR INSERT TO public WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1492,11 +1677,13 @@ END);
 
 CREATE POLICY projects_update ON t_hooli.projects AS PERMISSIVE FOR UPDATE TO public USING (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
 END) WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1504,6 +1691,7 @@ END);
 
 CREATE POLICY projects_delete ON t_hooli.projects AS PERMISSIVE FOR DELETE TO public USING (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1515,6 +1703,7 @@ CREATE POLICY tasks_read ON t_hooli.tasks AS PERMISSIVE FOR SELECT TO public USI
 
 CREATE POLICY tasks_insert ON t_hooli.tasks AS PERMISSIVE FOR INSERT TO public WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1522,11 +1711,13 @@ END);
 
 CREATE POLICY tasks_update ON t_hooli.tasks AS PERMISSIVE FOR UPDATE TO public USING (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
 END) WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1534,6 +1725,7 @@ END);
 
 CREATE POLICY tasks_delete ON t_hooli.tasks AS PERMISSIVE FOR DELETE TO public USING (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
     WHEN 'admin'::text THEN true
     WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
     ELSE false
@@ -1575,7 +1767,7 @@ COMMIT;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1585,7 +1777,7 @@ UPDATE tenancy.tenants
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
-INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('24b6f705-34cd-41db-affb-25049932e3a2', '4353177c-9c4c-49b5-a127-82db02582e24', 'admin') ON CONFLICT DO NOTHING;
+INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('24b6f705-34cd-41db-affb-25049932e3a2', '4353177c-9c4c-49b5-a127-82db02582e24', 'owner') ON CONFLICT DO NOTHING;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('ebdc01b8-3ed7-4032-a232-506f326d53a7', '4353177c-9c4c-49b5-a127-82db02582e24', 'member') ON CONFLICT DO NOTHING;
 

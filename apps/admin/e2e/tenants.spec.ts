@@ -143,7 +143,7 @@ test('the operator creates one tenant of each strategy, with progress while the 
     { slug: 'e2e_rls', plan: 'free', pending_plan: null },
     { slug: 'e2e_schema', plan: 'business', pending_plan: null },
   ]);
-  // Each first admin is a user with an admin membership; the generated password is stored only as a hash.
+  // Each first admin is a user with an owner membership; the generated password is stored only as a hash.
   for (const tenant of created) {
     const members = await sql<{ role: string; password_hash: string }>(
       `SELECT m.role, u.password_hash FROM public.memberships m JOIN public.users u ON u.id = m.user_id
@@ -151,7 +151,7 @@ test('the operator creates one tenant of each strategy, with progress while the 
       [tenant.slug, tenant.email],
     );
     expect(members).toHaveLength(1);
-    expect(members[0]!.role).toBe('admin');
+    expect(members[0]!.role).toBe('owner');
     expect(members[0]!.password_hash).toMatch(/^\$argon2id\$/);
     expect(members[0]!.password_hash).not.toContain(tenant.password);
   }

@@ -4,7 +4,7 @@ import { addTask, createProject, org, orgApi, screenshot, signIn, skipWithoutChr
 
 skipWithoutChromium(test);
 
-// Tenant A = Acme (alice is its admin), tenant B = Globex (gina is its admin); both rls, the shared tables.
+// Tenant A = Acme (alice is its owner), tenant B = Globex (gina is its owner); both rls, the shared tables.
 test('tenant A creates a project and a task; tenant B cannot list it, and its URL answers 404', async ({ page, browser, baseURL }, testInfo) => {
   const name = uniqueName('Launch plan', testInfo);
   const task = 'Book the venue';
@@ -13,7 +13,7 @@ test('tenant A creates a project and a task; tenant B cannot list it, and its UR
   await test.step('admin of tenant A creates a project, a task, a comment', async () => {
     await signIn(page, 'alice@acme.test');
     await expect(page.getByTestId('tenant-switcher')).toContainText('Acme Corp');
-    await expect(page.getByTestId('tenant-switcher')).toContainText('Admin');
+    await expect(page.getByTestId('tenant-switcher')).toContainText('Owner');
     await screenshot(page, testInfo, 'projects-admin');
 
     projectPath = await createProject(page, name);

@@ -12,7 +12,7 @@ export interface TestUser {
 }
 
 /** A user of `tenant` (an acme member by default) with a fresh email and password. */
-export async function createUser(label: string, options: { tenant?: string; role?: 'admin' | 'member' | 'viewer' } = {}): Promise<TestUser> {
+export async function createUser(label: string, options: { tenant?: string; role?: 'owner' | 'admin' | 'member' | 'viewer' } = {}): Promise<TestUser> {
   const unique = `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
   const email = `${unique}@e2e-security.test`;
   const password = `pw-${unique}`;

@@ -11,12 +11,14 @@ describe('describeError', () => {
     expect(described.message).not.toMatch(/row-level|policy|projects/);
   });
 
-  it('maps foreign-key, check and set_member_role refusals to user messages', () => {
+  it('maps foreign-key, check and member-function refusals to user messages', () => {
     expect(describeError(pgError('23503', 'insert or update on table "tasks" violates foreign key constraint "tasks_project_fk"'))).toMatchObject({
       kind: 'not-found',
     });
     expect(describeError(pgError('23514', 'violates check constraint'))).toMatchObject({ kind: 'invalid' });
-    expect(describeError(pgError('TA001', 'a tenant needs at least one admin')).message).toMatch(/at least one admin/);
+    expect(describeError(pgError('TA001', 'a tenant needs at least one owner')).message).toMatch(/at least one owner/);
+    expect(describeError(pgError('TA002', 'only an owner may remove an owner'))).toMatchObject({ kind: 'forbidden', expected: true });
+    expect(describeError(pgError('TA002', 'only an owner may remove an owner')).message).toMatch(/Only an owner can/);
     expect(describeError(pgError('P0002', 'no such member')).message).toMatch(/not a member/);
   });
 

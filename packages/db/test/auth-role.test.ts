@@ -149,6 +149,8 @@ describe('sign-in lookups run as app_auth only', () => {
       for (const call of [
         'public.tenant_members()',
         "public.set_member_role(gen_random_uuid(), 'admin')",
+        'public.remove_member(gen_random_uuid())',
+        'public.leave_organisation()',
         'tenancy.current_tenant_id()',
         "tenancy.resolve_tenant('authrole_a')",
         "tenancy.reset_session('x')",

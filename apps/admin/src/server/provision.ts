@@ -117,12 +117,12 @@ async function findUser(email: string): Promise<{ id: string } | null> {
   return rows[0] ?? null;
 }
 
-/** A new user with the given or a generated password, or an existing account; either way an admin membership. */
+/** A new user with the given or a generated password, or an existing account; either way the tenant's owner. */
 async function createFirstAdmin(tenant: Tenant, input: CreateTenantInput): Promise<{ email: string; existing: boolean; password?: string }> {
   const existing = await findUser(input.adminEmail);
   if (existing) {
     await operatorQuery(
-      `INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin') ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = 'admin'`,
+      `INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'owner') ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = 'owner'`,
       [existing.id, tenant.id],
     );
     return { email: input.adminEmail, existing: true };
@@ -135,7 +135,7 @@ async function createFirstAdmin(tenant: Tenant, input: CreateTenantInput): Promi
       input.adminName,
       passwordHash,
     ]);
-    await client.query(`INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'admin')`, [rows[0]!.id, tenant.id]);
+    await client.query(`INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ($1, $2, 'owner')`, [rows[0]!.id, tenant.id]);
   });
   return generated ? { email: input.adminEmail, existing: false, password: generated } : { email: input.adminEmail, existing: false };
 }

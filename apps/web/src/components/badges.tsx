@@ -1,6 +1,6 @@
 import type { MembershipRole } from '@/server/auth/types';
 
-const ROLE_LABEL: Record<MembershipRole, string> = { admin: 'Admin', member: 'Member', viewer: 'Viewer' };
+const ROLE_LABEL: Record<MembershipRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member', viewer: 'Viewer' };
 const STATUS_LABEL = { todo: 'To do', doing: 'In progress', done: 'Done' } as const;
 
 export function RoleBadge({ role }: { role: MembershipRole }) {

@@ -16,6 +16,7 @@ export function ConfirmForm({
   children,
   pendingLabel,
   size,
+  label,
 }: {
   /** An action of this page's organisation (its slug is bound here). */
   action: OrgAction;
@@ -24,6 +25,8 @@ export function ConfirmForm({
   children: ReactNode;
   pendingLabel?: string;
   size?: 'sm';
+  /** The button's accessible name, when its text alone does not say what it acts on ("Remove" in a table row). */
+  label?: string;
 }) {
   const [state, formAction] = useFormAction(useOrgAction(action));
   return (
@@ -37,7 +40,7 @@ export function ConfirmForm({
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <SubmitButton variant="danger" size={size} pendingLabel={pendingLabel}>
+      <SubmitButton variant="danger" size={size} pendingLabel={pendingLabel} aria-label={label}>
         {children}
       </SubmitButton>
       {state.status === 'error' && (

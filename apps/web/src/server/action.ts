@@ -19,6 +19,8 @@ export interface ActionOutcome {
   revalidate?: string[];
   /** Where to go next, inside the organisation (e.g. '/projects' after a delete). */
   redirectTo?: string;
+  /** Where to go next outside any organisation (e.g. sign-in after leaving it): an absolute path, taken as it is. */
+  exitTo?: string;
 }
 
 type Body<T> = (data: T, tx: TenantTx, session: TenantSession) => Promise<ActionOutcome | void>;
@@ -71,6 +73,7 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
     }
     logger.debug({ event: 'action.ok', action: name }, `action ${name} done`);
     for (const path of outcome?.revalidate ?? []) revalidatePath(orgPath(session.slug, path));
+    if (outcome?.exitTo) redirect(outcome.exitTo);
     if (outcome?.redirectTo) redirect(orgPath(session.slug, outcome.redirectTo));
     return { status: 'ok', message: outcome?.message, result: undefined, at: Date.now() };
   };

@@ -35,7 +35,7 @@ export const ORGANISATION_NOT_FOUND = 'There is no such workspace, or you are no
 
 /** SQLSTATE -> what the user is told. Codes not listed are unexpected: "something went wrong", logged as errors. */
 const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
-  // insufficient_privilege: a row-level security WITH CHECK refusal, a missing grant, set_member_role's checks.
+  // insufficient_privilege: a row-level security WITH CHECK refusal, a missing grant, the member functions' checks.
   '42501': { kind: 'forbidden' },
   // foreign_key_violation: the parent (project, task) is gone, or belongs to another tenant, which is the same here.
   '23503': { kind: 'not-found', message: 'It refers to an item that no longer exists in this workspace.' },
@@ -46,8 +46,10 @@ const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   '22007': { kind: 'invalid', message: 'That date is not valid.' },
   '22008': { kind: 'invalid', message: 'That date is not valid.' },
   '22023': { kind: 'invalid' }, // invalid_parameter_value (set_member_role: unknown role)
-  P0002: { kind: 'not-found', message: 'That person is not a member of this workspace.' }, // set_member_role
-  TA001: { kind: 'conflict', message: 'A workspace needs at least one admin: make someone else admin first.' }, // set_member_role
+  // The member functions (set_member_role, remove_member, leave_organisation; control-plane migration 0007).
+  P0002: { kind: 'not-found', message: 'That person is not a member of this workspace.' },
+  TA001: { kind: 'conflict', message: 'A workspace needs at least one owner: make someone else owner first.' },
+  TA002: { kind: 'forbidden', message: 'Only an owner can change an owner’s role, make someone owner or remove an owner.' },
   '40001': { kind: 'retry' }, // serialization_failure
   '40P01': { kind: 'retry' }, // deadlock_detected
   '55P03': { kind: 'retry' }, // lock_not_available

@@ -8,7 +8,12 @@ import { PLANS } from '../plans/catalog';
  * database. Not tenant data and not the tenancy library's catalog.
  */
 
-export const MEMBERSHIP_ROLES = ['admin', 'member', 'viewer'] as const;
+/**
+ * Strongest first. An owner may do everything an admin may, and also change or remove owners and make someone owner;
+ * a tenant always keeps one owner. The tenant tables' policies (schema/tenant.ts) and the member functions (control-plane
+ * migration 0007) enforce these, the web's permissions module only mirrors them.
+ */
+export const MEMBERSHIP_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
 export const users = pgTable(
@@ -38,7 +43,7 @@ export const memberships = pgTable(
   (t) => [
     primaryKey({ name: 'memberships_pkey', columns: [t.userId, t.tenantId] }),
     index('memberships_tenant_idx').on(t.tenantId),
-    check('memberships_role_valid', sql`${t.role} in ('admin', 'member', 'viewer')`),
+    check('memberships_role_valid', sql`${t.role} in ('owner', 'admin', 'member', 'viewer')`),
   ],
 );
 

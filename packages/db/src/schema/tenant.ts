@@ -10,9 +10,10 @@ const currentTenant = sql`tenant_id = (select tenancy.current_tenant_id())`;
 /**
  * Every `(select tenancy.current_...())` is one verification of the signed token per statement,
  * about as dear as a point lookup itself (bench section 8): the role is read once, not once per
- * branch.
+ * branch. Owners have every right an admin has here; what sets them apart (owners' memberships) lives in the control
+ * plane's member functions.
  */
-const canWrite: SQL = sql`case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end`;
+const canWrite: SQL = sql`case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end`;
 
 /**
  * Tenant isolation is one RESTRICTIVE policy for every command; the role rules are PERMISSIVE

@@ -45,23 +45,23 @@ const user = (email: string, name: string, memberships: SeedUser['memberships'])
 });
 
 export const SEED_USERS: SeedUser[] = [
-  // Alice belongs to two tenants, to show the tenant switcher.
+  // Each tenant's first user is its owner. Alice belongs to two tenants, to show the tenant switcher.
   user('alice@acme.test', 'Alice Admin', [
-    { tenant: 'acme', role: 'admin' },
+    { tenant: 'acme', role: 'owner' },
     { tenant: 'initech', role: 'member' },
   ]),
   user('bob@acme.test', 'Bob Member', [{ tenant: 'acme', role: 'member' }]),
   user('carol@acme.test', 'Carol Viewer', [{ tenant: 'acme', role: 'viewer' }]),
-  user('gina@globex.test', 'Gina Admin', [{ tenant: 'globex', role: 'admin' }]),
+  user('gina@globex.test', 'Gina Admin', [{ tenant: 'globex', role: 'owner' }]),
   user('hank@globex.test', 'Hank Member', [{ tenant: 'globex', role: 'member' }]),
   user('ivy@globex.test', 'Ivy Viewer', [{ tenant: 'globex', role: 'viewer' }]),
-  user('peter@initech.test', 'Peter Admin', [{ tenant: 'initech', role: 'admin' }]),
+  user('peter@initech.test', 'Peter Admin', [{ tenant: 'initech', role: 'owner' }]),
   user('michael@initech.test', 'Michael Member', [{ tenant: 'initech', role: 'member' }]),
   user('samir@initech.test', 'Samir Viewer', [{ tenant: 'initech', role: 'viewer' }]),
-  user('richard@hooli.test', 'Richard Admin', [{ tenant: 'hooli', role: 'admin' }]),
+  user('richard@hooli.test', 'Richard Admin', [{ tenant: 'hooli', role: 'owner' }]),
   user('dinesh@hooli.test', 'Dinesh Member', [{ tenant: 'hooli', role: 'member' }]),
   user('gilfoyle@hooli.test', 'Gilfoyle Viewer', [{ tenant: 'hooli', role: 'viewer' }]),
-  user('albert@umbrella.test', 'Albert Admin', [{ tenant: 'umbrella', role: 'admin' }]),
+  user('albert@umbrella.test', 'Albert Admin', [{ tenant: 'umbrella', role: 'owner' }]),
   user('jill@umbrella.test', 'Jill Member', [{ tenant: 'umbrella', role: 'member' }]),
   user('chris@umbrella.test', 'Chris Viewer', [{ tenant: 'umbrella', role: 'viewer' }]),
 ];

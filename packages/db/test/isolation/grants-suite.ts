@@ -16,6 +16,8 @@ const CONTEXT_FUNCTIONS = [
 ];
 const APP_FUNCTIONS = [
   ...CONTEXT_FUNCTIONS,
+  'public.leave_organisation()',
+  'public.remove_member(uuid)',
   'public.set_member_role(uuid,text)',
   'public.tenant_members()',
   'tenancy.catalog_version(bigint,text)',
@@ -82,6 +84,7 @@ export function describeGrants(strategy: StrategyName): void {
           ['select * from tenancy.get_secret($1, $2, $3)', [fx.b.tenant.slug, expires, 'f'.repeat(64)]],
           ['select tenancy.catalog_version($1, $2)', [expires, 'f'.repeat(64)]],
           ['select public.set_member_role($1, $2)', [fx.b.admin, 'viewer']],
+          ['select public.remove_member($1)', [fx.b.admin]],
           ['select * from public.auth_user($1)', [emails.b]],
           ['select * from public.user_memberships($1)', [fx.b.admin]],
         ] as const) {
@@ -97,7 +100,7 @@ export function describeGrants(strategy: StrategyName): void {
         return { refused, members };
       });
       // TN001: no valid proof; P0002: not a member of A; 42501: not granted at all.
-      expect(lookups.refused).toEqual(['TN001', 'TN001', 'TN001', 'TN001', 'P0002', '42501', '42501']);
+      expect(lookups.refused).toEqual(['TN001', 'TN001', 'TN001', 'TN001', 'P0002', 'P0002', '42501', '42501']);
       expect(lookups.members).toEqual([emails.a]);
       const { rows } = await prepared().admin.query('select role from public.memberships where user_id = $1', [fx.b.admin]);
       expect(rows).toEqual([{ role: 'admin' }]);

@@ -16,7 +16,7 @@ export default async function NewTenantPage() {
       <div className="page-head">
         <div>
           <h1>Create tenant</h1>
-          <p className="muted">The tenant and its first admin, who can sign in to the web app as soon as this finishes.</p>
+          <p className="muted">The tenant and its first admin, made its owner, who can sign in to the web app as soon as this finishes.</p>
         </div>
       </div>
       <CreateTenantForm steps={steps} />

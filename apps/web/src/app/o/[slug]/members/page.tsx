@@ -4,9 +4,11 @@ import { RoleBadge } from '@/components/badges';
 import { EmptyState } from '@/components/empty-state';
 import { initials } from '@/components/initials';
 import { RoleHint } from '@/components/role-hint';
+import { assignableRoles, canManageMembers, canRemoveMember } from '@/lib/permissions';
 import { listMembers } from '@/server/queries/members';
 import { withTenantControlPlane } from '@/server/tenant-data';
 
+import { LeaveWorkspaceButton, RemoveMemberButton } from './member-buttons';
 import { RoleForm } from './role-form';
 
 export const metadata: Metadata = { title: 'Members' };
@@ -14,20 +16,26 @@ export const metadata: Metadata = { title: 'Members' };
 export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { members, session } = await withTenantControlPlane(slug, async (tx, session) => ({ members: await listMembers(tx), session }));
-  const isAdmin = session.role === 'admin';
+  const manages = canManageMembers(session.role);
+  const workspace = session.active.tenantName;
   return (
     <div className="page">
       <div className="page-header">
         <div>
           <h1>Members</h1>
           <p>
-            {members.length} {members.length === 1 ? 'person has' : 'people have'} access to {session.active.tenantName}
+            {members.length} {members.length === 1 ? 'person has' : 'people have'} access to {workspace}
           </p>
         </div>
+        <LeaveWorkspaceButton workspace={workspace} />
       </div>
-      {!isAdmin && (
+      {session.role !== 'owner' && (
         <div style={{ marginBottom: '1rem' }}>
-          <RoleHint>Only admins can change roles.</RoleHint>
+          <RoleHint>
+            {manages
+              ? 'Only owners can change an owner’s role, make someone owner or remove an owner.'
+              : 'Only owners and admins can change roles or remove members.'}
+          </RoleHint>
         </div>
       )}
       <div className="panel">
@@ -42,33 +50,54 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
                   <th scope="col" className="hide-narrow">
                     Email
                   </th>
-                  <th scope="col" style={{ textAlign: isAdmin ? 'right' : 'left' }}>
+                  <th scope="col" style={{ textAlign: manages ? 'right' : 'left' }}>
                     Role
                   </th>
+                  {manages && (
+                    <th scope="col" style={{ textAlign: 'right' }}>
+                      <span className="sr-only">Remove</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
-                {members.map((member) => (
-                  <tr key={member.userId}>
-                    <td>
-                      <span className="member">
-                        <span className="avatar" aria-hidden="true">
-                          {initials(member.name)}
+                {members.map((member) => {
+                  const self = member.userId === session.user.id;
+                  const roles = assignableRoles(session.role, member.role);
+                  return (
+                    <tr key={member.userId}>
+                      <td>
+                        <span className="member">
+                          <span className="avatar" aria-hidden="true">
+                            {initials(member.name)}
+                          </span>
+                          <span>
+                            <span className="cell-title">{member.name}</span>
+                            {self && <span className="badge">You</span>}
+                            {/* On a narrow screen the email column is hidden and the address shows here. */}
+                            <span className="cell-sub show-narrow">{member.email}</span>
+                          </span>
                         </span>
-                        <span>
-                          <span className="cell-title">{member.name}</span>
-                          {member.userId === session.user.id && <span className="badge">You</span>}
-                          {/* On a narrow screen the email column is hidden and the address shows here. */}
-                          <span className="cell-sub show-narrow">{member.email}</span>
-                        </span>
-                      </span>
-                    </td>
-                    <td className="muted wrap-anywhere hide-narrow">{member.email}</td>
-                    <td style={{ textAlign: isAdmin ? 'right' : 'left' }}>
-                      {isAdmin ? <RoleForm userId={member.userId} name={member.name} role={member.role} /> : <RoleBadge role={member.role} />}
-                    </td>
-                  </tr>
-                ))}
+                      </td>
+                      <td className="muted wrap-anywhere hide-narrow">{member.email}</td>
+                      <td style={{ textAlign: manages ? 'right' : 'left' }}>
+                        {roles.length > 0 ? (
+                          <RoleForm userId={member.userId} name={member.name} role={member.role} roles={roles} />
+                        ) : (
+                          <RoleBadge role={member.role} />
+                        )}
+                      </td>
+                      {manages && (
+                        <td style={{ textAlign: 'right' }}>
+                          {/* Leaving is the header's button; removing oneself here would be the same with less warning. */}
+                          {!self && canRemoveMember(session.role, member.role) && (
+                            <RemoveMemberButton userId={member.userId} name={member.name} workspace={workspace} />
+                          )}
+                        </td>
+                      )}
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>

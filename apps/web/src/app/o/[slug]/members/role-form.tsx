@@ -9,16 +9,17 @@ import type { MembershipRole } from '@/server/auth/types';
 
 import { changeRoleAction } from './actions';
 
-export function RoleForm({ userId, name, role }: { userId: string; name: string; role: MembershipRole }) {
+/** A member's role, with only the roles the signed-in user may give (lib/permissions.ts: assignableRoles). */
+export function RoleForm({ userId, name, role, roles }: { userId: string; name: string; role: MembershipRole; roles: MembershipRole[] }) {
   const [state, action] = useFormAction(useOrgAction(changeRoleAction));
   return (
     <form action={action} style={{ display: 'grid', gap: '0.25rem', justifyItems: 'end' }}>
       <input type="hidden" name="userId" value={userId} />
       <div style={{ display: 'flex', gap: '0.375rem' }}>
         <Select className="select select-sm" name="role" defaultValue={role} aria-label={`Role of ${name}`}>
-          {Object.entries(ROLE_LABEL).map(([value, label]) => (
+          {roles.map((value) => (
             <option key={value} value={value}>
-              {label}
+              {ROLE_LABEL[value]}
             </option>
           ))}
         </Select>
