@@ -30,7 +30,8 @@ export async function arrangeKey(tenant: string, email: string, scope: 'read' | 
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.next', 'app-path-routes-manifest.json');
+/** The manifest the standalone server serves from (as cross-organisation.spec.ts reads it). */
+const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.next', 'standalone', 'apps', 'web', '.next', 'app-path-routes-manifest.json');
 
 /** Every /api/v1 route of the build, as Next names it (/api/v1/projects/[projectId]). */
 export function builtApiRoutes(): string[] {

@@ -26,7 +26,7 @@ function document() {
   registry.registerComponent('securitySchemes', SECURITY, {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key of the organisation (Settings > API keys): `Authorization: Bearer tk_...`.',
+    description: 'An API key of the organisation (its API keys page, /o/<slug>/settings/api-keys): `Authorization: Bearer tk_...`.',
   });
   for (const operation of Object.values(OPERATIONS) as Operation[]) {
     const { status, description, schema } = operation.success;

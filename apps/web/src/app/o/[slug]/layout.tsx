@@ -37,6 +37,11 @@ export default async function OrgLayout({ children, params }: { children: ReactN
           <NavLink href={orgPath(active.tenantSlug, '/members')} icon="◎">
             Members
           </NavLink>
+          {(active.role === 'admin' || (active.role as string) === 'owner') && (
+            <NavLink href={orgPath(active.tenantSlug, '/settings/api-keys')} icon="◆">
+              API keys
+            </NavLink>
+          )}
         </nav>
         <div className="sidebar-footer">
           <UserMenu name={user.name} email={user.email} />
