@@ -36,6 +36,13 @@ const OUTSIDE_ORGANISATIONS: Record<string, string> = {
   '/_not-found': "Next.js's not-found page",
   '/_global-error': "Next.js's error page",
   '/favicon.ico': 'a static file',
+  // The JSON API: no session and no slug, its API key picks the organisation. api.spec.ts calls every one of its
+  // operations with another organisation's key and ids (404, nothing written), generated from the same route list.
+  '/api/v1/openapi.json': "the JSON API's OpenAPI document (public, holds no data)",
+  '/api/v1/projects': 'the JSON API (api.spec.ts)',
+  '/api/v1/projects/[projectId]': 'the JSON API (api.spec.ts)',
+  '/api/v1/projects/[projectId]/tasks': 'the JSON API (api.spec.ts)',
+  '/api/v1/projects/[projectId]/tasks/[taskId]': 'the JSON API (api.spec.ts)',
 };
 
 const USER = 'alice@acme.test';

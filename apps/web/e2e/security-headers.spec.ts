@@ -35,6 +35,7 @@ const pages = (ids: Ids) => [
   org('acme', `/projects/${ids.project}/tasks/${ids.task}`),
   org('acme', '/projects/00000000-0000-4000-8000-000000000000'),
   org('acme', '/members'),
+  org('acme', '/settings/api-keys'),
   org('no-such-organisation', '/projects'),
   '/no-workspace',
   '/no-such-page',
@@ -49,6 +50,9 @@ const apiRoutes = [
   '/api/auth/providers',
   '/api/auth/signin',
   '/api/auth/signout',
+  '/api/v1/openapi.json',
+  '/api/v1/projects',
+  '/api/v1/projects/00000000-0000-4000-8000-000000000000',
 ];
 
 async function expectHeaders(request: APIRequestContext, paths: string[], options: { https: boolean; headers?: Record<string, string> }): Promise<string[]> {

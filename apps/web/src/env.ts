@@ -66,6 +66,17 @@ const serverSchema = z
      */
     SESSION_IDLE_SECONDS: sessionIdleSetting,
     SESSION_MAX_AGE_SECONDS: sessionMaxAgeSetting,
+    /**
+     * The JSON API's limit per API key (src/server/auth/api-keys.ts): this many requests in each window, counted in
+     * PostgreSQL across processes; past it, 429 with Retry-After until the window ends.
+     */
+    API_RATE_LIMIT_REQUESTS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000).default(120),
+    API_RATE_LIMIT_WINDOW_SECONDS: z.coerce
+      .number({ error: 'must be a whole number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1 second')
+      .max(86_400, 'must be at most 86400 seconds')
+      .default(60),
   })
   .refine(sessionLifetimeConsistent, {
     path: ['SESSION_IDLE_SECONDS'],

@@ -54,7 +54,12 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
       'app/o/[slug]/members/actions.ts': ['forgetMemberships'],
       'server/auth/sessions.ts': ['authPool'],
       'server/auth/sign-in-limits.ts': ['authPool'],
+      'server/auth/api-keys.ts': ['authPool'],
     },
+  },
+  'server/auth/api-keys.ts': {
+    why: 'an API key is resolved to its tenant (resolve_api_key) and its requests counted before any tenant context exists, as app_auth',
+    importers: { 'server/tenant-data.ts': ['resolveApiKey', 'consumeApiRequest'] },
   },
   'server/auth/sessions.ts': {
     why: 'server-side sessions are created, checked and ended before any tenant is known, as app_auth',

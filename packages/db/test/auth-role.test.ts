@@ -159,7 +159,8 @@ describe('sign-in lookups run as app_auth only', () => {
       }
     });
     // The catalog agrees, for every relation and function of the app, whatever its schema: the tables it may write
-    // are the sign-in limits' (migration 0005, what rate-limiter-flexible runs) and its users' sessions (0006).
+    // are the sign-in limits' (migration 0005, what rate-limiter-flexible runs), its users' sessions (0006) and the API keys'
+    // request counts (0007).
     const { admin } = prepared();
     const { rows: tables } = await admin.query<{ relation: string; privileges: string }>(
       `SELECT c.oid::regclass::text AS relation,
@@ -173,6 +174,7 @@ describe('sign-in lookups run as app_auth only', () => {
       [AUTH_ROLE],
     );
     expect(tables).toEqual([
+      { relation: 'api_rate_limits', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
       { relation: 'sign_in_limits', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
       { relation: 'user_sessions', privileges: 'SELECT,INSERT,UPDATE,DELETE' },
     ]);
@@ -183,10 +185,11 @@ describe('sign-in lookups run as app_auth only', () => {
     );
     // tenancy.reset_session(text) is granted to PUBLIC by the library (every role a tenant transaction runs as must call it
     // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
-    // USAGE on schema tenancy (below, and the call above is refused). set_user_password: a password change by the
+    // USAGE on schema tenancy (below, and the call above is refused). resolve_api_key: what a presented API key may do (0007). set_user_password: a password change by the
     // signed-in user (0006), which ends their other sessions.
     expect(functions.map((row) => row.fn)).toEqual([
       'auth_user(text)',
+      'resolve_api_key(text)',
       'set_user_password(uuid,text,uuid)',
       'tenancy.reset_session(text)',
       'user_memberships(uuid)',

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import type { ActionState } from '@repo/ui';
 
 /** A server action of an organisation (src/server/action.ts, OrgAction): the slug first, then what a form passes. */
-export type OrgAction = (slug: string, previous: ActionState, formData: FormData) => Promise<ActionState>;
+export type OrgAction<R = undefined> = (slug: string, previous: ActionState<R>, formData: FormData) => Promise<ActionState<R>>;
 
 /** The organisation of this tab: the `[slug]` of its address (/o/<slug>/...). */
 export function useOrgSlug(): string {
@@ -19,7 +19,7 @@ export function useOrgSlug(): string {
  * `action` with this tab's organisation bound as its first argument, ready for useFormAction: a form posts to the
  * organisation its page shows, whatever another tab has open. The server checks the slug against the memberships.
  */
-export function useOrgAction(action: OrgAction): (previous: ActionState, formData: FormData) => Promise<ActionState> {
+export function useOrgAction<R = undefined>(action: OrgAction<R>): (previous: ActionState<R>, formData: FormData) => Promise<ActionState<R>> {
   const slug = useOrgSlug();
   return useMemo(() => action.bind(null, slug), [action, slug]);
 }

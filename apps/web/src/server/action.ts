@@ -13,8 +13,10 @@ import { getOrgSession, requireSession, type TenantSession } from './session';
 import { withTenantControlPlane, withTenantSession, type TenantTx } from './tenant-data';
 
 /** What an action's body reports back; the wrapper revalidates and redirects after the transaction committed. */
-export interface ActionOutcome {
+export interface ActionOutcome<R = undefined> {
   message?: string;
+  /** What the form shows besides the message (a new API key, once). */
+  result?: R;
   /** Paths inside the organisation ('/projects/1') whose server-rendered data changed; the wrapper puts /o/<slug> in front. */
   revalidate?: string[];
   /** Where to go next, inside the organisation (e.g. '/projects' after a delete). */
@@ -23,7 +25,7 @@ export interface ActionOutcome {
   exitTo?: string;
 }
 
-type Body<T> = (data: T, tx: TenantTx, session: TenantSession) => Promise<ActionOutcome | void>;
+type Body<T, R> = (data: T, tx: TenantTx, session: TenantSession) => Promise<ActionOutcome<R> | void>;
 
 interface Options<T> {
   /** `tenant` (default): the tenant's tables. `control`: tenant-scoped control-plane functions (members, roles). */
@@ -37,7 +39,7 @@ interface Options<T> {
  * was rendered in (`useOrgAction(action)`, src/components/use-org-action.ts), so a user with two organisations open in
  * two tabs acts in each tab's own. The slug is only a claim: it counts if the session's memberships name it.
  */
-export type OrgAction = (slug: string, previous: ActionState, formData: FormData) => Promise<ActionState>;
+export type OrgAction<R = undefined> = (slug: string, previous: ActionState<R>, formData: FormData) => Promise<ActionState<R>>;
 
 /**
  * The one way to write a server action: validate the form with zod, check the slug against the session's memberships,
@@ -46,8 +48,13 @@ export type OrgAction = (slug: string, previous: ActionState, formData: FormData
  * Role rules are NOT checked here: the database policies enforce them, so a forged post by a viewer is refused by
  * PostgreSQL (SQLSTATE 42501).
  */
-export function validatedAction<S extends z.ZodType>(name: string, schema: S, body: Body<z.output<S>>, options: Options<z.output<S>> = {}): OrgAction {
-  return async (slug: string, _previous: ActionState, formData: FormData): Promise<ActionState> => {
+export function validatedAction<S extends z.ZodType, R = undefined>(
+  name: string,
+  schema: S,
+  body: Body<z.output<S>, R>,
+  options: Options<z.output<S>> = {},
+): OrgAction<R> {
+  return async (slug: string, _previous: ActionState<R>, formData: FormData): Promise<ActionState<R>> => {
     const values = textFields(formData);
     const session = await getOrgSession(slug);
     if (!session) {
@@ -57,7 +64,7 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
     }
     const parsed = schema.safeParse(values);
     if (!parsed.success) return invalidFields(parsed.error, values);
-    let outcome: ActionOutcome | void;
+    let outcome: ActionOutcome<R> | void;
     try {
       await options.precheck?.(parsed.data, session.slug);
       const run = options.scope === 'control' ? withTenantControlPlane : withTenantSession;
@@ -75,6 +82,6 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
     for (const path of outcome?.revalidate ?? []) revalidatePath(orgPath(session.slug, path));
     if (outcome?.exitTo) redirect(outcome.exitTo);
     if (outcome?.redirectTo) redirect(orgPath(session.slug, outcome.redirectTo));
-    return { status: 'ok', message: outcome?.message, result: undefined, at: Date.now() };
+    return { status: 'ok', message: outcome?.message, result: outcome?.result as R, at: Date.now() };
   };
 }

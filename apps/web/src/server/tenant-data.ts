@@ -6,6 +6,8 @@ import type pg from 'pg';
 import { logger } from '@/lib/logger';
 
 import type { Membership } from './auth/accounts';
+import { consumeApiRequest, resolveApiKey, type ApiKeyPrincipal, type RateLimitState } from './auth/api-keys';
+import { bearerKey, hashApiKey } from './api-keys/secret';
 import { requireOrgSession, type TenantSession } from './session';
 import { tenancy } from './tenancy';
 
@@ -15,7 +17,9 @@ import { tenancy } from './tenancy';
 // route's params, a server action's bound first argument) and runs only if the session's memberships name it
 // (requireOrgSession: otherwise notFound(), the same for another organisation as for one that does not exist). The
 // tenant, the user and the role then come from that membership, never from the request itself, and the database
-// enforces them: policies read the signed context that withTenant sets for this one transaction.
+// enforces them: policies read the signed context that withTenant sets for this one transaction. The JSON API
+// (/api/v1) has no session: its API key picks the organisation (apiKeyAccess and withApiKey below), resolved in the
+// database, never anything in the request but the key.
 
 export type { TenantTx };
 
@@ -69,4 +73,61 @@ export async function findInOtherWorkspace(slug: string, fn: (tx: TenantTx) => P
     }
   }
   return null;
+}
+
+/** The request had no API key, or one that does not resolve (unknown, revoked, its creator left, its tenant gone): 401. */
+export class ApiKeyRefusedError extends Error {
+  override readonly name = 'ApiKeyRefusedError';
+  constructor(readonly reason: 'missing' | 'invalid') {
+    super(
+      reason === 'missing'
+        ? 'Send an API key: Authorization: Bearer <key>.'
+        : 'The API key is not valid: it is unknown or revoked, or its organisation or creator no longer has access.',
+    );
+  }
+}
+
+/** The key has used up its requests for the window: 429 with Retry-After. */
+export class ApiRateLimitedError extends Error {
+  override readonly name = 'ApiRateLimitedError';
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly rate: RateLimitState,
+  ) {
+    super(`Too many requests with this API key: try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** A resolved and counted API key: what withApiKey runs as. Made only by apiKeyAccess, never from request data. */
+export interface ApiKeyAccess {
+  readonly key: Readonly<ApiKeyPrincipal>;
+  readonly rate: RateLimitState;
+}
+
+const issued = new WeakSet<ApiKeyAccess>();
+
+/**
+ * The API key of an `Authorization: Bearer <key>` header, resolved as app_auth and counted against its rate limit.
+ * Throws ApiKeyRefusedError (401) or ApiRateLimitedError (429).
+ */
+export async function apiKeyAccess(authorization: string | null): Promise<ApiKeyAccess> {
+  const presented = bearerKey(authorization);
+  if (presented === null) throw new ApiKeyRefusedError(authorization ? 'invalid' : 'missing');
+  const key = await resolveApiKey(hashApiKey(presented));
+  if (!key) throw new ApiKeyRefusedError('invalid');
+  const counted = await consumeApiRequest(key.keyId);
+  if (!counted.allowed) throw new ApiRateLimitedError(counted.retryAfterSeconds, counted.state);
+  const access: ApiKeyAccess = Object.freeze({ key: Object.freeze({ ...key }), rate: counted.state });
+  issued.add(access);
+  return access;
+}
+
+/**
+ * Runs `fn` in a transaction of the key's tenant, exactly as withTenantSession does for a session: the same withTenant,
+ * with the key's creator as the user and the key's role (viewer for a read key, the creator's current role for a write
+ * key), so the policies refuse what the key may not do (42501).
+ */
+export async function withApiKey<T>(access: ApiKeyAccess, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  if (!issued.has(access)) throw new TypeError('withApiKey needs an access made by apiKeyAccess');
+  return tenancy().withTenant(access.key.tenantId, fn, { userId: access.key.userId, role: access.key.role });
 }

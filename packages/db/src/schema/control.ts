@@ -135,6 +135,58 @@ export const tenantPlans = pgTable(
   ],
 );
 
+export const API_KEY_SCOPES = ['read', 'write'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * Per-organisation API keys. A key resolves its tenant before any tenant context exists, so it lives here beside the
+ * catalog. The secret is never stored: `secret_hash` is the sha256 (hex) of the whole key, and `prefix` (its public start,
+ * shown in lists) identifies it to people. No role may read the table: tenant requests create, list and revoke keys
+ * through SECURITY DEFINER functions scoped to the verified tenant context, and app_auth resolves a presented key
+ * through public.resolve_api_key (control-plane migration 0007).
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** References tenancy.tenants(id) (ON DELETE CASCADE), added in the migration: drizzle does not own the catalog. */
+    tenantId: uuid('tenant_id').notNull(),
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    scope: text('scope', { enum: API_KEY_SCOPES }).notNull(),
+    name: text('name').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_keys_prefix_key').on(t.prefix),
+    uniqueIndex('api_keys_secret_hash_key').on(t.secretHash),
+    index('api_keys_tenant_idx').on(t.tenantId, t.createdAt),
+    check('api_keys_scope_valid', sql`${t.scope} in ('read', 'write')`),
+    check('api_keys_name_length', sql`length(${t.name}) between 1 and 100`),
+    check('api_keys_prefix_format', sql`${t.prefix} ~ '^tk_[A-Za-z0-9]{8}$'`),
+    check('api_keys_secret_hash_format', sql`${t.secretHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * Requests per API key, counted by rate-limiter-flexible's PostgreSQL store (its table layout, as sign_in_limits) under
+ * the key's id. Written by app_auth only: SQL injected into a tenant request cannot lift a key's limit.
+ */
+export const apiRateLimits = pgTable(
+  'api_rate_limits',
+  {
+    key: varchar('key', { length: 255 }).primaryKey(),
+    points: integer('points').notNull().default(0),
+    expire: bigint('expire', { mode: 'number' }),
+  },
+  (t) => [index('api_rate_limits_expire_idx').on(t.expire)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Membership = typeof memberships.$inferSelect;

@@ -16,9 +16,12 @@ const CONTEXT_FUNCTIONS = [
 ];
 const APP_FUNCTIONS = [
   ...CONTEXT_FUNCTIONS,
+  'public.create_api_key(text,text,text,text)',
   'public.leave_organisation()',
   'public.remove_member(uuid)',
+  'public.revoke_api_key(uuid)',
   'public.set_member_role(uuid,text)',
+  'public.tenant_api_keys()',
   'public.tenant_members()',
   'tenancy.catalog_version(bigint,text)',
   'tenancy.get_secret(text,bigint,text)',
@@ -49,7 +52,20 @@ export function describeGrants(strategy: StrategyName): void {
       await prepared().admin.query(`insert into public.users (id, email, name, password_hash) values ($1, $2, $2, 'x')`, [f.admin, email]);
       await prepared().admin.query(`insert into public.memberships (user_id, tenant_id, role) values ($1, $2, 'admin')`, [f.admin, f.tenant.id]);
     }
+    // An API key of each: B's id and hash are what A's context tries below.
+    keys = { a: await createKey(fx.a, 'a'), b: await createKey(fx.b, 'b') };
   });
+
+  let keys: { a: { id: string; hash: string }; b: { id: string; hash: string } };
+  async function createKey(f: TenantFixture, letter: string): Promise<{ id: string; hash: string }> {
+    const hash = letter.repeat(64);
+    const { rows } = await prepared().tenancy.withControlPlane(
+      f.tenant.slug,
+      (tx) => tx.query<{ id: string }>('select public.create_api_key($1, $2, $3, $4) as id', [`key ${letter}`, 'write', `tk_${letter.repeat(8)}`, hash]),
+      { role: 'admin', userId: f.admin },
+    );
+    return { id: rows[0]!.id, hash };
+  }
 
   const asAdminOf = <T>(f: TenantFixture, fn: (tx: TenantTx) => Promise<T>) =>
     prepared().tenancy.withTenant(f.tenant.slug, fn, { role: 'admin', userId: f.admin });
@@ -87,6 +103,9 @@ export function describeGrants(strategy: StrategyName): void {
           ['select public.remove_member($1)', [fx.b.admin]],
           ['select * from public.auth_user($1)', [emails.b]],
           ['select * from public.user_memberships($1)', [fx.b.admin]],
+          ['select public.revoke_api_key($1)', [keys.b.id]],
+          ['select * from public.resolve_api_key($1)', [keys.b.hash]],
+          ['select * from public.api_keys', []],
         ] as const) {
           await tx.query('savepoint probe');
           const error = await tx.query(sql, [...params]).then(
@@ -97,11 +116,17 @@ export function describeGrants(strategy: StrategyName): void {
           refused.push(error ?? 'answered');
         }
         const members = (await tx.query<{ email: string }>('select email from public.tenant_members()')).rows.map((r) => r.email);
-        return { refused, members };
+        const apiKeys = (await tx.query('select * from public.tenant_api_keys()')).rows;
+        return { refused, members, apiKeys };
       });
-      // TN001: no valid proof; P0002: not a member of A; 42501: not granted at all.
-      expect(lookups.refused).toEqual(['TN001', 'TN001', 'TN001', 'TN001', 'P0002', 'P0002', '42501', '42501']);
+      // TN001: no valid proof; P0002: not a member of A, not a key of A; 42501: not granted at all.
+      expect(lookups.refused).toEqual(['TN001', 'TN001', 'TN001', 'TN001', 'P0002', 'P0002', '42501', '42501', 'P0002', '42501', '42501']);
       expect(lookups.members).toEqual([emails.a]);
+      // A's key only, and no column that holds a hash.
+      expect(lookups.apiKeys.map((k) => k.id)).toEqual([keys.a.id]);
+      expect(JSON.stringify(lookups.apiKeys)).not.toContain(keys.a.hash);
+      const { rows: bKey } = await prepared().admin.query('select revoked_at from public.api_keys where id = $1', [keys.b.id]);
+      expect(bKey).toEqual([{ revoked_at: null }]);
       const { rows } = await prepared().admin.query('select role from public.memberships where user_id = $1', [fx.b.admin]);
       expect(rows).toEqual([{ role: 'admin' }]);
     });

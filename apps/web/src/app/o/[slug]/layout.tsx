@@ -6,6 +6,7 @@ import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
 import { UserMenu } from '@/components/user-menu';
 import { orgPath } from '@/lib/org-path';
+import { canManageMembers } from '@/lib/permissions';
 import { requireOrgSession } from '@/server/session';
 
 // Every page of an organisation: /o/<slug>/... The slug must name one of the user's memberships, else 404 (the same for
@@ -37,6 +38,11 @@ export default async function OrgLayout({ children, params }: { children: ReactN
           <NavLink href={orgPath(active.tenantSlug, '/members')} icon="◎">
             Members
           </NavLink>
+          {canManageMembers(active.role) && (
+            <NavLink href={orgPath(active.tenantSlug, '/settings/api-keys')} icon="◆">
+              API keys
+            </NavLink>
+          )}
         </nav>
         <div className="sidebar-footer">
           <UserMenu name={user.name} email={user.email} />
