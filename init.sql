@@ -509,7 +509,133 @@ ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.cur
 
 INSERT INTO "public".__tenant_migrations (tag) VALUES ('0003_one_verification_per_term');
 
+CREATE TABLE "activity_log" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"actor_id" uuid,
+	"actor_kind" text NOT NULL,
+	"action" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "activity_log_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "activity_log_actor_kind_valid" CHECK ("activity_log"."actor_kind" in ('user', 'api_key', 'support', 'system')),
+	CONSTRAINT "activity_log_action_format" CHECK ("activity_log"."action" ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_subject_type_format" CHECK ("activity_log"."subject_type" ~ '^[a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_detail_small" CHECK (jsonb_typeof("activity_log"."detail") = 'object' and pg_column_size("activity_log"."detail") <= 2048)
+);
+
+ALTER TABLE "activity_log" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "activity_log_tenant_created_idx" ON "activity_log" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
+
+CREATE POLICY "activity_log_tenant_isolation" ON "activity_log" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "activity_log_read" ON "activity_log" AS PERMISSIVE FOR SELECT TO public USING ((select tenancy.current_app_role()) in ('owner', 'admin'));
+
+CREATE POLICY "activity_log_write" ON "activity_log" AS PERMISSIVE FOR INSERT TO "tenancy_owner" WITH CHECK (true);
+
+CREATE POLICY "activity_log_remove" ON "activity_log" AS PERMISSIVE FOR DELETE TO "tenancy_owner" USING (true);
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0004_activity_log');
+
+-- The activity log's writers. The table (0004) has no policy that lets a runtime role insert, change or delete a row:
+-- entries come only from these owner's functions, in the transaction of the change they record. Each names its
+-- placement's tables through the search_path it was created with (SET search_path FROM CURRENT: the placement's
+-- schema, tenancy, pg_catalog, pg_temp last), so the same migration serves shared tables, tenant schemas and
+-- tenant databases.
+ALTER TABLE "activity_log" FORCE ROW LEVEL SECURITY;
+
+-- Who the verified context is: a support operator (role 'support'), nobody (the library's own contexts, jobs), or a user.
+CREATE FUNCTION activity_actor_kind() RETURNS text
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $fn$
+  SELECT CASE WHEN tenancy.current_app_role() = 'support' THEN 'support'
+              WHEN tenancy.current_user_id() IS NULL THEN 'system'
+              ELSE 'user' END
+$fn$;
+
+REVOKE ALL ON FUNCTION activity_actor_kind() FROM PUBLIC;
+
+-- Row changes of projects, tasks and comments. The actor is the verified context's, never a column of the row.
+-- Skipped: the owner role's own writes (an import, a move's copy, removing an rls tenant: maintenance, nobody's
+-- action; the owner never serves a request), and writes with no tenant context at all, which only a role past
+-- row-level security can make (a superuser's seed). Rows a cascade removes get their own entries: the log says every row
+-- that went, and who removed it.
+CREATE FUNCTION activity_record_change() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  r record;
+  detail jsonb := '{}'::jsonb;
+  changed jsonb;
+BEGIN
+  IF pg_catalog.current_setting('role') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_NARGS > 1 THEN
+    detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), '[]'::jsonb) INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
+    IF changed = '[]'::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object('changed', changed);
+    IF changed ? 'status' THEN
+      detail := detail || jsonb_build_object('from', to_jsonb(OLD) -> 'status', 'to', to_jsonb(NEW) -> 'status');
+    END IF;
+  END IF;
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          TG_ARGV[0], r.id, detail);
+  RETURN NULL;
+END
+$fn$;
+
+-- A trigger runs its function without an EXECUTE check; nobody calls it directly.
+REVOKE ALL ON FUNCTION activity_record_change() FROM PUBLIC;
+
+CREATE TRIGGER "projects_activity" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
+-- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
+-- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
+-- row triggers are theirs alone, so a caller cannot claim a change that did not happen.
+CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  -- Made here, not returned by the INSERT: RETURNING would need the caller's read policy, which a viewer lacks.
+  entry uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
+  END IF;
+  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment') THEN
+    RAISE EXCEPTION 'activity % is recorded by the row triggers only', p_action USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));
+  RETURN entry;
+END
+$fn$;
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0005_activity_log_writers');
+
 GRANT USAGE ON SCHEMA "public" TO "app_user";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."activity_log" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."comments" TO "app_user";
 
@@ -879,7 +1005,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0005_activity_log_writers' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1015,7 +1141,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0005_activity_log_writers' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1133,7 +1259,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0005_activity_log_writers' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1393,6 +1519,130 @@ ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.cur
 
 INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0003_one_verification_per_term');
 
+CREATE TABLE "activity_log" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"actor_id" uuid,
+	"actor_kind" text NOT NULL,
+	"action" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "activity_log_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "activity_log_actor_kind_valid" CHECK ("activity_log"."actor_kind" in ('user', 'api_key', 'support', 'system')),
+	CONSTRAINT "activity_log_action_format" CHECK ("activity_log"."action" ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_subject_type_format" CHECK ("activity_log"."subject_type" ~ '^[a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_detail_small" CHECK (jsonb_typeof("activity_log"."detail") = 'object' and pg_column_size("activity_log"."detail") <= 2048)
+);
+
+ALTER TABLE "activity_log" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "activity_log_tenant_created_idx" ON "activity_log" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
+
+CREATE POLICY "activity_log_tenant_isolation" ON "activity_log" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "activity_log_read" ON "activity_log" AS PERMISSIVE FOR SELECT TO public USING ((select tenancy.current_app_role()) in ('owner', 'admin'));
+
+CREATE POLICY "activity_log_write" ON "activity_log" AS PERMISSIVE FOR INSERT TO "tenancy_owner" WITH CHECK (true);
+
+CREATE POLICY "activity_log_remove" ON "activity_log" AS PERMISSIVE FOR DELETE TO "tenancy_owner" USING (true);
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0004_activity_log');
+
+-- The activity log's writers. The table (0004) has no policy that lets a runtime role insert, change or delete a row:
+-- entries come only from these owner's functions, in the transaction of the change they record. Each names its
+-- placement's tables through the search_path it was created with (SET search_path FROM CURRENT: the placement's
+-- schema, tenancy, pg_catalog, pg_temp last), so the same migration serves shared tables, tenant schemas and
+-- tenant databases.
+ALTER TABLE "activity_log" FORCE ROW LEVEL SECURITY;
+
+-- Who the verified context is: a support operator (role 'support'), nobody (the library's own contexts, jobs), or a user.
+CREATE FUNCTION activity_actor_kind() RETURNS text
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $fn$
+  SELECT CASE WHEN tenancy.current_app_role() = 'support' THEN 'support'
+              WHEN tenancy.current_user_id() IS NULL THEN 'system'
+              ELSE 'user' END
+$fn$;
+
+REVOKE ALL ON FUNCTION activity_actor_kind() FROM PUBLIC;
+
+-- Row changes of projects, tasks and comments. The actor is the verified context's, never a column of the row.
+-- Skipped: the owner role's own writes (an import, a move's copy, removing an rls tenant: maintenance, nobody's
+-- action; the owner never serves a request), and writes with no tenant context at all, which only a role past
+-- row-level security can make (a superuser's seed). Rows a cascade removes get their own entries: the log says every row
+-- that went, and who removed it.
+CREATE FUNCTION activity_record_change() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  r record;
+  detail jsonb := '{}'::jsonb;
+  changed jsonb;
+BEGIN
+  IF pg_catalog.current_setting('role') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_NARGS > 1 THEN
+    detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), '[]'::jsonb) INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
+    IF changed = '[]'::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object('changed', changed);
+    IF changed ? 'status' THEN
+      detail := detail || jsonb_build_object('from', to_jsonb(OLD) -> 'status', 'to', to_jsonb(NEW) -> 'status');
+    END IF;
+  END IF;
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          TG_ARGV[0], r.id, detail);
+  RETURN NULL;
+END
+$fn$;
+
+-- A trigger runs its function without an EXECUTE check; nobody calls it directly.
+REVOKE ALL ON FUNCTION activity_record_change() FROM PUBLIC;
+
+CREATE TRIGGER "projects_activity" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
+-- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
+-- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
+-- row triggers are theirs alone, so a caller cannot claim a change that did not happen.
+CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  -- Made here, not returned by the INSERT: RETURNING would need the caller's read policy, which a viewer lacks.
+  entry uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
+  END IF;
+  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment') THEN
+    RAISE EXCEPTION 'activity % is recorded by the row triggers only', p_action USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));
+  RETURN entry;
+END
+$fn$;
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0005_activity_log_writers');
+
 COMMIT;
 
 BEGIN;
@@ -1401,125 +1651,282 @@ CREATE SCHEMA IF NOT EXISTS t_hooli AUTHORIZATION tenancy_owner;
 
 SET LOCAL ROLE tenancy_owner;
 
-SELECT set_config('search_path', '"t__template", "pg_catalog", pg_temp', true);
+COMMIT;
 
-SELECT set_config('search_path', '"t_hooli", "pg_catalog", pg_temp', true);
+BEGIN;
 
-CREATE TABLE t_hooli.__tenant_migrations (LIKE t__template.__tenant_migrations INCLUDING ALL);
+SET LOCAL ROLE "tenancy_owner";
 
-CREATE TABLE t_hooli.comments (LIKE t__template.comments INCLUDING ALL);
+SELECT set_config('search_path', '"t_hooli", "tenancy", "pg_catalog", pg_temp', true);
 
-CREATE TABLE t_hooli.projects (LIKE t__template.projects INCLUDING ALL);
+CREATE TABLE IF NOT EXISTS "t_hooli".__tenant_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
 
-CREATE TABLE t_hooli.tasks (LIKE t__template.tasks INCLUDING ALL);
+CREATE TABLE "comments" (
+	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"created_by" uuid DEFAULT tenancy.current_user_id(),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"task_id" uuid NOT NULL,
+	"body" text NOT NULL,
+	CONSTRAINT "comments_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "comments_body_length" CHECK (length("comments"."body") between 1 and 5000)
+);
 
-ALTER TABLE t_hooli.comments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "comments" ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE t_hooli.projects ENABLE ROW LEVEL SECURITY;
+CREATE TABLE "projects" (
+	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"created_by" uuid DEFAULT tenancy.current_user_id(),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"name" text NOT NULL,
+	"description" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "projects_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "projects_name_length" CHECK (length("projects"."name") between 1 and 200)
+);
 
-ALTER TABLE t_hooli.tasks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE t_hooli.comments FORCE ROW LEVEL SECURITY;
+CREATE TABLE "tasks" (
+	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"created_by" uuid DEFAULT tenancy.current_user_id(),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"project_id" uuid NOT NULL,
+	"title" text NOT NULL,
+	"status" text DEFAULT 'todo' NOT NULL,
+	"assignee_id" uuid,
+	"due_date" date,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tasks_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "tasks_status_valid" CHECK ("tasks"."status" in ('todo', 'doing', 'done')),
+	CONSTRAINT "tasks_title_length" CHECK (length("tasks"."title") between 1 and 300)
+);
 
-ALTER TABLE t_hooli.projects FORCE ROW LEVEL SECURITY;
+ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE t_hooli.tasks FORCE ROW LEVEL SECURITY;
+ALTER TABLE "comments" ADD CONSTRAINT "comments_task_fk" FOREIGN KEY ("tenant_id","task_id") REFERENCES "tasks"("tenant_id","id") ON DELETE cascade ON UPDATE no action;
 
-ALTER TABLE t_hooli.comments ADD CONSTRAINT comments_task_fk FOREIGN KEY (tenant_id, task_id) REFERENCES tasks(tenant_id, id) ON DELETE CASCADE;
+ALTER TABLE "tasks" ADD CONSTRAINT "tasks_project_fk" FOREIGN KEY ("tenant_id","project_id") REFERENCES "projects"("tenant_id","id") ON DELETE cascade ON UPDATE no action;
 
-ALTER TABLE t_hooli.tasks ADD CONSTRAINT tasks_project_fk FOREIGN KEY (tenant_id, project_id) REFERENCES projects(tenant_id, id) ON DELETE CASCADE;
+CREATE INDEX "comments_tenant_task_idx" ON "comments" USING btree ("tenant_id","task_id","created_at");
 
-CREATE POLICY comments_tenant_isolation ON t_hooli.comments AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS LAST);
 
-CREATE POLICY comments_read ON t_hooli.comments AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE INDEX "tasks_tenant_project_idx" ON "tasks" USING btree ("tenant_id","project_id","created_at");
 
-CREATE POLICY comments_insert ON t_hooli.comments AS PERMISSIVE FOR INSERT TO public WITH CHECK (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS LAST);
 
-CREATE POLICY comments_update ON t_hooli.comments AS PERMISSIVE FOR UPDATE TO public USING (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END) WITH CHECK (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE INDEX "tasks_tenant_assignee_idx" ON "tasks" USING btree ("tenant_id","assignee_id");
 
-CREATE POLICY comments_delete ON t_hooli.comments AS PERMISSIVE FOR DELETE TO public USING (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "comments_tenant_isolation" ON "comments" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
 
-CREATE POLICY projects_tenant_isolation ON t_hooli.projects AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY "comments_read" ON "comments" AS PERMISSIVE FOR SELECT TO public USING (true);
 
-CREATE POLICY projects_read ON t_hooli.projects AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY "comments_insert" ON "comments" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
 
-CREATE POLICY projects_insert ON t_hooli.projects AS PERMISSIVE FOR INSERT TO public WITH CHECK (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "comments_update" ON "comments" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
 
-CREATE POLICY projects_update ON t_hooli.projects AS PERMISSIVE FOR UPDATE TO public USING (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END) WITH CHECK (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "comments_delete" ON "comments" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
 
-CREATE POLICY projects_delete ON t_hooli.projects AS PERMISSIVE FOR DELETE TO public USING (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "projects_tenant_isolation" ON "projects" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
 
-CREATE POLICY tasks_tenant_isolation ON t_hooli.tasks AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY "projects_read" ON "projects" AS PERMISSIVE FOR SELECT TO public USING (true);
 
-CREATE POLICY tasks_read ON t_hooli.tasks AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY "projects_insert" ON "projects" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
 
-CREATE POLICY tasks_insert ON t_hooli.tasks AS PERMISSIVE FOR INSERT TO public WITH CHECK (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "projects_update" ON "projects" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
 
-CREATE POLICY tasks_update ON t_hooli.tasks AS PERMISSIVE FOR UPDATE TO public USING (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END) WITH CHECK (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "projects_delete" ON "projects" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
 
-CREATE POLICY tasks_delete ON t_hooli.tasks AS PERMISSIVE FOR DELETE TO public USING (
-CASE ( SELECT tenancy.current_app_role() AS current_app_role)
-    WHEN 'admin'::text THEN true
-    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
-    ELSE false
-END);
+CREATE POLICY "tasks_tenant_isolation" ON "tasks" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
 
-INSERT INTO "t_hooli".__tenant_migrations SELECT * FROM "t__template".__tenant_migrations;
+CREATE POLICY "tasks_read" ON "tasks" AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY "tasks_insert" ON "tasks" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "tasks_update" ON "tasks" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+CREATE POLICY "tasks_delete" ON "tasks" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+
+INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0000_tenant_tables');
+
+-- drizzle-kit cannot express FORCE ROW LEVEL SECURITY: without it the tables' owner would bypass
+-- every policy, so a maintenance job run as the owner could read or write across tenants.
+ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE "tasks" FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
+
+INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0001_force_rls');
+
+DROP INDEX "projects_tenant_created_idx";
+
+DROP INDEX "tasks_tenant_created_idx";
+
+CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
+
+CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
+
+INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0002_newest_first_indexes');
+
+ALTER TABLE "comments" ALTER COLUMN "tenant_id" SET DEFAULT tenancy.claimed_tenant_id();
+
+ALTER TABLE "comments" ALTER COLUMN "created_by" SET DEFAULT tenancy.claimed_user_id();
+
+ALTER TABLE "projects" ALTER COLUMN "tenant_id" SET DEFAULT tenancy.claimed_tenant_id();
+
+ALTER TABLE "projects" ALTER COLUMN "created_by" SET DEFAULT tenancy.claimed_user_id();
+
+ALTER TABLE "tasks" ALTER COLUMN "tenant_id" SET DEFAULT tenancy.claimed_tenant_id();
+
+ALTER TABLE "tasks" ALTER COLUMN "created_by" SET DEFAULT tenancy.claimed_user_id();
+
+ALTER POLICY "comments_insert" ON "comments" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "comments_update" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "comments_delete" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_insert" ON "projects" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_update" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "projects_delete" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_insert" ON "tasks" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_update" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
+
+INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0003_one_verification_per_term');
+
+CREATE TABLE "activity_log" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"actor_id" uuid,
+	"actor_kind" text NOT NULL,
+	"action" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "activity_log_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "activity_log_actor_kind_valid" CHECK ("activity_log"."actor_kind" in ('user', 'api_key', 'support', 'system')),
+	CONSTRAINT "activity_log_action_format" CHECK ("activity_log"."action" ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_subject_type_format" CHECK ("activity_log"."subject_type" ~ '^[a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_detail_small" CHECK (jsonb_typeof("activity_log"."detail") = 'object' and pg_column_size("activity_log"."detail") <= 2048)
+);
+
+ALTER TABLE "activity_log" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "activity_log_tenant_created_idx" ON "activity_log" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
+
+CREATE POLICY "activity_log_tenant_isolation" ON "activity_log" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "activity_log_read" ON "activity_log" AS PERMISSIVE FOR SELECT TO public USING ((select tenancy.current_app_role()) in ('owner', 'admin'));
+
+CREATE POLICY "activity_log_write" ON "activity_log" AS PERMISSIVE FOR INSERT TO "tenancy_owner" WITH CHECK (true);
+
+CREATE POLICY "activity_log_remove" ON "activity_log" AS PERMISSIVE FOR DELETE TO "tenancy_owner" USING (true);
+
+INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0004_activity_log');
+
+-- The activity log's writers. The table (0004) has no policy that lets a runtime role insert, change or delete a row:
+-- entries come only from these owner's functions, in the transaction of the change they record. Each names its
+-- placement's tables through the search_path it was created with (SET search_path FROM CURRENT: the placement's
+-- schema, tenancy, pg_catalog, pg_temp last), so the same migration serves shared tables, tenant schemas and
+-- tenant databases.
+ALTER TABLE "activity_log" FORCE ROW LEVEL SECURITY;
+
+-- Who the verified context is: a support operator (role 'support'), nobody (the library's own contexts, jobs), or a user.
+CREATE FUNCTION activity_actor_kind() RETURNS text
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $fn$
+  SELECT CASE WHEN tenancy.current_app_role() = 'support' THEN 'support'
+              WHEN tenancy.current_user_id() IS NULL THEN 'system'
+              ELSE 'user' END
+$fn$;
+
+REVOKE ALL ON FUNCTION activity_actor_kind() FROM PUBLIC;
+
+-- Row changes of projects, tasks and comments. The actor is the verified context's, never a column of the row.
+-- Skipped: the owner role's own writes (an import, a move's copy, removing an rls tenant: maintenance, nobody's
+-- action; the owner never serves a request), and writes with no tenant context at all, which only a role past
+-- row-level security can make (a superuser's seed). Rows a cascade removes get their own entries: the log says every row
+-- that went, and who removed it.
+CREATE FUNCTION activity_record_change() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  r record;
+  detail jsonb := '{}'::jsonb;
+  changed jsonb;
+BEGIN
+  IF pg_catalog.current_setting('role') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_NARGS > 1 THEN
+    detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), '[]'::jsonb) INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
+    IF changed = '[]'::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object('changed', changed);
+    IF changed ? 'status' THEN
+      detail := detail || jsonb_build_object('from', to_jsonb(OLD) -> 'status', 'to', to_jsonb(NEW) -> 'status');
+    END IF;
+  END IF;
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          TG_ARGV[0], r.id, detail);
+  RETURN NULL;
+END
+$fn$;
+
+-- A trigger runs its function without an EXECUTE check; nobody calls it directly.
+REVOKE ALL ON FUNCTION activity_record_change() FROM PUBLIC;
+
+CREATE TRIGGER "projects_activity" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
+-- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
+-- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
+-- row triggers are theirs alone, so a caller cannot claim a change that did not happen.
+CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  -- Made here, not returned by the INSERT: RETURNING would need the caller's read policy, which a viewer lacks.
+  entry uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
+  END IF;
+  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment') THEN
+    RAISE EXCEPTION 'activity % is recorded by the row triggers only', p_action USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));
+  RETURN entry;
+END
+$fn$;
+
+INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0005_activity_log_writers');
 
 COMMIT;
 
@@ -1528,6 +1935,8 @@ BEGIN;
 SET LOCAL ROLE tenancy_owner;
 
 GRANT USAGE ON SCHEMA "t_hooli", tenancy TO "t_hooli";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."activity_log" TO "t_hooli";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."comments" TO "t_hooli";
 
@@ -1545,6 +1954,8 @@ GRANT EXECUTE ON FUNCTION tenancy.claimed_tenant_id() TO "t_hooli";
 
 GRANT EXECUTE ON FUNCTION tenancy.claimed_user_id() TO "t_hooli";
 
+ALTER TABLE t_hooli.activity_log ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
+
 ALTER TABLE t_hooli.comments ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
 
 ALTER TABLE t_hooli.tasks ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
@@ -1555,7 +1966,7 @@ COMMIT;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0003_one_verification_per_term' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0005_activity_log_writers' ELSE schema_version END,
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
