@@ -59,7 +59,8 @@ CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR 
 CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');--> statement-breakpoint
 -- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
 -- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
--- row triggers are theirs alone, so a caller cannot claim a change that did not happen.
+-- row triggers (and of the support-access functions, 0007) are theirs alone, so a caller cannot claim a change that
+-- did not happen.
 CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path FROM CURRENT
@@ -72,8 +73,8 @@ BEGIN
   IF tenant IS NULL THEN
     RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
   END IF;
-  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment') THEN
-    RAISE EXCEPTION 'activity % is recorded by the row triggers only', p_action USING ERRCODE = '22023';
+  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment', 'support') THEN
+    RAISE EXCEPTION 'activity % is recorded by its own writers only (the row triggers, the support-access functions)', p_action USING ERRCODE = '22023';
   END IF;
   INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
   VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));

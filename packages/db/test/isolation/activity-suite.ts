@@ -118,7 +118,7 @@ export function describeActivity(strategy: StrategyName, prepared: () => Prepare
       const written = (await logOf(prepared(), a)).find((e) => e.id === rows[0]!.id);
       expect(written).toMatchObject({ tenant_id: a.tenant.id, actor_id: a.viewer, actor_kind: 'user', action: 'export.downloaded', detail: { format: 'csv' } });
       const before = await logOf(prepared(), a);
-      await expect(run(a, 'admin', `select log_activity('project.deleted', 'project', $1)`, [a.projectId])).rejects.toThrow(/row triggers only/);
+      await expect(run(a, 'admin', `select log_activity('project.deleted', 'project', $1)`, [a.projectId])).rejects.toThrow(/its own writers only/);
       await expect(run(a, 'admin', `select log_activity('export.downloaded', 'x', null, jsonb_build_object('pad', repeat('x', 5000)))`)).rejects.toThrow(
         /activity_log_detail_small/,
       );
