@@ -130,6 +130,23 @@ export function describeActivity(strategy: StrategyName, prepared: () => Prepare
     });
 
     if (strategy === 'schema') {
+      it("a schema tenant's writers are its own, cloned from the template with its tables (not replayed), and name its own tables", async () => {
+        const { a } = fixture();
+        const template = `${prepared().urls.tenancy!.namePrefix!}_template`;
+        const latest = async (schema: string) =>
+          (await prepared().admin.query(`select max(applied_at) as at from ${schema}.__tenant_migrations`)).rows[0]!.at as Date;
+        // A clone copies the template's migration records; a replay writes its own, later ones.
+        expect(await latest(a.tenant.schemaName)).toEqual(await latest(template));
+        const { rows } = await prepared().admin.query(
+          `select c.relname as "table", p.pronamespace::regnamespace::text as "functionSchema", p.proconfig as config
+             from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
+            where c.relnamespace = $1::regnamespace and not t.tgisinternal order by 1`,
+          [a.tenant.schemaName],
+        );
+        expect(rows.map((r) => [r.table, r.functionSchema])).toEqual(['comments', 'projects', 'tasks'].map((t) => [t, a.tenant.schemaName]));
+        expect(rows[0]!.config).toEqual([`search_path=${a.tenant.schemaName}, tenancy, pg_catalog, pg_temp`]);
+      });
+
       it("from A's context, B's log cannot be written through B's role and B's function", async () => {
         const { a, b } = fixture();
         const before = await logOf(prepared(), b);
