@@ -5,6 +5,7 @@ import { NavLink } from '@/components/nav-link';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
 import { UserMenu } from '@/components/user-menu';
+import { canSeeActivity } from '@/lib/activity';
 import { orgPath } from '@/lib/org-path';
 import { requireOrgSession } from '@/server/session';
 
@@ -37,6 +38,11 @@ export default async function OrgLayout({ children, params }: { children: ReactN
           <NavLink href={orgPath(active.tenantSlug, '/members')} icon="◎">
             Members
           </NavLink>
+          {canSeeActivity(active.role) && (
+            <NavLink href={orgPath(active.tenantSlug, '/activity')} icon="◷">
+              Activity
+            </NavLink>
+          )}
         </nav>
         <div className="sidebar-footer">
           <UserMenu name={user.name} email={user.email} />
