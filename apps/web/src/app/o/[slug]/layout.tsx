@@ -39,9 +39,14 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             Members
           </NavLink>
           {canSeeActivity(active.role) && (
-            <NavLink href={orgPath(active.tenantSlug, '/activity')} icon="◷">
-              Activity
-            </NavLink>
+            <>
+              <NavLink href={orgPath(active.tenantSlug, '/activity')} icon="◷">
+                Activity
+              </NavLink>
+              <NavLink href={orgPath(active.tenantSlug, '/support')} icon="⚑">
+                Support access
+              </NavLink>
+            </>
           )}
         </nav>
         <div className="sidebar-footer">
