@@ -1933,422 +1933,297 @@ CREATE SCHEMA IF NOT EXISTS t_hooli AUTHORIZATION tenancy_owner;
 
 SET LOCAL ROLE tenancy_owner;
 
-COMMIT;
+SELECT set_config('search_path', '"t__template", "pg_catalog", pg_temp', true);
 
-BEGIN;
+SELECT set_config('search_path', '"t_hooli", "pg_catalog", pg_temp', true), set_config('check_function_bodies', 'off', true);
 
-SET LOCAL ROLE "tenancy_owner";
+CREATE TABLE t_hooli.__tenant_migrations (LIKE t__template.__tenant_migrations INCLUDING ALL);
 
-SELECT set_config('search_path', '"t_hooli", "tenancy", "pg_catalog", pg_temp', true);
+CREATE TABLE t_hooli.comments (LIKE t__template.comments INCLUDING ALL);
 
-CREATE TABLE IF NOT EXISTS "t_hooli".__tenant_migrations (tag text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE t_hooli.projects (LIKE t__template.projects INCLUDING ALL);
 
-CREATE TABLE "comments" (
-	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
-	"created_by" uuid DEFAULT tenancy.current_user_id(),
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"task_id" uuid NOT NULL,
-	"body" text NOT NULL,
-	CONSTRAINT "comments_pkey" PRIMARY KEY("tenant_id","id"),
-	CONSTRAINT "comments_body_length" CHECK (length("comments"."body") between 1 and 5000)
-);
+CREATE TABLE t_hooli.tasks (LIKE t__template.tasks INCLUDING ALL);
 
-ALTER TABLE "comments" ENABLE ROW LEVEL SECURITY;
+CREATE TABLE t_hooli.activity_log (LIKE t__template.activity_log INCLUDING ALL);
 
-CREATE TABLE "projects" (
-	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
-	"created_by" uuid DEFAULT tenancy.current_user_id(),
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"name" text NOT NULL,
-	"description" text,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "projects_pkey" PRIMARY KEY("tenant_id","id"),
-	CONSTRAINT "projects_name_length" CHECK (length("projects"."name") between 1 and 200)
-);
+CREATE TABLE t_hooli.support_access (LIKE t__template.support_access INCLUDING ALL);
 
-ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE t_hooli.comments ENABLE ROW LEVEL SECURITY;
 
-CREATE TABLE "tasks" (
-	"tenant_id" uuid DEFAULT tenancy.current_tenant_id() NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
-	"created_by" uuid DEFAULT tenancy.current_user_id(),
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"project_id" uuid NOT NULL,
-	"title" text NOT NULL,
-	"status" text DEFAULT 'todo' NOT NULL,
-	"assignee_id" uuid,
-	"due_date" date,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "tasks_pkey" PRIMARY KEY("tenant_id","id"),
-	CONSTRAINT "tasks_status_valid" CHECK ("tasks"."status" in ('todo', 'doing', 'done')),
-	CONSTRAINT "tasks_title_length" CHECK (length("tasks"."title") between 1 and 300)
-);
+ALTER TABLE t_hooli.projects ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE t_hooli.tasks ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE "comments" ADD CONSTRAINT "comments_task_fk" FOREIGN KEY ("tenant_id","task_id") REFERENCES "tasks"("tenant_id","id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE t_hooli.activity_log ENABLE ROW LEVEL SECURITY;
 
-ALTER TABLE "tasks" ADD CONSTRAINT "tasks_project_fk" FOREIGN KEY ("tenant_id","project_id") REFERENCES "projects"("tenant_id","id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE t_hooli.support_access ENABLE ROW LEVEL SECURITY;
 
-CREATE INDEX "comments_tenant_task_idx" ON "comments" USING btree ("tenant_id","task_id","created_at");
+ALTER TABLE t_hooli.comments FORCE ROW LEVEL SECURITY;
 
-CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS LAST);
+ALTER TABLE t_hooli.projects FORCE ROW LEVEL SECURITY;
 
-CREATE INDEX "tasks_tenant_project_idx" ON "tasks" USING btree ("tenant_id","project_id","created_at");
+ALTER TABLE t_hooli.tasks FORCE ROW LEVEL SECURITY;
 
-CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS LAST);
+ALTER TABLE t_hooli.activity_log FORCE ROW LEVEL SECURITY;
 
-CREATE INDEX "tasks_tenant_assignee_idx" ON "tasks" USING btree ("tenant_id","assignee_id");
+ALTER TABLE t_hooli.support_access FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY "comments_tenant_isolation" ON "comments" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+ALTER TABLE t_hooli.comments ADD CONSTRAINT comments_task_fk FOREIGN KEY (tenant_id, task_id) REFERENCES tasks(tenant_id, id) ON DELETE CASCADE;
 
-CREATE POLICY "comments_read" ON "comments" AS PERMISSIVE FOR SELECT TO public USING (true);
+ALTER TABLE t_hooli.tasks ADD CONSTRAINT tasks_project_fk FOREIGN KEY (tenant_id, project_id) REFERENCES projects(tenant_id, id) ON DELETE CASCADE;
 
-CREATE POLICY "comments_insert" ON "comments" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+CREATE POLICY comments_tenant_isolation ON t_hooli.comments AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
-CREATE POLICY "comments_update" ON "comments" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+CREATE POLICY comments_read ON t_hooli.comments AS PERMISSIVE FOR SELECT TO public USING (true);
 
-CREATE POLICY "comments_delete" ON "comments" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+CREATE POLICY comments_insert ON t_hooli.comments AS PERMISSIVE FOR INSERT TO public WITH CHECK (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
 
-CREATE POLICY "projects_tenant_isolation" ON "projects" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+CREATE POLICY comments_update ON t_hooli.comments AS PERMISSIVE FOR UPDATE TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END) WITH CHECK (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
 
-CREATE POLICY "projects_read" ON "projects" AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY comments_delete ON t_hooli.comments AS PERMISSIVE FOR DELETE TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
 
-CREATE POLICY "projects_insert" ON "projects" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+CREATE POLICY projects_tenant_isolation ON t_hooli.projects AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
-CREATE POLICY "projects_update" ON "projects" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+CREATE POLICY projects_read ON t_hooli.projects AS PERMISSIVE FOR SELECT TO public USING (true);
 
-CREATE POLICY "projects_delete" ON "projects" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
+CREATE POLICY projects_insert ON t_hooli.projects AS PERMISSIVE FOR INSERT TO public WITH CHECK (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
 
-CREATE POLICY "tasks_tenant_isolation" ON "tasks" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+CREATE POLICY projects_update ON t_hooli.projects AS PERMISSIVE FOR UPDATE TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END) WITH CHECK (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
 
-CREATE POLICY "tasks_read" ON "tasks" AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY projects_delete ON t_hooli.projects AS PERMISSIVE FOR DELETE TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
 
-CREATE POLICY "tasks_insert" ON "tasks" AS PERMISSIVE FOR INSERT TO public WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
-
-CREATE POLICY "tasks_update" ON "tasks" AS PERMISSIVE FOR UPDATE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id())))) WITH CHECK (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
-
-CREATE POLICY "tasks_delete" ON "tasks" AS PERMISSIVE FOR DELETE TO public USING (((select tenancy.current_app_role()) = 'admin' or ((select tenancy.current_app_role()) = 'member' and created_by = (select tenancy.current_user_id()))));
-
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0000_tenant_tables');
-
--- drizzle-kit cannot express FORCE ROW LEVEL SECURITY: without it the tables' owner would bypass
--- every policy, so a maintenance job run as the owner could read or write across tenants.
-ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
-
-ALTER TABLE "tasks" FORCE ROW LEVEL SECURITY;
-
-ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
-
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0001_force_rls');
-
-DROP INDEX "projects_tenant_created_idx";
-
-DROP INDEX "tasks_tenant_created_idx";
-
-CREATE INDEX "projects_tenant_created_idx" ON "projects" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
-
-CREATE INDEX "tasks_tenant_created_idx" ON "tasks" USING btree ("tenant_id","created_at" DESC NULLS FIRST);
-
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0002_newest_first_indexes');
-
-ALTER TABLE "comments" ALTER COLUMN "tenant_id" SET DEFAULT tenancy.claimed_tenant_id();
-
-ALTER TABLE "comments" ALTER COLUMN "created_by" SET DEFAULT tenancy.claimed_user_id();
-
-ALTER TABLE "projects" ALTER COLUMN "tenant_id" SET DEFAULT tenancy.claimed_tenant_id();
-
-ALTER TABLE "projects" ALTER COLUMN "created_by" SET DEFAULT tenancy.claimed_user_id();
-
-ALTER TABLE "tasks" ALTER COLUMN "tenant_id" SET DEFAULT tenancy.claimed_tenant_id();
-
-ALTER TABLE "tasks" ALTER COLUMN "created_by" SET DEFAULT tenancy.claimed_user_id();
-
-ALTER POLICY "comments_insert" ON "comments" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "comments_update" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "comments_delete" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "projects_insert" ON "projects" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "projects_update" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "projects_delete" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "tasks_insert" ON "tasks" TO public WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "tasks_update" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end) WITH CHECK (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end);
-
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0003_one_verification_per_term');
-
-CREATE TABLE "activity_log" (
-	"tenant_id" uuid NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
-	"actor_id" uuid,
-	"actor_kind" text NOT NULL,
-	"action" text NOT NULL,
-	"subject_type" text NOT NULL,
-	"subject_id" uuid,
-	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "activity_log_pkey" PRIMARY KEY("tenant_id","id"),
-	CONSTRAINT "activity_log_actor_kind_valid" CHECK ("activity_log"."actor_kind" in ('user', 'api_key', 'support', 'system')),
-	CONSTRAINT "activity_log_action_format" CHECK ("activity_log"."action" ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'),
-	CONSTRAINT "activity_log_subject_type_format" CHECK ("activity_log"."subject_type" ~ '^[a-z][a-z_]{0,39}$'),
-	CONSTRAINT "activity_log_detail_small" CHECK (jsonb_typeof("activity_log"."detail") = 'object' and pg_column_size("activity_log"."detail") <= 2048)
-);
-
-ALTER TABLE "activity_log" ENABLE ROW LEVEL SECURITY;
-
-CREATE INDEX "activity_log_tenant_created_idx" ON "activity_log" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
-
-CREATE POLICY "activity_log_tenant_isolation" ON "activity_log" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
-
-CREATE POLICY "activity_log_read" ON "activity_log" AS PERMISSIVE FOR SELECT TO public USING ((select tenancy.current_app_role()) in ('owner', 'admin'));
-
-CREATE POLICY "activity_log_write" ON "activity_log" AS PERMISSIVE FOR INSERT TO "tenancy_owner" WITH CHECK (true);
-
-CREATE POLICY "activity_log_remove" ON "activity_log" AS PERMISSIVE FOR DELETE TO "tenancy_owner" USING (true);
-
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0004_activity_log');
-
--- The activity log's writers. The table (0004) has no policy that lets a runtime role insert, change or delete a row:
--- entries come only from these owner's functions, in the transaction of the change they record. Each names its
--- placement's tables through the search_path it was created with (SET search_path FROM CURRENT: the placement's
--- schema, tenancy, pg_catalog, pg_temp last), so the same migration serves shared tables, tenant schemas and
--- tenant databases.
-ALTER TABLE "activity_log" FORCE ROW LEVEL SECURITY;
-
--- Who the verified context is: a support operator (role 'support'), nobody (the library's own contexts, jobs), or a user.
-CREATE FUNCTION activity_actor_kind() RETURNS text
-LANGUAGE sql STABLE
-SET search_path FROM CURRENT
-AS $fn$
-  SELECT CASE WHEN tenancy.current_app_role() = 'support' THEN 'support'
-              WHEN tenancy.current_user_id() IS NULL THEN 'system'
-              ELSE 'user' END
-$fn$;
-
-REVOKE ALL ON FUNCTION activity_actor_kind() FROM PUBLIC;
-
--- Row changes of projects, tasks and comments. The actor is the verified context's, never a column of the row.
--- Skipped: the owner role's own writes (an import, a move's copy, removing an rls tenant: maintenance, nobody's
--- action; the owner never serves a request), and writes with no tenant context at all, which only a role past
--- row-level security can make (a superuser's seed). Rows a cascade removes get their own entries: the log says every row
--- that went, and who removed it.
-CREATE FUNCTION activity_record_change() RETURNS trigger
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
+CREATE POLICY tasks_tenant_isolation ON t_hooli.tasks AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY tasks_read ON t_hooli.tasks AS PERMISSIVE FOR SELECT TO public USING (true);
+
+CREATE POLICY tasks_insert ON t_hooli.tasks AS PERMISSIVE FOR INSERT TO public WITH CHECK (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
+
+CREATE POLICY tasks_update ON t_hooli.tasks AS PERMISSIVE FOR UPDATE TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END) WITH CHECK (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
+
+CREATE POLICY tasks_delete ON t_hooli.tasks AS PERMISSIVE FOR DELETE TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'admin'::text THEN true
+    WHEN 'member'::text THEN (created_by = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
+
+CREATE POLICY activity_log_tenant_isolation ON t_hooli.activity_log AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY activity_log_read ON t_hooli.activity_log AS PERMISSIVE FOR SELECT TO public USING ((( SELECT tenancy.current_app_role() AS current_app_role) = ANY (ARRAY['owner'::text, 'admin'::text])));
+
+CREATE POLICY activity_log_write ON t_hooli.activity_log AS PERMISSIVE FOR INSERT TO tenancy_owner WITH CHECK (true);
+
+CREATE POLICY activity_log_remove ON t_hooli.activity_log AS PERMISSIVE FOR DELETE TO tenancy_owner USING (true);
+
+CREATE POLICY support_access_tenant_isolation ON t_hooli.support_access AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY support_access_read ON t_hooli.support_access AS PERMISSIVE FOR SELECT TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
+    WHEN 'admin'::text THEN true
+    WHEN 'support'::text THEN (operator_id = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
+
+CREATE POLICY support_access_write ON t_hooli.support_access AS PERMISSIVE FOR ALL TO tenancy_owner USING (true) WITH CHECK (true);
+
+CREATE FUNCTION t_hooli.activity_actor_kind() RETURNS text LANGUAGE sql STABLE SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+  SELECT CASE WHEN tenancy.current_app_role() = ''support'' THEN ''support''
+              WHEN tenancy.current_user_id() IS NULL THEN ''system''
+              ELSE ''user'' END
+';
+
+CREATE FUNCTION t_hooli.activity_record_change() RETURNS trigger LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
 DECLARE
   r record;
-  detail jsonb := '{}'::jsonb;
+  detail jsonb := ''{}''::jsonb;
   changed jsonb;
 BEGIN
-  IF pg_catalog.current_setting('role') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+  IF pg_catalog.current_setting(''role'') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
     RETURN NULL;
   END IF;
-  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_OP = ''DELETE'' THEN r := OLD; ELSE r := NEW; END IF;
   IF TG_NARGS > 1 THEN
     detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
   END IF;
-  IF TG_OP = 'UPDATE' THEN
-    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), '[]'::jsonb) INTO changed
+  IF TG_OP = ''UPDATE'' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), ''[]''::jsonb) INTO changed
       FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
-     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
-    IF changed = '[]'::jsonb THEN RETURN NULL; END IF;
-    detail := detail || jsonb_build_object('changed', changed);
-    IF changed ? 'status' THEN
-      detail := detail || jsonb_build_object('from', to_jsonb(OLD) -> 'status', 'to', to_jsonb(NEW) -> 'status');
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> ''updated_at'';
+    IF changed = ''[]''::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object(''changed'', changed);
+    IF changed ? ''status'' THEN
+      detail := detail || jsonb_build_object(''from'', to_jsonb(OLD) -> ''status'', ''to'', to_jsonb(NEW) -> ''status'');
     END IF;
   END IF;
   INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
   VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
-          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          TG_ARGV[0] || ''.'' || CASE TG_OP WHEN ''INSERT'' THEN ''created'' WHEN ''UPDATE'' THEN ''updated'' ELSE ''deleted'' END,
           TG_ARGV[0], r.id, detail);
   RETURN NULL;
 END
-$fn$;
+';
 
--- A trigger runs its function without an EXECUTE check; nobody calls it directly.
-REVOKE ALL ON FUNCTION activity_record_change() FROM PUBLIC;
-
-CREATE TRIGGER "projects_activity" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
-
-CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
-
-CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
-
--- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
--- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
--- row triggers (and of the support-access functions, 0007) are theirs alone, so a caller cannot claim a change that
--- did not happen.
-CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
+CREATE FUNCTION t_hooli.log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL::uuid, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
 DECLARE
   tenant uuid := tenancy.current_tenant_id();
-  -- Made here, not returned by the INSERT: RETURNING would need the caller's read policy, which a viewer lacks.
+  -- Made here, not returned by the INSERT: RETURNING would need the caller''s read policy, which a viewer lacks.
   entry uuid := gen_random_uuid();
 BEGIN
   IF tenant IS NULL THEN
-    RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
+    RAISE EXCEPTION ''log_activity() needs a verified tenant context'' USING ERRCODE = ''42501'';
   END IF;
-  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment', 'support') THEN
-    RAISE EXCEPTION 'activity % is recorded by its own writers only (the row triggers, the support-access functions)', p_action USING ERRCODE = '22023';
+  IF split_part(p_action, ''.'', 1) IN (''project'', ''task'', ''comment'', ''support'') THEN
+    RAISE EXCEPTION ''activity % is recorded by its own writers only (the row triggers, the support-access functions)'', p_action USING ERRCODE = ''22023'';
   END IF;
   INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
-  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, ''{}''::jsonb));
   RETURN entry;
 END
-$fn$;
+';
 
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0005_activity_log_writers');
-
-CREATE TABLE "support_access" (
-	"tenant_id" uuid NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
-	"operator_id" uuid NOT NULL,
-	"operator_email" text NOT NULL,
-	"reason" text NOT NULL,
-	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"approved_by" uuid,
-	"approved_at" timestamp with time zone,
-	"expires_at" timestamp with time zone,
-	"revoked_by" uuid,
-	"revoked_at" timestamp with time zone,
-	CONSTRAINT "support_access_pkey" PRIMARY KEY("tenant_id","id"),
-	CONSTRAINT "support_access_reason_length" CHECK (length("support_access"."reason") between 1 and 500),
-	CONSTRAINT "support_access_email_length" CHECK (length("support_access"."operator_email") between 3 and 320),
-	CONSTRAINT "support_access_approval_whole" CHECK (("support_access"."approved_by" is null) = ("support_access"."approved_at" is null) and ("support_access"."approved_at" is null) = ("support_access"."expires_at" is null)),
-	CONSTRAINT "support_access_at_most_an_hour" CHECK ("support_access"."expires_at" > "support_access"."approved_at" and "support_access"."expires_at" <= "support_access"."approved_at" + interval '60 minutes'),
-	CONSTRAINT "support_access_revocation_whole" CHECK (("support_access"."revoked_by" is null) = ("support_access"."revoked_at" is null))
-);
-
-ALTER TABLE "support_access" ENABLE ROW LEVEL SECURITY;
-
-CREATE INDEX "support_access_tenant_operator_idx" ON "support_access" USING btree ("tenant_id","operator_id","requested_at" DESC NULLS FIRST);
-
-CREATE POLICY "support_access_tenant_isolation" ON "support_access" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
-
-CREATE POLICY "support_access_read" ON "support_access" AS PERMISSIVE FOR SELECT TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'support' then operator_id = (select tenancy.current_user_id()) else false end);
-
-CREATE POLICY "support_access_write" ON "support_access" AS PERMISSIVE FOR ALL TO "tenancy_owner" USING (true) WITH CHECK (true);
-
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0006_support_access');
-
--- Support access, written only through these owner's functions (no policy lets a runtime role write support_access).
--- Each trusts only the verified context: the operator is the `support` context's user id, the approver an owner's or
--- admin's; every step is written to the activity log in its own transaction. Like 0005, each names its placement's
--- tables through the search_path it was created with.
-ALTER TABLE "support_access" FORCE ROW LEVEL SECURITY;
-
--- One open request per operator and tenant: a request cannot be repeated to flood the owners' list.
-CREATE UNIQUE INDEX "support_access_one_open_request" ON "support_access" ("tenant_id", "operator_id") WHERE approved_at IS NULL AND revoked_at IS NULL;
-
-CREATE FUNCTION support_access_log(p_action text, p_subject uuid, p_detail jsonb) RETURNS void
-LANGUAGE sql VOLATILE
-SET search_path FROM CURRENT
-AS $fn$
+CREATE FUNCTION t_hooli.support_access_log(p_action text, p_subject uuid, p_detail jsonb) RETURNS void LANGUAGE sql VOLATILE SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
   INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
-  VALUES (tenancy.current_tenant_id(), tenancy.current_user_id(), activity_actor_kind(), p_action, 'support_access', p_subject, p_detail)
-$fn$;
+  VALUES (tenancy.current_tenant_id(), tenancy.current_user_id(), activity_actor_kind(), p_action, ''support_access'', p_subject, p_detail)
+';
 
-REVOKE ALL ON FUNCTION support_access_log(text, uuid, jsonb) FROM PUBLIC;
-
--- An operator asks (in a `support` context signed by the operator app, whose user id is the operator's).
-CREATE FUNCTION support_access_request(p_operator_email text, p_reason text) RETURNS uuid
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
+CREATE FUNCTION t_hooli.support_access_request(p_operator_email text, p_reason text) RETURNS uuid LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
 DECLARE
   tenant uuid := tenancy.current_tenant_id();
   operator uuid := tenancy.current_user_id();
   request uuid := gen_random_uuid();
 BEGIN
-  IF tenant IS NULL OR operator IS NULL OR tenancy.current_app_role() IS DISTINCT FROM 'support' THEN
-    RAISE EXCEPTION 'only a support operator''s context may request support access' USING ERRCODE = '42501';
+  IF tenant IS NULL OR operator IS NULL OR tenancy.current_app_role() IS DISTINCT FROM ''support'' THEN
+    RAISE EXCEPTION ''only a support operator''''s context may request support access'' USING ERRCODE = ''42501'';
   END IF;
   INSERT INTO support_access (tenant_id, id, operator_id, operator_email, reason) VALUES (tenant, request, operator, p_operator_email, p_reason);
-  PERFORM support_access_log('support.requested', request, jsonb_build_object('reason', left(p_reason, 500)));
+  PERFORM support_access_log(''support.requested'', request, jsonb_build_object(''reason'', left(p_reason, 500)));
   RETURN request;
 END
-$fn$;
+';
 
--- An owner or admin approves an open request for 1 to 60 minutes from now.
-CREATE FUNCTION support_access_approve(p_request uuid, p_minutes integer) RETURNS timestamptz
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
+CREATE FUNCTION t_hooli.support_access_approve(p_request uuid, p_minutes integer) RETURNS timestamp with time zone LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
 DECLARE
   ends timestamptz;
 BEGIN
-  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN ('owner', 'admin') THEN
-    RAISE EXCEPTION 'only an owner or admin may approve support access' USING ERRCODE = '42501';
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN (''owner'', ''admin'') THEN
+    RAISE EXCEPTION ''only an owner or admin may approve support access'' USING ERRCODE = ''42501'';
   END IF;
   IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 60 THEN
-    RAISE EXCEPTION 'support access lasts 1 to 60 minutes, not %', p_minutes USING ERRCODE = '22023';
+    RAISE EXCEPTION ''support access lasts 1 to 60 minutes, not %'', p_minutes USING ERRCODE = ''22023'';
   END IF;
   UPDATE support_access SET approved_by = tenancy.current_user_id(), approved_at = now(), expires_at = now() + make_interval(mins => p_minutes)
    WHERE id = p_request AND approved_at IS NULL AND revoked_at IS NULL
   RETURNING expires_at INTO ends;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no open support request %', p_request USING ERRCODE = 'P0002';
+    RAISE EXCEPTION ''no open support request %'', p_request USING ERRCODE = ''P0002'';
   END IF;
-  PERFORM support_access_log('support.approved', p_request, jsonb_build_object('minutes', p_minutes));
+  PERFORM support_access_log(''support.approved'', p_request, jsonb_build_object(''minutes'', p_minutes));
   RETURN ends;
 END
-$fn$;
+';
 
--- An owner or admin ends a grant (or declines a request) at any time.
-CREATE FUNCTION support_access_revoke(p_request uuid) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
+CREATE FUNCTION t_hooli.support_access_revoke(p_request uuid) RETURNS void LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
 BEGIN
-  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN ('owner', 'admin') THEN
-    RAISE EXCEPTION 'only an owner or admin may revoke support access' USING ERRCODE = '42501';
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN (''owner'', ''admin'') THEN
+    RAISE EXCEPTION ''only an owner or admin may revoke support access'' USING ERRCODE = ''42501'';
   END IF;
   UPDATE support_access SET revoked_by = tenancy.current_user_id(), revoked_at = now() WHERE id = p_request AND revoked_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no support access % to revoke', p_request USING ERRCODE = 'P0002';
+    RAISE EXCEPTION ''no support access % to revoke'', p_request USING ERRCODE = ''P0002'';
   END IF;
-  PERFORM support_access_log('support.revoked', p_request, '{}'::jsonb);
+  PERFORM support_access_log(''support.revoked'', p_request, ''{}''::jsonb);
 END
-$fn$;
+';
 
--- The resolution: called first in every transaction that serves an operator's request. It answers when the
--- operator's grant ends and writes the request to the activity log, in the transaction of the reads that follow;
--- with no approved, unrevoked, unexpired grant it refuses (TS001) and the transaction reads nothing.
-CREATE FUNCTION support_access_enter(p_path text) RETURNS timestamptz
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
+CREATE FUNCTION t_hooli.support_access_enter(p_path text) RETURNS timestamp with time zone LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
 DECLARE
   grant_id uuid;
   ends timestamptz;
 BEGIN
-  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_app_role() IS DISTINCT FROM 'support' THEN
-    RAISE EXCEPTION 'only a support operator''s context enters with support access' USING ERRCODE = '42501';
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_app_role() IS DISTINCT FROM ''support'' THEN
+    RAISE EXCEPTION ''only a support operator''''s context enters with support access'' USING ERRCODE = ''42501'';
   END IF;
   SELECT id, expires_at INTO grant_id, ends FROM support_access
    WHERE operator_id = tenancy.current_user_id() AND approved_at IS NOT NULL AND revoked_at IS NULL AND expires_at > now()
    ORDER BY expires_at DESC LIMIT 1;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no support access to this organisation: ask for it, and wait for an owner or admin to approve it' USING ERRCODE = 'TS001';
+    RAISE EXCEPTION ''no support access to this organisation: ask for it, and wait for an owner or admin to approve it'' USING ERRCODE = ''TS001'';
   END IF;
-  PERFORM support_access_log('support.viewed', grant_id, jsonb_build_object('path', left(coalesce(p_path, ''), 300)));
+  PERFORM support_access_log(''support.viewed'', grant_id, jsonb_build_object(''path'', left(coalesce(p_path, ''''), 300)));
   RETURN ends;
 END
-$fn$;
+';
 
-INSERT INTO "t_hooli".__tenant_migrations (tag) VALUES ('0007_support_access_functions');
+REVOKE ALL ON FUNCTION t_hooli.activity_actor_kind() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION t_hooli.activity_record_change() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION t_hooli.support_access_log(p_action text, p_subject uuid, p_detail jsonb) FROM PUBLIC;
+
+CREATE TRIGGER projects_activity AFTER INSERT OR DELETE OR UPDATE ON t_hooli.projects FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER tasks_activity AFTER INSERT OR DELETE OR UPDATE ON t_hooli.tasks FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER comments_activity AFTER INSERT OR DELETE OR UPDATE ON t_hooli.comments FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
+INSERT INTO "t_hooli".__tenant_migrations SELECT * FROM "t__template".__tenant_migrations;
 
 COMMIT;
 
