@@ -529,7 +529,275 @@ ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.cur
 
 INSERT INTO "public".__tenant_migrations (tag) VALUES ('0004_owner_writes');
 
+CREATE TABLE "activity_log" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"actor_id" uuid,
+	"actor_kind" text NOT NULL,
+	"action" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "activity_log_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "activity_log_actor_kind_valid" CHECK ("activity_log"."actor_kind" in ('user', 'api_key', 'support', 'system')),
+	CONSTRAINT "activity_log_action_format" CHECK ("activity_log"."action" ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_subject_type_format" CHECK ("activity_log"."subject_type" ~ '^[a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_detail_small" CHECK (jsonb_typeof("activity_log"."detail") = 'object' and pg_column_size("activity_log"."detail") <= 2048)
+);
+
+ALTER TABLE "activity_log" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "activity_log_tenant_created_idx" ON "activity_log" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
+
+CREATE POLICY "activity_log_tenant_isolation" ON "activity_log" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "activity_log_read" ON "activity_log" AS PERMISSIVE FOR SELECT TO public USING ((select tenancy.current_app_role()) in ('owner', 'admin'));
+
+CREATE POLICY "activity_log_write" ON "activity_log" AS PERMISSIVE FOR INSERT TO "tenancy_owner" WITH CHECK (true);
+
+CREATE POLICY "activity_log_remove" ON "activity_log" AS PERMISSIVE FOR DELETE TO "tenancy_owner" USING (true);
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0005_activity_log');
+
+-- The activity log's writers. The table (0004) has no policy that lets a runtime role insert, change or delete a row:
+-- entries come only from these owner's functions, in the transaction of the change they record. Each names its
+-- placement's tables through the search_path it was created with (SET search_path FROM CURRENT: the placement's
+-- schema, tenancy, pg_catalog, pg_temp last), so the same migration serves shared tables, tenant schemas and
+-- tenant databases.
+ALTER TABLE "activity_log" FORCE ROW LEVEL SECURITY;
+
+-- Who the verified context is: a support operator (role 'support'), nobody (the library's own contexts, jobs), or a user.
+CREATE FUNCTION activity_actor_kind() RETURNS text
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $fn$
+  SELECT CASE WHEN tenancy.current_app_role() = 'support' THEN 'support'
+              WHEN tenancy.current_user_id() IS NULL THEN 'system'
+              ELSE 'user' END
+$fn$;
+
+REVOKE ALL ON FUNCTION activity_actor_kind() FROM PUBLIC;
+
+-- Row changes of projects, tasks and comments. The actor is the verified context's, never a column of the row.
+-- Skipped: the owner role's own writes (an import, a move's copy, removing an rls tenant: maintenance, nobody's
+-- action; the owner never serves a request), and writes with no tenant context at all, which only a role past
+-- row-level security can make (a superuser's seed). Rows a cascade removes get their own entries: the log says every row
+-- that went, and who removed it.
+CREATE FUNCTION activity_record_change() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  r record;
+  detail jsonb := '{}'::jsonb;
+  changed jsonb;
+BEGIN
+  IF pg_catalog.current_setting('role') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_NARGS > 1 THEN
+    detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), '[]'::jsonb) INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
+    IF changed = '[]'::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object('changed', changed);
+    IF changed ? 'status' THEN
+      detail := detail || jsonb_build_object('from', to_jsonb(OLD) -> 'status', 'to', to_jsonb(NEW) -> 'status');
+    END IF;
+  END IF;
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          TG_ARGV[0], r.id, detail);
+  RETURN NULL;
+END
+$fn$;
+
+-- A trigger runs its function without an EXECUTE check; nobody calls it directly.
+REVOKE ALL ON FUNCTION activity_record_change() FROM PUBLIC;
+
+CREATE TRIGGER "projects_activity" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
+-- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
+-- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
+-- row triggers (and of the support-access functions, 0007) are theirs alone, so a caller cannot claim a change that
+-- did not happen.
+CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  -- Made here, not returned by the INSERT: RETURNING would need the caller's read policy, which a viewer lacks.
+  entry uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
+  END IF;
+  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment', 'support') THEN
+    RAISE EXCEPTION 'activity % is recorded by its own writers only (the row triggers, the support-access functions)', p_action USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));
+  RETURN entry;
+END
+$fn$;
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0006_activity_log_writers');
+
+CREATE TABLE "support_access" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"operator_id" uuid NOT NULL,
+	"operator_email" text NOT NULL,
+	"reason" text NOT NULL,
+	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"approved_by" uuid,
+	"approved_at" timestamp with time zone,
+	"expires_at" timestamp with time zone,
+	"revoked_by" uuid,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "support_access_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "support_access_reason_length" CHECK (length("support_access"."reason") between 1 and 500),
+	CONSTRAINT "support_access_email_length" CHECK (length("support_access"."operator_email") between 3 and 320),
+	CONSTRAINT "support_access_approval_whole" CHECK (("support_access"."approved_by" is null) = ("support_access"."approved_at" is null) and ("support_access"."approved_at" is null) = ("support_access"."expires_at" is null)),
+	CONSTRAINT "support_access_at_most_an_hour" CHECK ("support_access"."expires_at" > "support_access"."approved_at" and "support_access"."expires_at" <= "support_access"."approved_at" + interval '60 minutes'),
+	CONSTRAINT "support_access_revocation_whole" CHECK (("support_access"."revoked_by" is null) = ("support_access"."revoked_at" is null))
+);
+
+ALTER TABLE "support_access" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "support_access_tenant_operator_idx" ON "support_access" USING btree ("tenant_id","operator_id","requested_at" DESC NULLS FIRST);
+
+CREATE POLICY "support_access_tenant_isolation" ON "support_access" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "support_access_read" ON "support_access" AS PERMISSIVE FOR SELECT TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'support' then operator_id = (select tenancy.current_user_id()) else false end);
+
+CREATE POLICY "support_access_write" ON "support_access" AS PERMISSIVE FOR ALL TO "tenancy_owner" USING (true) WITH CHECK (true);
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0007_support_access');
+
+-- Support access, written only through these owner's functions (no policy lets a runtime role write support_access).
+-- Each trusts only the verified context: the operator is the `support` context's user id, the approver an owner's or
+-- admin's; every step is written to the activity log in its own transaction. Like 0005, each names its placement's
+-- tables through the search_path it was created with.
+ALTER TABLE "support_access" FORCE ROW LEVEL SECURITY;
+
+-- One open request per operator and tenant: a request cannot be repeated to flood the owners' list.
+CREATE UNIQUE INDEX "support_access_one_open_request" ON "support_access" ("tenant_id", "operator_id") WHERE approved_at IS NULL AND revoked_at IS NULL;
+
+CREATE FUNCTION support_access_log(p_action text, p_subject uuid, p_detail jsonb) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path FROM CURRENT
+AS $fn$
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenancy.current_tenant_id(), tenancy.current_user_id(), activity_actor_kind(), p_action, 'support_access', p_subject, p_detail)
+$fn$;
+
+REVOKE ALL ON FUNCTION support_access_log(text, uuid, jsonb) FROM PUBLIC;
+
+-- An operator asks (in a `support` context signed by the operator app, whose user id is the operator's).
+CREATE FUNCTION support_access_request(p_operator_email text, p_reason text) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  operator uuid := tenancy.current_user_id();
+  request uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL OR operator IS NULL OR tenancy.current_app_role() IS DISTINCT FROM 'support' THEN
+    RAISE EXCEPTION 'only a support operator''s context may request support access' USING ERRCODE = '42501';
+  END IF;
+  INSERT INTO support_access (tenant_id, id, operator_id, operator_email, reason) VALUES (tenant, request, operator, p_operator_email, p_reason);
+  PERFORM support_access_log('support.requested', request, jsonb_build_object('reason', left(p_reason, 500)));
+  RETURN request;
+END
+$fn$;
+
+-- An owner or admin approves an open request for 1 to 60 minutes from now.
+CREATE FUNCTION support_access_approve(p_request uuid, p_minutes integer) RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  ends timestamptz;
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN ('owner', 'admin') THEN
+    RAISE EXCEPTION 'only an owner or admin may approve support access' USING ERRCODE = '42501';
+  END IF;
+  IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 60 THEN
+    RAISE EXCEPTION 'support access lasts 1 to 60 minutes, not %', p_minutes USING ERRCODE = '22023';
+  END IF;
+  UPDATE support_access SET approved_by = tenancy.current_user_id(), approved_at = now(), expires_at = now() + make_interval(mins => p_minutes)
+   WHERE id = p_request AND approved_at IS NULL AND revoked_at IS NULL
+  RETURNING expires_at INTO ends;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no open support request %', p_request USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM support_access_log('support.approved', p_request, jsonb_build_object('minutes', p_minutes));
+  RETURN ends;
+END
+$fn$;
+
+-- An owner or admin ends a grant (or declines a request) at any time.
+CREATE FUNCTION support_access_revoke(p_request uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN ('owner', 'admin') THEN
+    RAISE EXCEPTION 'only an owner or admin may revoke support access' USING ERRCODE = '42501';
+  END IF;
+  UPDATE support_access SET revoked_by = tenancy.current_user_id(), revoked_at = now() WHERE id = p_request AND revoked_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no support access % to revoke', p_request USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM support_access_log('support.revoked', p_request, '{}'::jsonb);
+END
+$fn$;
+
+-- The resolution: called first in every transaction that serves an operator's request. It answers when the
+-- operator's grant ends and writes the request to the activity log, in the transaction of the reads that follow;
+-- with no approved, unrevoked, unexpired grant it refuses (TS001) and the transaction reads nothing.
+CREATE FUNCTION support_access_enter(p_path text) RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  grant_id uuid;
+  ends timestamptz;
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_app_role() IS DISTINCT FROM 'support' THEN
+    RAISE EXCEPTION 'only a support operator''s context enters with support access' USING ERRCODE = '42501';
+  END IF;
+  SELECT id, expires_at INTO grant_id, ends FROM support_access
+   WHERE operator_id = tenancy.current_user_id() AND approved_at IS NOT NULL AND revoked_at IS NULL AND expires_at > now()
+   ORDER BY expires_at DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no support access to this organisation: ask for it, and wait for an owner or admin to approve it' USING ERRCODE = 'TS001';
+  END IF;
+  PERFORM support_access_log('support.viewed', grant_id, jsonb_build_object('path', left(coalesce(p_path, ''), 300)));
+  RETURN ends;
+END
+$fn$;
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0008_support_access_functions');
+
 GRANT USAGE ON SCHEMA "public" TO "app_user";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."support_access" TO "app_user";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."activity_log" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."comments" TO "app_user";
 
@@ -1245,7 +1513,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1381,7 +1649,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1499,7 +1767,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -1779,6 +2047,270 @@ ALTER POLICY "tasks_delete" ON "tasks" TO public USING (case (select tenancy.cur
 
 INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0004_owner_writes');
 
+CREATE TABLE "activity_log" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"actor_id" uuid,
+	"actor_kind" text NOT NULL,
+	"action" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" uuid,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "activity_log_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "activity_log_actor_kind_valid" CHECK ("activity_log"."actor_kind" in ('user', 'api_key', 'support', 'system')),
+	CONSTRAINT "activity_log_action_format" CHECK ("activity_log"."action" ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_subject_type_format" CHECK ("activity_log"."subject_type" ~ '^[a-z][a-z_]{0,39}$'),
+	CONSTRAINT "activity_log_detail_small" CHECK (jsonb_typeof("activity_log"."detail") = 'object' and pg_column_size("activity_log"."detail") <= 2048)
+);
+
+ALTER TABLE "activity_log" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "activity_log_tenant_created_idx" ON "activity_log" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
+
+CREATE POLICY "activity_log_tenant_isolation" ON "activity_log" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "activity_log_read" ON "activity_log" AS PERMISSIVE FOR SELECT TO public USING ((select tenancy.current_app_role()) in ('owner', 'admin'));
+
+CREATE POLICY "activity_log_write" ON "activity_log" AS PERMISSIVE FOR INSERT TO "tenancy_owner" WITH CHECK (true);
+
+CREATE POLICY "activity_log_remove" ON "activity_log" AS PERMISSIVE FOR DELETE TO "tenancy_owner" USING (true);
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0005_activity_log');
+
+-- The activity log's writers. The table (0004) has no policy that lets a runtime role insert, change or delete a row:
+-- entries come only from these owner's functions, in the transaction of the change they record. Each names its
+-- placement's tables through the search_path it was created with (SET search_path FROM CURRENT: the placement's
+-- schema, tenancy, pg_catalog, pg_temp last), so the same migration serves shared tables, tenant schemas and
+-- tenant databases.
+ALTER TABLE "activity_log" FORCE ROW LEVEL SECURITY;
+
+-- Who the verified context is: a support operator (role 'support'), nobody (the library's own contexts, jobs), or a user.
+CREATE FUNCTION activity_actor_kind() RETURNS text
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $fn$
+  SELECT CASE WHEN tenancy.current_app_role() = 'support' THEN 'support'
+              WHEN tenancy.current_user_id() IS NULL THEN 'system'
+              ELSE 'user' END
+$fn$;
+
+REVOKE ALL ON FUNCTION activity_actor_kind() FROM PUBLIC;
+
+-- Row changes of projects, tasks and comments. The actor is the verified context's, never a column of the row.
+-- Skipped: the owner role's own writes (an import, a move's copy, removing an rls tenant: maintenance, nobody's
+-- action; the owner never serves a request), and writes with no tenant context at all, which only a role past
+-- row-level security can make (a superuser's seed). Rows a cascade removes get their own entries: the log says every row
+-- that went, and who removed it.
+CREATE FUNCTION activity_record_change() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  r record;
+  detail jsonb := '{}'::jsonb;
+  changed jsonb;
+BEGIN
+  IF pg_catalog.current_setting('role') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_NARGS > 1 THEN
+    detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), '[]'::jsonb) INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
+    IF changed = '[]'::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object('changed', changed);
+    IF changed ? 'status' THEN
+      detail := detail || jsonb_build_object('from', to_jsonb(OLD) -> 'status', 'to', to_jsonb(NEW) -> 'status');
+    END IF;
+  END IF;
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
+          TG_ARGV[0] || '.' || CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+          TG_ARGV[0], r.id, detail);
+  RETURN NULL;
+END
+$fn$;
+
+-- A trigger runs its function without an EXECUTE check; nobody calls it directly.
+REVOKE ALL ON FUNCTION activity_record_change() FROM PUBLIC;
+
+CREATE TRIGGER "projects_activity" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER "tasks_activity" AFTER INSERT OR UPDATE OR DELETE ON "tasks" FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER "comments_activity" AFTER INSERT OR UPDATE OR DELETE ON "comments" FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
+-- Events that are not row changes (a sign-in, an export, a support view), called by the app inside its tenant
+-- transaction. The tenant and the actor come from the verified context; without one it refuses. Actions of the
+-- row triggers (and of the support-access functions, 0007) are theirs alone, so a caller cannot claim a change that
+-- did not happen.
+CREATE FUNCTION log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  -- Made here, not returned by the INSERT: RETURNING would need the caller's read policy, which a viewer lacks.
+  entry uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION 'log_activity() needs a verified tenant context' USING ERRCODE = '42501';
+  END IF;
+  IF split_part(p_action, '.', 1) IN ('project', 'task', 'comment', 'support') THEN
+    RAISE EXCEPTION 'activity % is recorded by its own writers only (the row triggers, the support-access functions)', p_action USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, '{}'::jsonb));
+  RETURN entry;
+END
+$fn$;
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0006_activity_log_writers');
+
+CREATE TABLE "support_access" (
+	"tenant_id" uuid NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"operator_id" uuid NOT NULL,
+	"operator_email" text NOT NULL,
+	"reason" text NOT NULL,
+	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"approved_by" uuid,
+	"approved_at" timestamp with time zone,
+	"expires_at" timestamp with time zone,
+	"revoked_by" uuid,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "support_access_pkey" PRIMARY KEY("tenant_id","id"),
+	CONSTRAINT "support_access_reason_length" CHECK (length("support_access"."reason") between 1 and 500),
+	CONSTRAINT "support_access_email_length" CHECK (length("support_access"."operator_email") between 3 and 320),
+	CONSTRAINT "support_access_approval_whole" CHECK (("support_access"."approved_by" is null) = ("support_access"."approved_at" is null) and ("support_access"."approved_at" is null) = ("support_access"."expires_at" is null)),
+	CONSTRAINT "support_access_at_most_an_hour" CHECK ("support_access"."expires_at" > "support_access"."approved_at" and "support_access"."expires_at" <= "support_access"."approved_at" + interval '60 minutes'),
+	CONSTRAINT "support_access_revocation_whole" CHECK (("support_access"."revoked_by" is null) = ("support_access"."revoked_at" is null))
+);
+
+ALTER TABLE "support_access" ENABLE ROW LEVEL SECURITY;
+
+CREATE INDEX "support_access_tenant_operator_idx" ON "support_access" USING btree ("tenant_id","operator_id","requested_at" DESC NULLS FIRST);
+
+CREATE POLICY "support_access_tenant_isolation" ON "support_access" AS RESTRICTIVE FOR ALL TO public USING (tenant_id = (select tenancy.current_tenant_id())) WITH CHECK (tenant_id = (select tenancy.current_tenant_id()));
+
+CREATE POLICY "support_access_read" ON "support_access" AS PERMISSIVE FOR SELECT TO public USING (case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'support' then operator_id = (select tenancy.current_user_id()) else false end);
+
+CREATE POLICY "support_access_write" ON "support_access" AS PERMISSIVE FOR ALL TO "tenancy_owner" USING (true) WITH CHECK (true);
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0007_support_access');
+
+-- Support access, written only through these owner's functions (no policy lets a runtime role write support_access).
+-- Each trusts only the verified context: the operator is the `support` context's user id, the approver an owner's or
+-- admin's; every step is written to the activity log in its own transaction. Like 0005, each names its placement's
+-- tables through the search_path it was created with.
+ALTER TABLE "support_access" FORCE ROW LEVEL SECURITY;
+
+-- One open request per operator and tenant: a request cannot be repeated to flood the owners' list.
+CREATE UNIQUE INDEX "support_access_one_open_request" ON "support_access" ("tenant_id", "operator_id") WHERE approved_at IS NULL AND revoked_at IS NULL;
+
+CREATE FUNCTION support_access_log(p_action text, p_subject uuid, p_detail jsonb) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path FROM CURRENT
+AS $fn$
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenancy.current_tenant_id(), tenancy.current_user_id(), activity_actor_kind(), p_action, 'support_access', p_subject, p_detail)
+$fn$;
+
+REVOKE ALL ON FUNCTION support_access_log(text, uuid, jsonb) FROM PUBLIC;
+
+-- An operator asks (in a `support` context signed by the operator app, whose user id is the operator's).
+CREATE FUNCTION support_access_request(p_operator_email text, p_reason text) RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  operator uuid := tenancy.current_user_id();
+  request uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL OR operator IS NULL OR tenancy.current_app_role() IS DISTINCT FROM 'support' THEN
+    RAISE EXCEPTION 'only a support operator''s context may request support access' USING ERRCODE = '42501';
+  END IF;
+  INSERT INTO support_access (tenant_id, id, operator_id, operator_email, reason) VALUES (tenant, request, operator, p_operator_email, p_reason);
+  PERFORM support_access_log('support.requested', request, jsonb_build_object('reason', left(p_reason, 500)));
+  RETURN request;
+END
+$fn$;
+
+-- An owner or admin approves an open request for 1 to 60 minutes from now.
+CREATE FUNCTION support_access_approve(p_request uuid, p_minutes integer) RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  ends timestamptz;
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN ('owner', 'admin') THEN
+    RAISE EXCEPTION 'only an owner or admin may approve support access' USING ERRCODE = '42501';
+  END IF;
+  IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 60 THEN
+    RAISE EXCEPTION 'support access lasts 1 to 60 minutes, not %', p_minutes USING ERRCODE = '22023';
+  END IF;
+  UPDATE support_access SET approved_by = tenancy.current_user_id(), approved_at = now(), expires_at = now() + make_interval(mins => p_minutes)
+   WHERE id = p_request AND approved_at IS NULL AND revoked_at IS NULL
+  RETURNING expires_at INTO ends;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no open support request %', p_request USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM support_access_log('support.approved', p_request, jsonb_build_object('minutes', p_minutes));
+  RETURN ends;
+END
+$fn$;
+
+-- An owner or admin ends a grant (or declines a request) at any time.
+CREATE FUNCTION support_access_revoke(p_request uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN ('owner', 'admin') THEN
+    RAISE EXCEPTION 'only an owner or admin may revoke support access' USING ERRCODE = '42501';
+  END IF;
+  UPDATE support_access SET revoked_by = tenancy.current_user_id(), revoked_at = now() WHERE id = p_request AND revoked_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no support access % to revoke', p_request USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM support_access_log('support.revoked', p_request, '{}'::jsonb);
+END
+$fn$;
+
+-- The resolution: called first in every transaction that serves an operator's request. It answers when the
+-- operator's grant ends and writes the request to the activity log, in the transaction of the reads that follow;
+-- with no approved, unrevoked, unexpired grant it refuses (TS001) and the transaction reads nothing.
+CREATE FUNCTION support_access_enter(p_path text) RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  grant_id uuid;
+  ends timestamptz;
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_app_role() IS DISTINCT FROM 'support' THEN
+    RAISE EXCEPTION 'only a support operator''s context enters with support access' USING ERRCODE = '42501';
+  END IF;
+  SELECT id, expires_at INTO grant_id, ends FROM support_access
+   WHERE operator_id = tenancy.current_user_id() AND approved_at IS NOT NULL AND revoked_at IS NULL AND expires_at > now()
+   ORDER BY expires_at DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no support access to this organisation: ask for it, and wait for an owner or admin to approve it' USING ERRCODE = 'TS001';
+  END IF;
+  PERFORM support_access_log('support.viewed', grant_id, jsonb_build_object('path', left(coalesce(p_path, ''), 300)));
+  RETURN ends;
+END
+$fn$;
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0008_support_access_functions');
+
 COMMIT;
 
 BEGIN;
@@ -1789,7 +2321,7 @@ SET LOCAL ROLE tenancy_owner;
 
 SELECT set_config('search_path', '"t__template", "pg_catalog", pg_temp', true);
 
-SELECT set_config('search_path', '"t_hooli", "pg_catalog", pg_temp', true);
+SELECT set_config('search_path', '"t_hooli", "pg_catalog", pg_temp', true), set_config('check_function_bodies', 'off', true);
 
 CREATE TABLE t_hooli.__tenant_migrations (LIKE t__template.__tenant_migrations INCLUDING ALL);
 
@@ -1799,17 +2331,29 @@ CREATE TABLE t_hooli.projects (LIKE t__template.projects INCLUDING ALL);
 
 CREATE TABLE t_hooli.tasks (LIKE t__template.tasks INCLUDING ALL);
 
+CREATE TABLE t_hooli.activity_log (LIKE t__template.activity_log INCLUDING ALL);
+
+CREATE TABLE t_hooli.support_access (LIKE t__template.support_access INCLUDING ALL);
+
 ALTER TABLE t_hooli.comments ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE t_hooli.projects ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE t_hooli.tasks ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE t_hooli.activity_log ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.support_access ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE t_hooli.comments FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE t_hooli.projects FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE t_hooli.tasks FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.activity_log FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE t_hooli.support_access FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE t_hooli.comments ADD CONSTRAINT comments_task_fk FOREIGN KEY (tenant_id, task_id) REFERENCES tasks(tenant_id, id) ON DELETE CASCADE;
 
@@ -1917,6 +2461,166 @@ CASE ( SELECT tenancy.current_app_role() AS current_app_role)
     ELSE false
 END);
 
+CREATE POLICY activity_log_tenant_isolation ON t_hooli.activity_log AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY activity_log_read ON t_hooli.activity_log AS PERMISSIVE FOR SELECT TO public USING ((( SELECT tenancy.current_app_role() AS current_app_role) = ANY (ARRAY['owner'::text, 'admin'::text])));
+
+CREATE POLICY activity_log_write ON t_hooli.activity_log AS PERMISSIVE FOR INSERT TO tenancy_owner WITH CHECK (true);
+
+CREATE POLICY activity_log_remove ON t_hooli.activity_log AS PERMISSIVE FOR DELETE TO tenancy_owner USING (true);
+
+CREATE POLICY support_access_tenant_isolation ON t_hooli.support_access AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
+
+CREATE POLICY support_access_read ON t_hooli.support_access AS PERMISSIVE FOR SELECT TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'owner'::text THEN true
+    WHEN 'admin'::text THEN true
+    WHEN 'support'::text THEN (operator_id = ( SELECT tenancy.current_user_id() AS current_user_id))
+    ELSE false
+END);
+
+CREATE POLICY support_access_write ON t_hooli.support_access AS PERMISSIVE FOR ALL TO tenancy_owner USING (true) WITH CHECK (true);
+
+CREATE FUNCTION t_hooli.activity_actor_kind() RETURNS text LANGUAGE sql STABLE SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+  SELECT CASE WHEN tenancy.current_app_role() = ''support'' THEN ''support''
+              WHEN tenancy.current_user_id() IS NULL THEN ''system''
+              ELSE ''user'' END
+';
+
+CREATE FUNCTION t_hooli.activity_record_change() RETURNS trigger LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+DECLARE
+  r record;
+  detail jsonb := ''{}''::jsonb;
+  changed jsonb;
+BEGIN
+  IF pg_catalog.current_setting(''role'') = current_user::text OR tenancy.claimed_tenant_id() IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = ''DELETE'' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_NARGS > 1 THEN
+    detail := jsonb_build_object(TG_ARGV[1], left(to_jsonb(r) ->> TG_ARGV[1], 200));
+  END IF;
+  IF TG_OP = ''UPDATE'' THEN
+    SELECT coalesce(jsonb_agg(n.key ORDER BY n.key), ''[]''::jsonb) INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o ON o.key = n.key
+     WHERE n.value IS DISTINCT FROM o.value AND n.key <> ''updated_at'';
+    IF changed = ''[]''::jsonb THEN RETURN NULL; END IF;
+    detail := detail || jsonb_build_object(''changed'', changed);
+    IF changed ? ''status'' THEN
+      detail := detail || jsonb_build_object(''from'', to_jsonb(OLD) -> ''status'', ''to'', to_jsonb(NEW) -> ''status'');
+    END IF;
+  END IF;
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (r.tenant_id, tenancy.current_user_id(), activity_actor_kind(),
+          TG_ARGV[0] || ''.'' || CASE TG_OP WHEN ''INSERT'' THEN ''created'' WHEN ''UPDATE'' THEN ''updated'' ELSE ''deleted'' END,
+          TG_ARGV[0], r.id, detail);
+  RETURN NULL;
+END
+';
+
+CREATE FUNCTION t_hooli.log_activity(p_action text, p_subject_type text, p_subject_id uuid DEFAULT NULL::uuid, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS uuid LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  -- Made here, not returned by the INSERT: RETURNING would need the caller''s read policy, which a viewer lacks.
+  entry uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL THEN
+    RAISE EXCEPTION ''log_activity() needs a verified tenant context'' USING ERRCODE = ''42501'';
+  END IF;
+  IF split_part(p_action, ''.'', 1) IN (''project'', ''task'', ''comment'', ''support'') THEN
+    RAISE EXCEPTION ''activity % is recorded by its own writers only (the row triggers, the support-access functions)'', p_action USING ERRCODE = ''22023'';
+  END IF;
+  INSERT INTO activity_log (tenant_id, id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenant, entry, tenancy.current_user_id(), activity_actor_kind(), p_action, p_subject_type, p_subject_id, coalesce(p_detail, ''{}''::jsonb));
+  RETURN entry;
+END
+';
+
+CREATE FUNCTION t_hooli.support_access_log(p_action text, p_subject uuid, p_detail jsonb) RETURNS void LANGUAGE sql VOLATILE SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+  INSERT INTO activity_log (tenant_id, actor_id, actor_kind, action, subject_type, subject_id, detail)
+  VALUES (tenancy.current_tenant_id(), tenancy.current_user_id(), activity_actor_kind(), p_action, ''support_access'', p_subject, p_detail)
+';
+
+CREATE FUNCTION t_hooli.support_access_request(p_operator_email text, p_reason text) RETURNS uuid LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+DECLARE
+  tenant uuid := tenancy.current_tenant_id();
+  operator uuid := tenancy.current_user_id();
+  request uuid := gen_random_uuid();
+BEGIN
+  IF tenant IS NULL OR operator IS NULL OR tenancy.current_app_role() IS DISTINCT FROM ''support'' THEN
+    RAISE EXCEPTION ''only a support operator''''s context may request support access'' USING ERRCODE = ''42501'';
+  END IF;
+  INSERT INTO support_access (tenant_id, id, operator_id, operator_email, reason) VALUES (tenant, request, operator, p_operator_email, p_reason);
+  PERFORM support_access_log(''support.requested'', request, jsonb_build_object(''reason'', left(p_reason, 500)));
+  RETURN request;
+END
+';
+
+CREATE FUNCTION t_hooli.support_access_approve(p_request uuid, p_minutes integer) RETURNS timestamp with time zone LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+DECLARE
+  ends timestamptz;
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN (''owner'', ''admin'') THEN
+    RAISE EXCEPTION ''only an owner or admin may approve support access'' USING ERRCODE = ''42501'';
+  END IF;
+  IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 60 THEN
+    RAISE EXCEPTION ''support access lasts 1 to 60 minutes, not %'', p_minutes USING ERRCODE = ''22023'';
+  END IF;
+  UPDATE support_access SET approved_by = tenancy.current_user_id(), approved_at = now(), expires_at = now() + make_interval(mins => p_minutes)
+   WHERE id = p_request AND approved_at IS NULL AND revoked_at IS NULL
+  RETURNING expires_at INTO ends;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION ''no open support request %'', p_request USING ERRCODE = ''P0002'';
+  END IF;
+  PERFORM support_access_log(''support.approved'', p_request, jsonb_build_object(''minutes'', p_minutes));
+  RETURN ends;
+END
+';
+
+CREATE FUNCTION t_hooli.support_access_revoke(p_request uuid) RETURNS void LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_user_id() IS NULL OR tenancy.current_app_role() NOT IN (''owner'', ''admin'') THEN
+    RAISE EXCEPTION ''only an owner or admin may revoke support access'' USING ERRCODE = ''42501'';
+  END IF;
+  UPDATE support_access SET revoked_by = tenancy.current_user_id(), revoked_at = now() WHERE id = p_request AND revoked_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION ''no support access % to revoke'', p_request USING ERRCODE = ''P0002'';
+  END IF;
+  PERFORM support_access_log(''support.revoked'', p_request, ''{}''::jsonb);
+END
+';
+
+CREATE FUNCTION t_hooli.support_access_enter(p_path text) RETURNS timestamp with time zone LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = t_hooli, "tenancy", "pg_catalog", pg_temp AS '
+DECLARE
+  grant_id uuid;
+  ends timestamptz;
+BEGIN
+  IF tenancy.current_tenant_id() IS NULL OR tenancy.current_app_role() IS DISTINCT FROM ''support'' THEN
+    RAISE EXCEPTION ''only a support operator''''s context enters with support access'' USING ERRCODE = ''42501'';
+  END IF;
+  SELECT id, expires_at INTO grant_id, ends FROM support_access
+   WHERE operator_id = tenancy.current_user_id() AND approved_at IS NOT NULL AND revoked_at IS NULL AND expires_at > now()
+   ORDER BY expires_at DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION ''no support access to this organisation: ask for it, and wait for an owner or admin to approve it'' USING ERRCODE = ''TS001'';
+  END IF;
+  PERFORM support_access_log(''support.viewed'', grant_id, jsonb_build_object(''path'', left(coalesce(p_path, ''''), 300)));
+  RETURN ends;
+END
+';
+
+REVOKE ALL ON FUNCTION t_hooli.activity_actor_kind() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION t_hooli.activity_record_change() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION t_hooli.support_access_log(p_action text, p_subject uuid, p_detail jsonb) FROM PUBLIC;
+
+CREATE TRIGGER projects_activity AFTER INSERT OR DELETE OR UPDATE ON t_hooli.projects FOR EACH ROW EXECUTE FUNCTION activity_record_change('project', 'name');
+
+CREATE TRIGGER tasks_activity AFTER INSERT OR DELETE OR UPDATE ON t_hooli.tasks FOR EACH ROW EXECUTE FUNCTION activity_record_change('task', 'title');
+
+CREATE TRIGGER comments_activity AFTER INSERT OR DELETE OR UPDATE ON t_hooli.comments FOR EACH ROW EXECUTE FUNCTION activity_record_change('comment');
+
 INSERT INTO "t_hooli".__tenant_migrations SELECT * FROM "t__template".__tenant_migrations;
 
 COMMIT;
@@ -1926,6 +2630,10 @@ BEGIN;
 SET LOCAL ROLE tenancy_owner;
 
 GRANT USAGE ON SCHEMA "t_hooli", tenancy TO "t_hooli";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."support_access" TO "t_hooli";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."activity_log" TO "t_hooli";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "t_hooli"."comments" TO "t_hooli";
 
@@ -1943,6 +2651,10 @@ GRANT EXECUTE ON FUNCTION tenancy.claimed_tenant_id() TO "t_hooli";
 
 GRANT EXECUTE ON FUNCTION tenancy.claimed_user_id() TO "t_hooli";
 
+ALTER TABLE t_hooli.support_access ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
+
+ALTER TABLE t_hooli.activity_log ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
+
 ALTER TABLE t_hooli.comments ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
 
 ALTER TABLE t_hooli.tasks ADD CONSTRAINT tenancy_tenant_pin CHECK (tenant_id = '4353177c-9c4c-49b5-a127-82db02582e24'::uuid);
@@ -1953,7 +2665,7 @@ COMMIT;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0004_owner_writes' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 

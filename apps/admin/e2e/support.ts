@@ -17,6 +17,7 @@ export const PAGE_ROUTES = [
   '/tenants/restore',
   '/tenants/acme',
   '/tenants/acme/delete',
+  '/support/acme',
   '/migrate',
   '/pools',
   '/audit',

@@ -51,7 +51,7 @@ const GATES: Record<string, AllowedModule> = {
     },
   },
   'server/tenancy.ts': {
-    why: 'the owner connection, through the tenancy library: lifecycle steps, moves, exports and restores, migrations, the audit, pools, row counts under RLS',
+    why: 'the owner connection, through the tenancy library: lifecycle steps, moves, exports and restores, migrations, the audit, pools, row counts under RLS, support views (app_user, a support context)',
     importers: {
       'server/delete.ts': ['tenancy'],
       'server/export.ts': ['tenancy'],
@@ -64,6 +64,7 @@ const GATES: Record<string, AllowedModule> = {
       'server/queries/tenant-overview.ts': ['tenancy'],
       'server/queries/tenant-rows.ts': ['tenancy'],
       'server/restore.ts': ['tenancy'],
+      'server/support.ts': ['tenancy'],
     },
   },
   'server/auth/sessions.ts': {

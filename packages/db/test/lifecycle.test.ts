@@ -3,18 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { STRATEGIES } from '@repo/tenancy';
 import { describe, expect, it } from 'vitest';
+import { TENANT_TABLES } from '../src/schema/tenant';
 import { usePreparedDatabase } from './support';
 
 // A short cache: each move waits it out once before its switch.
 const prepared = usePreparedDatabase('lifecycle_app', { catalogCacheMs: 200 });
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'app-archives-'));
 
-/** Every row of the app's tenant tables, as the tenant sees them, without the tenant id. */
+/** Every row of the app's tenant tables, as the tenant's admin sees them (the activity log too), without the tenant id. */
 async function everything(slug: string) {
   const { tenancy } = prepared();
   const rows: Record<string, unknown[]> = {};
-  for (const table of ['projects', 'tasks', 'comments']) {
-    rows[table] = (await tenancy.queryAs(slug, `select to_jsonb(t) - 'tenant_id' as row from ${table} t order by id`)).rows;
+  for (const table of TENANT_TABLES) {
+    rows[table] = (await tenancy.queryAs(slug, `select to_jsonb(t) - 'tenant_id' as row from ${table} t order by id`, [], { role: 'admin' })).rows;
   }
   return rows;
 }
@@ -46,6 +47,8 @@ describe("the app's tenant tables through the lifecycle", () => {
     );
     const before = await everything(slug);
     expect(before.comments).toHaveLength(20);
+    // Each row's creation, by the admin; an import or a move copies these entries and adds none of its own.
+    expect(before.activity_log).toHaveLength(45);
     const file = path.join(tmp, `${slug}.tar.gz`);
     await tenancy.exportTenant(slug, file);
     for (const to of STRATEGIES) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,7 +67,7 @@ export function suitePrefix(label: string): string {
   return `${label.replace(/[^a-z0-9]/g, '').slice(0, 8)}${Math.random().toString(36).slice(2, 6)}_`.replace(/^[^a-z]/, 'x');
 }
 
-/** One project, task and comment as the tenant's admin: a row in every tenant table. */
+/** A row in every tenant table: a project, task and comment as the tenant's admin (each logged), and a support request. */
 export async function writeOneOfEach(tenancy: AppTenancy, tenant: Tenant): Promise<void> {
   await tenancy.withTenant(
     tenant.slug,
@@ -77,6 +78,7 @@ export async function writeOneOfEach(tenancy: AppTenancy, tenant: Tenant): Promi
     },
     { role: 'admin' },
   );
+  await tenancy.queryAs(tenant.slug, `select support_access_request('ops@support.test', 'a ticket')`, [], { role: 'support', userId: randomUUID() });
 }
 
 /**

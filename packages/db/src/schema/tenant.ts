@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { check, date, foreignKey, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, date, foreignKey, index, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /*
  * Tenant tables. No schema qualifier: the tenancy library places them by search_path in the shared
@@ -102,6 +102,98 @@ export const comments = pgTable(
   ],
 );
 
+export const ACTIVITY_ACTOR_KINDS = ['user', 'api_key', 'support', 'system'] as const;
+export type ActivityActorKind = (typeof ACTIVITY_ACTOR_KINDS)[number];
+/** Roles that may read the activity log. */
+export const ACTIVITY_READERS = ['owner', 'admin'] as const;
+
+/**
+ * Who did what and when, in the tenant's own placement. Written only by the owner's functions of migration 0005
+ * (the row triggers and log_activity()), in the transaction of the change itself; the runtime roles may read it
+ * (owners and admins) and nothing else: no policy lets them insert, change or delete a row. The owner role may
+ * delete, which it does only to remove an rls tenant's rows with the tenant.
+ */
+export const activityLog = pgTable(
+  'activity_log',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    actorId: uuid('actor_id'),
+    actorKind: text('actor_kind', { enum: ACTIVITY_ACTOR_KINDS }).notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: uuid('subject_id'),
+    detail: jsonb('detail')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'activity_log_pkey', columns: [t.tenantId, t.id] }),
+    index('activity_log_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    check('activity_log_actor_kind_valid', sql`${t.actorKind} in ('user', 'api_key', 'support', 'system')`),
+    check('activity_log_action_format', sql`${t.action} ~ '^[a-z][a-z_]{0,39}[.][a-z][a-z_]{0,39}$'`),
+    check('activity_log_subject_type_format', sql`${t.subjectType} ~ '^[a-z][a-z_]{0,39}$'`),
+    // A hostile caller of log_activity() could otherwise fill the log with megabytes per entry.
+    check('activity_log_detail_small', sql`jsonb_typeof(${t.detail}) = 'object' and pg_column_size(${t.detail}) <= 2048`),
+    pgPolicy('activity_log_tenant_isolation', { as: 'restrictive', for: 'all', to: 'public', using: currentTenant, withCheck: currentTenant }),
+    pgPolicy('activity_log_read', {
+      as: 'permissive',
+      for: 'select',
+      to: 'public',
+      using: sql`(select tenancy.current_app_role()) in ('owner', 'admin')`,
+    }),
+    pgPolicy('activity_log_write', { as: 'permissive', for: 'insert', to: 'tenancy_owner', withCheck: sql`true` }),
+    pgPolicy('activity_log_remove', { as: 'permissive', for: 'delete', to: 'tenancy_owner', using: sql`true` }),
+  ],
+);
+
+/** The context role a support operator's reads run as: no write policy admits it, so support access is read-only. */
+export const SUPPORT_ROLE = 'support';
+/** The longest a support grant lasts, also a check constraint and the approval function's limit (migration 0007). */
+export const SUPPORT_MAX_MINUTES = 60;
+
+/**
+ * Support access to this tenant: an operator's request (made in a `support` context), an owner's or admin's approval
+ * for at most an hour, a revocation. Kept in the tenant's own placement, so the grant is checked in the transaction of
+ * every read made under it (support_access_enter(), which also writes the read to the activity log), whatever the
+ * placement. Written only by the functions of migration 0007; owners and admins read every grant, an operator their own.
+ */
+export const supportAccess = pgTable(
+  'support_access',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    operatorEmail: text('operator_email').notNull(),
+    reason: text('reason').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    approvedBy: uuid('approved_by'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedBy: uuid('revoked_by'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ name: 'support_access_pkey', columns: [t.tenantId, t.id] }),
+    index('support_access_tenant_operator_idx').on(t.tenantId, t.operatorId, t.requestedAt.desc().nullsFirst()),
+    check('support_access_reason_length', sql`length(${t.reason}) between 1 and 500`),
+    check('support_access_email_length', sql`length(${t.operatorEmail}) between 3 and 320`),
+    check('support_access_approval_whole', sql`(${t.approvedBy} is null) = (${t.approvedAt} is null) and (${t.approvedAt} is null) = (${t.expiresAt} is null)`),
+    check('support_access_at_most_an_hour', sql`${t.expiresAt} > ${t.approvedAt} and ${t.expiresAt} <= ${t.approvedAt} + interval '60 minutes'`),
+    check('support_access_revocation_whole', sql`(${t.revokedBy} is null) = (${t.revokedAt} is null)`),
+    pgPolicy('support_access_tenant_isolation', { as: 'restrictive', for: 'all', to: 'public', using: currentTenant, withCheck: currentTenant }),
+    pgPolicy('support_access_read', {
+      as: 'permissive',
+      for: 'select',
+      to: 'public',
+      using: sql`case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'support' then operator_id = (select tenancy.current_user_id()) else false end`,
+    }),
+    pgPolicy('support_access_write', { as: 'permissive', for: 'all', to: 'tenancy_owner', using: sql`true`, withCheck: sql`true` }),
+  ],
+);
+
 /**
  * The roles of the policies above that the tenancy library signs on its own: `admin` for its maintenance inside a
  * tenant (deleting an rls tenant's rows must pass the delete policy), `viewer` for a queryAs that names no role.
@@ -109,7 +201,7 @@ export const comments = pgTable(
 export const CONTEXT_ROLES = { maintenance: 'admin', default: 'viewer' } as const;
 
 /** Children before parents: the order an rls tenant's rows are deleted in. */
-export const TENANT_TABLES = ['comments', 'tasks', 'projects'] as const;
+export const TENANT_TABLES = ['support_access', 'activity_log', 'comments', 'tasks', 'projects'] as const;
 
 export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
@@ -117,3 +209,5 @@ export type Task = typeof tasks.$inferSelect;
 export type NewTask = typeof tasks.$inferInsert;
 export type Comment = typeof comments.$inferSelect;
 export type NewComment = typeof comments.$inferInsert;
+export type ActivityEntry = typeof activityLog.$inferSelect;
+export type SupportAccess = typeof supportAccess.$inferSelect;

@@ -45,6 +45,13 @@ export async function buildFixture(prepared: PreparedDatabase, strategy: Strateg
 
 export type TableName = 'projects' | 'tasks' | 'comments';
 
+/**
+ * Tables no runtime role writes: the owner's functions fill them (the row triggers and log_activity(), the support-access
+ * functions), in the tenant's own transaction. The isolation suite attacks them with their own rules
+ * (activity-suite.ts, support-suite.ts), since a member's rights do not apply.
+ */
+export const FUNCTION_WRITTEN_TABLES = ['activity_log', 'support_access'] as const;
+
 /** How to write a row of each table, given a tenant's fixture rows (children need a parent in the same tenant). */
 export const TABLES: Record<
   TableName,

@@ -14,12 +14,25 @@ const CONTEXT_FUNCTIONS = [
   'tenancy.current_user_id()',
   'tenancy.reset_session(text)',
 ];
+/**
+ * The functions of a placement's schema that PUBLIC may execute: the activity log's and support access's writers, each
+ * scoped by the verified context (activity-suite.ts and support-suite.ts attack them).
+ */
+const placementFunctions = (schema: string) =>
+  [
+    'log_activity(text,text,uuid,jsonb)',
+    'support_access_approve(uuid,integer)',
+    'support_access_enter(text)',
+    'support_access_request(text,text)',
+    'support_access_revoke(uuid)',
+  ].map((fn) => `${schema}.${fn}`);
 const APP_FUNCTIONS = [
   ...CONTEXT_FUNCTIONS,
   'public.create_api_key(text,text,text,text)',
   'public.leave_organisation()',
   'public.remove_member(uuid)',
   'public.revoke_api_key(uuid)',
+  ...placementFunctions('public'),
   'public.set_member_role(uuid,text)',
   'public.tenant_api_keys()',
   'public.tenant_members()',
@@ -28,6 +41,7 @@ const APP_FUNCTIONS = [
   'tenancy.resolve_tenant(text,bigint,text)',
 ].sort();
 
+const TENANT_SCHEMAS = `select n.nspname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where p.proname = 'log_activity' and n.nspname <> 'public'`;
 const EXECUTABLE = `select n.nspname || '.' || p.proname || '(' || replace(oidvectortypes(p.proargtypes), ', ', ',') || ')' as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
   where n.nspname not in ('pg_catalog', 'information_schema') and has_function_privilege($1, p.oid, 'EXECUTE') order by 1`;
 
@@ -77,12 +91,16 @@ export function describeGrants(strategy: StrategyName): void {
       const { admin } = prepared();
       const executable = async (role: string, tenant = fx.a.tenant) =>
         (await superuserQuery(prepared(), tenant, EXECUTABLE, [role])).rows.map((r) => r.fn as string);
+      // PUBLIC may execute them wherever they are: every tenant schema's and the template's too (a schema's own need
+      // USAGE on it, which only its role has).
+      const schemaFunctions = strategy === 'schema' ? (await admin.query(TENANT_SCHEMAS)).rows.flatMap((r) => placementFunctions(r.nspname as string)) : [];
       if (strategy === 'database') {
-        expect(await executable(fx.a.tenant.roleName!)).toEqual(CONTEXT_FUNCTIONS);
+        expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...placementFunctions('public')].sort());
       } else {
-        expect((await admin.query(EXECUTABLE, ['app_user'])).rows.map((r) => r.fn)).toEqual(APP_FUNCTIONS);
+        expect((await admin.query(EXECUTABLE, ['app_user'])).rows.map((r) => r.fn)).toEqual([...APP_FUNCTIONS, ...schemaFunctions].sort());
       }
-      if (strategy === 'schema') expect(await executable(fx.a.tenant.roleName!)).toEqual(CONTEXT_FUNCTIONS);
+      if (strategy === 'schema')
+        expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...placementFunctions('public'), ...schemaFunctions].sort());
     });
 
     it("each, called from A's context with B's identifiers, returns A's data or nothing", async () => {

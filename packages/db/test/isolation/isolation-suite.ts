@@ -1,6 +1,8 @@
 import type { StrategyName } from '@repo/tenancy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usePreparedDatabase, type PreparedDatabase } from '../support';
+import { describeActivity } from './activity-suite';
+import { describeSupport } from './support-suite';
 import { buildFixture, TABLES, type Fixture, type TableName, type TenantFixture } from './fixture';
 import { superuserQuery, withRuntimeClient } from './placement';
 
@@ -83,6 +85,9 @@ export function describeIsolation(strategy: StrategyName): void {
       expect((await run(fx.a, 'admin', `delete from ${table} where id = $1`, [id])).rowCount).toBe(1);
     });
   });
+
+  describeActivity(strategy, prepared, () => fx);
+  describeSupport(strategy, prepared, () => fx);
 
   describe(`${strategy}: children`, () => {
     it("a task cannot point at B's project, a comment cannot point at B's task", async () => {

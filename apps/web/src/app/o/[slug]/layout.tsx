@@ -5,6 +5,7 @@ import { NavLink } from '@/components/nav-link';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
 import { UserMenu } from '@/components/user-menu';
+import { canSeeActivity } from '@/lib/activity';
 import { orgPath } from '@/lib/org-path';
 import { canManageMembers } from '@/lib/permissions';
 import { requireOrgSession } from '@/server/session';
@@ -42,6 +43,16 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             <NavLink href={orgPath(active.tenantSlug, '/settings/api-keys')} icon="◆">
               API keys
             </NavLink>
+          )}
+          {canSeeActivity(active.role) && (
+            <>
+              <NavLink href={orgPath(active.tenantSlug, '/activity')} icon="◷">
+                Activity
+              </NavLink>
+              <NavLink href={orgPath(active.tenantSlug, '/support')} icon="⚑">
+                Support access
+              </NavLink>
+            </>
           )}
         </nav>
         <div className="sidebar-footer">

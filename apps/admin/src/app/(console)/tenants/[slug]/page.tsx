@@ -115,6 +115,19 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         </section>
 
         <section className="panel">
+          <h2>Support access</h2>
+          <p className="muted">
+            See what this organisation&apos;s users see, read-only, once an owner or admin of it approves your request (at most an hour; every page you open is
+            in its activity log).
+          </p>
+          <div className="form-actions">
+            <Link className="button" href={`/support/${tenant.slug}`} aria-disabled={!active || undefined}>
+              Support view
+            </Link>
+          </div>
+        </section>
+
+        <section className="panel">
           <h2>Move to another strategy</h2>
           <p className="muted">
             The rows are copied while the tenant keeps serving; then its requests wait for a moment (the write pause) while writes made during the copy are
