@@ -1,0 +1,2 @@
+export { createJobQueue, type JobContext, type JobDefinition, type JobLog, type JobQueue, type JobQueueConfig, type JobResult, type JobTenant } from './queue';
+export { RetryLaterError, tenantOutcome, type TenantOutcome } from './outcome';
