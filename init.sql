@@ -842,7 +842,370 @@ GRANT EXECUTE ON FUNCTION public.set_user_password(uuid, text, uuid) TO app_auth
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('cac20dd75f5a4793d9fa0d916a20b1c8c6912ace5a24c0b5931b42c02f192791', 1796577338454);
 
+CREATE TABLE "account_tokens" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid NOT NULL,
+	"purpose" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "account_tokens_purpose_valid" CHECK ("account_tokens"."purpose" in ('verify-email', 'reset-password')),
+	CONSTRAINT "account_tokens_hash_format" CHECK ("account_tokens"."token_hash" ~ '^[0-9a-f]{64}$')
+);
+
+ALTER TABLE "users" ADD COLUMN "email_verified_at" timestamp with time zone DEFAULT now();
+
+ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+
+CREATE UNIQUE INDEX "account_tokens_hash_key" ON "account_tokens" USING btree ("token_hash");
+
+CREATE INDEX "account_tokens_user_idx" ON "account_tokens" USING btree ("user_id");
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('815f0cc9d9f3d9006a6f9c67405d7fd956f7ffb51a200904d82d6fda67386fdc', 1796638589271);
+
+-- Sign-up, email verification and password reset. The web app holds no admin credentials: everything here is a
+-- SECURITY DEFINER function that only app_auth (the web's account role, which tenant requests never use) may execute.
+-- Tokens reach these functions as the sha256 (hex) of the emailed token, never the token itself; the table keeps only
+-- that hash, and no runtime role may read it.
+--
+-- SQLSTATEs the app maps to messages: 22023 bad input, TA010 the email is taken, TA020 a link that is unknown, used,
+-- expired or of another purpose (one answer for all four: no oracle).
+REVOKE ALL ON public.account_tokens FROM PUBLIC;
+
+-- A new user (unconfirmed), a new rls organisation and the user as its first admin, in one transaction. The tenant row
+-- is what the tenancy library's createTenant() leaves for an rls tenant: the shared tables' placement (schema public,
+-- no database, no role), the shared tables' migration version, and `active` (an rls tenant has nothing to provision).
+-- The slug is the app's proposal or, when taken, the first free `<slug>_<n>`.
+CREATE OR REPLACE FUNCTION public.sign_up(p_email text, p_name text, p_password_hash text, p_org_name text, p_slug text)
+RETURNS TABLE (user_id uuid, tenant_id uuid, tenant_slug text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid;
+  v_tenant uuid;
+  v_slug text;
+  v_version text;
+  v_n int := 1;
+BEGIN
+  IF p_email IS NULL OR length(p_email) > 320 OR p_email !~ '^[^@\s]+@[^@\s]+$' THEN
+    RAISE EXCEPTION 'a valid email address is needed' USING ERRCODE = '22023';
+  END IF;
+  IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 OR p_org_name IS NULL OR length(btrim(p_org_name)) NOT BETWEEN 1 AND 200 THEN
+    RAISE EXCEPTION 'name and organisation name must have 1 to 200 characters' USING ERRCODE = '22023';
+  END IF;
+  IF p_password_hash IS NULL OR p_password_hash NOT LIKE '$argon2id$%' THEN
+    RAISE EXCEPTION 'the password must be stored as an argon2id hash' USING ERRCODE = '22023';
+  END IF;
+  IF p_slug IS NULL OR p_slug !~ '^[a-z][a-z0-9_]{1,47}$' THEN
+    RAISE EXCEPTION 'invalid organisation slug' USING ERRCODE = '22023';
+  END IF;
+  -- Two sign-ups for one address at once: the second waits and then finds the first.
+  PERFORM pg_advisory_xact_lock(hashtext('public.sign_up'), hashtext(lower(p_email)));
+  IF EXISTS (SELECT 1 FROM public.users u WHERE lower(u.email) = lower(p_email)) THEN
+    RAISE EXCEPTION 'the email is taken' USING ERRCODE = 'TA010';
+  END IF;
+  SELECT max(m.tag) INTO v_version FROM public.__tenant_migrations m;
+  v_slug := p_slug;
+  LOOP
+    BEGIN
+      INSERT INTO tenancy.tenants (slug, name, strategy, status, schema_name, database_name, role_name, schema_version)
+      VALUES (v_slug, btrim(p_org_name), 'rls', 'active', 'public', NULL, NULL, v_version)
+      RETURNING id INTO v_tenant;
+      EXIT;
+    EXCEPTION WHEN unique_violation THEN
+      v_n := v_n + 1;
+      IF v_n > 100 THEN
+        RAISE EXCEPTION 'no free slug near %', p_slug USING ERRCODE = '22023';
+      END IF;
+      v_slug := left(p_slug, 47 - length(v_n::text)) || '_' || v_n;
+    END;
+  END LOOP;
+  INSERT INTO public.users (email, name, password_hash, email_verified_at)
+  VALUES (btrim(p_email), btrim(p_name), p_password_hash, NULL) RETURNING id INTO v_user;
+  INSERT INTO public.memberships (user_id, tenant_id, role) VALUES (v_user, v_tenant, 'admin');
+  RETURN QUERY SELECT v_user, v_tenant, v_slug;
+END
+$fn$;
+
+-- A new token for an emailed link (the queue's worker makes it, so no job payload carries it). Earlier unused tokens of
+-- the same purpose stop working: only the newest link counts. No row for an unknown user (or, for verify-email, one
+-- already confirmed): the caller then sends nothing.
+CREATE OR REPLACE FUNCTION public.issue_account_token(p_user uuid, p_purpose text, p_token_hash text, p_ttl_seconds integer)
+RETURNS TABLE (email text, name text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_purpose IS NULL OR p_purpose NOT IN ('verify-email', 'reset-password') THEN
+    RAISE EXCEPTION 'unknown token purpose' USING ERRCODE = '22023';
+  END IF;
+  IF p_token_hash IS NULL OR p_token_hash !~ '^[0-9a-f]{64}$' THEN
+    RAISE EXCEPTION 'the token must be given as its sha256, in hex' USING ERRCODE = '22023';
+  END IF;
+  IF p_ttl_seconds IS NULL OR p_ttl_seconds NOT BETWEEN 60 AND 7 * 86400 THEN
+    RAISE EXCEPTION 'a token lives between a minute and a week' USING ERRCODE = '22023';
+  END IF;
+  PERFORM 1 FROM public.users u WHERE u.id = p_user AND (p_purpose <> 'verify-email' OR u.email_verified_at IS NULL) FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE public.account_tokens t SET used_at = now() WHERE t.user_id = p_user AND t.purpose = p_purpose AND t.used_at IS NULL;
+  INSERT INTO public.account_tokens (user_id, purpose, token_hash, expires_at)
+  VALUES (p_user, p_purpose, p_token_hash, now() + make_interval(secs => p_ttl_seconds));
+  RETURN QUERY SELECT u.email, u.name FROM public.users u WHERE u.id = p_user;
+END
+$fn$;
+
+-- Uses a token once: the user it was issued to, or TA020 when it is unknown, used, expired or of another purpose.
+CREATE OR REPLACE FUNCTION public.use_account_token(p_purpose text, p_token_hash text)
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid;
+BEGIN
+  UPDATE public.account_tokens t SET used_at = now()
+   WHERE t.token_hash = p_token_hash AND t.purpose = p_purpose AND t.used_at IS NULL AND t.expires_at > now()
+  RETURNING t.user_id INTO v_user;
+  IF v_user IS NULL THEN
+    RAISE EXCEPTION 'this link is invalid, used or expired' USING ERRCODE = 'TA020';
+  END IF;
+  RETURN v_user;
+END
+$fn$;
+
+-- The emailed sign-up link: the address is confirmed and the user may sign in.
+CREATE OR REPLACE FUNCTION public.verify_email(p_token_hash text)
+RETURNS TABLE (user_id uuid, email text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid := public.use_account_token('verify-email', p_token_hash);
+BEGIN
+  UPDATE public.users u SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = v_user;
+  RETURN QUERY SELECT u.id, u.email FROM public.users u WHERE u.id = v_user;
+END
+$fn$;
+
+-- The emailed reset link: a new password, and every session of the user ends (the password-change trigger of
+-- 0006_sessions, with no session kept). Reading the mail also proves the address. Other reset links stop working.
+CREATE OR REPLACE FUNCTION public.reset_password(p_token_hash text, p_password_hash text)
+RETURNS TABLE (user_id uuid, email text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid;
+BEGIN
+  IF p_password_hash IS NULL OR p_password_hash NOT LIKE '$argon2id$%' THEN
+    RAISE EXCEPTION 'the password must be stored as an argon2id hash' USING ERRCODE = '22023';
+  END IF;
+  v_user := public.use_account_token('reset-password', p_token_hash);
+  UPDATE public.account_tokens t SET used_at = now() WHERE t.user_id = v_user AND t.purpose = 'reset-password' AND t.used_at IS NULL;
+  PERFORM set_config('auth.keep_session', '', true);
+  UPDATE public.users u SET password_hash = p_password_hash, email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = v_user;
+  RETURN QUERY SELECT u.id, u.email FROM public.users u WHERE u.id = v_user;
+END
+$fn$;
+
+-- Whether a user has confirmed their address: sign-in refuses those who have not.
+CREATE OR REPLACE FUNCTION public.email_verified(p_user uuid)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT u.email_verified_at IS NOT NULL FROM public.users u WHERE u.id = p_user
+$fn$;
+
+REVOKE ALL ON FUNCTION public.sign_up(text, text, text, text, text), public.issue_account_token(uuid, text, text, integer),
+  public.use_account_token(text, text), public.verify_email(text), public.reset_password(text, text), public.email_verified(uuid) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.sign_up(text, text, text, text, text), public.issue_account_token(uuid, text, text, integer),
+  public.verify_email(text), public.reset_password(text, text), public.email_verified(uuid) TO app_auth;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('7b167e0dff2845bf56054c69af921a93e84ca6737a7d0b991c7edf63961ca568', 1796638591810);
+
 commit;
+
+CREATE SCHEMA IF NOT EXISTS pgboss AUTHORIZATION app_auth;
+
+GRANT USAGE ON LANGUAGE plpgsql TO app_auth;
+
+SET ROLE app_auth;
+
+BEGIN;
+    SET LOCAL lock_timeout = '30s';
+    SET LOCAL idle_in_transaction_session_timeout = '30s';
+    SELECT pg_advisory_xact_lock(
+      ('x' || encode(sha224((current_database() || '.pgboss.pgboss')::bytea), 'hex'))::bit(64)::bigint
+  );
+    
+    
+
+    CREATE TYPE pgboss.job_state AS ENUM (
+      'created',
+      'retry',
+      'active',
+      'completed',
+      'cancelled',
+      'failed'
+    )
+  ;
+
+    CREATE TABLE pgboss.version (
+      version int primary key,
+      maintained_on timestamp with time zone,
+      cron_on timestamp with time zone,
+      monitored_on timestamp with time zone
+    )
+  ;
+
+    CREATE TABLE pgboss.queue (
+      name text,
+      policy text,
+      retry_limit int,
+      retry_delay int,
+      retry_backoff bool,
+      expire_seconds int,
+      retention_minutes int,
+      dead_letter text REFERENCES pgboss.queue (name),
+      partition_name text,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY (name)
+    )
+  ;
+
+    CREATE TABLE pgboss.schedule (
+      name text REFERENCES pgboss.queue ON DELETE CASCADE,
+      cron text not null,
+      timezone text,
+      data jsonb,
+      options jsonb,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY (name)
+    )
+  ;
+
+    CREATE TABLE pgboss.subscription (
+      event text not null,
+      name text not null REFERENCES pgboss.queue ON DELETE CASCADE,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY(event, name)
+    )
+  ;
+
+    CREATE TABLE pgboss.job (
+      id uuid not null default gen_random_uuid(),
+      name text not null,
+      priority integer not null default(0),
+      data jsonb,
+      state pgboss.job_state not null default('created'),
+      retry_limit integer not null default(2),
+      retry_count integer not null default(0),
+      retry_delay integer not null default(0),
+      retry_backoff boolean not null default false,
+      start_after timestamp with time zone not null default now(),
+      started_on timestamp with time zone,
+      singleton_key text,
+      singleton_on timestamp without time zone,
+      expire_in interval not null default interval '15 minutes',
+      created_on timestamp with time zone not null default now(),
+      completed_on timestamp with time zone,
+      keep_until timestamp with time zone NOT NULL default now() + interval '14 days',
+      output jsonb,
+      dead_letter text,
+      policy text
+    ) PARTITION BY LIST (name)
+  ;
+ALTER TABLE pgboss.job ADD PRIMARY KEY (name, id);
+CREATE TABLE pgboss.archive (LIKE pgboss.job);
+ALTER TABLE pgboss.archive ADD PRIMARY KEY (name, id);
+ALTER TABLE pgboss.archive ADD archived_on timestamptz NOT NULL DEFAULT now();
+CREATE INDEX archive_i1 ON pgboss.archive(archived_on);
+
+    CREATE FUNCTION pgboss.create_queue(queue_name text, options json)
+    RETURNS VOID AS
+    $$
+    DECLARE
+      table_name varchar := 'j' || encode(sha224(queue_name::bytea), 'hex');
+      queue_created_on timestamptz;
+    BEGIN
+
+      WITH q as (
+      INSERT INTO pgboss.queue (
+        name,
+        policy,
+        retry_limit,
+        retry_delay,
+        retry_backoff,
+        expire_seconds,
+        retention_minutes,
+        dead_letter,
+        partition_name
+      )
+      VALUES (
+        queue_name,
+        options->>'policy',
+        (options->>'retryLimit')::int,
+        (options->>'retryDelay')::int,
+        (options->>'retryBackoff')::bool,
+        (options->>'expireInSeconds')::int,
+        (options->>'retentionMinutes')::int,
+        options->>'deadLetter',
+        table_name
+      )
+      ON CONFLICT DO NOTHING
+      RETURNING created_on
+      )
+      SELECT created_on into queue_created_on from q;
+
+      IF queue_created_on IS NULL THEN
+        RETURN;
+      END IF;
+
+      EXECUTE format('CREATE TABLE pgboss.%I (LIKE pgboss.job INCLUDING DEFAULTS)', table_name);
+
+      EXECUTE format('ALTER TABLE pgboss.%1$I ADD PRIMARY KEY (name, id)', table_name);
+      EXECUTE format('ALTER TABLE pgboss.%1$I ADD CONSTRAINT q_fkey FOREIGN KEY (name) REFERENCES pgboss.queue (name) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED', table_name);
+      EXECUTE format('ALTER TABLE pgboss.%1$I ADD CONSTRAINT dlq_fkey FOREIGN KEY (dead_letter) REFERENCES pgboss.queue (name) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i1 ON pgboss.%1$I (name, COALESCE(singleton_key, '''')) WHERE state = ''created'' AND policy = ''short''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i2 ON pgboss.%1$I (name, COALESCE(singleton_key, '''')) WHERE state = ''active'' AND policy = ''singleton''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i3 ON pgboss.%1$I (name, state, COALESCE(singleton_key, '''')) WHERE state <= ''active'' AND policy = ''stately''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i4 ON pgboss.%1$I (name, singleton_on, COALESCE(singleton_key, '''')) WHERE state <> ''cancelled'' AND singleton_on IS NOT NULL', table_name);
+      EXECUTE format('CREATE INDEX %1$s_i5 ON pgboss.%1$I (name, start_after) INCLUDE (priority, created_on, id) WHERE state < ''active''', table_name);
+
+      EXECUTE format('ALTER TABLE pgboss.%I ADD CONSTRAINT cjc CHECK (name=%L)', table_name, queue_name);
+      EXECUTE format('ALTER TABLE pgboss.job ATTACH PARTITION pgboss.%I FOR VALUES IN (%L)', table_name, queue_name);
+    END;
+    $$
+    LANGUAGE plpgsql;
+  ;
+
+    CREATE FUNCTION pgboss.delete_queue(queue_name text)
+    RETURNS VOID AS
+    $$
+    DECLARE
+      table_name varchar;
+    BEGIN
+      WITH deleted as (
+        DELETE FROM pgboss.queue
+        WHERE name = queue_name
+        RETURNING partition_name
+      )
+      SELECT partition_name from deleted INTO table_name;
+
+      EXECUTE format('DROP TABLE IF EXISTS pgboss.%I', table_name);
+    END;
+    $$
+    LANGUAGE plpgsql;
+  ;
+INSERT INTO pgboss.version(version) VALUES ('24');
+    COMMIT;
+
+RESET ROLE;
+
+REVOKE USAGE ON LANGUAGE plpgsql FROM app_auth;
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');
 
