@@ -29,9 +29,14 @@ export interface JobLog {
   error(fields: object, message: string): void;
 }
 
+/** What the queue needs from a pg.Pool: the queue role's (app_auth's) pool, direct or through PgBouncer in transaction mode (pg-boss polls, and sends no named statements). */
+export interface QueueDatabase {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 export interface JobQueueConfig {
-  /** The queue role's connection (app_auth: AUTH_DATABASE_URL); may point at PgBouncer in transaction mode (pg-boss polls). */
-  connectionString: string;
+  /** The queue role's pool: app_auth's, which owns the queue's schema. */
+  db: QueueDatabase;
   tenancy: Pick<Tenancy, 'withTenant'>;
   jobs: readonly JobDefinition<never>[];
   log: JobLog;
@@ -61,11 +66,10 @@ export interface JobQueue {
 
 export function createJobQueue(config: JobQueueConfig): JobQueue {
   const boss = new PgBoss({
-    connectionString: config.connectionString,
+    db: { executeSql: (text: string, values: unknown[]) => config.db.query(text, values) as Promise<{ rows: never[] }> },
     schema: 'pgboss',
     // The schema is installed by the owner connection (prepareDatabase): this role may not create schemas.
     migrate: false,
-    max: 4,
   });
   boss.on('error', (error) => config.log.error({ err: error, event: 'jobs.error' }, 'job queue error'));
   const definitions = new Map(config.jobs.map((job) => [job.name, job as JobDefinition<object>]));

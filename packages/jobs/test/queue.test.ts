@@ -32,6 +32,7 @@ let db: TestDatabase;
 let tenancy: AppTenancy;
 let admin: pg.Pool;
 let authUrl: string;
+let queuePool: pg.Pool;
 let appUrl: string;
 /** Released by a test to let a move past its switch. */
 let releaseMove: (() => void) | undefined;
@@ -62,7 +63,7 @@ async function record(payload: { marker: string }, context: JobContext): Promise
 
 function newQueue(): JobQueue {
   return createJobQueue({
-    connectionString: authUrl,
+    db: queuePool,
     tenancy,
     jobs: [{ name: 'record', handler: record }],
     log,
@@ -121,11 +122,13 @@ beforeAll(async () => {
     },
   });
   admin = new pg.Pool({ connectionString: db.url, max: 2 });
+  queuePool = new pg.Pool({ connectionString: authUrl, max: 4 });
 });
 
 afterAll(async () => {
   await tenancy?.close();
   await admin?.end();
+  await queuePool?.end();
   await db?.drop();
 });
 

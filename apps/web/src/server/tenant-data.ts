@@ -8,6 +8,7 @@ import { logger } from '@/lib/logger';
 import type { Membership } from './auth/accounts';
 import { requireTenantSession, type TenantSession } from './session';
 import { tenancy } from './tenancy';
+import type { AppTenancy } from '@repo/db/tenancy';
 
 // THE way this app reaches tenant data. Every page, route handler and server action that reads or writes goes
 // through one of these two functions; nothing else imports the tenancy instance or a database driver
@@ -65,4 +66,12 @@ export async function findInOtherWorkspace(fn: (tx: TenantTx) => Promise<boolean
     }
   }
   return null;
+}
+
+/**
+ * The tenancy as the job queue's worker uses it: a job carries its tenant, user and role, and runs in withTenant like
+ * a request of that user (src/server/jobs/queue.ts). Nothing else may take it.
+ */
+export function jobTenancy(): Pick<AppTenancy, 'withTenant'> {
+  return { withTenant: (key, fn, options) => tenancy().withTenant(key, fn, options) };
 }
