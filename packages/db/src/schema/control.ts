@@ -141,6 +141,38 @@ export const operatorSessions = pgTable(
   (t) => [index('operator_sessions_account_idx').on(t.accountId)],
 );
 
+export const INVITATION_ROLES = ['admin', 'member', 'viewer'] as const;
+
+/**
+ * Invitations to an organisation, by email, with a role. The link's token is made by the job queue's worker, which
+ * stores only its sha256 here (with its expiry); accepting needs the invited address and creates the membership in the
+ * same transaction. Read and written only through the invitation functions of control-plane migration 0010_invitations:
+ * an organisation's admins through its tenant context (app_user), the link's holder through app_auth.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** References tenancy.tenants(id) on delete cascade (added in the custom migration). */
+    tenantId: uuid('tenant_id').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: INVITATION_ROLES }).notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    tokenHash: text('token_hash'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
+    index('invitations_tenant_idx').on(t.tenantId),
+    check('invitations_role_valid', sql`${t.role} in ('admin', 'member', 'viewer')`),
+    check('invitations_hash_format', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Membership = typeof memberships.$inferSelect;
