@@ -1056,7 +1056,7 @@ insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('f187
 --
 -- SQLSTATEs the app maps to messages: 42501 not allowed, 22023 bad input, TA030 already a member, TA020 a link that is
 -- unknown, used, revoked or expired, TA031 a link for another address than the signed-in user's, TA010 the invited
--- address already has an account (sign in to accept instead).
+-- address already has an account (sign in to accept instead), TA032 no such pending invitation in this organisation.
 ALTER TABLE public.invitations ADD CONSTRAINT invitations_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenancy.tenants (id) ON DELETE CASCADE;
 
 REVOKE ALL ON public.invitations FROM PUBLIC;
@@ -1128,7 +1128,7 @@ BEGIN
   PERFORM public.invitation_admin_tenant();
   UPDATE public.invitations i SET revoked_at = now() WHERE i.id = p_id AND i.tenant_id = tenancy.current_tenant_id() AND i.accepted_at IS NULL AND i.revoked_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no such pending invitation in this organisation' USING ERRCODE = 'P0002';
+    RAISE EXCEPTION 'no such pending invitation in this organisation' USING ERRCODE = 'TA032';
   END IF;
 END
 $fn$;
@@ -1239,7 +1239,7 @@ GRANT EXECUTE ON FUNCTION public.create_invitation(text, text), public.tenant_in
 GRANT EXECUTE ON FUNCTION public.issue_invitation_token(uuid, uuid, text, integer), public.invitation_by_token(text),
   public.accept_invitation(text, uuid), public.sign_up_invited(text, text, text) TO app_auth;
 
-insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('39a513e3b40d8618be2053dffae9b4921abd7d8c0c94244b64ff99b1261fa00f', 1796639494038);
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('665c81c7c2646c598e88afe572a276080b602c787b5f3b667a89c2fa2a8e5d26', 1796639494038);
 
 commit;
 

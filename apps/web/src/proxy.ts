@@ -19,7 +19,7 @@ export function proxy(request: NextRequest): Promise<NextResponse> {
     unauthorized: 'Sign in first.',
     // Signing up, confirming an address and resetting a password happen before there is a session; the development
     // inbox (src/app/dev/inbox) answers 404 outside development.
-    publicPaths: /^\/(sign-up|verify-email|forgot-password|reset-password|dev\/inbox)$/,
+    publicPaths: /^\/(sign-up|verify-email|forgot-password|reset-password|invite|dev\/inbox)$/,
   });
   return secureProxy(request, { publicUrl: settings.NEXTAUTH_URL, trustedProxies: settings.TRUST_PROXY, development: env.NODE_ENV === 'development' }, gate);
 }

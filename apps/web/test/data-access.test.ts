@@ -58,6 +58,17 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
       'server/accounts/limits.ts': ['authPool'],
       'server/jobs/queue.ts': ['authPool'],
       'server/accounts/password.ts': ['authPool', 'verifyCredentials'],
+      'server/accounts/invitations.ts': ['authPool'],
+      // Clears this process's membership cache after an invitation is accepted; reads nothing.
+      'app/invite/actions.ts': ['forgetMemberships'],
+    },
+  },
+  'server/accounts/invitations.ts': {
+    why: 'an invitation link is issued, shown and accepted as app_auth: its holder is not (yet) a member of the organisation',
+    importers: {
+      'server/jobs/account-mail.ts': ['issueInvitationToken'],
+      'app/invite/page.tsx': ['invitationByToken'],
+      'app/invite/actions.ts': ['acceptInvitation', 'signUpInvited'],
     },
   },
   'server/accounts/password.ts': {

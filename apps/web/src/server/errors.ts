@@ -42,6 +42,8 @@ const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   '22023': { kind: 'invalid' }, // invalid_parameter_value (set_member_role: unknown role)
   P0002: { kind: 'not-found', message: 'That person is not a member of this workspace.' }, // set_member_role
   TA001: { kind: 'conflict', message: 'A workspace needs at least one admin: make someone else admin first.' }, // set_member_role
+  TA030: { kind: 'conflict', message: 'That person is already a member of this workspace.' }, // create_invitation
+  TA032: { kind: 'not-found', message: 'That invitation is no longer pending.' }, // revoke_invitation
   '40001': { kind: 'retry' }, // serialization_failure
   '40P01': { kind: 'retry' }, // deadlock_detected
   '55P03': { kind: 'retry' }, // lock_not_available

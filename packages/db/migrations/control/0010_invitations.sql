@@ -5,7 +5,7 @@
 --
 -- SQLSTATEs the app maps to messages: 42501 not allowed, 22023 bad input, TA030 already a member, TA020 a link that is
 -- unknown, used, revoked or expired, TA031 a link for another address than the signed-in user's, TA010 the invited
--- address already has an account (sign in to accept instead).
+-- address already has an account (sign in to accept instead), TA032 no such pending invitation in this organisation.
 ALTER TABLE public.invitations ADD CONSTRAINT invitations_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenancy.tenants (id) ON DELETE CASCADE;--> statement-breakpoint
 REVOKE ALL ON public.invitations FROM PUBLIC;--> statement-breakpoint
 
@@ -76,7 +76,7 @@ BEGIN
   PERFORM public.invitation_admin_tenant();
   UPDATE public.invitations i SET revoked_at = now() WHERE i.id = p_id AND i.tenant_id = tenancy.current_tenant_id() AND i.accepted_at IS NULL AND i.revoked_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no such pending invitation in this organisation' USING ERRCODE = 'P0002';
+    RAISE EXCEPTION 'no such pending invitation in this organisation' USING ERRCODE = 'TA032';
   END IF;
 END
 $fn$;--> statement-breakpoint

@@ -3,6 +3,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import type { JobDefinition } from '@repo/jobs';
 
+import { issueInvitationToken } from '@/server/accounts/invitations';
 import { issueToken, userIdByEmail } from '@/server/accounts/store';
 import { tokenHash } from '@/server/accounts/token-hash';
 import { mailer } from '@/server/mail';
@@ -14,10 +15,13 @@ import { mailer } from '@/server/mail';
 export const VERIFY_EMAIL_JOB = 'account.verify-email';
 export const RESET_PASSWORD_JOB = 'account.reset-password';
 export const SIGN_UP_TAKEN_JOB = 'account.sign-up-taken';
+/** A tenant job: it carries the inviting admin's tenant, user and role, and runs in that tenant's context. */
+export const INVITATION_JOB = 'invitation.send';
 
 /** How long the links work. */
 export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
 export const RESET_PASSWORD_TTL_SECONDS = 3600;
+export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 
 const newToken = () => {
   const token = randomBytes(32).toString('base64url');
@@ -63,6 +67,23 @@ export const ACCOUNT_JOBS: JobDefinition<never>[] = [
         to: email,
         subject: 'You already have an account',
         text: `Hello,\n\nsomeone, perhaps you, tried to sign up with this address, which already has an account. Nothing was changed.\n\nSign in: ${origin}/sign-in\nForgot your password? ${origin}/forgot-password\n`,
+      });
+    },
+  },
+  {
+    name: INVITATION_JOB,
+    async handler({ invitationId, origin }: { invitationId: string; origin: string }, { tenant }) {
+      // Run in the tenant's context: a tenant deleted meanwhile skips it, a moving one retries it (@repo/jobs). The
+      // invitation must belong to that tenant, whatever the payload says.
+      if (!tenant) throw new Error('an invitation job carries its tenant');
+      const { token, hash } = newToken();
+      const invitation = await issueInvitationToken(tenant.id, invitationId, hash, INVITATION_TTL_SECONDS);
+      // Revoked (or replaced) before the worker got to it: nothing to send.
+      if (!invitation) return;
+      await mailer().send({
+        to: invitation.email,
+        subject: `You are invited to ${invitation.organisation}`,
+        text: `Hello,\n\n${invitation.inviter} invites you to join ${invitation.organisation} as ${invitation.role}:\n\n${origin}/invite?token=${token}\n\nThe link works once, for 7 days, and only for ${invitation.email}: sign in with that address, or create an account with it from the link.\n`,
       });
     },
   },
