@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { addTask, createProject, screenshot, signIn, skipWithoutChromium, uniqueName, userContext } from './support';
+import { addTask, createProject, org, orgApi, screenshot, signIn, skipWithoutChromium, uniqueName, userContext } from './support';
 
 skipWithoutChromium(test);
 
@@ -34,11 +34,11 @@ test('tenant A creates a project and a task; tenant B cannot list it, and its UR
     await expect(page.getByRole('list', { name: 'Comments' })).toContainText('Venue shortlist is in the shared folder.');
     await screenshot(page, testInfo, 'task');
 
-    await page.goto('/projects');
+    await page.goto(org('acme', '/projects'));
     await expect(page.getByRole('table', { name: 'Projects' }).getByRole('link', { name })).toBeVisible();
   });
 
-  await test.step('admin of tenant B does not see it, and its URL answers 404 without its data', async () => {
+  await test.step('admin of tenant B does not see it; its URL, and its id under B, answer 404 without its data', async () => {
     const { context, page: other } = await userContext(browser, baseURL, 'gina@globex.test');
     try {
       await expect(other.getByTestId('tenant-switcher')).toContainText('Globex');
@@ -46,15 +46,26 @@ test('tenant A creates a project and a task; tenant B cannot list it, and its UR
       await expect(other.getByText(name)).toHaveCount(0);
       await expect(other.getByRole('link', { name: 'Billing migration' })).toBeVisible();
 
+      // A's address: A is not B's organisation, the same 404 as an organisation that does not exist.
       const response = await other.goto(projectPath);
       expect(response?.status()).toBe(404);
       const html = (await response?.text()) ?? '';
       expect(html).not.toContain(name);
       expect(html).not.toContain(task);
+      expect(html).not.toContain('Acme');
+      await expect(other.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+      await screenshot(other, testInfo, 'project-other-organisation-404');
+
+      // A's project id under B's own address: the policies find no row, the same 404 as an id that never existed.
+      const underB = await other.goto(projectPath.replace('/o/acme/', '/o/globex/'));
+      expect(underB?.status()).toBe(404);
+      const underBHtml = (await underB?.text()) ?? '';
+      expect(underBHtml).not.toContain(name);
+      expect(underBHtml).not.toContain(task);
       await expect(other.getByRole('heading', { name: 'Project not found' })).toBeVisible();
       await screenshot(other, testInfo, 'project-other-tenant-404');
 
-      const api = await other.request.get('/api/projects');
+      const api = await other.request.get(orgApi('globex', '/projects'));
       expect(api.status()).toBe(200);
       const { projects } = (await api.json()) as { projects: { name: string }[] };
       expect(projects.length).toBeGreaterThan(0);
@@ -79,9 +90,9 @@ test('tenant A creates a project and a task; tenant B cannot list it, and its UR
 test('an unknown project id and a malformed one answer 404 too', async ({ page }) => {
   await signIn(page, 'alice@acme.test');
   for (const path of [
-    '/projects/00000000-0000-4000-8000-000000000000',
-    '/projects/not-a-uuid',
-    '/projects/00000000-0000-4000-8000-000000000000/tasks/00000000-0000-4000-8000-000000000000',
+    org('acme', '/projects/00000000-0000-4000-8000-000000000000'),
+    org('acme', '/projects/not-a-uuid'),
+    org('acme', '/projects/00000000-0000-4000-8000-000000000000/tasks/00000000-0000-4000-8000-000000000000'),
   ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);

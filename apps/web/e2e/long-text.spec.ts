@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { addTask, createProject, screenshot, signIn, skipWithoutChromium } from './support';
+import { addTask, createProject, org, screenshot, signIn, skipWithoutChromium } from './support';
 
 skipWithoutChromium(test);
 
@@ -33,7 +33,7 @@ test('long unbroken names, titles and comments wrap inside the page; a descripti
   expect(await pageWidth(page)).toBeLessThanOrEqual(viewport);
   await screenshot(page, testInfo, 'long-task');
 
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await expect(page.getByRole('link', { name })).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(viewport);
   await page.goto(path);

@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { expect, test, type Page } from '@playwright/test';
 
-import { adminQuery, PASSWORD, signIn, skipWithoutChromium, tenantId, userContext } from './support';
+import { adminQuery, org, orgApi, PASSWORD, signIn, skipWithoutChromium, tenantId, userContext } from './support';
 
 skipWithoutChromium(test);
 
-// The session cookie names the active tenant (and the role at sign-in), but every request re-checks it against the
-// user's memberships (src/server/session.ts): a member whose role changed while the cookie still names the tenant
-// acts with the new role, without signing out. The memberships are cached for MEMBERSHIP_TTL_MS
+// Every request checks the organisation of its address against the user's memberships and takes the role from them
+// (src/server/session.ts), never from the cookie: a member whose role changed acts with the new role at their next
+// request, without signing out. The memberships are cached for MEMBERSHIP_TTL_MS
 // (src/server/auth/accounts.ts): the process that makes a change forgets its copy at once; any other process (another
 // web server, the admin app, SQL) is seen when that copy expires. A removed member does not wait for that: deleting
 // the membership ends the user's sessions in the same transaction (migration 0006's trigger), whoever deletes it.
@@ -47,8 +47,8 @@ test.afterAll(async () => {
   if (created.length) await adminQuery('DELETE FROM public.users WHERE id = ANY($1::uuid[])', [created]);
 });
 
-async function projectNames(page: Page): Promise<{ status: number; names: string[] }> {
-  const response = await page.request.get('/api/projects', { maxRedirects: 0 });
+async function projectNames(page: Page, slug: string): Promise<{ status: number; names: string[] }> {
+  const response = await page.request.get(orgApi(slug, '/projects'), { maxRedirects: 0 });
   if (response.status() !== 200) return { status: response.status(), names: [] };
   const { projects } = (await response.json()) as { projects: { name: string }[] };
   return { status: 200, names: projects.map((project) => project.name) };
@@ -58,7 +58,7 @@ test('a role changed on the members page applies to that member’s next request
   const rita = await newUser('rita', [['initech', 'member']]);
   // The admin's members page is open before Rita signs in, so the change below takes seconds.
   await signIn(page, 'peter@initech.test');
-  await page.goto('/members');
+  await page.goto(org('initech', '/members'));
   const role = page.getByLabel(`Role of ${rita.name}`, { exact: true });
   await expect(role).toHaveValue('member');
 
@@ -71,7 +71,7 @@ test('a role changed on the members page applies to that member’s next request
     await memberPage.getByLabel('Password').fill(PASSWORD);
     const cachedFrom = Date.now();
     await memberPage.getByRole('button', { name: 'Sign in' }).click();
-    await expect(memberPage).toHaveURL(/\/projects$/);
+    await expect(memberPage).toHaveURL(/\/o\/initech\/projects$/);
     await expect(memberPage.getByTestId('tenant-switcher')).toContainText('Member');
     await expect(memberPage.getByRole('button', { name: /New project/ })).toBeVisible();
 
@@ -79,7 +79,7 @@ test('a role changed on the members page applies to that member’s next request
     await page.getByRole('button', { name: `Save role of ${rita.name}` }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Role updated.' })).toBeVisible();
 
-    // Her cookie still carries "member"; her next request acts as a viewer.
+    // She signed in as a member; her next request acts as a viewer.
     await memberPage.reload();
     await expect(memberPage.getByTestId('tenant-switcher')).toContainText('Viewer');
     await expect(memberPage.getByRole('button', { name: /New project/ })).toHaveCount(0);
@@ -96,7 +96,7 @@ test('a member removed by another process is signed out at once; one whose role 
   browser,
   baseURL,
 }) => {
-  // Sam belongs to Globex and Initech; signing in makes Globex (first by name) his active tenant, in his cookie.
+  // Sam belongs to Globex and Initech; signing in lands him in Globex (first by name).
   const sam = await newUser('sam', [
     ['globex', 'member'],
     ['initech', 'member'],
@@ -111,8 +111,8 @@ test('a member removed by another process is signed out at once; one whose role 
   const again: { context: { close(): Promise<void> } }[] = [];
   try {
     await expect(users.sam.page.getByTestId('tenant-switcher')).toContainText('Globex');
-    expect((await projectNames(users.sam.page)).names).toContain('Billing migration');
-    expect((await projectNames(users.victor.page)).names).toContain('TPS reports');
+    expect((await projectNames(users.sam.page, 'globex')).names).toContain('Billing migration');
+    expect((await projectNames(users.victor.page, 'initech')).names).toContain('TPS reports');
     await expect(users.tess.page.getByRole('button', { name: /New project/ })).toBeVisible();
 
     // Another process changes the memberships (the database itself stands in for it): nothing in this web process
@@ -123,23 +123,27 @@ test('a member removed by another process is signed out at once; one whose role 
     await adminQuery("UPDATE public.memberships SET role = 'viewer' WHERE user_id = $1", [tess.id]);
 
     // Removed from Globex, Sam is out at once, inside the cache window: no data through the API, the sign-in page.
-    expect((await projectNames(users.sam.page)).names).toEqual([]);
-    await users.sam.page.goto('/projects');
+    expect(await projectNames(users.sam.page, 'globex')).toEqual({ status: 401, names: [] });
+    expect(await projectNames(users.sam.page, 'initech')).toEqual({ status: 401, names: [] });
+    await users.sam.page.goto(org('initech', '/projects'));
     await expect(users.sam.page).toHaveURL(/\/sign-in/);
     expect(Date.now() - changedAt, 'signed out before the cached memberships could expire').toBeLessThan(MEMBERSHIP_TTL_MS);
-    // Signed in again, his active tenant is Initech, the one he still belongs to, and nothing of Globex is there.
+    // Signed in again, he lands in Initech, the one he still belongs to; Globex's address is a 404 and nothing of it shows.
     const samAgain = await userContext(browser, baseURL, sam.email);
     again.push(samAgain);
     await expect(samAgain.page.getByTestId('tenant-switcher')).toContainText('Initech');
     await expect(samAgain.page.getByRole('link', { name: 'TPS reports' })).toBeVisible();
     await expect(samAgain.page.getByRole('link', { name: 'Billing migration' })).toHaveCount(0);
-    const samApi = await projectNames(samAgain.page);
+    await expect(samAgain.page).toHaveURL(/\/o\/initech\/projects$/);
+    const samApi = await projectNames(samAgain.page, 'initech');
     expect(samApi.names).toContain('TPS reports');
     expect(samApi.names).not.toContain('Billing migration');
+    expect((await projectNames(samAgain.page, 'globex')).status).toBe(404);
+    expect((await samAgain.page.goto(org('globex', '/projects')))?.status()).toBe(404);
 
     // Victor belongs to no tenant any more: signed out too, and signed in again he reaches the no-workspace page only.
-    expect(await projectNames(users.victor.page)).toEqual({ status: 307, names: [] });
-    await users.victor.page.goto('/projects');
+    expect(await projectNames(users.victor.page, 'initech')).toEqual({ status: 401, names: [] });
+    await users.victor.page.goto(org('initech', '/projects'));
     await expect(users.victor.page).toHaveURL(/\/sign-in/);
     const victorAgain = await users.victor.context.newPage();
     await victorAgain.goto('/sign-in');
@@ -149,7 +153,7 @@ test('a member removed by another process is signed out at once; one whose role 
     await expect(victorAgain).toHaveURL(/\/no-workspace$/);
     await expect(victorAgain.getByRole('heading', { name: 'No workspace yet' })).toBeVisible();
 
-    // Tess's cookie says member; once this process's copy of her memberships expires, she is a viewer.
+    // Tess signed in as a member; once this process's copy of her memberships expires, she is a viewer.
     await sleep(changedAt + MEMBERSHIP_TTL_MS + 500 - Date.now());
     await users.tess.page.reload();
     await expect(users.tess.page.getByTestId('tenant-switcher')).toContainText('Viewer');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { adminQuery, signIn, skipWithoutChromium } from './support';
+import { adminQuery, org, signIn, skipWithoutChromium } from './support';
 
 skipWithoutChromium(test);
 
@@ -18,7 +18,12 @@ test('no page asks the server for something that is not there, the favicon inclu
   await page.goto('/sign-in');
   await page.waitForLoadState('networkidle');
   await signIn(page, 'bob@acme.test');
-  for (const path of ['/projects', `/projects/${task!.project}`, `/projects/${task!.project}/tasks/${task!.task}`, '/members']) {
+  for (const path of [
+    org('acme', '/projects'),
+    org('acme', `/projects/${task!.project}`),
+    org('acme', `/projects/${task!.project}/tasks/${task!.task}`),
+    org('acme', '/members'),
+  ]) {
     await page.goto(path);
     await page.waitForLoadState('networkidle');
   }

@@ -72,5 +72,5 @@ test('offline, the sign-in form says so and keeps the email', async ({ page, con
   await expect(page.getByLabel('Email')).toHaveValue('bob@acme.test');
   await context.setOffline(false);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page).toHaveURL(/\/o\/acme\/projects$/);
 });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { adminQuery, signIn, skipWithoutChromium, tenantId } from './support';
+import { adminQuery, org, orgApi, signIn, skipWithoutChromium, tenantId } from './support';
 
 skipWithoutChromium(test);
 
@@ -90,20 +90,20 @@ test('the projects page searches by name and sorts by name', async ({ page }) =>
   await expect(search.getByLabel('Sort')).toHaveValue('name');
 
   // Wildcards are searched for as text.
-  await page.goto('/projects?q=100%25');
+  await page.goto(org('globex', '/projects?q=100%25'));
   await expect(page.getByText('No projects match “100%”')).toBeVisible();
 
   // An edited address: a cursor that is not one starts the list again; other nonsense is ignored.
-  await page.goto('/projects?sort=name&cursor=garbage');
-  await expect(page).toHaveURL(/\/projects\?sort=name$/);
+  await page.goto(org('globex', '/projects?sort=name&cursor=garbage'));
+  await expect(page).toHaveURL(/\/o\/globex\/projects\?sort=name$/);
   await expect(page.getByRole('table', { name: 'Projects' }).locator('tbody .cell-title').first()).toHaveText(byName[0]!);
-  await page.goto('/projects?sort=size&limit=7');
+  await page.goto(org('globex', '/projects?sort=size&limit=7'));
   // shownNames reads what is there without waiting: wait for the list first (CI once read it before it was there).
   await expect(page.getByRole('table', { name: 'Projects' }).locator('tbody .cell-title').first()).toBeVisible();
   expect(await shownNames(page)).toEqual((await expectedNames('newest')).slice(0, 50));
 });
 
-test('GET /api/projects keeps its first answer and pages with a next link and a real total', async ({ page }) => {
+test('GET /api/o/<slug>/projects keeps its first answer and pages with a next link and a real total', async ({ page }) => {
   await signIn(page, 'gina@globex.test');
   const all = await expectedNames('newest');
   const get = async (url: string) => {
@@ -116,14 +116,14 @@ test('GET /api/projects keeps its first answer and pages with a next link and a 
   };
 
   // Backward compatible: without parameters, the 50 newest, as before; now with the total and the way on.
-  const first = await get('/api/projects');
+  const first = await get(orgApi('globex', '/projects'));
   expect(first.body.projects.map((p) => p.name)).toEqual(all.slice(0, 50));
   expect(first.body.total).toBe(all.length);
-  expect(first.body.next).toMatch(/^\/api\/projects\?.*cursor=/);
+  expect(first.body.next).toMatch(/^\/api\/o\/globex\/projects\?.*cursor=/);
   expect(first.link).toBe(`<${first.body.next}>; rel="next"`);
 
   const seen: string[] = [];
-  let url: string | null = '/api/projects?limit=20';
+  let url: string | null = orgApi('globex', '/projects?limit=20');
   for (let i = 0; url && i < 20; i++) {
     const { body } = await get(url);
     expect(body.projects.length).toBeLessThanOrEqual(20);
@@ -133,12 +133,12 @@ test('GET /api/projects keeps its first answer and pages with a next link and a 
   expect(url).toBeNull();
   expect(seen).toEqual(all);
 
-  const named = await get('/api/projects?q=Archive%2000&sort=name');
+  const named = await get(orgApi('globex', '/projects?q=Archive%2000&sort=name'));
   expect(named.body.projects.map((p) => p.name)).toEqual(Array.from({ length: 9 }, (_, i) => archiveName(i + 1)));
   expect(named.body.total).toBe(9);
   expect(named.body.next).toBeNull();
 
-  for (const bad of ['/api/projects?cursor=not-a-cursor', '/api/projects?limit=0', '/api/projects?limit=1000', '/api/projects?sort=size']) {
+  for (const bad of ['?cursor=not-a-cursor', '?limit=0', '?limit=1000', '?sort=size'].map((query) => orgApi('globex', `/projects${query}`))) {
     const response = await page.request.get(bad);
     expect(response.status(), bad).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBeTruthy();

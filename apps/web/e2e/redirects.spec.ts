@@ -43,7 +43,7 @@ for (const raw of OFF_SITE) {
     await page.getByLabel('Email').fill('carol@acme.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/projects$/);
+    await expect(page).toHaveURL(/\/o\/acme\/projects$/);
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     expect(offSite).toEqual([]);
   });
@@ -85,10 +85,10 @@ test('every redirect that is a response header stays on this app', async ({ play
   }
 });
 
-test('a path of this app is kept: callbackUrl=/members returns there after sign-in', async ({ page }) => {
-  await page.goto('/sign-in?callbackUrl=%2Fmembers%3Fx%3D1');
+test('a path of this app is kept: callbackUrl=/o/acme/members returns there after sign-in', async ({ page }) => {
+  await page.goto('/sign-in?callbackUrl=%2Fo%2Facme%2Fmembers%3Fx%3D1');
   await page.getByLabel('Email').fill('carol@acme.test');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/members\?x=1$/);
+  await expect(page).toHaveURL(/\/o\/acme\/members\?x=1$/);
 });

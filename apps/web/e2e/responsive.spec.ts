@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { adminQuery, screenshot, signIn, skipWithoutChromium } from './support';
+import { adminQuery, org, screenshot, signIn, skipWithoutChromium } from './support';
 
 skipWithoutChromium(test);
 
@@ -26,21 +26,26 @@ test.describe('at 390 px wide', () => {
         WHERE p.name = 'Website relaunch' ORDER BY t.created_at LIMIT 1`,
     );
     const pages = [
-      '/projects',
-      `/projects/${task!.project}`,
-      `/projects/${task!.project}/tasks/${task!.task}`,
-      '/members',
-      '/projects/00000000-0000-4000-8000-000000000000',
+      org('acme', '/projects'),
+      org('acme', `/projects/${task!.project}`),
+      org('acme', `/projects/${task!.project}/tasks/${task!.task}`),
+      org('acme', '/members'),
+      org('acme', '/projects/00000000-0000-4000-8000-000000000000'),
+      org('no-such-organisation', '/projects'),
       '/no-such-page',
     ];
     for (const path of pages) {
       await page.goto(path);
       await expect(page.getByRole('main')).toBeVisible();
       await expectNoSidewaysScroll(page, path);
-      await screenshot(page, testInfo, `phone${path.replaceAll('/', '-').slice(0, 40)}`);
+      const name = path
+        .replace(/^\/o\/acme\//, '/')
+        .replaceAll('/', '-')
+        .slice(0, 40);
+      await screenshot(page, testInfo, `phone${name}`);
     }
 
-    await page.goto('/members');
+    await page.goto(org('acme', '/members'));
     const saves = page.getByRole('button', { name: /^Save role of / });
     // count() reads what is there without waiting: wait for the streamed list first (CI once counted before it came).
     await expect(saves.first()).toBeVisible();
@@ -70,7 +75,7 @@ test.describe('at 390 px wide', () => {
     await expect(page.getByTestId('tenant-switcher')).toBeVisible();
     await screenshot(page, testInfo, 'phone-nav-open');
     await nav.getByRole('link', { name: 'Members' }).click();
-    await expect(page).toHaveURL(/\/members$/);
+    await expect(page).toHaveURL(/\/o\/acme\/members$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
     // Following a link closes the menu again.
     await expect(nav).toBeHidden();

@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
 
-import { adminQuery, createProject, screenshot, signIn, skipWithoutChromium, uniqueName, userContext } from './support';
+import { adminQuery, createProject, org, screenshot, signIn, skipWithoutChromium, uniqueName, userContext } from './support';
 
 skipWithoutChromium(test);
 
@@ -20,7 +20,7 @@ async function captureCreateProject(page: Page, name: string): Promise<CapturedA
     captured = { url: request.url(), headers, body: request.postDataBuffer() ?? Buffer.alloc(0) };
     await route.abort();
   });
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByRole('button', { name: /New project/ }).click();
   await page.getByRole('form', { name: 'Create a project' }).getByLabel('Name').fill(name);
   await page.getByRole('button', { name: 'Create project' }).click();
@@ -102,16 +102,16 @@ test('a member changes only their own rows; the UI offers controls accordingly',
   await expect(page.getByRole('heading', { level: 1, name: `${own} (renamed)` })).toBeVisible();
 
   // A seeded project created by Alice: Bob may add tasks, not edit or delete it.
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByRole('link', { name: 'Website relaunch' }).click();
   await expect(page.getByRole('form', { name: 'Add a task' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Edit' })).toHaveCount(0);
 
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByRole('link', { name: `${own} (renamed)` }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
-  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page).toHaveURL(/\/o\/acme\/projects$/);
   await expect(page.getByRole('link', { name: `${own} (renamed)` })).toHaveCount(0);
 });
 
@@ -119,7 +119,7 @@ test('members: read-only for non-admins; an admin changes roles and cannot demot
   // Globex: no other spec depends on its roles.
   const viewer = await userContext(browser, baseURL, 'ivy@globex.test');
   try {
-    await viewer.page.goto('/members');
+    await viewer.page.goto(org('globex', '/members'));
     await expect(viewer.page.getByRole('table', { name: 'Members' })).toContainText('Hank Member');
     await expect(viewer.page.getByRole('combobox')).toHaveCount(0);
     await expect(viewer.page.getByTestId('role-hint')).toContainText('Only admins can change roles');
@@ -129,7 +129,7 @@ test('members: read-only for non-admins; an admin changes roles and cannot demot
   }
 
   await signIn(page, 'gina@globex.test');
-  await page.goto('/members');
+  await page.goto(org('globex', '/members'));
   await screenshot(page, testInfo, 'members-admin');
   await page.getByLabel('Role of Hank Member', { exact: true }).selectOption('viewer');
   await page.getByRole('button', { name: 'Save role of Hank Member' }).click();

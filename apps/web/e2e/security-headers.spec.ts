@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { policyNonce, securityHeaderProblems, watchCsp } from '@repo/e2e/security';
 
 import { shortServerUrl } from './short-server';
-import { adminQuery, signIn, skipWithoutChromium, tenantId } from './support';
+import { adminQuery, org, orgApi, signIn, skipWithoutChromium, tenantId } from './support';
 
 skipWithoutChromium(test);
 
@@ -28,19 +28,28 @@ async function acmeIds(): Promise<Ids> {
 const pages = (ids: Ids) => [
   '/',
   '/sign-in',
-  '/sign-in?callbackUrl=%2Fmembers',
-  '/projects',
-  '/projects?page=2',
-  `/projects/${ids.project}`,
-  `/projects/${ids.project}/tasks/${ids.task}`,
-  '/projects/00000000-0000-4000-8000-000000000000',
-  '/members',
+  '/sign-in?callbackUrl=%2Fo%2Facme%2Fmembers',
+  org('acme', '/projects'),
+  org('acme', '/projects?page=2'),
+  org('acme', `/projects/${ids.project}`),
+  org('acme', `/projects/${ids.project}/tasks/${ids.task}`),
+  org('acme', '/projects/00000000-0000-4000-8000-000000000000'),
+  org('acme', '/members'),
+  org('no-such-organisation', '/projects'),
   '/no-workspace',
   '/no-such-page',
 ];
 
 /** Every API route. */
-const apiRoutes = ['/api/projects', '/api/auth/session', '/api/auth/csrf', '/api/auth/providers', '/api/auth/signin', '/api/auth/signout'];
+const apiRoutes = [
+  orgApi('acme', '/projects'),
+  orgApi('no-such-organisation', '/projects'),
+  '/api/auth/session',
+  '/api/auth/csrf',
+  '/api/auth/providers',
+  '/api/auth/signin',
+  '/api/auth/signout',
+];
 
 async function expectHeaders(request: APIRequestContext, paths: string[], options: { https: boolean; headers?: Record<string, string> }): Promise<string[]> {
   const nonces: string[] = [];
@@ -78,14 +87,23 @@ test('every page and API route answers with the security headers, signed out and
 });
 
 test('no HSTS over plain http, even when a client claims https: this server trusts no proxy', async ({ request }) => {
-  await expectHeaders(request, ['/sign-in', '/projects', '/api/projects'], { https: false, headers: { 'x-forwarded-proto': 'https' } });
+  await expectHeaders(request, ['/sign-in', org('acme', '/projects'), orgApi('acme', '/projects')], {
+    https: false,
+    headers: { 'x-forwarded-proto': 'https' },
+  });
 });
 
 test('HSTS when the proxy it trusts says https (TRUST_PROXY=1), and only then', async ({ playwright }) => {
   const proxied = await playwright.request.newContext({ baseURL: shortServerUrl });
   try {
-    await expectHeaders(proxied, ['/sign-in', '/projects', '/api/projects', '/api/auth/csrf'], { https: true, headers: { 'x-forwarded-proto': 'https' } });
-    await expectHeaders(proxied, ['/sign-in', '/projects', '/api/projects'], { https: false, headers: { 'x-forwarded-proto': 'http' } });
+    await expectHeaders(proxied, ['/sign-in', org('acme', '/projects'), orgApi('acme', '/projects'), '/api/auth/csrf'], {
+      https: true,
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    await expectHeaders(proxied, ['/sign-in', org('acme', '/projects'), orgApi('acme', '/projects')], {
+      https: false,
+      headers: { 'x-forwarded-proto': 'http' },
+    });
     await expectHeaders(proxied, ['/sign-in'], { https: false });
   } finally {
     await proxied.dispose();
@@ -107,7 +125,7 @@ test('every page works under the policy: no violation reported in Chromium', asy
     await expect(page.locator('body')).not.toBeEmpty();
   }
   // Client-side navigation, a menu and a server action (a project created), all scripted.
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await page.getByTestId('tenant-switcher').click();
   await expect(page.getByRole('menu', { name: 'Workspaces' })).toBeVisible();
   await page.keyboard.press('Escape');
@@ -115,9 +133,9 @@ test('every page works under the policy: no violation reported in Chromium', asy
   const form = page.getByRole('form', { name: 'Create a project' });
   await form.getByLabel('Name').fill(`CSP check ${Date.now().toString(36)}`);
   await form.getByRole('button', { name: 'Create project' }).click();
-  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/o\/acme\/projects\/[0-9a-f-]{36}$/);
   await page.getByRole('link', { name: 'Members' }).first().click();
-  await expect(page).toHaveURL(/\/members$/);
+  await expect(page).toHaveURL(/\/o\/acme\/members$/);
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in/);

@@ -4,7 +4,7 @@ import { decode } from 'next-auth/jwt';
 import pg from 'pg';
 
 import { SHORT_TIMERS, shortServerUrl } from './short-server';
-import { adminQuery, skipWithoutChromium, tenantId } from './support';
+import { adminQuery, org, orgApi, skipWithoutChromium, tenantId } from './support';
 import { createUser, testAddress, type TestUser } from './users';
 
 skipWithoutChromium(test);
@@ -32,13 +32,13 @@ async function signedIn(
 }
 
 async function expectSignedIn(page: Page): Promise<void> {
-  await page.goto('/projects');
-  await expect(page).toHaveURL(/\/projects$/);
+  await page.goto(org('acme', '/projects'));
+  await expect(page).toHaveURL(/\/o\/acme\/projects$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
 }
 
 async function expectSignedOut(page: Page): Promise<void> {
-  await page.goto('/projects');
+  await page.goto(org('acme', '/projects'));
   await expect(page).toHaveURL(/\/sign-in/);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 }
@@ -64,7 +64,7 @@ test('signing out ends the session on the server: a copy of the cookie made befo
 
     await expectSignedOut(thief);
     expect(await (await copy.request.get('/api/auth/session')).json()).toEqual({});
-    const api = await copy.request.get('/api/projects', { maxRedirects: 0 });
+    const api = await copy.request.get(orgApi('acme', '/projects'), { maxRedirects: 0 });
     expect(api.status(), 'no data for an ended session').not.toBe(200);
     const [row] = await adminQuery<{ ended: number }>('SELECT count(*)::int AS ended FROM public.user_sessions WHERE account_id = $1 AND end_reason = $2', [
       user.id,

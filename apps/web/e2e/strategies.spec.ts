@@ -12,6 +12,7 @@ skipWithoutChromium(test);
 const STRATEGIES = [
   {
     strategy: 'rls',
+    slug: 'acme',
     tenant: 'Acme Corp',
     admin: 'alice@acme.test',
     viewer: 'carol@acme.test',
@@ -21,6 +22,7 @@ const STRATEGIES = [
   },
   {
     strategy: 'schema',
+    slug: 'hooli',
     tenant: 'Hooli',
     admin: 'richard@hooli.test',
     viewer: 'gilfoyle@hooli.test',
@@ -30,6 +32,7 @@ const STRATEGIES = [
   },
   {
     strategy: 'database',
+    slug: 'umbrella',
     tenant: 'Umbrella Corp',
     admin: 'albert@umbrella.test',
     viewer: 'chris@umbrella.test',
@@ -51,7 +54,7 @@ for (const s of STRATEGIES) {
     await signIn(page, s.admin);
     await expect(page.getByTestId('tenant-switcher')).toContainText(s.tenant);
     await expect(page.getByRole('link', { name: s.seeded })).toBeVisible();
-    const path = await createProject(page, name);
+    const path = await createProject(page, name, undefined, s.slug);
     await addTask(page, task, { assignee: s.member, due: '2031-01-31' });
     await page.getByLabel(`Status of ${task}`).selectOption('done');
     await expect(page.getByLabel(`Status of ${task}`)).toHaveValue('done');

@@ -6,12 +6,17 @@ export const PASSWORD = 'demo-password';
 
 export { skipWithoutChromium } from '@repo/e2e/chromium';
 
+/** The address of a page of organisation `slug` (/o/<slug><rest>), and of its route handlers (/api/o/<slug><rest>). */
+export const org = (slug: string, rest = ''): string => `/o/${slug}${rest}`;
+export const orgApi = (slug: string, rest = ''): string => `/api/o/${slug}${rest}`;
+
+/** Signs in; lands on the projects of the user's first organisation (by name): /o/<slug>/projects. */
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/projects$/);
+  await expect(page).toHaveURL(/\/o\/[a-z0-9-]+\/projects$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
 }
 
@@ -51,15 +56,15 @@ export async function tenantId(slug: string): Promise<string> {
   return row.id;
 }
 
-/** Creates a project through the UI and returns its URL path. */
-export async function createProject(page: Page, name: string, description = 'Made by the e2e suite.'): Promise<string> {
-  await page.goto('/projects');
+/** Creates a project through the UI in organisation `slug` (acme by default) and returns its URL path. */
+export async function createProject(page: Page, name: string, description = 'Made by the e2e suite.', slug = 'acme'): Promise<string> {
+  await page.goto(org(slug, '/projects'));
   await page.getByRole('button', { name: /New project/ }).click();
   const form = page.getByRole('form', { name: 'Create a project' });
   await form.getByLabel('Name').fill(name);
   await form.getByLabel(/Description/).fill(description);
   await form.getByRole('button', { name: 'Create project' }).click();
-  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}/projects/[0-9a-f-]{36}$`));
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   return new URL(page.url()).pathname;
 }

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 
-import { adminQuery, screenshot, signIn, skipWithoutChromium } from './support';
+import { adminQuery, org, screenshot, signIn, skipWithoutChromium } from './support';
 
 skipWithoutChromium(test);
 
-// Issue #15, item 7: a link to a project of another of the user's workspaces said "Project not found". It now offers
-// to switch to that workspace; for a workspace the user does not belong to, it stays the plain 404.
+// Issue #15, item 7: a link to a project of another of the user's workspaces said "Project not found". It now links to
+// the item under that workspace's address; for a workspace the user does not belong to, it stays the plain 404.
 
 async function initechTask(): Promise<{ project: string; task: string; title: string }> {
   const [row] = await adminQuery<{ project: string; task: string; title: string }>(
@@ -17,28 +17,27 @@ async function initechTask(): Promise<{ project: string; task: string; title: st
   return row!;
 }
 
-test('a link to a project or task of another of my workspaces offers the switch, and the switch opens it', async ({ page }, testInfo) => {
+test('a link to a project or task of another of my workspaces says where it is and opens it there', async ({ page }, testInfo) => {
   const { project, task, title } = await initechTask();
-  // Alice is an admin of Acme (active after sign-in) and a member of Initech.
+  // Alice is an admin of Acme and a member of Initech.
   await signIn(page, 'alice@acme.test');
   const switcher = page.getByTestId('tenant-switcher');
 
-  await page.goto(`/projects/${project}`);
+  await page.goto(org('acme', `/projects/${project}`));
   await expect(page.getByRole('heading', { name: 'This project is in Initech' })).toBeVisible();
   await expect(page.getByText('TPS reports')).toHaveCount(0);
   await screenshot(page, testInfo, 'other-workspace-offer');
-  await page.getByRole('button', { name: 'Switch to Initech' }).click();
+  await page.getByRole('link', { name: 'Open in Initech' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'TPS reports' })).toBeVisible();
   await expect(switcher).toContainText('Initech');
-  await expect(page).toHaveURL(new RegExp(`/projects/${project}$`));
+  await expect(page).toHaveURL(new RegExp(`/o/initech/projects/${project}$`));
 
-  // Back to Acme; a task link works the same way.
-  await switcher.click();
-  await page.getByRole('menu', { name: 'Workspaces' }).getByRole('menuitemradio', { name: /Acme/ }).click();
+  // A task link works the same way.
+  await page.goto(org('acme', `/projects/${project}/tasks/${task}`));
   await expect(switcher).toContainText('Acme Corp');
-  await page.goto(`/projects/${project}/tasks/${task}`);
   await expect(page.getByRole('heading', { name: 'This task is in Initech' })).toBeVisible();
-  await page.getByRole('button', { name: 'Switch to Initech' }).click();
+  await page.getByRole('link', { name: 'Open in Initech' }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/initech/projects/${project}/tasks/${task}$`));
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(switcher).toContainText('Initech');
 });
@@ -46,12 +45,12 @@ test('a link to a project or task of another of my workspaces offers the switch,
 test('for a workspace the user does not belong to it stays a 404 that names nothing', async ({ page }) => {
   const { project, task } = await initechTask();
   await signIn(page, 'gina@globex.test');
-  for (const path of [`/projects/${project}`, `/projects/${project}/tasks/${task}`]) {
+  for (const path of [org('globex', `/projects/${project}`), org('globex', `/projects/${project}/tasks/${task}`)]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
     const html = (await response?.text()) ?? '';
     expect(html, path).not.toContain('Initech');
     expect(html, path).not.toContain('TPS reports');
-    await expect(page.getByRole('button', { name: /Switch to/ })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: /Open in/ })).toHaveCount(0);
   }
 });

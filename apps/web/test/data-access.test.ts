@@ -48,10 +48,10 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
   'server/auth/accounts.ts': {
     why: 'sign-in (auth_user) and membership checks (user_memberships) happen before any tenant is known, as app_auth',
     importers: {
-      'server/auth/options.ts': ['loadMemberships', 'verifyCredentials'],
+      'server/auth/options.ts': ['verifyCredentials'],
       'server/session.ts': ['loadMemberships'],
       // Clears this process's membership cache after a role change; reads nothing.
-      'app/(app)/members/actions.ts': ['forgetMemberships'],
+      'app/o/[slug]/members/actions.ts': ['forgetMemberships'],
       'server/auth/sessions.ts': ['authPool'],
       'server/auth/sign-in-limits.ts': ['authPool'],
       'server/accounts/store.ts': ['authPool'],

@@ -6,8 +6,8 @@
  * tenancy layer), starts its standalone server, signs in once as alice@acme.test (admin of Acme, an rls tenant) and
  * runs autocannon (50 connections) against two routes, each in two variants:
  *
- *   tenancy   GET /projects (the page) and GET /api/projects: the session -> withTenant -> policies path;
- *   baseline  GET /bench/projects and GET /api/bench/projects: the same session check, the same SQL and the same
+ *   tenancy   GET /o/acme/projects (the page) and GET /api/o/acme/projects: the session -> withTenant -> policies path;
+ *   baseline  GET /o/acme/bench/projects and GET /api/o/acme/bench/projects: the same session check, the same SQL and the same
  *             markup/JSON, but read on a plain pg pool of a BYPASSRLS role with the tenant filter written out
  *             (bench/web-baseline/src/server/bench-baseline.ts), the way an app without the tenancy layer would.
  *
@@ -44,6 +44,13 @@ const SERVER_JS = path.join(COPY_DIR, '.next/standalone/bench/.web/server.js');
 const NOT_COPIED = new Set(['node_modules', '.next', '.turbo', 'e2e', 'test', 'test-results', 'playwright-report', 'playwright.config.ts', 'vitest.config.ts']);
 
 const USER = { email: 'alice@acme.test', password: 'demo-password' };
+/** Alice's Acme (the organisation is in the address), and the baseline's routes beside the app's. */
+const PATHS = {
+  page: '/o/acme/projects',
+  pageBaseline: '/o/acme/bench/projects',
+  api: '/api/o/acme/projects',
+  apiBaseline: '/api/o/acme/bench/projects',
+};
 /** A seeded Acme project: a page without it is not the page being measured. */
 const PAGE_MARKER = 'Website relaunch';
 const BASELINE_ROLE = 'bench_web_baseline';
@@ -300,19 +307,19 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
     const cookie = await signIn(origin);
 
     // Both API variants must give the same, non-empty answer; the pages must show the tenant's projects.
-    const api = await get(origin, '/api/projects', cookie);
-    const apiBaseline = await get(origin, '/api/bench/projects', cookie);
+    const api = await get(origin, PATHS.api, cookie);
+    const apiBaseline = await get(origin, PATHS.apiBaseline, cookie);
     const projects = (JSON.parse(api) as { projects: unknown[] }).projects;
-    if (projects.length === 0) throw new Error('GET /api/projects returned no projects: nothing would be measured');
-    if (api !== apiBaseline) throw new Error('GET /api/projects and its baseline /api/bench/projects return different JSON');
-    for (const page of ['/projects', '/bench/projects']) {
+    if (projects.length === 0) throw new Error(`GET ${PATHS.api} returned no projects: nothing would be measured`);
+    if (api !== apiBaseline) throw new Error(`GET ${PATHS.api} and its baseline ${PATHS.apiBaseline} return different JSON`);
+    for (const page of [PATHS.page, PATHS.pageBaseline]) {
       if (!(await get(origin, page, cookie)).includes(PAGE_MARKER)) throw new Error(`GET ${page} does not show "${PAGE_MARKER}"`);
     }
-    log(`signed in as ${USER.email}; /api/projects returns ${projects.length} projects, identical to the baseline`);
+    log(`signed in as ${USER.email}; ${PATHS.api} returns ${projects.length} projects, identical to the baseline`);
 
     const targets: Target[] = [
-      { route: 'projects page', tenancy: '/projects', baseline: '/bench/projects' },
-      { route: 'GET /api/projects', tenancy: '/api/projects', baseline: '/api/bench/projects', expectBody: api },
+      { route: 'projects page', tenancy: PATHS.page, baseline: PATHS.pageBaseline },
+      { route: 'GET /api/projects', tenancy: PATHS.api, baseline: PATHS.apiBaseline, expectBody: api },
     ];
     const rows: WebBenchRow[] = [];
     for (const target of targets) {

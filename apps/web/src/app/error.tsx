@@ -1,7 +1,7 @@
 'use client';
 
 // Errors outside the app shell (sign-in page, no-workspace page). A digest means the server logged the cause;
-// without one the failure happened in the browser, which the server never saw (see (app)/error.tsx).
+// without one the failure happened in the browser, which the server never saw (see o/[slug]/error.tsx).
 export default function RootError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <main className="shell">

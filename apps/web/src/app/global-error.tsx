@@ -1,7 +1,7 @@
 'use client';
 
 // The last resort, when even the root layout failed. A digest means the server logged the cause (onRequestError);
-// without one the failure happened in the browser (see (app)/error.tsx).
+// without one the failure happened in the browser (see o/[slug]/error.tsx).
 export default function GlobalError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <html lang="en">

@@ -4,10 +4,11 @@ import type { ReactNode } from 'react';
 
 import { FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
-import type { ActionState } from '@repo/ui';
 import { useFormAction } from '@repo/ui/use-form-action';
 
-/** A one-button form (delete...) that asks for confirmation first and shows the action's refusal, if any. */
+import { useOrgAction, type OrgAction } from './use-org-action';
+
+/** A one-button form (delete...) of an organisation's page that asks for confirmation first and shows the action's refusal, if any. */
 export function ConfirmForm({
   action,
   fields,
@@ -16,14 +17,15 @@ export function ConfirmForm({
   pendingLabel,
   size,
 }: {
-  action: (state: ActionState, form: FormData) => Promise<ActionState>;
+  /** An action of this page's organisation (its slug is bound here). */
+  action: OrgAction;
   fields: Record<string, string>;
   confirm: string;
   children: ReactNode;
   pendingLabel?: string;
   size?: 'sm';
 }) {
-  const [state, formAction] = useFormAction(action);
+  const [state, formAction] = useFormAction(useOrgAction(action));
   return (
     <form
       action={formAction}

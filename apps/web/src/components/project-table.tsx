@@ -6,7 +6,8 @@ import { EmptyState } from './empty-state';
 import { formatDate } from './format';
 
 /** The projects list; also rendered by the web benchmark's baseline page (bench/web-baseline), so both measure the same markup. */
-export function ProjectTable({ projects, canCreate }: { projects: ProjectSummary[]; canCreate: boolean }) {
+/** `basePath`: the organisation's projects path (/o/<slug>/projects), under which each project's page is. */
+export function ProjectTable({ projects, canCreate, basePath }: { projects: ProjectSummary[]; canCreate: boolean; basePath: string }) {
   if (projects.length === 0) {
     return (
       <div className="panel">
@@ -35,7 +36,7 @@ export function ProjectTable({ projects, canCreate }: { projects: ProjectSummary
           {projects.map((project) => (
             <tr key={project.id}>
               <td>
-                <Link href={`/projects/${project.id}`} className="cell-title">
+                <Link href={`${basePath}/${project.id}`} className="cell-title">
                   {project.name}
                 </Link>
                 {project.description && <span className="cell-sub">{project.description}</span>}

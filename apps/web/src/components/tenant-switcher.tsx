@@ -1,37 +1,30 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
+import Link from 'next/link';
 import { useCallback, useRef, useState } from 'react';
+
+import { orgPath } from '@/lib/org-path';
+import type { MembershipRole } from '@/server/auth/types';
+import { useDismiss } from '@repo/ui/use-dismiss';
 
 import { ROLE_LABEL } from './badges';
 import { initials } from './initials';
-import { useDismiss } from '@repo/ui/use-dismiss';
-import { useSwitchWorkspace } from './use-switch-workspace';
-import type { MembershipRole } from '@/server/auth/types';
 
 export interface TenantOption {
-  id: string;
+  slug: string;
   name: string;
   role: MembershipRole;
 }
 
-/** The active workspace and the others the user belongs to; choosing one switches (useSwitchWorkspace). */
+/**
+ * The workspace of this page and the others the user belongs to, each a plain link to its projects (/o/<slug>/projects):
+ * the workspace is the address's, so another one opens in this tab, or in a new one, while this one stays as it is.
+ */
 export function TenantSwitcher({ active, tenants }: { active: TenantOption; tenants: TenantOption[] }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
-  const { switchTo, switching, error } = useSwitchWorkspace();
   const ref = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
   useDismiss(ref, open, close);
-
-  const choose = (tenant: TenantOption) => {
-    if (tenant.id === active.id) return setOpen(false);
-    switchTo(tenant.id, () => {
-      setOpen(false);
-      router.push('/projects');
-      router.refresh();
-    });
-  };
 
   return (
     <div className="menu" ref={ref}>
@@ -51,39 +44,29 @@ export function TenantSwitcher({ active, tenants }: { active: TenantOption; tena
           <strong>{active.name}</strong>
           <small>{ROLE_LABEL[active.role]}</small>
         </span>
-        {switching ? (
-          <span className="spinner" aria-label="Switching" />
-        ) : (
-          <span className="chevron" aria-hidden="true">
-            ▾
-          </span>
-        )}
+        <span className="chevron" aria-hidden="true">
+          ▾
+        </span>
       </button>
       {open && (
         <div className="menu-list" role="menu" aria-label="Workspaces">
           <div className="menu-heading">Workspaces</div>
           {tenants.map((tenant) => (
-            <button
-              key={tenant.id}
-              type="button"
+            <Link
+              key={tenant.slug}
+              href={orgPath(tenant.slug, '/projects')}
               role="menuitemradio"
-              aria-checked={tenant.id === active.id}
+              aria-checked={tenant.slug === active.slug}
               className="menu-item"
-              disabled={switching}
-              onClick={() => choose(tenant)}
+              onClick={close}
             >
               <span>{tenant.name}</span>
               <span className="muted">
-                {tenant.id === active.id ? '✓ ' : ''}
+                {tenant.slug === active.slug ? '✓ ' : ''}
                 {ROLE_LABEL[tenant.role]}
               </span>
-            </button>
+            </Link>
           ))}
-          {error && (
-            <div className="menu-error" role="alert">
-              {error}
-            </div>
-          )}
         </div>
       )}
     </div>

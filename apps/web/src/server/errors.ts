@@ -27,6 +27,12 @@ const MESSAGES: Record<ErrorKind, string> = {
   unknown: 'Something went wrong on our side. It has been logged.',
 };
 
+/**
+ * An organisation slug the user is not a member of, whether or not it exists: one message for both, so that an
+ * answer never tells whether an organisation exists (route handlers answer 404 with it, actions show it).
+ */
+export const ORGANISATION_NOT_FOUND = 'There is no such workspace, or you are not a member of it.';
+
 /** SQLSTATE -> what the user is told. Codes not listed are unexpected: "something went wrong", logged as errors. */
 const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   // insufficient_privilege: a row-level security WITH CHECK refusal, a missing grant, set_member_role's checks.

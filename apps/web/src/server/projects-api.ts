@@ -2,16 +2,15 @@ import 'server-only';
 
 import { NextResponse } from 'next/server';
 
+import { orgApiPath } from '@/lib/org-path';
 import { parseProjectListQuery, projectListHref, type ProjectListQuery } from '@/lib/project-list-query';
 
 import { apiError } from './api-error';
 import { InvalidCursorError, type ProjectPage } from './queries/project-page';
 import type { ProjectJson } from './queries/projects';
 
-// GET /api/projects, shared with the web benchmark's baseline (bench/web-baseline), which must answer the same JSON
-// byte for byte: both build their links to /api/projects, the resource the baseline stands in for.
-
-const PATH = '/api/projects';
+// GET /api/o/<slug>/projects, shared with the web benchmark's baseline (bench/web-baseline), which must answer the same
+// JSON byte for byte: both build their links to /api/o/<slug>/projects, the resource the baseline stands in for.
 const PRIVATE = { 'cache-control': 'private, no-store' };
 
 /**
@@ -20,6 +19,7 @@ const PRIVATE = { 'cache-control': 'private, no-store' };
  */
 export async function projectsApiResponse(
   route: string,
+  slug: string,
   params: URLSearchParams,
   read: (query: ProjectListQuery) => Promise<ProjectPage<ProjectJson>>,
 ): Promise<NextResponse> {
@@ -27,7 +27,7 @@ export async function projectsApiResponse(
   if ('error' in parsed) return NextResponse.json({ error: parsed.error }, { status: 400, headers: PRIVATE });
   try {
     const page = await read(parsed.query);
-    const link = (cursor: string | null) => (cursor ? projectListHref(PATH, { ...parsed.query, cursor }, { withLimit: true }) : null);
+    const link = (cursor: string | null) => (cursor ? projectListHref(orgApiPath(slug, '/projects'), { ...parsed.query, cursor }, { withLimit: true }) : null);
     const next = link(page.next);
     const prev = link(page.prev);
     const links = [next && `<${next}>; rel="next"`, prev && `<${prev}>; rel="prev"`].filter(Boolean);

@@ -2,13 +2,13 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { SignOutButton } from '@/components/sign-out-button';
-import { requireSession } from '@/server/session';
+import { homePath, requireSession } from '@/server/session';
 
 export const metadata: Metadata = { title: 'No workspace' };
 
 export default async function NoWorkspacePage() {
   const session = await requireSession();
-  if (session.active) redirect('/projects');
+  if (session.memberships.length > 0) redirect(homePath(session));
   return (
     <main className="shell">
       <section className="card card-centered">
