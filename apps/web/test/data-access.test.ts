@@ -94,6 +94,7 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
       'server/jobs/start.ts': ['startJobs'],
       'app/sign-up/actions.ts': ['sendJob'],
       'app/forgot-password/actions.ts': ['sendJob'],
+      'app/o/[slug]/members/invitation-actions.ts': ['sendJob'],
     },
   },
   'server/auth/sessions.ts': {

@@ -19,6 +19,8 @@ export interface ActionOutcome {
   revalidate?: string[];
   /** Where to go next, inside the organisation (e.g. '/projects' after a delete). */
   redirectTo?: string;
+  /** Work that must see the change committed, e.g. queueing a job that reads it: runs after the transaction. */
+  afterCommit?: () => Promise<void>;
 }
 
 type Body<T> = (data: T, tx: TenantTx, session: TenantSession) => Promise<ActionOutcome | void>;
@@ -60,6 +62,7 @@ export function validatedAction<S extends z.ZodType>(name: string, schema: S, bo
       await options.precheck?.(parsed.data, session.slug);
       const run = options.scope === 'control' ? withTenantControlPlane : withTenantSession;
       outcome = await run(session.slug, (tx, inOrg) => body(parsed.data, tx, inOrg));
+      await outcome?.afterCommit?.();
     } catch (error) {
       // redirect() and notFound() (e.g. the session expired) are control flow, not failures.
       unstable_rethrow(error);
