@@ -4,7 +4,9 @@ import path from 'node:path';
 import { INIT_SQL_DEFAULTS } from '@repo/db/init-sql';
 import { prepareDatabase } from '@repo/db/prepare';
 import type { AppTenancy } from '@repo/db/tenancy';
+import { startLocalPgBouncer } from '@repo/db/local';
 import { createTestDatabase, type TestDatabase } from '@repo/localdb/harness';
+import { requirePgBouncer } from '@repo/localdb/pgbouncer';
 import { FileSecretsProvider, type Tenant } from '@repo/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,9 +63,9 @@ async function record(payload: { marker: string }, context: JobContext): Promise
   seen.push({ payload, tenantId: context.tenant?.id ?? null, contextTenant, contextUser, strategy: context.tenant?.strategy ?? null });
 }
 
-function newQueue(): JobQueue {
+function newQueue(pool: pg.Pool = queuePool): JobQueue {
   return createJobQueue({
-    db: queuePool,
+    db: pool,
     tenancy,
     jobs: [{ name: 'record', handler: record }],
     log,
@@ -226,6 +228,32 @@ describe('the job queue', () => {
     }
     expect(seen.find((s) => s.payload.marker === 'moved')).toMatchObject({ tenantId: tenant.id, contextTenant: tenant.id, strategy: 'schema' });
     expect(await projectsOf(tenant)).toEqual(['moved']);
+  });
+});
+
+// Outside CI a missing pgbouncer binary skips this case; in CI it fails.
+describe.runIf(requirePgBouncer())('the job queue behind PgBouncer in transaction mode', () => {
+  it('sends and runs a tenant job through a one-connection transaction pool (pg-boss polls; it needs no session)', async () => {
+    const tenant = await tenancy.createTenant({ slug: 'job_bouncer', name: 'Bouncer', strategy: 'rls' });
+    const local = await startLocalPgBouncer({
+      adminUrl: db.url,
+      authPassword: 'jobs-pgbouncer-auth-password',
+      settings: { poolMode: 'transaction', defaultPoolSize: 1, serverLoginRetry: 1 },
+      lookupIn: 'this-database',
+    });
+    const pool = new pg.Pool({ connectionString: local.bouncer.url('app_auth', INIT_SQL_DEFAULTS.authPassword, db.name), max: 4 });
+    pool.on('error', () => undefined);
+    const queue = newQueue(pool);
+    try {
+      await queue.start({ work: true });
+      const id = await queue.send('record', { marker: 'through-bouncer' }, { tenant: { id: tenant.id, role: 'admin' } });
+      expect(await settled(id)).toMatchObject({ state: 'completed', output: { status: 'done' } });
+      expect(await projectsOf(tenant)).toEqual(['through-bouncer']);
+    } finally {
+      await queue.stop();
+      await pool.end();
+      await local.bouncer.stop();
+    }
   });
 });
 
