@@ -47,6 +47,8 @@ export interface JobQueueConfig {
   retryDelaySeconds?: number;
   /** A job running longer than this is given up and retried: a worker killed mid-job loses nothing (default 300). */
   expireInSeconds?: number;
+  /** How often some process's maintenance gives up expired jobs, among other things (pg-boss's default: 120). */
+  maintenanceIntervalSeconds?: number;
 }
 
 interface Envelope {
@@ -70,6 +72,7 @@ export function createJobQueue(config: JobQueueConfig): JobQueue {
     schema: 'pgboss',
     // The schema is installed by the owner connection (prepareDatabase): this role may not create schemas.
     migrate: false,
+    ...(config.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: config.maintenanceIntervalSeconds } : {}),
   });
   boss.on('error', (error) => config.log.error({ err: error, event: 'jobs.error' }, 'job queue error'));
   const definitions = new Map(config.jobs.map((job) => [job.name, job as JobDefinition<object>]));

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { INIT_SQL_DEFAULTS } from '@repo/db/init-sql';
 import { prepareDatabase } from '@repo/db/prepare';
 import type { AppTenancy } from '@repo/db/tenancy';
@@ -228,6 +230,37 @@ describe('the job queue', () => {
     }
     expect(seen.find((s) => s.payload.marker === 'moved')).toMatchObject({ tenantId: tenant.id, contextTenant: tenant.id, strategy: 'schema' });
     expect(await projectsOf(tenant)).toEqual(['moved']);
+  });
+});
+
+describe('a worker killed mid-job', () => {
+  it('loses nothing: once the job expires, another worker runs it', async () => {
+    const runs: string[] = [];
+    const settings = { db: queuePool, tenancy, log, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, expireInSeconds: 2, maintenanceIntervalSeconds: 1 };
+    const alive = createJobQueue({ ...settings, jobs: [{ name: 'once', handler: async () => void runs.push('alive') }] });
+    // Creates the queue (2 s expiry) and sends, without working it yet.
+    const sender = createJobQueue({ ...settings, jobs: [{ name: 'once', handler: async () => undefined }] });
+    await sender.start({ work: false });
+    const id = await sender.send('once', {});
+    await sender.stop();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./dying-worker.ts', import.meta.url))], {
+      env: { ...process.env, QUEUE_URL: authUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('taken') && resolve());
+        child.once('exit', (code) => reject(new Error(`the dying worker exited (${code}) before taking the job`)));
+      });
+      expect((await jobState(id)).state).toBe('active');
+      child.kill('SIGKILL');
+      await alive.start({ work: true });
+      expect(await settled(id)).toMatchObject({ state: 'completed', output: { status: 'done' } });
+      expect(runs).toEqual(['alive']);
+    } finally {
+      child.kill('SIGKILL');
+      await alive.stop();
+    }
   });
 });
 
