@@ -1476,7 +1476,588 @@ GRANT EXECUTE ON FUNCTION public.resolve_api_key(text) TO app_auth;
 
 insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('07fdcc58311de5cc68ce2b20c13744a09ce16bf92b18c7564daf1ac73497ec35', 1796638263359);
 
+CREATE TABLE "account_tokens" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid NOT NULL,
+	"purpose" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "account_tokens_purpose_valid" CHECK ("account_tokens"."purpose" in ('verify-email', 'reset-password')),
+	CONSTRAINT "account_tokens_hash_format" CHECK ("account_tokens"."token_hash" ~ '^[0-9a-f]{64}$')
+);
+
+ALTER TABLE "users" ADD COLUMN "email_verified_at" timestamp with time zone DEFAULT now();
+
+ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+
+CREATE UNIQUE INDEX "account_tokens_hash_key" ON "account_tokens" USING btree ("token_hash");
+
+CREATE INDEX "account_tokens_user_idx" ON "account_tokens" USING btree ("user_id");
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('815f0cc9d9f3d9006a6f9c67405d7fd956f7ffb51a200904d82d6fda67386fdc', 1796638589271);
+
+-- Sign-up, email verification and password reset. The web app holds no admin credentials: everything here is a
+-- SECURITY DEFINER function that only app_auth (the web's account role, which tenant requests never use) may execute.
+-- Tokens reach these functions as the sha256 (hex) of the emailed token, never the token itself; the table keeps only
+-- that hash, and no runtime role may read it.
+--
+-- SQLSTATEs the app maps to messages: 22023 bad input, TA010 the email is taken, TA020 a link that is unknown, used,
+-- expired or of another purpose (one answer for all four: no oracle).
+REVOKE ALL ON public.account_tokens FROM PUBLIC;
+
+-- A new user (unconfirmed), a new rls organisation and the user as its first admin, in one transaction. The tenant row
+-- is what the tenancy library's createTenant() leaves for an rls tenant: the shared tables' placement (schema public,
+-- no database, no role), the shared tables' migration version, and `active` (an rls tenant has nothing to provision).
+-- The slug is the app's proposal or, when taken, the first free `<slug>_<n>`.
+CREATE OR REPLACE FUNCTION public.sign_up(p_email text, p_name text, p_password_hash text, p_org_name text, p_slug text)
+RETURNS TABLE (user_id uuid, tenant_id uuid, tenant_slug text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid;
+  v_tenant uuid;
+  v_slug text;
+  v_version text;
+  v_n int := 1;
+BEGIN
+  IF p_email IS NULL OR length(p_email) > 320 OR p_email !~ '^[^@\s]+@[^@\s]+$' THEN
+    RAISE EXCEPTION 'a valid email address is needed' USING ERRCODE = '22023';
+  END IF;
+  IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 OR p_org_name IS NULL OR length(btrim(p_org_name)) NOT BETWEEN 1 AND 200 THEN
+    RAISE EXCEPTION 'name and organisation name must have 1 to 200 characters' USING ERRCODE = '22023';
+  END IF;
+  IF p_password_hash IS NULL OR p_password_hash NOT LIKE '$argon2id$%' THEN
+    RAISE EXCEPTION 'the password must be stored as an argon2id hash' USING ERRCODE = '22023';
+  END IF;
+  IF p_slug IS NULL OR p_slug !~ '^[a-z][a-z0-9_]{1,47}$' THEN
+    RAISE EXCEPTION 'invalid organisation slug' USING ERRCODE = '22023';
+  END IF;
+  -- Two sign-ups for one address at once: the second waits and then finds the first.
+  PERFORM pg_advisory_xact_lock(hashtext('public.sign_up'), hashtext(lower(p_email)));
+  IF EXISTS (SELECT 1 FROM public.users u WHERE lower(u.email) = lower(p_email)) THEN
+    RAISE EXCEPTION 'the email is taken' USING ERRCODE = 'TA010';
+  END IF;
+  SELECT max(m.tag) INTO v_version FROM public.__tenant_migrations m;
+  v_slug := p_slug;
+  LOOP
+    BEGIN
+      INSERT INTO tenancy.tenants (slug, name, strategy, status, schema_name, database_name, role_name, schema_version)
+      VALUES (v_slug, btrim(p_org_name), 'rls', 'active', 'public', NULL, NULL, v_version)
+      RETURNING id INTO v_tenant;
+      EXIT;
+    EXCEPTION WHEN unique_violation THEN
+      v_n := v_n + 1;
+      IF v_n > 100 THEN
+        RAISE EXCEPTION 'no free slug near %', p_slug USING ERRCODE = '22023';
+      END IF;
+      v_slug := left(p_slug, 47 - length(v_n::text)) || '_' || v_n;
+    END;
+  END LOOP;
+  INSERT INTO public.users (email, name, password_hash, email_verified_at)
+  VALUES (btrim(p_email), btrim(p_name), p_password_hash, NULL) RETURNING id INTO v_user;
+  INSERT INTO public.memberships (user_id, tenant_id, role) VALUES (v_user, v_tenant, 'owner');
+  RETURN QUERY SELECT v_user, v_tenant, v_slug;
+END
+$fn$;
+
+-- A new token for an emailed link (the queue's worker makes it, so no job payload carries it). Earlier unused tokens of
+-- the same purpose stop working: only the newest link counts. No row for an unknown user (or, for verify-email, one
+-- already confirmed): the caller then sends nothing.
+CREATE OR REPLACE FUNCTION public.issue_account_token(p_user uuid, p_purpose text, p_token_hash text, p_ttl_seconds integer)
+RETURNS TABLE (email text, name text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_purpose IS NULL OR p_purpose NOT IN ('verify-email', 'reset-password') THEN
+    RAISE EXCEPTION 'unknown token purpose' USING ERRCODE = '22023';
+  END IF;
+  IF p_token_hash IS NULL OR p_token_hash !~ '^[0-9a-f]{64}$' THEN
+    RAISE EXCEPTION 'the token must be given as its sha256, in hex' USING ERRCODE = '22023';
+  END IF;
+  IF p_ttl_seconds IS NULL OR p_ttl_seconds NOT BETWEEN 60 AND 7 * 86400 THEN
+    RAISE EXCEPTION 'a token lives between a minute and a week' USING ERRCODE = '22023';
+  END IF;
+  PERFORM 1 FROM public.users u WHERE u.id = p_user AND (p_purpose <> 'verify-email' OR u.email_verified_at IS NULL) FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE public.account_tokens t SET used_at = now() WHERE t.user_id = p_user AND t.purpose = p_purpose AND t.used_at IS NULL;
+  INSERT INTO public.account_tokens (user_id, purpose, token_hash, expires_at)
+  VALUES (p_user, p_purpose, p_token_hash, now() + make_interval(secs => p_ttl_seconds));
+  RETURN QUERY SELECT u.email, u.name FROM public.users u WHERE u.id = p_user;
+END
+$fn$;
+
+-- Uses a token once: the user it was issued to, or TA020 when it is unknown, used, expired or of another purpose.
+CREATE OR REPLACE FUNCTION public.use_account_token(p_purpose text, p_token_hash text)
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid;
+BEGIN
+  UPDATE public.account_tokens t SET used_at = now()
+   WHERE t.token_hash = p_token_hash AND t.purpose = p_purpose AND t.used_at IS NULL AND t.expires_at > now()
+  RETURNING t.user_id INTO v_user;
+  IF v_user IS NULL THEN
+    RAISE EXCEPTION 'this link is invalid, used or expired' USING ERRCODE = 'TA020';
+  END IF;
+  RETURN v_user;
+END
+$fn$;
+
+-- The emailed sign-up link: the address is confirmed and the user may sign in.
+CREATE OR REPLACE FUNCTION public.verify_email(p_token_hash text)
+RETURNS TABLE (user_id uuid, email text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid := public.use_account_token('verify-email', p_token_hash);
+BEGIN
+  UPDATE public.users u SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = v_user;
+  RETURN QUERY SELECT u.id, u.email FROM public.users u WHERE u.id = v_user;
+END
+$fn$;
+
+-- The emailed reset link: a new password, and every session of the user ends (the password-change trigger of
+-- 0006_sessions, with no session kept). Reading the mail also proves the address. Other reset links stop working.
+CREATE OR REPLACE FUNCTION public.reset_password(p_token_hash text, p_password_hash text)
+RETURNS TABLE (user_id uuid, email text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_user uuid;
+BEGIN
+  IF p_password_hash IS NULL OR p_password_hash NOT LIKE '$argon2id$%' THEN
+    RAISE EXCEPTION 'the password must be stored as an argon2id hash' USING ERRCODE = '22023';
+  END IF;
+  v_user := public.use_account_token('reset-password', p_token_hash);
+  UPDATE public.account_tokens t SET used_at = now() WHERE t.user_id = v_user AND t.purpose = 'reset-password' AND t.used_at IS NULL;
+  PERFORM set_config('auth.keep_session', '', true);
+  UPDATE public.users u SET password_hash = p_password_hash, email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = v_user;
+  RETURN QUERY SELECT u.id, u.email FROM public.users u WHERE u.id = v_user;
+END
+$fn$;
+
+-- Whether a user has confirmed their address: sign-in refuses those who have not.
+CREATE OR REPLACE FUNCTION public.email_verified(p_user uuid)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT u.email_verified_at IS NOT NULL FROM public.users u WHERE u.id = p_user
+$fn$;
+
+REVOKE ALL ON FUNCTION public.sign_up(text, text, text, text, text), public.issue_account_token(uuid, text, text, integer),
+  public.use_account_token(text, text), public.verify_email(text), public.reset_password(text, text), public.email_verified(uuid) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.sign_up(text, text, text, text, text), public.issue_account_token(uuid, text, text, integer),
+  public.verify_email(text), public.reset_password(text, text), public.email_verified(uuid) TO app_auth;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('7bb5d548ab6ee0236b6323db12db62509726e10969b82aa7ac3dd661f9d75582', 1796638591810);
+
+CREATE TABLE "invitations" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"tenant_id" uuid NOT NULL,
+	"email" text NOT NULL,
+	"role" text NOT NULL,
+	"invited_by" uuid,
+	"token_hash" text,
+	"expires_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"accepted_at" timestamp with time zone,
+	"accepted_by" uuid,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "invitations_role_valid" CHECK ("invitations"."role" in ('admin', 'member', 'viewer')),
+	CONSTRAINT "invitations_hash_format" CHECK ("invitations"."token_hash" ~ '^[0-9a-f]{64}$')
+);
+
+ALTER TABLE "invitations" ADD CONSTRAINT "invitations_invited_by_users_id_fk" FOREIGN KEY ("invited_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+
+ALTER TABLE "invitations" ADD CONSTRAINT "invitations_accepted_by_users_id_fk" FOREIGN KEY ("accepted_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+
+CREATE UNIQUE INDEX "invitations_token_hash_key" ON "invitations" USING btree ("token_hash");
+
+CREATE INDEX "invitations_tenant_idx" ON "invitations" USING btree ("tenant_id");
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('f1877a46a155473aed1c305f3ef735a4d675eecd7b351d5351bb18cf9007ba4f', 1796639488343);
+
+-- Invitations by emailed link. An organisation's admins create, list and revoke them through their tenant context
+-- (app_user; the functions trust only tenancy.current_tenant_id() / current_user_id() and re-check the membership
+-- table); the job queue's worker issues the link's token and the link's holder accepts it through app_auth. The table
+-- itself is readable by no runtime role.
+--
+-- SQLSTATEs the app maps to messages: 42501 not allowed, 22023 bad input, TA030 already a member, TA020 a link that is
+-- unknown, used, revoked or expired, TA031 a link for another address than the signed-in user's, TA010 the invited
+-- address already has an account (sign in to accept instead), TA032 no such pending invitation in this organisation.
+ALTER TABLE public.invitations ADD CONSTRAINT invitations_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenancy.tenants (id) ON DELETE CASCADE;
+
+REVOKE ALL ON public.invitations FROM PUBLIC;
+
+-- The caller's admin rights in the verified context's tenant, or 42501. Owner counts as admin (the roles' migration).
+CREATE OR REPLACE FUNCTION public.invitation_admin_tenant()
+RETURNS uuid
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := tenancy.current_tenant_id();
+  v_caller uuid := tenancy.current_user_id();
+BEGIN
+  IF v_tenant IS NULL OR v_caller IS NULL OR tenancy.current_app_role() NOT IN ('admin', 'owner') THEN
+    RAISE EXCEPTION 'only an admin of the organisation may manage invitations' USING ERRCODE = '42501';
+  END IF;
+  PERFORM 1 FROM public.memberships m WHERE m.tenant_id = v_tenant AND m.user_id = v_caller AND m.role IN ('admin', 'owner');
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'only an admin of the organisation may manage invitations' USING ERRCODE = '42501';
+  END IF;
+  RETURN v_tenant;
+END
+$fn$;
+
+-- A new invitation of the context's tenant (its token comes later, from the worker). A pending invitation of the same
+-- address is replaced: only the newest link counts.
+CREATE OR REPLACE FUNCTION public.create_invitation(p_email text, p_role text)
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_tenant uuid := public.invitation_admin_tenant();
+  v_id uuid;
+BEGIN
+  IF p_email IS NULL OR length(p_email) > 320 OR p_email !~ '^[^@\s]+@[^@\s]+$' THEN
+    RAISE EXCEPTION 'a valid email address is needed' USING ERRCODE = '22023';
+  END IF;
+  IF p_role IS NULL OR p_role NOT IN ('admin', 'member', 'viewer') THEN
+    RAISE EXCEPTION 'role must be admin, member or viewer' USING ERRCODE = '22023';
+  END IF;
+  IF EXISTS (SELECT 1 FROM public.memberships m JOIN public.users u ON u.id = m.user_id WHERE m.tenant_id = v_tenant AND lower(u.email) = lower(p_email)) THEN
+    RAISE EXCEPTION 'already a member of this organisation' USING ERRCODE = 'TA030';
+  END IF;
+  UPDATE public.invitations i SET revoked_at = now()
+   WHERE i.tenant_id = v_tenant AND lower(i.email) = lower(p_email) AND i.accepted_at IS NULL AND i.revoked_at IS NULL;
+  INSERT INTO public.invitations (tenant_id, email, role, invited_by) VALUES (v_tenant, btrim(p_email), p_role, tenancy.current_user_id())
+  RETURNING id INTO v_id;
+  RETURN v_id;
+END
+$fn$;
+
+-- The context's tenant's pending invitations, for its admins (nobody else gets a row).
+CREATE OR REPLACE FUNCTION public.tenant_invitations()
+RETURNS TABLE (id uuid, email text, role text, created_at timestamptz, expires_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  PERFORM public.invitation_admin_tenant();
+  RETURN QUERY SELECT i.id, i.email, i.role, i.created_at, i.expires_at FROM public.invitations i
+    WHERE i.tenant_id = tenancy.current_tenant_id() AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION public.revoke_invitation(p_id uuid)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  PERFORM public.invitation_admin_tenant();
+  UPDATE public.invitations i SET revoked_at = now() WHERE i.id = p_id AND i.tenant_id = tenancy.current_tenant_id() AND i.accepted_at IS NULL AND i.revoked_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such pending invitation in this organisation' USING ERRCODE = 'TA032';
+  END IF;
+END
+$fn$;
+
+-- The worker's step: the link's token (as its sha256) for a pending invitation of the job's tenant; what to mail.
+CREATE OR REPLACE FUNCTION public.issue_invitation_token(p_tenant uuid, p_invitation uuid, p_token_hash text, p_ttl_seconds integer)
+RETURNS TABLE (email text, role text, organisation text, inviter text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  IF p_token_hash IS NULL OR p_token_hash !~ '^[0-9a-f]{64}$' THEN
+    RAISE EXCEPTION 'the token must be given as its sha256, in hex' USING ERRCODE = '22023';
+  END IF;
+  IF p_ttl_seconds IS NULL OR p_ttl_seconds NOT BETWEEN 60 AND 30 * 86400 THEN
+    RAISE EXCEPTION 'an invitation lives between a minute and 30 days' USING ERRCODE = '22023';
+  END IF;
+  UPDATE public.invitations i SET token_hash = p_token_hash, expires_at = now() + make_interval(secs => p_ttl_seconds)
+   WHERE i.id = p_invitation AND i.tenant_id = p_tenant AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.token_hash IS NULL;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  RETURN QUERY SELECT i.email, i.role, t.name, coalesce(u.name, 'An admin')
+    FROM public.invitations i JOIN tenancy.tenants t ON t.id = i.tenant_id LEFT JOIN public.users u ON u.id = i.invited_by
+   WHERE i.id = p_invitation;
+END
+$fn$;
+
+-- What the link's page shows: the organisation and the invited address, while the link works. Nothing otherwise.
+CREATE OR REPLACE FUNCTION public.invitation_by_token(p_token_hash text)
+RETURNS TABLE (email text, role text, organisation text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+  SELECT i.email, i.role, t.name FROM public.invitations i JOIN tenancy.tenants t ON t.id = i.tenant_id
+   WHERE i.token_hash = p_token_hash AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now() AND t.status = 'active'
+$fn$;
+
+-- Uses an invitation's link once: the row, locked, or TA020.
+CREATE OR REPLACE FUNCTION public.claim_invitation(p_token_hash text)
+RETURNS public.invitations
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_row public.invitations;
+BEGIN
+  SELECT i.* INTO v_row FROM public.invitations i
+   WHERE i.token_hash = p_token_hash AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now() FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'this invitation is invalid, used, revoked or expired' USING ERRCODE = 'TA020';
+  END IF;
+  RETURN v_row;
+END
+$fn$;
+
+-- A signed-in user accepts: only with the invited address. The membership and the acceptance in one transaction; the
+-- address counts as confirmed (the link reached it).
+CREATE OR REPLACE FUNCTION public.accept_invitation(p_token_hash text, p_user uuid)
+RETURNS TABLE (tenant_id uuid, tenant_slug text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_inv public.invitations := public.claim_invitation(p_token_hash);
+BEGIN
+  PERFORM 1 FROM public.users u WHERE u.id = p_user AND lower(u.email) = lower(v_inv.email);
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'this invitation is for another address' USING ERRCODE = 'TA031';
+  END IF;
+  INSERT INTO public.memberships (user_id, tenant_id, role) VALUES (p_user, v_inv.tenant_id, v_inv.role) ON CONFLICT DO NOTHING;
+  UPDATE public.invitations i SET accepted_at = now(), accepted_by = p_user WHERE i.id = v_inv.id;
+  UPDATE public.users u SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = p_user;
+  RETURN QUERY SELECT t.id, t.slug FROM tenancy.tenants t WHERE t.id = v_inv.tenant_id;
+END
+$fn$;
+
+-- An invitee without an account signs up through the link: the account gets the invited address (confirmed: the link
+-- reached it) and the membership, and the link is used.
+CREATE OR REPLACE FUNCTION public.sign_up_invited(p_token_hash text, p_name text, p_password_hash text)
+RETURNS TABLE (user_id uuid, email text, tenant_slug text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+  v_inv public.invitations := public.claim_invitation(p_token_hash);
+  v_user uuid;
+BEGIN
+  IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
+    RAISE EXCEPTION 'name must have 1 to 200 characters' USING ERRCODE = '22023';
+  END IF;
+  IF p_password_hash IS NULL OR p_password_hash NOT LIKE '$argon2id$%' THEN
+    RAISE EXCEPTION 'the password must be stored as an argon2id hash' USING ERRCODE = '22023';
+  END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('public.sign_up'), hashtext(lower(v_inv.email)));
+  IF EXISTS (SELECT 1 FROM public.users u WHERE lower(u.email) = lower(v_inv.email)) THEN
+    RAISE EXCEPTION 'the invited address has an account: sign in to accept' USING ERRCODE = 'TA010';
+  END IF;
+  INSERT INTO public.users (email, name, password_hash, email_verified_at) VALUES (v_inv.email, btrim(p_name), p_password_hash, now())
+  RETURNING id INTO v_user;
+  INSERT INTO public.memberships (user_id, tenant_id, role) VALUES (v_user, v_inv.tenant_id, v_inv.role);
+  UPDATE public.invitations i SET accepted_at = now(), accepted_by = v_user WHERE i.id = v_inv.id;
+  RETURN QUERY SELECT v_user, v_inv.email, t.slug FROM tenancy.tenants t WHERE t.id = v_inv.tenant_id;
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION public.invitation_admin_tenant(), public.create_invitation(text, text), public.tenant_invitations(),
+  public.revoke_invitation(uuid), public.issue_invitation_token(uuid, uuid, text, integer), public.invitation_by_token(text),
+  public.claim_invitation(text), public.accept_invitation(text, uuid), public.sign_up_invited(text, text, text) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.create_invitation(text, text), public.tenant_invitations(), public.revoke_invitation(uuid) TO app_user;
+
+GRANT EXECUTE ON FUNCTION public.issue_invitation_token(uuid, uuid, text, integer), public.invitation_by_token(text),
+  public.accept_invitation(text, uuid), public.sign_up_invited(text, text, text) TO app_auth;
+
+insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values('665c81c7c2646c598e88afe572a276080b602c787b5f3b667a89c2fa2a8e5d26', 1796639494038);
+
 commit;
+
+CREATE SCHEMA IF NOT EXISTS pgboss AUTHORIZATION app_auth;
+
+GRANT USAGE ON LANGUAGE plpgsql TO app_auth;
+
+SET ROLE app_auth;
+
+BEGIN;
+    SET LOCAL lock_timeout = '30s';
+    SET LOCAL idle_in_transaction_session_timeout = '30s';
+    SELECT pg_advisory_xact_lock(
+      ('x' || encode(sha224((current_database() || '.pgboss.pgboss')::bytea), 'hex'))::bit(64)::bigint
+  );
+    
+    
+
+    CREATE TYPE pgboss.job_state AS ENUM (
+      'created',
+      'retry',
+      'active',
+      'completed',
+      'cancelled',
+      'failed'
+    )
+  ;
+
+    CREATE TABLE pgboss.version (
+      version int primary key,
+      maintained_on timestamp with time zone,
+      cron_on timestamp with time zone,
+      monitored_on timestamp with time zone
+    )
+  ;
+
+    CREATE TABLE pgboss.queue (
+      name text,
+      policy text,
+      retry_limit int,
+      retry_delay int,
+      retry_backoff bool,
+      expire_seconds int,
+      retention_minutes int,
+      dead_letter text REFERENCES pgboss.queue (name),
+      partition_name text,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY (name)
+    )
+  ;
+
+    CREATE TABLE pgboss.schedule (
+      name text REFERENCES pgboss.queue ON DELETE CASCADE,
+      cron text not null,
+      timezone text,
+      data jsonb,
+      options jsonb,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY (name)
+    )
+  ;
+
+    CREATE TABLE pgboss.subscription (
+      event text not null,
+      name text not null REFERENCES pgboss.queue ON DELETE CASCADE,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY(event, name)
+    )
+  ;
+
+    CREATE TABLE pgboss.job (
+      id uuid not null default gen_random_uuid(),
+      name text not null,
+      priority integer not null default(0),
+      data jsonb,
+      state pgboss.job_state not null default('created'),
+      retry_limit integer not null default(2),
+      retry_count integer not null default(0),
+      retry_delay integer not null default(0),
+      retry_backoff boolean not null default false,
+      start_after timestamp with time zone not null default now(),
+      started_on timestamp with time zone,
+      singleton_key text,
+      singleton_on timestamp without time zone,
+      expire_in interval not null default interval '15 minutes',
+      created_on timestamp with time zone not null default now(),
+      completed_on timestamp with time zone,
+      keep_until timestamp with time zone NOT NULL default now() + interval '14 days',
+      output jsonb,
+      dead_letter text,
+      policy text
+    ) PARTITION BY LIST (name)
+  ;
+ALTER TABLE pgboss.job ADD PRIMARY KEY (name, id);
+CREATE TABLE pgboss.archive (LIKE pgboss.job);
+ALTER TABLE pgboss.archive ADD PRIMARY KEY (name, id);
+ALTER TABLE pgboss.archive ADD archived_on timestamptz NOT NULL DEFAULT now();
+CREATE INDEX archive_i1 ON pgboss.archive(archived_on);
+
+    CREATE FUNCTION pgboss.create_queue(queue_name text, options json)
+    RETURNS VOID AS
+    $$
+    DECLARE
+      table_name varchar := 'j' || encode(sha224(queue_name::bytea), 'hex');
+      queue_created_on timestamptz;
+    BEGIN
+
+      WITH q as (
+      INSERT INTO pgboss.queue (
+        name,
+        policy,
+        retry_limit,
+        retry_delay,
+        retry_backoff,
+        expire_seconds,
+        retention_minutes,
+        dead_letter,
+        partition_name
+      )
+      VALUES (
+        queue_name,
+        options->>'policy',
+        (options->>'retryLimit')::int,
+        (options->>'retryDelay')::int,
+        (options->>'retryBackoff')::bool,
+        (options->>'expireInSeconds')::int,
+        (options->>'retentionMinutes')::int,
+        options->>'deadLetter',
+        table_name
+      )
+      ON CONFLICT DO NOTHING
+      RETURNING created_on
+      )
+      SELECT created_on into queue_created_on from q;
+
+      IF queue_created_on IS NULL THEN
+        RETURN;
+      END IF;
+
+      EXECUTE format('CREATE TABLE pgboss.%I (LIKE pgboss.job INCLUDING DEFAULTS)', table_name);
+
+      EXECUTE format('ALTER TABLE pgboss.%1$I ADD PRIMARY KEY (name, id)', table_name);
+      EXECUTE format('ALTER TABLE pgboss.%1$I ADD CONSTRAINT q_fkey FOREIGN KEY (name) REFERENCES pgboss.queue (name) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED', table_name);
+      EXECUTE format('ALTER TABLE pgboss.%1$I ADD CONSTRAINT dlq_fkey FOREIGN KEY (dead_letter) REFERENCES pgboss.queue (name) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i1 ON pgboss.%1$I (name, COALESCE(singleton_key, '''')) WHERE state = ''created'' AND policy = ''short''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i2 ON pgboss.%1$I (name, COALESCE(singleton_key, '''')) WHERE state = ''active'' AND policy = ''singleton''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i3 ON pgboss.%1$I (name, state, COALESCE(singleton_key, '''')) WHERE state <= ''active'' AND policy = ''stately''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i4 ON pgboss.%1$I (name, singleton_on, COALESCE(singleton_key, '''')) WHERE state <> ''cancelled'' AND singleton_on IS NOT NULL', table_name);
+      EXECUTE format('CREATE INDEX %1$s_i5 ON pgboss.%1$I (name, start_after) INCLUDE (priority, created_on, id) WHERE state < ''active''', table_name);
+
+      EXECUTE format('ALTER TABLE pgboss.%I ADD CONSTRAINT cjc CHECK (name=%L)', table_name, queue_name);
+      EXECUTE format('ALTER TABLE pgboss.job ATTACH PARTITION pgboss.%I FOR VALUES IN (%L)', table_name, queue_name);
+    END;
+    $$
+    LANGUAGE plpgsql;
+  ;
+
+    CREATE FUNCTION pgboss.delete_queue(queue_name text)
+    RETURNS VOID AS
+    $$
+    DECLARE
+      table_name varchar;
+    BEGIN
+      WITH deleted as (
+        DELETE FROM pgboss.queue
+        WHERE name = queue_name
+        RETURNING partition_name
+      )
+      SELECT partition_name from deleted INTO table_name;
+
+      EXECUTE format('DROP TABLE IF EXISTS pgboss.%I', table_name);
+    END;
+    $$
+    LANGUAGE plpgsql;
+  ;
+INSERT INTO pgboss.version(version) VALUES ('24');
+    COMMIT;
+
+RESET ROLE;
+
+REVOKE USAGE ON LANGUAGE plpgsql FROM app_auth;
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'alice@acme.test', 'Alice Admin', '$argon2id$v=19$m=19456,t=2,p=1$SOqogWHxRg0bMMyrT1yzXg$vLTKO+OT//83rJudA0iFdP07hJ7/L0RlYyeQ0P3tl5Q');
 

@@ -22,7 +22,15 @@ const ACTIONS = fileURLToPath(new URL('server/server-reference-manifest.json', B
 const ORGANISATION_SOURCES = 'apps/web/src/app/o/[slug]/';
 
 /** Server actions that belong to no organisation (file#export), and why. None yet. */
-const ACTIONS_OUTSIDE_ORGANISATIONS: Record<string, string> = {};
+const ACTIONS_OUTSIDE_ORGANISATIONS: Record<string, string> = {
+  'apps/web/src/app/sign-up/actions.ts#signUpAction': 'signing up, before any session',
+  'apps/web/src/app/verify-email/actions.ts#confirmEmailAction': 'an emailed link, before any session',
+  'apps/web/src/app/forgot-password/actions.ts#forgotPasswordAction': 'asking for a reset link, before any session',
+  'apps/web/src/app/reset-password/actions.ts#resetPasswordAction': 'an emailed link, before any session',
+  'apps/web/src/app/account/actions.ts#changePasswordAction': "the signed-in user's own password, in no organisation",
+  'apps/web/src/app/invite/actions.ts#acceptInvitationAction': 'the invitee is not a member yet; the link names the organisation',
+  'apps/web/src/app/invite/actions.ts#signUpInvitedAction': 'the invitee has no account yet',
+};
 
 /** src/server/errors.ts ORGANISATION_NOT_FOUND. */
 const ORGANISATION_NOT_FOUND = 'There is no such workspace, or you are not a member of it.';
@@ -43,6 +51,13 @@ const OUTSIDE_ORGANISATIONS: Record<string, string> = {
   '/api/v1/projects/[projectId]': 'the JSON API (api.spec.ts)',
   '/api/v1/projects/[projectId]/tasks': 'the JSON API (api.spec.ts)',
   '/api/v1/projects/[projectId]/tasks/[taskId]': 'the JSON API (api.spec.ts)',
+  '/sign-up': 'signing up makes the organisation',
+  '/verify-email': "an emailed link's page, before any session",
+  '/forgot-password': 'before any session',
+  '/reset-password': "an emailed link's page, before any session",
+  '/account': "the signed-in user's own account, in no organisation",
+  '/invite': 'the invitee is not a member yet; the link names the organisation',
+  '/dev/inbox': 'development only (404 in this build)',
 };
 
 const USER = 'alice@acme.test';

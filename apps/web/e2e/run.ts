@@ -16,6 +16,7 @@ import { startLocalPgBouncer, startLocalStack, type LocalStack } from '@repo/db/
 import { findFreePort } from '@repo/localdb/cluster';
 import { e2eSkipReason } from '@repo/e2e/chromium';
 import { requirePgBouncer, type PgBouncer } from '@repo/localdb/pgbouncer';
+import { startTestSmtpServer, type TestSmtpServer } from '@repo/mail/test-server';
 
 const AUTH_PASSWORD = 'e2e-pgbouncer-auth-password';
 
@@ -50,8 +51,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   const stack = await startLocalStack();
   let bouncer: PgBouncer | undefined;
+  let smtp: TestSmtpServer | undefined;
   const logs = await mkdtemp(path.join(os.tmpdir(), 'web-e2e-logs-'));
   try {
+    // A real SMTP server every web server sends to; each mail is also written to the mailbox folder the specs read
+    // (e2e/mailbox.ts), since they run in Playwright's worker processes.
+    const mailbox = path.join(logs, 'mailbox');
+    smtp = await startTestSmtpServer({ dir: mailbox });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...stack.env,
@@ -60,6 +66,10 @@ async function main(): Promise<number> {
       E2E_WEB_PORT: String(await findFreePort('127.0.0.1')),
       // The short-timer server's log, which the sign-in limit spec reads.
       E2E_WEB_SHORT_LOG: path.join(logs, 'short-server.log'),
+      SMTP_URL: smtp.url,
+      E2E_MAILBOX_DIR: mailbox,
+      // Every spec signs up from 127.0.0.1: the per-address limit is checked by its own spec on the short server.
+      SIGN_UP_MAX_PER_ADDRESS: '1000',
     };
     do env.E2E_WEB_PGBOUNCER_PORT = String(await findFreePort('127.0.0.1'));
     while (env.E2E_WEB_PGBOUNCER_PORT === env.E2E_WEB_PORT);
@@ -77,6 +87,7 @@ async function main(): Promise<number> {
     return await runPlaywright(env);
   } finally {
     await bouncer?.stop();
+    await smtp?.close();
     await stack.stop();
     await rm(logs, { recursive: true, force: true });
   }

@@ -77,10 +77,32 @@ const serverSchema = z
       .min(1, 'must be at least 1 second')
       .max(86_400, 'must be at most 86400 seconds')
       .default(60),
+    /** The SMTP server mail goes out through (`smtp://user:pass@host:587`, `smtps://...`); required in production. */
+    SMTP_URL: z
+      .url({ error: 'must be an smtp:// or smtps:// URL' })
+      .refine((value) => /^smtps?:\/\//.test(value), 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    /** The From header of every mail. */
+    MAIL_FROM: z.string().trim().min(3).max(320).default('Tenancy Starter <no-reply@localhost>'),
+    /** Development only: mail is written to this folder instead of sent, and shown at /dev/inbox (`npm run dev` sets it). */
+    MAIL_INBOX_DIR: z.string().min(1).optional(),
+    /** Whether this process also runs the job queue's worker (`on` by default; `off` where another process runs it). */
+    JOBS_WORKER: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    /** Sign-ups and password-reset requests allowed per email address, and per client address, per hour. */
+    SIGN_UP_MAX_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(3),
+    SIGN_UP_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
   })
   .refine(sessionLifetimeConsistent, {
     path: ['SESSION_IDLE_SECONDS'],
     message: 'must not be longer than SESSION_MAX_AGE_SECONDS',
+  })
+  .refine((settings) => settings.SMTP_URL !== undefined || settings.MAIL_INBOX_DIR !== undefined, {
+    path: ['SMTP_URL'],
+    message: 'is required (or MAIL_INBOX_DIR in development): the app mails sign-up and password-reset links',
+  })
+  .refine((settings) => env.NODE_ENV !== 'production' || settings.MAIL_INBOX_DIR === undefined, {
+    path: ['MAIL_INBOX_DIR'],
+    message: 'is for development only: in production mail goes out through SMTP_URL',
   });
 
 export type Env = z.infer<typeof baseSchema>;

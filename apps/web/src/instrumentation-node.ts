@@ -14,4 +14,8 @@ export async function start(): Promise<void> {
   }
   const { logger } = await import('@/lib/logger');
   logger.info('environment valid, server starting');
+  // The job queue's worker runs in this process (unless JOBS_WORKER=off): mail goes out with `npm run dev` alone.
+  const { startJobWorker } = await import('@/server/jobs/start');
+  // A failure is logged by the queue itself; requests that queue a job wait for it or fail with it.
+  startJobWorker().catch(() => undefined);
 }

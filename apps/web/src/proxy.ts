@@ -21,6 +21,9 @@ export function proxy(request: NextRequest): Promise<NextResponse> {
     signInPath: SIGN_IN_PATH,
     admits: (token) => typeof token.sub === 'string' && token.sub !== '',
     unauthorized: 'Sign in first.',
+    // Signing up, confirming an address and resetting a password happen before there is a session; the development
+    // inbox (src/app/dev/inbox) answers 404 outside development.
+    publicPaths: /^\/(sign-up|verify-email|forgot-password|reset-password|invite|dev\/inbox)$/,
   });
   const gate = (incoming: NextRequest) => (API_KEY_PATHS.test(incoming.nextUrl.pathname) ? Promise.resolve(undefined) : sessionOnly(incoming));
   return secureProxy(request, { publicUrl: settings.NEXTAUTH_URL, trustedProxies: settings.TRUST_PROXY, development: env.NODE_ENV === 'development' }, gate);

@@ -55,6 +55,47 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
       'server/auth/sessions.ts': ['authPool'],
       'server/auth/sign-in-limits.ts': ['authPool'],
       'server/auth/api-keys.ts': ['authPool'],
+      'server/accounts/store.ts': ['authPool'],
+      'server/accounts/limits.ts': ['authPool'],
+      'server/jobs/queue.ts': ['authPool'],
+      'server/accounts/password.ts': ['authPool', 'verifyCredentials'],
+      'server/accounts/invitations.ts': ['authPool'],
+      // Clears this process's membership cache after an invitation is accepted; reads nothing.
+      'app/invite/actions.ts': ['forgetMemberships'],
+    },
+  },
+  'server/accounts/invitations.ts': {
+    why: 'an invitation link is issued, shown and accepted as app_auth: its holder is not (yet) a member of the organisation',
+    importers: {
+      'server/jobs/account-mail.ts': ['issueInvitationToken'],
+      'app/invite/page.tsx': ['invitationByToken'],
+      'app/invite/actions.ts': ['acceptInvitation', 'signUpInvited'],
+    },
+  },
+  'server/accounts/password.ts': {
+    why: "a signed-in user's password change checks the current password and sets the new one as app_auth (set_user_password)",
+    importers: { 'app/account/actions.ts': ['changeOwnPassword'] },
+  },
+  'server/accounts/store.ts': {
+    why: 'sign-up, email confirmation and password reset happen before anyone is signed in, as app_auth (migration 0008_accounts)',
+    importers: {
+      'app/sign-up/actions.ts': ['createAccount'],
+      'app/verify-email/actions.ts': ['confirmEmail'],
+      'app/reset-password/actions.ts': ['resetPassword'],
+      'server/jobs/account-mail.ts': ['issueToken', 'userIdByEmail'],
+    },
+  },
+  'server/accounts/limits.ts': {
+    why: 'sign-ups and reset requests are counted before anyone is signed in, as app_auth',
+    importers: { 'app/sign-up/actions.ts': ['accountMailLimiter'], 'app/forgot-password/actions.ts': ['accountMailLimiter'] },
+  },
+  'server/jobs/queue.ts': {
+    why: "the job queue: pg-boss's tables as app_auth; tenant jobs run through jobTenancy() like requests",
+    importers: {
+      'server/jobs/start.ts': ['startJobs'],
+      'app/sign-up/actions.ts': ['sendJob'],
+      'app/forgot-password/actions.ts': ['sendJob'],
+      'app/o/[slug]/members/invitation-actions.ts': ['sendJob'],
     },
   },
   'server/auth/api-keys.ts': {
@@ -76,7 +117,9 @@ const DATABASE_MODULES = [
   /^pg$/,
   /^pg-/,
   /^postgres$/,
-  /^@repo\/tenancy(\/.*)?$/,
+  // The library's slug rule (@repo/tenancy/slug) is a module without imports, for forms.
+  /^@repo\/tenancy(?!\/slug$)(\/.*)?$/,
+  /^@repo\/jobs$/,
   /^@repo\/db$/,
   /^@repo\/db\/(tenancy|secrets|local|prepare|seed|init-sql|operators)$/,
   /^@repo\/localdb(\/.*)?$/,

@@ -46,6 +46,8 @@ export interface SessionGateOptions {
   admits: (token: JWT) => boolean;
   /** The 401 answer's message for an API route. */
   unauthorized: string;
+  /** Further pages of the app reachable without a session (the web's sign-up and password-reset pages). */
+  publicPaths?: RegExp;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface SessionGateOptions {
 export function sessionGate(options: SessionGateOptions): Gate {
   return async (request) => {
     const { pathname, search } = request.nextUrl;
-    if (PUBLIC.test(pathname)) return undefined;
+    if (PUBLIC.test(pathname) || options.publicPaths?.test(pathname)) return undefined;
     // A cookie that does not decrypt (another app's, a tampered one) is no session, not a server error.
     const token = await getToken({ req: request, secret: options.secret, cookieName: options.cookieName }).catch(() => null);
     if (token && options.admits(token)) return undefined;

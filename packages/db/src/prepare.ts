@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { TenancyConfigInput } from '@repo/tenancy';
 import { ensureAuthRole } from './auth/role';
 import { withClient } from './client';
+import { installJobQueue } from './queue/install';
 import { CONTROL_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER } from './migrations';
 import { createAppTenancy, type AppTenancy } from './tenancy';
 
@@ -25,8 +26,8 @@ export interface DatabaseUrls {
 /**
  * Brings a database up to date: the tenancy schema and shared tenant tables first (the control
  * plane references the catalog), then the sign-in role app_auth with AUTH_DATABASE_URL's password,
- * then the control-plane migrations (which grant app_auth the sign-in lookups). Safe to run on
- * every start.
+ * then the control-plane migrations (which grant app_auth the sign-in lookups), then the job queue's
+ * schema (pg-boss, owned by app_auth). Safe to run on every start.
  */
 export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
   const tenancy = createAppTenancy({
@@ -42,6 +43,8 @@ export async function prepareDatabase(urls: DatabaseUrls): Promise<AppTenancy> {
     await tenancy.setup();
     await withClient(urls.adminUrl, (admin) => ensureAuthRole(admin, urls.authUrl), urls.clientClass);
     await migrateControlPlane(urls.adminUrl, urls.clientClass);
+    // After app_auth exists: the job queue's schema belongs to it.
+    await withClient(urls.adminUrl, installJobQueue, urls.clientClass);
   } catch (error) {
     await tenancy.close().catch(() => undefined);
     throw error;

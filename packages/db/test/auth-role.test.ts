@@ -167,7 +167,7 @@ describe('sign-in lookups run as app_auth only', () => {
               array_to_string(ARRAY(SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
                                      WHERE has_table_privilege($1, c.oid, p)), ',') AS privileges
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgboss') AND n.nspname NOT LIKE 'pg\\_%'
           AND (has_table_privilege($1, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
                OR (c.relkind = 'S' AND has_sequence_privilege($1, c.oid, 'USAGE, SELECT, UPDATE')))
         ORDER BY 1`,
@@ -180,20 +180,39 @@ describe('sign-in lookups run as app_auth only', () => {
     ]);
     const { rows: functions } = await admin.query<{ fn: string }>(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege($1, p.oid, 'EXECUTE') ORDER BY 1`,
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgboss') AND has_function_privilege($1, p.oid, 'EXECUTE') ORDER BY 1`,
       [AUTH_ROLE],
     );
     // tenancy.reset_session(text) is granted to PUBLIC by the library (every role a tenant transaction runs as must call it
     // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
-    // USAGE on schema tenancy (below, and the call above is refused). resolve_api_key: what a presented API key may do (0007). set_user_password: a password change by the
+    // USAGE on schema tenancy (below, and the call above is refused). set_user_password: a password change by the
     // signed-in user (0006), which ends their other sessions.
+    // resolve_api_key: what a presented API key may do (0009). The account functions of 0008: sign-up, the emailed links'
+    // tokens (stored as hashes), the confirmation check at sign-in.
+    // And the invitation links' (0010): the worker issues a link's token, its holder sees and accepts it.
     expect(functions.map((row) => row.fn)).toEqual([
+      'accept_invitation(text,uuid)',
       'auth_user(text)',
+      'email_verified(uuid)',
+      'invitation_by_token(text)',
+      'issue_account_token(uuid,text,text,integer)',
+      'issue_invitation_token(uuid,uuid,text,integer)',
+      'reset_password(text,text)',
       'resolve_api_key(text)',
       'set_user_password(uuid,text,uuid)',
+      'sign_up(text,text,text,text,text)',
+      'sign_up_invited(text,text,text)',
       'tenancy.reset_session(text)',
       'user_memberships(uuid)',
+      'verify_email(text)',
     ]);
+    // The job queue (pg-boss) is app_auth's own schema, and only its: no runtime role may use it.
+    const { rows: queue } = await admin.query(
+      `SELECT n.nspowner::regrole::text AS owner, has_schema_privilege('app_user', n.oid, 'USAGE') AS app_user,
+              has_schema_privilege('app_operator', n.oid, 'USAGE') AS app_operator, has_schema_privilege('public', n.oid, 'USAGE') AS public
+         FROM pg_namespace n WHERE n.nspname = 'pgboss'`,
+    );
+    expect(queue).toEqual([{ owner: AUTH_ROLE, app_user: false, app_operator: false, public: false }]);
     const { rows: reset } = await admin.query(`SELECT prosecdef FROM pg_proc WHERE oid = 'tenancy.reset_session(text)'::regprocedure`);
     expect(reset).toEqual([{ prosecdef: false }]);
     const { rows: schemas } = await admin.query(`SELECT has_schema_privilege($1, 'tenancy', 'USAGE') AS tenancy`, [AUTH_ROLE]);

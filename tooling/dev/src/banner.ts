@@ -18,7 +18,9 @@ export function printBanner(cluster: EmbeddedCluster, urls: DevUrls, paths: DevP
     `  OPERATOR_DATABASE_URL  ${urls.operatorDatabaseUrl}`,
     `  AUTH_DATABASE_URL      ${urls.authDatabaseUrl}`,
     '',
-    ...(dbOnly ? ['Apps not started (--db-only). Ctrl-C stops PostgreSQL.'] : APPS.map(({ app, url }) => `${app.padEnd(6)} ${url}`)),
+    ...(dbOnly
+      ? ['Apps not started (--db-only). Ctrl-C stops PostgreSQL.']
+      : [...APPS.map(({ app, url }) => `${app.padEnd(6)} ${url}`), `mail   http://localhost:3000/dev/inbox (sign-up and reset links; nothing is sent)`]),
     ...loginLines(),
     '',
   ];

@@ -12,6 +12,7 @@
  * Environment (all optional): DEV_PG_PORT (default 54329), NEXTAUTH_SECRET, TENANCY_SECRETS_KEY,
  * TENANCY_CONTEXT_SECRET. DATABASE_URL and friends are always set to this database.
  */
+import path from 'node:path';
 import { assertPortFree, ClusterAlreadyRunningError, LocalDbError, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { startApps } from './apps';
 import { parseArgs, type DevOptions } from './args';
@@ -80,7 +81,9 @@ async function serve(cluster: EmbeddedCluster, urls: DevUrls, { options, config,
   const pooler: Record<string, string> = options.pgbouncer
     ? { TENANCY_POOLER: 'pgbouncer-transaction', PGBOUNCER_AUTH_PASSWORD: DEV_PGBOUNCER_AUTH_PASSWORD }
     : { TENANCY_POOLER: 'direct' };
-  const apps = startApps(paths.root, { ...appEnvironment(config, urls), ...pooler });
+  // Mail lands in a folder the web app shows at /dev/inbox instead of going out (no SMTP server needed).
+  const mail = { MAIL_INBOX_DIR: path.join(paths.root, '.data', 'inbox') };
+  const apps = startApps(paths.root, { ...appEnvironment(config, urls), ...pooler, ...mail });
   const code = await Promise.race([apps.exited, stop.received.then(() => 0)]);
   await apps.stop();
   return code;

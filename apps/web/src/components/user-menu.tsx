@@ -17,6 +17,9 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
       {open && (
         <div className="menu-list menu-up" role="menu" aria-label="Account">
           <div className="menu-heading">{email}</div>
+          <a role="menuitem" className="menu-item" href="/account">
+            Your account
+          </a>
           <button
             type="button"
             role="menuitem"

@@ -23,6 +23,8 @@ export interface ActionOutcome<R = undefined> {
   redirectTo?: string;
   /** Where to go next outside any organisation (e.g. sign-in after leaving it): an absolute path, taken as it is. */
   exitTo?: string;
+  /** Work that must see the change committed, e.g. queueing a job that reads it: runs after the transaction. */
+  afterCommit?: () => Promise<void>;
 }
 
 type Body<T, R> = (data: T, tx: TenantTx, session: TenantSession) => Promise<ActionOutcome<R> | void>;
@@ -69,6 +71,7 @@ export function validatedAction<S extends z.ZodType, R = undefined>(
       await options.precheck?.(parsed.data, session.slug);
       const run = options.scope === 'control' ? withTenantControlPlane : withTenantSession;
       outcome = await run(session.slug, (tx, inOrg) => body(parsed.data, tx, inOrg));
+      await outcome?.afterCommit?.();
     } catch (error) {
       // redirect() and notFound() (e.g. the session expired) are control flow, not failures.
       unstable_rethrow(error);

@@ -50,6 +50,8 @@ const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   P0002: { kind: 'not-found', message: 'That person is not a member of this workspace.' },
   TA001: { kind: 'conflict', message: 'A workspace needs at least one owner: make someone else owner first.' },
   TA002: { kind: 'forbidden', message: 'Only an owner can change an owner’s role, make someone owner or remove an owner.' },
+  TA030: { kind: 'conflict', message: 'That person is already a member of this workspace.' }, // create_invitation
+  TA032: { kind: 'not-found', message: 'That invitation is no longer pending.' }, // revoke_invitation
   '40001': { kind: 'retry' }, // serialization_failure
   '40P01': { kind: 'retry' }, // deadlock_detected
   '55P03': { kind: 'retry' }, // lock_not_available

@@ -10,6 +10,7 @@ import { consumeApiRequest, resolveApiKey, type ApiKeyPrincipal, type RateLimitS
 import { bearerKey, hashApiKey } from './api-keys/secret';
 import { requireOrgSession, type TenantSession } from './session';
 import { tenancy } from './tenancy';
+import type { AppTenancy } from '@repo/db/tenancy';
 
 // THE way this app reaches tenant data. Every page, route handler and server action that reads or writes goes
 // through one of these functions; nothing else imports the tenancy instance or a database driver
@@ -130,4 +131,12 @@ export async function apiKeyAccess(authorization: string | null): Promise<ApiKey
 export async function withApiKey<T>(access: ApiKeyAccess, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
   if (!issued.has(access)) throw new TypeError('withApiKey needs an access made by apiKeyAccess');
   return tenancy().withTenant(access.key.tenantId, fn, { userId: access.key.userId, role: access.key.role });
+}
+
+/**
+ * The tenancy as the job queue's worker uses it: a job carries its tenant, user and role, and runs in withTenant like
+ * a request of that user (src/server/jobs/queue.ts). Nothing else may take it.
+ */
+export function jobTenancy(): Pick<AppTenancy, 'withTenant'> {
+  return { withTenant: (key, fn, options) => tenancy().withTenant(key, fn, options) };
 }

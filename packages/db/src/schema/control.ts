@@ -25,8 +25,42 @@ export const users = pgTable(
     /** argon2id, PHC string format. */
     passwordHash: text('password_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When the user proved they read mail at `email` (the sign-up link, or a password reset). Null: signed up and not
+     * confirmed yet, and such a user cannot sign in. Users made otherwise (the seed, the admin app) count as confirmed.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+);
+
+export const ACCOUNT_TOKEN_PURPOSES = ['verify-email', 'reset-password'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/**
+ * The emailed links' tokens: only their sha256 (hex) is stored, each is used once and expires. Written and read only
+ * through the account functions (control-plane migration 0008_accounts), which app_auth may execute; no runtime role
+ * may read the table.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_hash_key').on(t.tokenHash),
+    index('account_tokens_user_idx').on(t.userId),
+    check('account_tokens_purpose_valid', sql`${t.purpose} in ('verify-email', 'reset-password')`),
+    check('account_tokens_hash_format', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
+  ],
 );
 
 export const memberships = pgTable(
@@ -185,6 +219,38 @@ export const apiRateLimits = pgTable(
     expire: bigint('expire', { mode: 'number' }),
   },
   (t) => [index('api_rate_limits_expire_idx').on(t.expire)],
+);
+
+export const INVITATION_ROLES = ['admin', 'member', 'viewer'] as const;
+
+/**
+ * Invitations to an organisation, by email, with a role. The link's token is made by the job queue's worker, which
+ * stores only its sha256 here (with its expiry); accepting needs the invited address and creates the membership in the
+ * same transaction. Read and written only through the invitation functions of control-plane migration 0010_invitations:
+ * an organisation's admins through its tenant context (app_user), the link's holder through app_auth.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** References tenancy.tenants(id) on delete cascade (added in the custom migration). */
+    tenantId: uuid('tenant_id').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: INVITATION_ROLES }).notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    tokenHash: text('token_hash'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
+    index('invitations_tenant_idx').on(t.tenantId),
+    check('invitations_role_valid', sql`${t.role} in ('admin', 'member', 'viewer')`),
+    check('invitations_hash_format', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

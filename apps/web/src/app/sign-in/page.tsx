@@ -1,5 +1,6 @@
 import { safeRedirectPath } from '@repo/auth/redirect';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 
 import { SIGN_IN_PATH } from '@/server/auth/config';
@@ -25,7 +26,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="lead">Sign in to your workspace</p>
         </div>
         <SignInForm callbackUrl={callbackUrl} />
-        <p className="note">Each workspace keeps its data apart from every other one.</p>
+        <p className="note">
+          New here? <Link href="/sign-up">Create an organisation</Link> · <Link href="/forgot-password">Forgot your password?</Link>
+        </p>
+        <p className="note">Signed up recently? Follow the link in your confirmation mail first. Each workspace keeps its data apart from every other one.</p>
       </section>
     </main>
   );

@@ -65,6 +65,13 @@ export async function verifyCredentials(email: string, password: string): Promis
     logger.info({ event: 'sign-in.failed', reason: 'wrong-password', userId: user.id }, 'sign-in refused');
     return null;
   }
+  // A signed-up user signs in once the emailed link confirmed the address (public.verify_email). Asked only after the
+  // password matched: the refusal tells nothing to whoever does not know it.
+  const verified = await authPool().query<{ verified: boolean | null }>('SELECT public.email_verified($1) AS verified', [user.id]);
+  if (verified.rows[0]?.verified !== true) {
+    logger.info({ event: 'sign-in.failed', reason: 'email-unconfirmed', userId: user.id }, 'sign-in refused');
+    return null;
+  }
   logger.info({ event: 'sign-in', userId: user.id }, 'signed in');
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -5,9 +5,11 @@ import { EmptyState } from '@/components/empty-state';
 import { initials } from '@/components/initials';
 import { RoleHint } from '@/components/role-hint';
 import { assignableRoles, canManageMembers, canRemoveMember } from '@/lib/permissions';
+import { listInvitations, type PendingInvitation } from '@/server/queries/invitations';
 import { listMembers } from '@/server/queries/members';
 import { withTenantControlPlane } from '@/server/tenant-data';
 
+import { InviteForm, RevokeInvitationForm } from './invite-form';
 import { LeaveWorkspaceButton, RemoveMemberButton } from './member-buttons';
 import { RoleForm } from './role-form';
 
@@ -15,7 +17,12 @@ export const metadata: Metadata = { title: 'Members' };
 
 export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const { members, session } = await withTenantControlPlane(slug, async (tx, session) => ({ members: await listMembers(tx), session }));
+  const { members, invitations, session } = await withTenantControlPlane(slug, async (tx, session) => ({
+    members: await listMembers(tx),
+    // Only owners and admins may list invitations (public.tenant_invitations refuses anyone else).
+    invitations: canManageMembers(session.role) ? await listInvitations(tx) : ([] as PendingInvitation[]),
+    session,
+  }));
   const manages = canManageMembers(session.role);
   const workspace = session.active.tenantName;
   return (
@@ -103,6 +110,39 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
           </div>
         )}
       </div>
+      {manages && (
+        <div className="panel" style={{ marginTop: '1rem', padding: '1rem' }}>
+          <h2 style={{ fontSize: '1rem', marginTop: 0 }}>Invite someone</h2>
+          <p className="muted">They get a link by email that works once, for 7 days, and only for that address.</p>
+          <InviteForm />
+          {invitations.length > 0 && (
+            <div className="table-scroll" style={{ marginTop: '1rem' }}>
+              <table className="table" aria-label="Pending invitations">
+                <thead>
+                  <tr>
+                    <th scope="col">Invited</th>
+                    <th scope="col">Role</th>
+                    <th scope="col" style={{ textAlign: 'right' }}>
+                      <span className="sr-only">Revoke</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invitations.map((invitation) => (
+                    <tr key={invitation.id}>
+                      <td className="wrap-anywhere">{invitation.email}</td>
+                      <td>{invitation.role}</td>
+                      <td style={{ textAlign: 'right' }}>
+                        <RevokeInvitationForm invitationId={invitation.id} email={invitation.email} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      )}
     </div>
   );
 }
