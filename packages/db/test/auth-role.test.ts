@@ -190,6 +190,9 @@ describe('sign-in lookups run as app_auth only', () => {
     // resolve_api_key: what a presented API key may do (0009). The account functions of 0008: sign-up, the emailed links'
     // tokens (stored as hashes), the confirmation check at sign-in.
     // And the invitation links' (0010): the worker issues a link's token, its holder sees and accepts it.
+    // The activity log's and support access's writers are the rls placement's, in schema public, executable by PUBLIC as
+    // in every placement (a tenant role must run them); each demands the verified tenant context, which app_auth can
+    // neither verify (no USAGE on schema tenancy) nor sign.
     expect(functions.map((row) => row.fn)).toEqual([
       'accept_invitation(text,uuid)',
       'auth_user(text)',
@@ -197,11 +200,16 @@ describe('sign-in lookups run as app_auth only', () => {
       'invitation_by_token(text)',
       'issue_account_token(uuid,text,text,integer)',
       'issue_invitation_token(uuid,uuid,text,integer)',
+      'log_activity(text,text,uuid,jsonb)',
       'reset_password(text,text)',
       'resolve_api_key(text)',
       'set_user_password(uuid,text,uuid)',
       'sign_up(text,text,text,text,text)',
       'sign_up_invited(text,text,text)',
+      'support_access_approve(uuid,integer)',
+      'support_access_enter(text)',
+      'support_access_request(text,text)',
+      'support_access_revoke(uuid)',
       'tenancy.reset_session(text)',
       'user_memberships(uuid)',
       'verify_email(text)',

@@ -40,6 +40,8 @@ export async function installJobQueue(admin: pg.ClientBase): Promise<void> {
   await admin.query(`SET ROLE ${QUEUE_ROLE}`);
   try {
     await admin.query(plans);
+    // pg-boss's functions are created executable by PUBLIC; the queue's role owns them and is the only one that runs them.
+    await admin.query(`REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA ${QUEUE_SCHEMA} FROM PUBLIC`);
   } catch (error) {
     await admin.query('ROLLBACK');
     throw error;
