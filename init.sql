@@ -793,6 +793,17 @@ $fn$;
 
 INSERT INTO "public".__tenant_migrations (tag) VALUES ('0008_support_access_functions');
 
+-- A support operator's context reads a tenant row only while its grant is live (approved, not revoked, not expired):
+-- before, the read policies let the role 'support' read everything, and only the app's call of support_access_enter()
+-- stood between an operator without a grant and the tenant's data.
+ALTER POLICY "comments_read" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
+
+ALTER POLICY "projects_read" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
+
+ALTER POLICY "tasks_read" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
+
+INSERT INTO "public".__tenant_migrations (tag) VALUES ('0009_support_reads_need_a_grant');
+
 GRANT USAGE ON SCHEMA "public" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."support_access" TO "app_user";
@@ -2094,7 +2105,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -2230,7 +2241,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -2348,7 +2359,7 @@ INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_nam
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
         WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 
@@ -2892,6 +2903,17 @@ $fn$;
 
 INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0008_support_access_functions');
 
+-- A support operator's context reads a tenant row only while its grant is live (approved, not revoked, not expired):
+-- before, the read policies let the role 'support' read everything, and only the app's call of support_access_enter()
+-- stood between an operator without a grant and the tenant's data.
+ALTER POLICY "comments_read" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
+
+ALTER POLICY "projects_read" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
+
+ALTER POLICY "tasks_read" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
+
+INSERT INTO "t__template".__tenant_migrations (tag) VALUES ('0009_support_reads_need_a_grant');
+
 COMMIT;
 
 BEGIN;
@@ -2942,7 +2964,13 @@ ALTER TABLE t_hooli.tasks ADD CONSTRAINT tasks_project_fk FOREIGN KEY (tenant_id
 
 CREATE POLICY comments_tenant_isolation ON t_hooli.comments AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
-CREATE POLICY comments_read ON t_hooli.comments AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY comments_read ON t_hooli.comments AS PERMISSIVE FOR SELECT TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'support'::text THEN (EXISTS ( SELECT 1
+       FROM support_access s
+      WHERE ((s.operator_id = ( SELECT tenancy.current_user_id() AS current_user_id)) AND (s.approved_at IS NOT NULL) AND (s.revoked_at IS NULL) AND (s.expires_at > now()))))
+    ELSE true
+END);
 
 CREATE POLICY comments_insert ON t_hooli.comments AS PERMISSIVE FOR INSERT TO public WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
@@ -2976,7 +3004,13 @@ END);
 
 CREATE POLICY projects_tenant_isolation ON t_hooli.projects AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
-CREATE POLICY projects_read ON t_hooli.projects AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY projects_read ON t_hooli.projects AS PERMISSIVE FOR SELECT TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'support'::text THEN (EXISTS ( SELECT 1
+       FROM support_access s
+      WHERE ((s.operator_id = ( SELECT tenancy.current_user_id() AS current_user_id)) AND (s.approved_at IS NOT NULL) AND (s.revoked_at IS NULL) AND (s.expires_at > now()))))
+    ELSE true
+END);
 
 CREATE POLICY projects_insert ON t_hooli.projects AS PERMISSIVE FOR INSERT TO public WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
@@ -3010,7 +3044,13 @@ END);
 
 CREATE POLICY tasks_tenant_isolation ON t_hooli.tasks AS RESTRICTIVE FOR ALL TO public USING ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT tenancy.current_tenant_id() AS current_tenant_id)));
 
-CREATE POLICY tasks_read ON t_hooli.tasks AS PERMISSIVE FOR SELECT TO public USING (true);
+CREATE POLICY tasks_read ON t_hooli.tasks AS PERMISSIVE FOR SELECT TO public USING (
+CASE ( SELECT tenancy.current_app_role() AS current_app_role)
+    WHEN 'support'::text THEN (EXISTS ( SELECT 1
+       FROM support_access s
+      WHERE ((s.operator_id = ( SELECT tenancy.current_user_id() AS current_user_id)) AND (s.approved_at IS NOT NULL) AND (s.revoked_at IS NULL) AND (s.expires_at > now()))))
+    ELSE true
+END);
 
 CREATE POLICY tasks_insert ON t_hooli.tasks AS PERMISSIVE FOR INSERT TO public WITH CHECK (
 CASE ( SELECT tenancy.current_app_role() AS current_app_role)
@@ -3246,7 +3286,7 @@ COMMIT;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
-              schema_version = CASE WHEN true::boolean THEN '0008_support_access_functions' ELSE schema_version END,
+              schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
         WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
 

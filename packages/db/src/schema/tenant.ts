@@ -16,15 +16,23 @@ const currentTenant = sql`tenant_id = (select tenancy.current_tenant_id())`;
 const canWrite: SQL = sql`case (select tenancy.current_app_role()) when 'owner' then true when 'admin' then true when 'member' then created_by = (select tenancy.current_user_id()) else false end`;
 
 /**
+ * A support operator's context (role `support`) reads only while an owner or admin's grant of it is live: the grant is
+ * checked here, by the database, not only by the app calling support_access_enter() first, so SQL in any other
+ * transaction of that context (asking for access, reading its status) reads no tenant row. Other roles pay nothing
+ * more: the grant's subquery runs only for `support`, and the role is read once.
+ */
+const canRead: SQL = sql`case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end`;
+
+/**
  * Tenant isolation is one RESTRICTIVE policy for every command; the role rules are PERMISSIVE
  * policies under it, so no role rule can widen past the tenant. Reading is open to every role of
- * the tenant (the restrictive policy already demands a verified context), which keeps SELECTs to a
- * single context check per statement.
+ * the tenant (the restrictive policy already demands a verified context) but a support operator
+ * without a live grant (canRead).
  */
 function tenantPolicies(table: string) {
   return [
     pgPolicy(`${table}_tenant_isolation`, { as: 'restrictive', for: 'all', to: 'public', using: currentTenant, withCheck: currentTenant }),
-    pgPolicy(`${table}_read`, { as: 'permissive', for: 'select', to: 'public', using: sql`true` }),
+    pgPolicy(`${table}_read`, { as: 'permissive', for: 'select', to: 'public', using: canRead }),
     pgPolicy(`${table}_insert`, { as: 'permissive', for: 'insert', to: 'public', withCheck: canWrite }),
     pgPolicy(`${table}_update`, { as: 'permissive', for: 'update', to: 'public', using: canWrite, withCheck: canWrite }),
     pgPolicy(`${table}_delete`, { as: 'permissive', for: 'delete', to: 'public', using: canWrite }),

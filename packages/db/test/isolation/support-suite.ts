@@ -62,6 +62,16 @@ export function describeSupport(strategy: StrategyName, prepared: () => Prepared
       expect(await entries(prepared(), a)).toEqual(before);
     });
 
+    it('without a live grant a support context reads no row of any tenant table, even one that skips support_access_enter', async () => {
+      const { a } = fixture();
+      const read = (table: string, id = operator) => prepared().tenancy.queryAs(a.tenant.slug, `select id from ${table}`, [], support(id));
+      for (const table of ['projects', 'tasks', 'comments']) {
+        // The operator's request is still open (not approved); the other operator never asked.
+        expect((await read(table)).rows).toEqual([]);
+        expect((await read(table, otherOperator)).rows).toEqual([]);
+      }
+    });
+
     it('only an owner or admin approves, for 1 to 60 minutes; nobody writes the grant directly', async () => {
       const { a } = fixture();
       expect(await errorOf(one(a, { role: 'member', userId: a.member }, 'select support_access_approve($1, 30)', [request]))).toBe('42501');
@@ -158,6 +168,7 @@ export function describeSupport(strategy: StrategyName, prepared: () => Prepared
       expect(await errorOf(one(a, { role: 'viewer', userId: a.viewer }, 'select support_access_revoke($1)', [second]))).toBe('42501');
       await one(a, { role: 'admin', userId: a.admin }, 'select support_access_revoke($1)', [second]);
       expect(await errorOf(view(a, '/support/a'))).toBe('TS001');
+      expect((await prepared().tenancy.queryAs(a.tenant.slug, 'select id from projects', [], support())).rows).toEqual([]);
       const actions = (await entries(prepared(), a)).filter((e) => e.subject_id === second).map((e) => e.action);
       expect(actions.sort()).toEqual(['support.approved', 'support.requested', 'support.revoked', 'support.viewed']);
     });

@@ -1,0 +1,6 @@
+-- A support operator's context reads a tenant row only while its grant is live (approved, not revoked, not expired):
+-- before, the read policies let the role 'support' read everything, and only the app's call of support_access_enter()
+-- stood between an operator without a grant and the tenant's data.
+ALTER POLICY "comments_read" ON "comments" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);--> statement-breakpoint
+ALTER POLICY "projects_read" ON "projects" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);--> statement-breakpoint
+ALTER POLICY "tasks_read" ON "tasks" TO public USING (case (select tenancy.current_app_role()) when 'support' then exists (select 1 from support_access s where s.operator_id = (select tenancy.current_user_id()) and s.approved_at is not null and s.revoked_at is null and s.expires_at > now()) else true end);
