@@ -2066,6 +2066,8 @@ CREATE INDEX archive_i1 ON pgboss.archive(archived_on);
 INSERT INTO pgboss.version(version) VALUES ('24');
     COMMIT;
 
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA pgboss FROM PUBLIC;
+
 RESET ROLE;
 
 REVOKE USAGE ON LANGUAGE plpgsql FROM app_auth;
