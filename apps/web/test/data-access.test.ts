@@ -77,7 +77,7 @@ const DATA_ACCESS_ALLOWED: Record<string, AllowedModule> = {
     importers: { 'app/account/actions.ts': ['changeOwnPassword'] },
   },
   'server/accounts/store.ts': {
-    why: 'sign-up, email confirmation and password reset happen before anyone is signed in, as app_auth (migration 0008_accounts)',
+    why: 'sign-up, email confirmation and password reset happen before anyone is signed in, as app_auth (migration 0011_accounts)',
     importers: {
       'app/sign-up/actions.ts': ['createAccount'],
       'app/verify-email/actions.ts': ['confirmEmail'],

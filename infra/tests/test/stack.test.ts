@@ -323,7 +323,7 @@ describe.skipIf(!available)('the compose stack, outside Docker', () => {
       await page.goto('/tenants/new');
       await page.getByLabel('Name', { exact: true }).fill('Docker Database');
       await page.getByLabel('Slug').fill(slug);
-      await page.locator('input[name=strategy][value=database]').check();
+      await page.locator('input[name=plan][value=enterprise]').check();
       await page.getByLabel('Admin email').fill(email);
       await page.getByLabel('Admin name').fill('Docker Admin');
       await page.getByRole('button', { name: 'Create tenant' }).click();

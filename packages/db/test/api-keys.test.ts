@@ -3,7 +3,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usePreparedDatabase } from './support';
 
-// Per-organisation API keys (control-plane migration 0007). app_user serves tenant requests, so every statement it runs
+// Per-organisation API keys (control-plane migration 0009). app_user serves tenant requests, so every statement it runs
 // is treated as hostile SQL: it may create, list and revoke keys only through the SECURITY DEFINER functions, only for
 // the organisation of its verified context, only as an owner or admin there, and never sees a hash. Resolving a
 // presented key belongs to app_auth alone.

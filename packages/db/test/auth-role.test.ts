@@ -160,7 +160,7 @@ describe('sign-in lookups run as app_auth only', () => {
     });
     // The catalog agrees, for every relation and function of the app, whatever its schema: the tables it may write
     // are the sign-in limits' (migration 0005, what rate-limiter-flexible runs), its users' sessions (0006) and the API keys'
-    // request counts (0007).
+    // request counts (0009).
     const { admin } = prepared();
     const { rows: tables } = await admin.query<{ relation: string; privileges: string }>(
       `SELECT c.oid::regclass::text AS relation,
@@ -187,9 +187,9 @@ describe('sign-in lookups run as app_auth only', () => {
     // before COMMIT): SECURITY INVOKER, it resets only its caller's own session. app_auth cannot even reach it: no
     // USAGE on schema tenancy (below, and the call above is refused). set_user_password: a password change by the
     // signed-in user (0006), which ends their other sessions.
-    // resolve_api_key: what a presented API key may do (0009). The account functions of 0008: sign-up, the emailed links'
+    // resolve_api_key: what a presented API key may do (0009). The account functions of 0011: sign-up, the emailed links'
     // tokens (stored as hashes), the confirmation check at sign-in.
-    // And the invitation links' (0010): the worker issues a link's token, its holder sees and accepts it.
+    // And the invitation links' (0013): the worker issues a link's token, its holder sees and accepts it.
     // The activity log's and support access's writers are the rls placement's, in schema public, executable by PUBLIC as
     // in every placement (a tenant role must run them); each demands the verified tenant context, which app_auth can
     // neither verify (no USAGE on schema tenancy) nor sign.

@@ -5,7 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MembershipRole } from '../src/schema/control';
 import { usePreparedDatabase } from './support';
 
-// The owner role and the member functions of control-plane migration 0007 (set_member_role, remove_member,
+// The owner role and the member functions of control-plane migration 0008 (set_member_role, remove_member,
 // leave_organisation), called as the web calls them: app_user, inside withControlPlane, with a signed context. Every
 // rule is checked on what really landed in public.memberships, read by the superuser.
 

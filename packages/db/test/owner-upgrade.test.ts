@@ -13,7 +13,7 @@ import { createAppTenancy, type AppTenancy } from '../src/tenancy';
 import { suiteAdminPool, suiteUrls } from './support';
 
 // A deployment from before owners existed: its control plane migrated up to 0006, with admins and members. The owner
-// migration (0007) makes each tenant's longest-standing admin its owner, so someone can still name owners, and leaves
+// migration (0008) makes each tenant's longest-standing admin its owner, so someone can still name owners, and leaves
 // a tenant without admins alone.
 
 // By name, not number: migrations are renumbered when branches merge.

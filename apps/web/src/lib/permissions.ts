@@ -11,7 +11,7 @@ export function canChange(actor: { userId: string; role: MembershipRole }, creat
   return actor.role === 'owner' || actor.role === 'admin' || (actor.role === 'member' && createdBy === actor.userId);
 }
 
-// Memberships (public.set_member_role, public.remove_member, public.leave_organisation; control-plane migration 0007).
+// Memberships (public.set_member_role, public.remove_member, public.leave_organisation; control-plane migration 0008).
 
 /** Whether `role` may change roles or remove members at all. */
 export function canManageMembers(role: MembershipRole): boolean {

@@ -46,7 +46,7 @@ const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   '22007': { kind: 'invalid', message: 'That date is not valid.' },
   '22008': { kind: 'invalid', message: 'That date is not valid.' },
   '22023': { kind: 'invalid' }, // invalid_parameter_value (set_member_role: unknown role)
-  // The member functions (set_member_role, remove_member, leave_organisation; control-plane migration 0007).
+  // The member functions (set_member_role, remove_member, leave_organisation; control-plane migration 0008).
   P0002: { kind: 'not-found', message: 'That person is not a member of this workspace.' },
   TA001: { kind: 'conflict', message: 'A workspace needs at least one owner: make someone else owner first.' },
   TA002: { kind: 'forbidden', message: 'Only an owner can change an owner’s role, make someone owner or remove an owner.' },

@@ -11,7 +11,7 @@ import { PLANS } from '../plans/catalog';
 /**
  * Strongest first. An owner may do everything an admin may, and also change or remove owners and make someone owner;
  * a tenant always keeps one owner. The tenant tables' policies (schema/tenant.ts) and the member functions (control-plane
- * migration 0007) enforce these, the web's permissions module only mirrors them.
+ * migration 0008_owner_role) enforce these, the web's permissions module only mirrors them.
  */
 export const MEMBERSHIP_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
@@ -39,7 +39,7 @@ export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /**
  * The emailed links' tokens: only their sha256 (hex) is stored, each is used once and expires. Written and read only
- * through the account functions (control-plane migration 0008_accounts), which app_auth may execute; no runtime role
+ * through the account functions (control-plane migration 0011_accounts), which app_auth may execute; no runtime role
  * may read the table.
  */
 export const accountTokens = pgTable(
@@ -177,7 +177,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
  * catalog. The secret is never stored: `secret_hash` is the sha256 (hex) of the whole key, and `prefix` (its public start,
  * shown in lists) identifies it to people. No role may read the table: tenant requests create, list and revoke keys
  * through SECURITY DEFINER functions scoped to the verified tenant context, and app_auth resolves a presented key
- * through public.resolve_api_key (control-plane migration 0007).
+ * through public.resolve_api_key (control-plane migration 0009_api_keys).
  */
 export const apiKeys = pgTable(
   'api_keys',
@@ -226,7 +226,7 @@ export const INVITATION_ROLES = ['admin', 'member', 'viewer'] as const;
 /**
  * Invitations to an organisation, by email, with a role. The link's token is made by the job queue's worker, which
  * stores only its sha256 here (with its expiry); accepting needs the invited address and creates the membership in the
- * same transaction. Read and written only through the invitation functions of control-plane migration 0010_invitations:
+ * same transaction. Read and written only through the invitation functions of control-plane migration 0013_invitations:
  * an organisation's admins through its tenant context (app_user), the link's holder through app_auth.
  */
 export const invitations = pgTable(

@@ -159,14 +159,14 @@ export const activityLog = pgTable(
 
 /** The context role a support operator's reads run as: no write policy admits it, so support access is read-only. */
 export const SUPPORT_ROLE = 'support';
-/** The longest a support grant lasts, also a check constraint and the approval function's limit (migration 0007). */
+/** The longest a support grant lasts, also a check constraint and the approval function's limit (migration 0008). */
 export const SUPPORT_MAX_MINUTES = 60;
 
 /**
  * Support access to this tenant: an operator's request (made in a `support` context), an owner's or admin's approval
  * for at most an hour, a revocation. Kept in the tenant's own placement, so the grant is checked in the transaction of
  * every read made under it (support_access_enter(), which also writes the read to the activity log), whatever the
- * placement. Written only by the functions of migration 0007; owners and admins read every grant, an operator their own.
+ * placement. Written only by the functions of migration 0008; owners and admins read every grant, an operator their own.
  */
 export const supportAccess = pgTable(
   'support_access',

@@ -3,7 +3,7 @@ import { hashPassword } from '@repo/auth/password';
 import { describe, expect, it } from 'vitest';
 import { useSignInDatabase } from './support';
 
-// Sign-up, email verification and password reset as app_auth runs them (control-plane migration 0008_accounts): the
+// Sign-up, email verification and password reset as app_auth runs them (control-plane migration 0011_accounts): the
 // tokens are stored as hashes, used once, expire, and are bound to their purpose; app_user may call none of it.
 
 const get = useSignInDatabase('accounts');

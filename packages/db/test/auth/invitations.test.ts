@@ -4,7 +4,7 @@ import type { Tenant } from '@repo/tenancy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useSignInDatabase } from './support';
 
-// Invitations (control-plane migration 0010_invitations): admins manage them in their tenant context as app_user, the
+// Invitations (control-plane migration 0013_invitations): admins manage them in their tenant context as app_user, the
 // worker issues the link's token and the link's holder accepts it as app_auth. Expiry, reuse, the wrong address and
 // revocation are refused; nobody else reaches them.
 

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { authPool } from '@/server/auth/accounts';
 
-// The invitation link's side, as app_auth (control-plane migration 0010_invitations): the worker issues the token (its
+// The invitation link's side, as app_auth (control-plane migration 0013_invitations): the worker issues the token (its
 // sha256 only is stored), the link's page shows the invitation, its holder accepts or signs up through it. Creating,
 // listing and revoking belong to the organisation's admins, in their tenant context (the members page).
 

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { authPool } from '@/server/auth/accounts';
 
-// Sign-up, email confirmation and password reset in the database: control-plane migration 0008_accounts's functions,
+// Sign-up, email confirmation and password reset in the database: control-plane migration 0011_accounts's functions,
 // which only app_auth may execute (this module's pool is app_auth's). Tokens arrive here as their sha256 only.
 
 /** SQLSTATE of an email that is taken, and of a link that is unknown, used, expired or of another purpose. */

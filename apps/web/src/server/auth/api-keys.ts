@@ -8,7 +8,7 @@ import type { MembershipRole } from './types';
 import { authPool } from './accounts';
 
 // A presented API key becomes a tenant before any tenant context exists, so it is resolved as app_auth, the role that
-// resolves credentials (public.resolve_api_key, control-plane migration 0007): tenant requests run as app_user, which
+// resolves credentials (public.resolve_api_key, control-plane migration 0009): tenant requests run as app_user, which
 // may not call it. The same role counts each key's requests (public.api_rate_limits), so SQL injected into a tenant
 // request can neither read a key's hash nor lift its limit. Only src/server/tenant-data.ts uses this module.
 

@@ -5,7 +5,7 @@ import type { ApiKeyScope } from '@repo/db/schema';
 import { newApiKey } from '../api-keys/secret';
 import type { TenantTx } from '../tenant-data';
 
-// The organisation's API keys, through the control-plane functions of migration 0007 (run in withTenantControlPlane):
+// The organisation's API keys, through the control-plane functions of migration 0009 (run in withTenantControlPlane):
 // they act on the verified context's organisation only, for its owners and admins only (42501 otherwise), and never
 // return a hash. The key itself is made here and leaves only in the creation's answer, once.
 

@@ -3,7 +3,7 @@ import 'server-only';
 import type { TenantTx } from '../tenant-data';
 
 // Invitations live in the control plane: these run inside withTenantControlPlane, and the SECURITY DEFINER functions
-// (control-plane migration 0010_invitations) accept only an admin of the verified context's tenant.
+// (control-plane migration 0013_invitations) accept only an admin of the verified context's tenant.
 
 export interface PendingInvitation {
   id: string;

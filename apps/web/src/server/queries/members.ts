@@ -5,7 +5,7 @@ import type { TenantTx } from '../tenant-data';
 
 // Members live in the control plane (the deployment's database), whatever the tenant's strategy: these run
 // inside withTenantControlPlane, and the SECURITY DEFINER functions scope themselves by the verified context and
-// re-check the caller's own membership row (control-plane migration 0007). They refuse with SQLSTATEs that
+// re-check the caller's own membership row (control-plane migration 0008). They refuse with SQLSTATEs that
 // server/errors.ts turns into messages: 42501 not an owner or admin, TA002 only an owner may change, remove or make an
 // owner, P0002 no such member, 22023 no such role, TA001 the workspace's last owner.
 
