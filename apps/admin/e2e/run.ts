@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '@repo/db/local';
 import { e2eSkipReason } from '@repo/e2e/chromium';
 import { findFreePort } from '@repo/localdb/cluster';
+import { startTestSmtpServer } from '@repo/mail/test-server';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const standalone = (app: string) => path.join(ROOT, `apps/${app}/.next/standalone`);
@@ -79,6 +80,8 @@ async function main(): Promise<number> {
   const archives = path.join(work, 'archives');
   const servers = await snapshotServers(work);
   const stack = await startLocalStack();
+  // The web server these specs start mails sign-up and invitation links: it needs a real SMTP server to send to.
+  const smtp = await startTestSmtpServer({ dir: path.join(work, 'mailbox') });
   try {
     // Free ports, so a dev server on 3000/3001 (or another run) is never mistaken for ours.
     const [adminPort, webPort, shortPort] = await freePorts(3);
@@ -94,12 +97,14 @@ async function main(): Promise<number> {
       E2E_ADMIN_SHORT_LOG: path.join(work, 'short-server.log'),
       E2E_ADMIN_SERVER_DIR: servers.admin,
       E2E_WEB_SERVER_DIR: servers.web,
+      SMTP_URL: smtp.url,
     };
     console.log(
       `[e2e] database ready in ${((Date.now() - started) / 1000).toFixed(1)} s; admin on ${adminPort} (short timers on ${shortPort}), web on ${webPort}`,
     );
     return await run('npx', ['playwright', 'test', ...process.argv.slice(2)], { env });
   } finally {
+    await smtp.close();
     await stack.stop();
     await rm(work, { recursive: true, force: true });
   }
