@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
 import { createAppTenancy } from '@repo/db/tenancy';
 import { FileSecretsProvider } from '@repo/tenancy';
-import type { ChildReport, ChildRequest } from './archive-children';
+import { dataRows, type ChildReport, type ChildRequest } from './archive-children';
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '') as ChildRequest;
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     if (request.op === 'export') {
       const summary = await tenancy.exportTenant(request.slug!, request.file!);
-      rows = summary.manifest.tables.reduce((sum, t) => sum + t.rows, 0);
+      rows = dataRows(summary.manifest.tables);
       bytes = summary.bytes;
     } else if (request.op === 'import') {
       const tenant = await tenancy.importTenant(request.file!, { slug: request.slug!, strategy: request.strategy!, id: 'new' });

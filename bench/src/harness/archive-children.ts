@@ -5,6 +5,17 @@ import { ROOT_DIR } from './report';
 
 const CHILD = fileURLToPath(new URL('./archive-child.ts', import.meta.url));
 
+/**
+ * The app's data tables, whose rows the section counts. An archive also carries the activity log, which the row triggers
+ * filled with one entry per row written under a user's context (the fill), so its total is about twice these.
+ */
+export const DATA_TABLES: ReadonlySet<string> = new Set(['projects', 'tasks', 'comments']);
+
+/** The rows of an archive's manifest in the app's data tables. */
+export function dataRows(tables: readonly { name: string; rows: number }[]): number {
+  return tables.filter((t) => DATA_TABLES.has(t.name)).reduce((sum, t) => sum + t.rows, 0);
+}
+
 export interface ChildRequest {
   op: 'idle' | 'export' | 'import';
   adminUrl: string;

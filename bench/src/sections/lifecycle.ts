@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AppTenancy } from '@repo/db/tenancy';
 import { FileSecretsProvider, STRATEGIES, type MoveStep, type StrategyName } from '@repo/tenancy';
-import { runChild, type ChildReport, type ChildRequest } from '../harness/archive-children';
+import { dataRows, runChild, type ChildReport, type ChildRequest } from '../harness/archive-children';
 import { benchTenancy } from '../harness/dataset';
 import { withClient } from '../harness/database';
 import { fmt, fmtMs, type BenchEnv } from '../harness/env';
@@ -159,7 +159,7 @@ async function measureArchives(ctx: Ctx, sizes: { key: string; shape: Shape }[],
       let bytes = 0;
       for (let rep = 0; rep < exportReps; rep++) {
         const summary = await ctx.tenancy.exportTenant(slug, path.join(ctx.dir, `${slug}.tar.gz`));
-        const rows = summary.manifest.tables.reduce((sum, t) => sum + t.rows, 0);
+        const rows = dataRows(summary.manifest.tables);
         check(rows === s.total, `the export of ${slug} holds ${rows} rows, expected ${s.total}`);
         exportMs.push(summary.ms);
         bytes = summary.bytes;

@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalStack, type LocalStack } from '@repo/db/local';
 import { findFreePort } from '@repo/localdb/cluster';
+import { startTestSmtpServer, type TestSmtpServer } from '@repo/mail/test-server';
 import pg from 'pg';
 import { grantConnect } from '../harness/database';
 import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env';
@@ -159,7 +160,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(stack: LocalStack, baselineUrl: string, log: (line: string) => void): Promise<Server> {
+async function startServer(stack: LocalStack, baselineUrl: string, smtpUrl: string, log: (line: string) => void): Promise<Server> {
   const port = await findFreePort('127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [SERVER_JS], {
@@ -174,6 +175,8 @@ async function startServer(stack: LocalStack, baselineUrl: string, log: (line: s
       NEXTAUTH_URL: origin,
       LOG_LEVEL: 'error',
       BENCH_BASELINE_DATABASE_URL: baselineUrl,
+      // The app mails sign-up and invitation links and refuses to start without an SMTP server; nothing is sent here.
+      SMTP_URL: smtpUrl,
     },
   });
   let stderr = '';
@@ -300,9 +303,11 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
 
   const stack = await startLocalStack();
   let server: Server | undefined;
+  let smtp: TestSmtpServer | undefined;
   try {
     const baselineUrl = await createBaselineRole(stack);
-    server = await startServer(stack, baselineUrl, log);
+    smtp = await startTestSmtpServer();
+    server = await startServer(stack, baselineUrl, smtp.url, log);
     const { origin } = server;
     const cookie = await signIn(origin);
 
@@ -358,6 +363,7 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
     return { rows, settings: { connections, roundSeconds, passes, user: USER.email, tenant: 'acme (rls)' } };
   } finally {
     await server?.stop();
+    await smtp?.close();
     await stack.stop();
   }
 }
