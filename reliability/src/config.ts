@@ -39,7 +39,8 @@ export function parseConfig(argv: string[]): RunConfig {
   }
   const mode: Mode = values.short ? 'short' : 'full';
   const seed = values.seed === undefined ? newSeed() : Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0x7fff_ffff) throw new Error(`--seed must be an integer from 0 to ${0x7fff_ffff}, not ${values.seed}\n\n${USAGE}`);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0x7fff_ffff)
+    throw new Error(`--seed must be an integer from 0 to ${0x7fff_ffff}, not ${values.seed}\n\n${USAGE}`);
   const parts = values.only === undefined ? [...PART_NAMES] : values.only.split(',').map((name) => name.trim());
   if (parts.length === 0) throw new Error(`no part to run\n\n${USAGE}`);
   const unknown = parts.filter((name) => !PART_NAMES.includes(name));

@@ -86,7 +86,11 @@ export function deploymentUrls(server: ReliabilityServer, workDir: string, tenan
 }
 
 /** The product's own start-up steps (tenancy schema, control plane, job queue) on `server`. */
-export async function prepareDeployment(server: ReliabilityServer, workDir: string, tenancy: DatabaseUrls['tenancy'] = {}): Promise<{ urls: DatabaseUrls; tenancy: AppTenancy }> {
+export async function prepareDeployment(
+  server: ReliabilityServer,
+  workDir: string,
+  tenancy: DatabaseUrls['tenancy'] = {},
+): Promise<{ urls: DatabaseUrls; tenancy: AppTenancy }> {
   const urls = deploymentUrls(server, workDir, tenancy);
   return { urls, tenancy: await prepareDatabase(urls) };
 }
