@@ -1,5 +1,6 @@
-// `npm test`: every package's tests, then the browser tests, and at the end one summary of what ran, what was
-// skipped for a missing tool (outside CI only: in CI a missing tool fails the run), and the command that installs it.
+// `npm test`: every package's tests, then the browser tests, then the short reliability run, and at the end one
+// summary of what ran, what was skipped for a missing tool (outside CI only: in CI a missing tool fails the run), and
+// the command that installs it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STEPS = [
   { name: 'unit and integration tests', command: ['npx', 'turbo', 'run', 'test', '--concurrency=1'] },
   { name: 'browser tests (builds the apps first)', command: ['npx', 'turbo', 'run', 'test:e2e', '--concurrency=1'] },
+  // After the browser tests: the soak serves the web app's production build they made.
+  { name: 'reliability, short run', command: ['npm', 'run', 'test:reliability', '--', '--short'] },
 ];
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'npm-test-'));
