@@ -24,6 +24,8 @@ export interface FuzzDeployment {
   superuser<T extends pg.QueryResultRow>(database: string | null, text: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
   /** A tenancy for the control plane's work with another tenant migrations folder (the migration underneath). */
   controlWith(migrationsFolder: string): AppTenancy;
+  /** The last lines PgBouncer logged, per pooler: what a stuck call is explained by. */
+  poolerLog(pooler: Pooler): string;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,13 @@ const AUTH_PASSWORD = 'fuzz-pgbouncer-auth';
  * pool; in session mode each client holds its server connection while it lives, so the server pool must fit them all
  * (else the last client waits for one of them to close).
  */
-export const SIZES = { appPoolSize: 3, perTenantPoolSize: 1, maxConnections: 12, sessionBouncerPool: 3, transactionBouncerPool: 2 } as const;
+export const SIZES = { appPoolSize: 3, perTenantPoolSize: 1, sessionBouncerPool: 3, transactionBouncerPool: 2 } as const;
+/**
+ * Each database tenant has a pool of its own (one connection: perTenantPoolSize), which no other tenant can share.
+ * The cap across them is above the number of database tenants, so a run measures the tenants' calls, not the
+ * reconnections (a SCRAM login each) of pools closed to make room.
+ */
+const MAX_TENANT_CONNECTIONS = 48;
 
 /**
  * How long a process trusts its cached catalog entry: a move's pause waits this long, so it bounds how many moves a
@@ -91,7 +99,7 @@ export async function startFuzzDeployment(workDir: string, log: (line: string) =
         catalogCacheMs: CATALOG_CACHE_MS,
         appPoolSize: SIZES.appPoolSize,
         perTenantPoolSize: SIZES.perTenantPoolSize,
-        maxConnections: SIZES.maxConnections,
+        maxConnections: MAX_TENANT_CONNECTIONS,
         pooler: bouncer ? { kind: 'pgbouncer', mode: pooler === 'PgBouncer session' ? 'session' : 'transaction' } : { kind: 'direct' },
       });
     };
@@ -132,6 +140,10 @@ export async function startFuzzDeployment(workDir: string, log: (line: string) =
         });
         closers.push(() => next.close());
         return next;
+      },
+      poolerLog: (pooler) => {
+        const bouncer = pooler === 'PgBouncer session' ? bouncers[0] : pooler === 'PgBouncer transaction' ? bouncers[1] : undefined;
+        return bouncer?.bouncer.log() ?? '';
       },
       close,
     };

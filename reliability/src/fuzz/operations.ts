@@ -37,8 +37,10 @@ const READ_SQL = {
   joined: `select p.tenant_id as p_tenant, p.name, t.tenant_id as t_tenant, t.title, c.tenant_id as c_tenant, c.body
     from comments c join tasks t on t.id = c.task_id join projects p on p.id = t.project_id
     order by c.created_at desc limit 20`,
+  // The newest projects with their tasks, if any: a left join, so a project without tasks comes back with nulls.
   projectTasks: `select p.tenant_id as p_tenant, p.name, t.tenant_id as t_tenant, t.title
-    from projects p left join tasks t on t.project_id = p.id order by p.created_at desc limit 30`,
+    from (select tenant_id, id, name, created_at from projects order by created_at desc limit 10) p
+    left join tasks t on t.project_id = p.id order by p.created_at desc limit 30`,
 } as const;
 const READ_COLUMNS: Record<keyof typeof READ_SQL, readonly (readonly [string, string])[]> = {
   projects: [['tenant_id', 'name']],

@@ -20,6 +20,8 @@ export class Tally {
   /** Errors by kind; `expected` marks the kinds that are not failures (a request that waited out a move's pause). */
   errors = new Map<string, { count: number; expected: boolean; sample: string }>();
   movingRetries = 0;
+  /** Operations that ran longer than the run allows (each is also an error when it ends, or hangs the run). */
+  stuck = 0;
   /** An update or delete of an acknowledged, reserved row that found no row: an acknowledged write gone. */
   lostAtWrite = 0;
   readonly lostSamples: string[] = [];

@@ -37,7 +37,18 @@ interface Found {
  * there (a write that failed before COMMIT) or belongs to another tenant.
  */
 export async function verifyWrites(deployment: FuzzDeployment, slugs: readonly string[], ledger: Ledger): Promise<Verification> {
-  const v: Verification = { rowsScanned: 0, foreignRows: 0, insertsLost: 0, deletesLost: 0, updatesLost: 0, doubled: 0, phantoms: 0, strays: 0, othersRows: 0, samples: [] };
+  const v: Verification = {
+    rowsScanned: 0,
+    foreignRows: 0,
+    insertsLost: 0,
+    deletesLost: 0,
+    updatesLost: 0,
+    doubled: 0,
+    phantoms: 0,
+    strays: 0,
+    othersRows: 0,
+    samples: [],
+  };
   const sample = (line: string) => {
     if (v.samples.length < 8) v.samples.push(line);
   };

@@ -78,6 +78,7 @@ async function run(ctx: PartContext): Promise<Check[]> {
         return other ? (await deployment.control.getTenant(other.slug)).roleName : null;
       },
       log: ctx.log,
+      onStuck: (pooler) => ctx.log(`${pooler} log, last lines:\n${deployment.poolerLog(pooler).split('\n').slice(-25).join('\n')}`),
     });
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     loadDone = true;
@@ -162,9 +163,9 @@ async function run(ctx: PartContext): Promise<Check[]> {
       },
       {
         name: 'no unexpected error',
-        figures: { 'errors by kind': tally.errorSummary(), unexpected: tally.unexpectedErrors() },
-        must: 'no error but a request that waited out a move pause (hostile refusals are counted above, inside their transactions)',
-        passed: tally.unexpectedErrors() === 0,
+        figures: { 'errors by kind': tally.errorSummary(), unexpected: tally.unexpectedErrors(), 'operations stuck over 20 s': tally.stuck },
+        must: 'no error but a request that waited out a move pause (hostile refusals are counted above, inside their transactions), no operation stuck',
+        passed: tally.unexpectedErrors() === 0 && tally.stuck === 0,
         detail: tally.unexpectedSamples() || undefined,
       },
     ];
