@@ -1,7 +1,6 @@
 import { startLocalPgBouncer, type LocalPgBouncer } from '@repo/db/local';
 import type { DatabaseUrls } from '@repo/db/prepare';
 import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
-import type { Tenant } from '@repo/tenancy';
 import pg from 'pg';
 import { prepareDeployment, startServer, type ReliabilityServer } from '../harness/server';
 
@@ -20,7 +19,7 @@ export interface FuzzDeployment {
   /** The operator's process: provisions, moves and (after a migration) is replaced by one that reads the new folder. */
   control: AppTenancy;
   callers: Caller[];
-  /** A superuser query in the database that holds `tenant`'s tables (or the deployment's own with `null`). */
+  /** A superuser query in `database` (null: the deployment's own), for the verification after the run. */
   superuser<T extends pg.QueryResultRow>(database: string | null, text: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
   /** A tenancy for the control plane's work with another tenant migrations folder (the migration underneath). */
   controlWith(migrationsFolder: string): AppTenancy;
@@ -151,9 +150,4 @@ export async function startFuzzDeployment(workDir: string, log: (line: string) =
     await close();
     throw error;
   }
-}
-
-/** The database a tenant's tables live in: its own, or the deployment's (null). */
-export function databaseOf(tenant: Tenant): string | null {
-  return tenant.databaseName;
 }
