@@ -60,6 +60,11 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
   function routeOf(tenant: Tenant): { route: Route; settings: Map<string, PreludeStatement> } {
     let entry = prepared.get(tenant);
     if (!entry) {
+      // A tenant served from elsewhere now keeps no pool of its database here. Such a pool's connections logged in
+      // to a database (and, through PgBouncer, with a password) that a move has dropped since: PgBouncer keeps serving
+      // those clients with the old password's keys, so if the tenant moved back to a database of its own (a new
+      // password), every request through them would wait for a server login that keeps failing.
+      if (tenant.strategy !== 'database') void deployment.tenantPools.close(tenant.id).catch(() => undefined);
       entry = { route: strategies[tenant.strategy].route(tenant), settings: new Map() };
       prepared.set(tenant, entry);
     }
