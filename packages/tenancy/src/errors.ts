@@ -45,6 +45,21 @@ export class TenantNotActiveError extends TenancyError {
   }
 }
 
+/** The catalog lists a tenant whose placement (its database) is gone from the server: dropped outside the library. */
+export class TenantPlacementMissingError extends TenancyError {
+  override readonly name = 'TenantPlacementMissingError';
+  constructor(
+    readonly tenant: string,
+    readonly placement: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `Tenant "${tenant}" cannot be served: its ${placement} does not exist, though the catalog lists it (it was dropped outside the library). Restore it from an archive (deleteTenant with { archive: false }, then importTenant), or delete it.`,
+      options,
+    );
+  }
+}
+
 export class TenancyConfigError extends TenancyError {
   override readonly name = 'TenancyConfigError';
 }

@@ -35,6 +35,7 @@ export {
   StrategyNotSupportedError,
   TenantContextError,
   TenantNotActiveError,
+  TenantPlacementMissingError,
   TenancyConfigError,
   MigrationError,
   ArchiveError,

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { pack } from 'tar-stream';
+import { pack, type Pack } from 'tar-stream';
 import { RowDigest } from './digest';
 import { ARCHIVE_FORMAT, COPY_SETTINGS, MANIFEST_ENTRY, type ArchiveManifest, type ArchiveTable } from './manifest';
 import { applyCopySettings, copyOutSql, tableShape } from './table-shape';
@@ -49,7 +49,13 @@ export async function writeArchive(
       schemaVersion: source.schemaVersion,
       tables,
     };
-    await packArchive(manifest, work, `${file}.partial`);
+    try {
+      await packArchive(manifest, work, `${file}.partial`);
+    } catch (error) {
+      // Half an archive is no use to anyone, and on a full disk it holds the space a retry needs.
+      await rm(`${file}.partial`, { force: true });
+      throw error;
+    }
     await rename(`${file}.partial`, file);
     return manifest;
   } finally {
@@ -67,6 +73,16 @@ async function copyTable(client: pg.ClientBase, schema: string, name: string, pa
 async function packArchive(manifest: ArchiveManifest, work: string, file: string): Promise<void> {
   const tar = pack();
   const written = pipeline(tar, createGzip(), createWriteStream(file, { mode: 0o600 }));
+  const added = addEntries(tar, manifest, work).catch((error: unknown) => {
+    // Ends the writing side too, so `written` settles instead of waiting for an end that never comes.
+    tar.destroy(error as Error);
+    throw error;
+  });
+  // Awaited together: a write that fails (a full disk) fails both, and neither rejection may go unhandled.
+  await Promise.all([written, added]);
+}
+
+async function addEntries(tar: Pack, manifest: ArchiveManifest, work: string): Promise<void> {
   tar.entry({ name: MANIFEST_ENTRY, mode: 0o600 }, JSON.stringify(manifest, null, 2));
   for (const table of manifest.tables) {
     const path = join(work, `${table.name}.copy`);
@@ -74,5 +90,4 @@ async function packArchive(manifest: ArchiveManifest, work: string, file: string
     await pipeline(createReadStream(path), entry);
   }
   tar.finalize();
-  await written;
 }

@@ -94,7 +94,18 @@ export function tenantLifecycle(
       await new Promise((resolve) => setTimeout(resolve, config.catalogCacheMs));
     }
     // A resumed deletion may be half done: keep the archive the first attempt wrote.
-    if (options.archive && !(resumed && archiveExists(options.archive))) await archive(tenant, options.archive);
+    if (options.archive && !(resumed && archiveExists(options.archive))) {
+      try {
+        await archive(tenant, options.archive);
+      } catch (error) {
+        // Nothing is deleted before the archive is whole (a full disk, say): this call's tenant serves again as it was.
+        if (!resumed) await catalog.update(tenant.id, { status: 'active' });
+        throw new TenancyConfigError(
+          `Cannot write the archive ${options.archive}: ${(error as Error).message}. Nothing was deleted${resumed ? '' : `: tenant "${tenant.slug}" is active again`}; free the space (or pick another path) and run the same call again.`,
+          { cause: error },
+        );
+      }
+    }
     await strategy.destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);
     await deployment.step('forget', tenant);

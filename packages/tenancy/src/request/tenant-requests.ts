@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
 import type { PreludeStatement } from '../context/context-query';
 import { TenantSession } from '../context/session';
-import { TenantNotActiveError } from '../errors';
+import { TenantNotActiveError, TenantPlacementMissingError } from '../errors';
 import type { Parts } from '../parts';
 import { explainPgBouncerLoginError } from '../pgbouncer/login-error';
 import { CONTEXT_SETTING } from '../setup/context-functions';
@@ -96,8 +96,11 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
     return { tenant, route, settings: contextSettings(tenant, route, options, settings) };
   }
 
-  /** A refused connection through PgBouncer names the role and database; direct errors pass unchanged. */
-  async function connect(route: Route): Promise<pg.PoolClient> {
+  /**
+   * A refused connection through PgBouncer names the role and database; a tenant database that is
+   * gone names the tenant; other direct errors pass unchanged.
+   */
+  async function connect(route: Route, tenant: Tenant): Promise<pg.PoolClient> {
     try {
       const client = await route.connect();
       // A server connection that dies while checked out (a pooler restart, a failover) surfaces
@@ -105,13 +108,13 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
       if (client.listenerCount('error') === 0) client.on('error', ignoreConnectionError);
       return client;
     } catch (error) {
-      if (config.pooler.kind !== 'pgbouncer') throw error;
+      if (config.pooler.kind !== 'pgbouncer') throw explainMissingDatabase(error, tenant, route);
       throw explainPgBouncerLoginError(error, route.login);
     }
   }
 
   async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    const client = await connect(route);
+    const client = await connect(route, tenant);
     const session = new TenantSession(client, settings, config.pooler.kind === 'pgbouncer');
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
@@ -168,8 +171,8 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
     params: unknown[] = [],
     options: ContextOptions = { role: config.contextRoles.default },
   ): Promise<pg.QueryResult<R>> {
-    const { route, settings } = await activeRoute(key, options);
-    const client = await connect(route);
+    const { tenant, route, settings } = await activeRoute(key, options);
+    const client = await connect(route, tenant);
     const session = new TenantSession(client, settings, config.pooler.kind === 'pgbouncer');
     try {
       // No BEGIN: the settings, the statement and the reset share one implicit transaction that ends at the Sync.
@@ -193,6 +196,12 @@ function settingsStatement(pairs: readonly (readonly [string, string])[]): Prelu
   const text = SETTINGS_TEXT[pairs.length - 1];
   if (!text) throw new Error(`${pairs.length} transaction settings: the library makes one to three`);
   return { text, values: pairs.flat() };
+}
+
+/** The server's "database does not exist" for a tenant's own database: it was dropped outside the library. */
+function explainMissingDatabase(error: unknown, tenant: Tenant, route: Route): unknown {
+  if ((error as { code?: string })?.code !== '3D000' || tenant.databaseName !== route.login.database) return error;
+  return new TenantPlacementMissingError(tenant.slug, `database "${tenant.databaseName}"`, { cause: error });
 }
 
 function ignoreConnectionError(): void {
