@@ -8,14 +8,8 @@ import { catalogState, runRound, type Round, type Setting } from './round';
 import { countWrites, startWriter, WRITER_USER } from './writer';
 
 export const STRATEGIES: readonly StrategyName[] = ['rls', 'schema', 'database'];
-export const MOVES: readonly [StrategyName, StrategyName][] = [
-  ['rls', 'schema'],
-  ['schema', 'database'],
-  ['database', 'rls'],
-  ['rls', 'database'],
-  ['schema', 'rls'],
-  ['database', 'schema'],
-];
+/** A tenant moved rls -> schema -> database -> rls -> database -> schema -> rls ... makes every pair of strategies. */
+const MOVE_CYCLE: readonly StrategyName[] = ['schema', 'database', 'rls', 'database', 'schema', 'rls'];
 
 /** Wall times of uninterrupted runs, by label: each is measured once, by a first run that is not killed. */
 type Measured = Map<string, number>;
@@ -95,51 +89,69 @@ export async function importRound(s: Setting, measured: Measured, i: number, str
 }
 
 const MOVE_ROWS = 20;
+export const MOVER = 'mover';
 
 /**
- * moveTenant from -> to of a tenant a writer keeps writing to, killed and rerun; every acknowledged write must be
- * there once. `fakeAck`: records one acknowledgement of a write never made (the lost-write check's planted fault).
+ * One tenant, moved from strategy to strategy round after round while a writer keeps writing to it: each round kills a
+ * move and reruns it; every write acknowledged so far must be there, once. The first move of each pair is measured
+ * uninterrupted.
  */
-export async function moveRound(s: Setting, measured: Measured, i: number, [from, to]: [StrategyName, StrategyName], fakeAck = false): Promise<Round> {
-  const label = `move-${from}-${to}`;
-  const prepare = async (slug: string) => {
-    await s.tenancy.createTenant({ slug, name: slug, strategy: from });
-    await seed(s.tenancy, slug, MOVE_ROWS);
-    const writer = startWriter(s.tenancy, slug, `w${i}`);
+export class MoveChain {
+  private moves = 0;
+  private strategy: StrategyName = 'rls';
+
+  private constructor(private readonly writer: ReturnType<typeof startWriter>) {}
+
+  static async start(s: Setting): Promise<MoveChain> {
+    await s.tenancy.createTenant({ slug: MOVER, name: 'Mover', strategy: 'rls' });
+    await seed(s.tenancy, MOVER, MOVE_ROWS);
+    const writer = startWriter(s.tenancy, MOVER, 'w');
     await writer.warmed(3);
-    return writer;
-  };
-  if (!measured.has(label)) {
-    const slug = `mvm_${from}_${to}`;
-    const writer = await prepare(slug);
-    measured.set(label, await measure(s.children, { op: 'move', slug, strategy: to }));
-    await writer.stop();
-    await drop(s.tenancy, slug);
+    return new MoveChain(writer);
   }
-  const slug = `mv_${i}`;
-  const writer = await prepare(slug);
-  const round = await runRound(s, {
-    command: 'moveTenant',
-    label,
-    call: { op: 'move', slug, strategy: to },
-    measuredMs: measured.get(label)!,
-    slugs: [slug],
-    state: () => catalogState(s.tenancy, slug, true),
-    verify: async () => {
-      const tenant = await s.tenancy.getTenant(slug);
-      const n = await projects(s.tenancy, slug);
-      return [
-        ...(tenant.strategy === to ? [] : [`${slug} is ${tenant.strategy}, not ${to}`]),
-        ...(n === MOVE_ROWS ? [] : [`${slug} holds ${n} of its ${MOVE_ROWS} seed projects`]),
-      ];
-    },
-  }).finally(() => writer.stop());
-  const writes = await writer.stop();
-  if (fakeAck) writes.acknowledged.push(writes.acknowledged.length + writes.failed + 1_000_000);
-  const counted = await countWrites(s.tenancy, slug, writes);
-  round.writes = { acknowledged: writes.acknowledged.length, failed: writes.failed, ...counted };
-  await drop(s.tenancy, slug);
-  return round;
+
+  private next(): [StrategyName, StrategyName] {
+    return [this.strategy, MOVE_CYCLE[this.moves % MOVE_CYCLE.length]!];
+  }
+
+  /** `fakeAck`: counts one acknowledgement of a write never made (the lost-write check's planted fault). */
+  async round(s: Setting, measured: Measured, fakeAck = false): Promise<Round> {
+    let [from, to] = this.next();
+    if (!measured.has(`move-${from}-${to}`)) {
+      measured.set(`move-${from}-${to}`, await measure(s.children, { op: 'move', slug: MOVER, strategy: to }));
+      this.moves++;
+      this.strategy = to;
+      [from, to] = this.next();
+    }
+    const label = `move-${from}-${to}`;
+    const round = await runRound(s, {
+      command: 'moveTenant',
+      label,
+      call: { op: 'move', slug: MOVER, strategy: to },
+      measuredMs: measured.get(label) ?? Math.max(...measured.values()),
+      slugs: [MOVER],
+      state: () => catalogState(s.tenancy, MOVER, true),
+      verify: async () => {
+        const tenant = await s.tenancy.getTenant(MOVER);
+        const n = await projects(s.tenancy, MOVER);
+        return [
+          ...(tenant.strategy === to ? [] : [`${MOVER} is ${tenant.strategy}, not ${to}`]),
+          ...(n === MOVE_ROWS ? [] : [`${MOVER} holds ${n} of its ${MOVE_ROWS} seed projects`]),
+        ];
+      },
+    });
+    this.moves++;
+    this.strategy = (await s.tenancy.getTenant(MOVER)).strategy;
+    const writes = this.writer.snapshot();
+    if (fakeAck) writes.acknowledged.push(1_000_000_000);
+    round.writes = { acknowledged: writes.acknowledged.length, failed: writes.failed, ...(await countWrites(s.tenancy, MOVER, writes)) };
+    return round;
+  }
+
+  async stop(s: Setting): Promise<void> {
+    await this.writer.stop();
+    await drop(s.tenancy, MOVER);
+  }
 }
 
 export const MIGRATE_TENANTS = 2;

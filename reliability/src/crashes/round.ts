@@ -20,6 +20,7 @@ export interface Round {
   /** Tenants of the round that did not serve after the rerun (or whose data came out wrong). */
   notServing: string[];
   foreign: number;
+  /** The writer's writes so far (a move round's), counted in the tenant after the rerun. */
   writes?: { acknowledged: number; failed: number; lost: number; doubled: number };
 }
 

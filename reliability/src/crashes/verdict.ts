@@ -22,10 +22,11 @@ export function verdict(name: string, rounds: Round[], measuredMs: Map<string, n
     'foreign rows': sum((r) => r.foreign),
     ...(writes
       ? {
-          'acked writes': sum((r) => r.writes?.acknowledged ?? 0),
-          'failed writes': sum((r) => r.writes?.failed ?? 0),
-          lost: sum((r) => r.writes?.lost ?? 0),
-          doubled: sum((r) => r.writes?.doubled ?? 0),
+          // Each round counts every write of the writer so far: the last round has them all.
+          'acked writes': rounds.at(-1)?.writes?.acknowledged ?? 0,
+          'failed writes': rounds.at(-1)?.writes?.failed ?? 0,
+          lost: Math.max(...rounds.map((r) => r.writes?.lost ?? 0)),
+          doubled: Math.max(...rounds.map((r) => r.writes?.doubled ?? 0)),
         }
       : {}),
     'kills after the call had finished': rounds.filter((r) => r.kill.finished).length,

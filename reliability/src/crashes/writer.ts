@@ -39,6 +39,10 @@ export function startWriter(tenancy: AppTenancy, slug: string, tag: string, gapM
     async warmed(n: number): Promise<void> {
       while (writes.acknowledged.length < n && !stopping) await new Promise((resolve) => setTimeout(resolve, 10));
     },
+    /** The writes so far; those still in flight are in neither list yet. */
+    snapshot(): Writes {
+      return { tag, acknowledged: [...writes.acknowledged], failed: writes.failed };
+    },
     async stop(): Promise<Writes> {
       stopping = true;
       await loop;

@@ -3,8 +3,8 @@ import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
 import { CONTEXT_ROLES, TENANT_TABLES } from '@repo/db/schema';
 import pg from 'pg';
 import { Children } from '../crashes/children';
-import { createRound, importRound, importSource, measureMigrate, migrateRound, migrateTenants, MOVES, moveRound, STRATEGIES } from '../crashes/commands';
-import { plantCanary } from '../crashes/inspect';
+import { createRound, importRound, importSource, measureMigrate, migrateRound, migrateTenants, MoveChain, STRATEGIES } from '../crashes/commands';
+import { CANARY, plantCanary } from '../crashes/inspect';
 import type { Round, Setting } from '../crashes/round';
 import { verdict } from '../crashes/verdict';
 import { prepareDeployment, startServer } from '../harness/server';
@@ -62,10 +62,12 @@ export const crashes: Part = {
 
       const moved = new Map<string, number>();
       const moveRounds: Round[] = [];
-      for (let i = 0; i < kills; i++) logRound(i, (moveRounds[i] = await moveRound(s, moved, i, MOVES[i % MOVES.length]!)));
+      const chain = await MoveChain.start(s);
+      for (let i = 0; i < kills; i++) logRound(i, (moveRounds[i] = await chain.round(s, moved)));
       checks.push(verdict('moveTenant between strategies under a writer, killed at a random moment, then rerun', moveRounds, moved));
 
-      checks.push(await plantedFaults(s, ctx, created, moved, kills));
+      checks.push(await plantedFaults(s, ctx, created, () => chain.round(s, moved, true), kills));
+      await chain.stop(s);
 
       const slugs = await migrateTenants(s);
       // Runs differ in length (each adds a column to more rows than the last): each round's kill is drawn from the
@@ -94,12 +96,14 @@ export const crashes: Part = {
 };
 
 /**
- * The checks above catch what they claim to: one round of createTenant (schema) with an orphan schema and role planted
- * and RLS un-forced on the tenant's table after its rerun, and one move round with the ack of a write never made. Each
+ * The checks above catch what they claim to: one round of createTenant (schema) with an orphan schema and role planted,
+ * RLS un-forced on the tenant's table and a row slipped into the canary's after its rerun, and one move round with the
+ * ack of a write never made. Each
  * round's verdict must come out red, for those reasons.
  */
-async function plantedFaults(s: Setting, ctx: PartContext, created: Map<string, number>, moved: Map<string, number>, i: number): Promise<Check> {
+async function plantedFaults(s: Setting, ctx: PartContext, created: Map<string, number>, fakeAckRound: () => Promise<Round>, i: number): Promise<Check> {
   const orphan = `${s.tenancy.config.namePrefix}orphan_plant`;
+  const canary = await s.tenancy.getTenant(CANARY);
   const admin = new pg.Client({ connectionString: s.superuserUrl });
   await admin.connect();
   try {
@@ -107,19 +111,31 @@ async function plantedFaults(s: Setting, ctx: PartContext, created: Map<string, 
       await admin.query(`create role ${pg.escapeIdentifier(orphan)}; create schema ${pg.escapeIdentifier(orphan)}`);
       const { schemaName } = await s.tenancy.getTenant(slug);
       await admin.query(`alter table ${pg.escapeIdentifier(schemaName)}.projects no force row level security`);
+      // A row in the canary's view that is not the canary's own.
+      await admin.query(`insert into public.projects (tenant_id, name) values ($1, 'planted foreign row')`, [canary.id]);
     });
     await admin.query(`drop schema ${pg.escapeIdentifier(orphan)}; drop role ${pg.escapeIdentifier(orphan)}`);
-    const acked = await moveRound(s, moved, 1000 + i, ['rls', 'schema'], true);
+    await admin.query(`delete from public.projects where tenant_id = $1 and name = 'planted foreign row'`, [canary.id]);
+    const acked = await fakeAckRound();
     const auditRed = planted.findings.some((f) => f.startsWith('rls-not-forced '));
     const leftoversRed = planted.leftovers.includes(`schema ${orphan}`) && planted.leftovers.includes(`role ${orphan}`);
     const lostRed = acked.writes?.lost === 1;
-    const red = [verdict('planted', [planted], created), verdict('planted', [acked], moved)].filter((c) => !c.passed).length;
-    ctx.log(`planted faults: audit ${auditRed ? 'red' : 'MISSED'}, leftovers ${leftoversRed ? 'red' : 'MISSED'}, lost write ${lostRed ? 'red' : 'MISSED'}`);
+    const foreignRed = planted.foreign === 1;
+    const red = [verdict('planted', [planted], created), verdict('planted', [acked], new Map())].filter((c) => !c.passed).length;
+    ctx.log(
+      `planted faults: audit ${auditRed ? 'red' : 'MISSED'}, leftovers ${leftoversRed ? 'red' : 'MISSED'}, lost write ${lostRed ? 'red' : 'MISSED'}, foreign row ${foreignRed ? 'red' : 'MISSED'}`,
+    );
     return {
-      name: 'the checks catch planted faults (an orphan schema and role, RLS not forced, an ack of a write never made)',
-      figures: { 'audit finding seen': auditRed ? 1 : 0, 'orphans seen': leftoversRed ? 2 : 0, 'lost write seen': lostRed ? 1 : 0, 'rounds judged red': red },
+      name: 'the checks catch planted faults (an orphan schema and role, RLS not forced, a foreign row, an ack of a write never made)',
+      figures: {
+        'audit finding seen': auditRed ? 1 : 0,
+        'orphans seen': leftoversRed ? 2 : 0,
+        'lost write seen': lostRed ? 1 : 0,
+        'foreign rows seen': planted.foreign,
+        'rounds judged red': red,
+      },
       must: 'each planted fault is reported, and both rounds are judged red',
-      passed: auditRed && leftoversRed && lostRed && red === 2,
+      passed: auditRed && leftoversRed && lostRed && foreignRed && red === 2,
     };
   } finally {
     await admin.end();
