@@ -114,7 +114,7 @@ export class MoveChain {
     return [this.strategy, MOVE_CYCLE[this.moves % MOVE_CYCLE.length]!];
   }
 
-  /** `fakeAck`: counts one acknowledgement of a write never made (the lost-write check's planted fault). */
+  /** `fakeAck`: counts one acknowledgement of a write never made, and makes one acknowledged write twice (planted faults). */
   async round(s: Setting, measured: Measured, fakeAck = false): Promise<Round> {
     let [from, to] = this.next();
     if (!measured.has(`move-${from}-${to}`)) {
@@ -143,7 +143,14 @@ export class MoveChain {
     this.moves++;
     this.strategy = (await s.tenancy.getTenant(MOVER)).strategy;
     const writes = this.writer.snapshot();
-    if (fakeAck) writes.acknowledged.push(1_000_000_000);
+    if (fakeAck) {
+      writes.acknowledged.push(1_000_000_000);
+      // And one acknowledged write made twice.
+      await s.tenancy.withTenant(MOVER, (tx) => tx.query('insert into projects (name) values ($1)', [`${writes.tag} ${writes.acknowledged[0]}`]), {
+        role: 'admin',
+        userId: WRITER_USER,
+      });
+    }
     round.writes = { acknowledged: writes.acknowledged.length, failed: writes.failed, ...(await countWrites(s.tenancy, MOVER, writes)) };
     return round;
   }

@@ -15,7 +15,7 @@ export interface Writes {
  * One insert per transaction into the tenant's projects through withTenant, one after the other, until stopped:
  * a tenant in use while it is moved and its mover killed. Each write names itself `<tag> <seq>`.
  */
-export function startWriter(tenancy: AppTenancy, slug: string, tag: string, gapMs = 5) {
+export function startWriter(tenancy: AppTenancy, slug: string, tag: string, gapMs = 20) {
   const writes: Writes = { tag, acknowledged: [], failed: 0 };
   let stopping = false;
   let seq = 0;
