@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startLifecycleProcess } from './fixtures/processes/lifecycle-process';
 import { baseConfig, useTenancy } from './support';
 import { migrationsWith, PRIORITY, tenancyAt } from './migration-folders';
 
@@ -9,24 +7,20 @@ const suite = useTenancy('migrate-resume');
 const TENANTS = 40;
 /** Sleeps in each placement's transaction, so the kill lands while most tenants are still waiting their turn. */
 const SLOW_PRIORITY = { tag: PRIORITY.tag, sql: `${PRIORITY.sql}\n--> statement-breakpoint\nSELECT pg_sleep(0.03);` };
-const CHILD = fileURLToPath(new URL('./migrate-child.ts', import.meta.url));
 
 /** Runs migrate() in a child process and kills it (SIGKILL) once `after` tenants have reported done. */
 async function migrateAndKill(folder: string, after: number): Promise<number> {
   const { db, tenancy } = suite();
   const { secrets: _secrets, ...plain } = baseConfig(db);
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, MIGRATE_CHILD_CONFIG: JSON.stringify({ ...plain, namePrefix: tenancy.config.namePrefix, migrationsFolder: folder }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // Schema tenants only: the process needs no secrets.
+  const child = startLifecycleProcess({ tenancy: { ...plain, namePrefix: tenancy.config.namePrefix, migrationsFolder: folder } });
+  await child.ready();
+  child.send({ op: 'migrate', concurrency: 1 });
   let done = 0;
-  for await (const line of createInterface({ input: child.stdout })) {
-    if ((JSON.parse(line) as { status: string }).status === 'done') done++;
-    if (done === after) child.kill('SIGKILL');
-  }
-  expect(await exited).toBe('SIGKILL');
-  return done;
+  await child.waitFor((e) => e.event === 'progress' && e.step === 'done' && ++done === after);
+  await child.kill();
+  expect((await child.exited).signal).toBe('SIGKILL');
+  return child.events.filter((e) => e.event === 'progress' && e.step === 'done').length;
 }
 
 /** Tenants whose own tracking table holds the tag: what survived the crash, whatever the catalog says. */

@@ -1,45 +1,23 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { FileSecretsProvider } from '../src/index';
-import { CONTEXT_SECRET, FIXTURE_MIGRATIONS, useTenancy } from './support';
+import { startLifecycleProcess, type LifecycleCall } from './fixtures/processes/lifecycle-process';
+import { baseConfig, useTenancy } from './support';
 
 const SECRETS = path.join(mkdtempSync(path.join(os.tmpdir(), 'kill-secrets-')), 'secrets.json');
 // The processes and this one share the database tenants' passwords.
 const suite = useTenancy('move_kill', { secrets: new FileSecretsProvider(SECRETS) });
-const MOVER = fileURLToPath(new URL('./fixtures/processes/mover.ts', import.meta.url));
 
 /** Starts a lifecycle call in a process of its own and resolves once it stands before `step`, with the process to kill. */
-async function processAt(step: string, ...call: string[]) {
+async function processAt(step: string, call: LifecycleCall) {
   const { db, tenancy } = suite();
-  const config = tenancy.config;
-  const child = spawn(process.execPath, ['--import', 'tsx', MOVER, ...call, step], {
-    env: {
-      ...process.env,
-      MOVER_CONTEXT_SECRET: CONTEXT_SECRET,
-      MOVER_CONFIG: JSON.stringify({
-        adminUrl: db.url,
-        appUrl: config.appUrl,
-        namePrefix: config.namePrefix,
-        secretsFile: SECRETS,
-        migrationsFolder: FIXTURE_MIGRATIONS,
-      }),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes(`at ${step}`)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the process exited (${code}) before ${step}`)));
-  });
+  const { secrets: _secrets, ...plain } = baseConfig(db);
+  const child = startLifecycleProcess({ tenancy: { ...plain, namePrefix: tenancy.config.namePrefix }, secretsFile: SECRETS, stopAt: step });
+  await child.ready();
+  child.send(call);
+  await child.waitFor((e) => e.event === 'at' && e.step === step);
   return child;
 }
 
@@ -53,7 +31,7 @@ describe('a mover killed with SIGKILL', () => {
     await tenancy.createTenant({ slug, name: slug, strategy: from });
     await tenancy.withTenant(slug, (tx) => tx.query(`insert into notes (body) select 'n' || g from generate_series(1, 30) g`), { role: 'admin' });
 
-    const mover = await processAt('move.catch-up', 'move', slug, to);
+    const mover = await processAt('move.catch-up', { op: 'move', slug, strategy: to });
     // Paused: the tenant is `moving`, and a request waits instead of running.
     expect((await suite().admin.query('select status from tenancy.tenants where slug = $1', [slug])).rows[0].status).toBe('moving');
     let waited = false;
@@ -63,8 +41,7 @@ describe('a mover killed with SIGKILL', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(waited).toBe(false);
 
-    mover.kill('SIGKILL');
-    await once(mover, 'exit');
+    await mover.kill();
     // The session lock died with the mover: the waiting write goes through, to the old placement.
     await write;
     expect(await tenancy.getTenant(slug)).toMatchObject({ strategy: from });
@@ -79,10 +56,8 @@ describe('a mover killed with SIGKILL', () => {
   });
 });
 
-async function killedAt(step: string, ...call: string[]): Promise<void> {
-  const child = await processAt(step, ...call);
-  child.kill('SIGKILL');
-  await once(child, 'exit');
+async function killedAt(step: string, call: LifecycleCall): Promise<void> {
+  await (await processAt(step, call)).kill();
 }
 
 describe('SIGKILL at every step, then the same call again', () => {
@@ -92,7 +67,7 @@ describe('SIGKILL at every step, then the same call again', () => {
       const slug = `killm_${step.replace(/\W/g, '_')}`.slice(0, 48);
       await tenancy.createTenant({ slug, name: slug, strategy: 'rls' });
       await tenancy.withTenant(slug, (tx) => tx.query(`insert into notes (body) select 'n' || g from generate_series(1, 10) g`), { role: 'admin' });
-      await killedAt(step, 'move', slug, 'database');
+      await killedAt(step, { op: 'move', slug, strategy: 'database' });
       const after = await tenancy.getTenant(slug);
       // Only a kill at the cleanup comes after the switch.
       expect(after.strategy, step).toBe(step === 'move.cleanup' ? 'database' : 'rls');
@@ -113,7 +88,7 @@ describe('SIGKILL at every step, then the same call again', () => {
     await tenancy.exportTenant('killi_src', file);
     for (const step of tenancy.lifecycleSteps('database').import) {
       const slug = `killi_${step.replace(/\W/g, '_')}`.slice(0, 48);
-      await killedAt(step, 'import', file, slug, 'database');
+      await killedAt(step, { op: 'import', file, slug, strategy: 'database' });
       expect((await tenancy.getTenant(slug)).status, step).toBe('provisioning');
       await tenancy.importTenant(file, { slug, strategy: 'database', id: 'new' });
       expect((await tenancy.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes')).rows[0]!.n, step).toBe(10);

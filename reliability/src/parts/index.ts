@@ -1,8 +1,9 @@
 import type { Part } from '../part';
 import { fuzz } from './fuzz';
 import { faultsPart } from './faults';
+import { crashes } from './crashes';
 
 /** Every part, in the order a run takes them. */
-export const PARTS: Part[] = [fuzz, faultsPart];
+export const PARTS: Part[] = [fuzz, faultsPart, crashes];
 
 export const PART_NAMES = PARTS.map((part) => part.name);
