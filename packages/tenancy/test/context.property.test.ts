@@ -80,6 +80,7 @@ describe('the tenant context (properties)', () => {
             );
             expect(error).toBeInstanceOf(TenantContextError);
             expect((error as Error).message).toMatch(options.userId === undefined ? /role/ : /userId/);
+            expect((error as Error).message.length).toBeLessThan(400);
           }
           expect(ran).toBe(false);
         },

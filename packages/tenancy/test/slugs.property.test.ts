@@ -52,6 +52,8 @@ describe('tenant keys, names and strategies (properties)', () => {
           expect(error, name).toBeInstanceOf(InvalidTenantSlugError);
           expect((error as Error).message, name).toContain('Invalid tenant slug');
           expect((error as Error).message, name).toContain(SLUG_PATTERN.source);
+          // One readable line, however long the key: a megabyte of input must not become a megabyte of log.
+          expect((error as Error).message.length, name).toBeLessThan(400);
         }
         const created = await refusal(() => tenancy.createTenant({ slug: key as string, name: 'Name', strategy: 'rls' }));
         expect(created).toBeInstanceOf(InvalidTenantSlugError);
