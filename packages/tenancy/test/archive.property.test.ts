@@ -207,6 +207,30 @@ describe('archives (properties)', () => {
     );
   });
 
+  it('an archive path that is empty, not a string, holds a NUL byte or names nothing is a typed error for import and export', async () => {
+    const { tenancy } = suite();
+    await seed('arch_paths', ['x']);
+    const before = await state();
+    const badPath = fc.oneof(
+      fc.constantFrom<unknown>('', undefined, null, 0, {}),
+      hostileText().map((s) => path.join(dir, `${s}\u0000.tar.gz`)),
+      hostileText().map((s) => path.join(dir, 'missing', `${s}.tar.gz`)),
+    );
+    await fc.assert(
+      fc.asyncProperty(badPath, async (bad) => {
+        const imported = await tenancy.importTenant(bad as string).catch((e: unknown) => e);
+        expect(imported).toBeInstanceOf(TenancyError);
+        if (typeof bad === 'string' && bad.includes('\u0000')) {
+          const exported = await tenancy.exportTenant('arch_paths', bad).catch((e: unknown) => e);
+          expect(exported).toBeInstanceOf(TenancyError);
+        }
+        expect(await state()).toBe(before);
+      }),
+      propertyParams(20),
+    );
+    await tenancy.deleteTenant('arch_paths', { archive: false });
+  });
+
   it('any rows round-trip: export, then import as a new tenant, gives the same rows', async () => {
     const { tenancy } = suite();
     await fc.assert(
