@@ -25,7 +25,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   const configure = (command: Command) =>
     command
       .exitOverride()
-      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(shortLines(text)) })
       .showHelpAfterError(`(run \`${command.name() === 'tenancy' ? 'tenancy' : `tenancy ${command.name()}`} --help\` for usage)`);
   const program = configure(new Command('tenancy'))
     .description("Operate this app's multi-tenant deployment: the same library and environment as the admin app.")
@@ -45,10 +45,21 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     }
     const exitCode = await exitCodeFor(error);
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-    note(io, `tenancy: ${message}`);
+    note(io, shortLines(`tenancy: ${message}`));
     if (json) outJson(io, { error: { name, message, exitCode } });
     return exitCode;
   } finally {
     await close();
   }
+}
+
+/**
+ * Commander and the library quote a refused value or path whole: a megabyte of argument would be a megabyte of
+ * error. A line too long to read keeps its start and its end (where commander lists the allowed choices).
+ */
+function shortLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.length <= 300 ? line : `${line.slice(0, 150)}… (${line.length} characters) …${line.slice(-120)}`))
+    .join('\n');
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { z } from 'zod';
 import { ROLE_PATTERN as CONTEXT_ROLE } from './context/token';
 import { TenancyConfigError } from './errors';
@@ -7,7 +8,18 @@ import type { SecretsProvider } from './secrets/provider';
 
 const postgresUrl = z
   .string({ error: 'is required: a postgres:// connection URL' })
-  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL');
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL')
+  // Read now the way the driver reads it at the first connection, so a URL it cannot read fails here (the message leaves the URL out: it may hold a password).
+  .refine(readable, 'is not a connection URL the driver can read (check the host, the port and any %-escapes)');
+
+function readable(url: string): boolean {
+  try {
+    parseConnectionString(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,30}$/, 'must be a lowercase SQL identifier (letters, digits, _; at most 31 characters)');
 

@@ -1,3 +1,12 @@
+/**
+ * A caller's value as an error message shows it: JSON-quoted (so quotes, NULs and invisible characters are seen) and
+ * cut after 80 characters, so a megabyte of bad input gives a message of one readable line.
+ */
+export function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 80 ? text : `${text.slice(0, 80)}… (${text.length} characters)`;
+}
+
 /** Base class so callers can catch every library error with one `instanceof`. */
 export class TenancyError extends Error {
   override readonly name: string = 'TenancyError';
@@ -14,7 +23,7 @@ export class InvalidTenantSlugError extends TenancyError {
   override readonly name = 'InvalidTenantSlugError';
   constructor(readonly slug: unknown) {
     super(
-      `Invalid tenant slug ${JSON.stringify(slug)}: use 2-48 characters, a lowercase letter first, then lowercase letters, digits or "_" (^[a-z][a-z0-9_]{1,47}$).`,
+      `Invalid tenant slug ${quoted(slug)}: use 2-48 characters, a lowercase letter first, then lowercase letters, digits or "_" (^[a-z][a-z0-9_]{1,47}$).`,
     );
   }
 }

@@ -25,3 +25,6 @@ function readNumber(name: string, fallback: number): number {
   if (!Number.isFinite(value) || (value <= 0 && name === PROPERTY_SCALE_ENV)) throw new Error(`${name} must be a positive number, not ${raw}`);
   return value;
 }
+
+export * from './hostile';
+export * from './state';

@@ -9,6 +9,7 @@ export function archiveExists(file: string): boolean {
 
 /** Fails early, with a clear error, when the archive could not be written. */
 export async function assertWritable(file: string, consequence: string): Promise<void> {
+  if (file.includes('\u0000')) throw new TenancyConfigError(`Cannot write the archive ${JSON.stringify(file)}: a path cannot hold a NUL byte. ${consequence}`);
   try {
     await mkdir(dirname(file), { recursive: true });
     await access(dirname(file), constants.W_OK);

@@ -94,9 +94,18 @@ export async function forEachTable(file: string, manifest: ArchiveManifest, load
     const table = expected.shift();
     if (!table || entry.header.name !== table.file) throw new ArchiveError(file, `unexpected entry ${JSON.stringify(entry.header.name)}`);
     const digest = new RowDigest();
+    let damage: Error | undefined;
     // pipe() does not carry an error downstream: a damaged entry must fail the load that reads it.
-    entry.on('error', (error: Error) => digest.destroy(error));
-    await load(table, (entry as unknown as Readable).pipe(digest));
+    entry.on('error', (error: Error) => {
+      damage = error;
+      digest.destroy(error);
+    });
+    try {
+      await load(table, (entry as unknown as Readable).pipe(digest));
+    } catch (error) {
+      // The entry's stream broke (a truncated or corrupted file): the archive's fault, not the load's.
+      throw damage ? unreadable(file, damage) : error;
+    }
     if (digest.rows !== table.rows || digest.sha256() !== table.sha256) {
       throw new ArchiveError(
         file,

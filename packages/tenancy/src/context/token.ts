@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { TenantContextError } from '../errors';
+import { quoted, TenantContextError } from '../errors';
 import { isUuid } from '../sql/ident';
 
 /** The claims a context token carries; the SQL functions trust nothing else. */
@@ -40,12 +40,13 @@ export function hmacPads(key: Buffer): { ipad: Buffer; opad: Buffer } {
 }
 
 export function signContext(claims: ContextClaims, key: Buffer): string {
-  if (!isUuid(claims.tenantId)) throw new TenantContextError(`Tenant id ${JSON.stringify(claims.tenantId)} is not a uuid.`);
-  if (claims.userId !== undefined && !isUuid(claims.userId)) {
-    throw new TenantContextError(`userId ${JSON.stringify(claims.userId)} is not a uuid: pass the control-plane user id.`);
+  // typeof first: a regex test turns what it is given into a string, and would pass undefined as the role "undefined".
+  if (typeof claims.tenantId !== 'string' || !isUuid(claims.tenantId)) throw new TenantContextError(`Tenant id ${quoted(claims.tenantId)} is not a uuid.`);
+  if (claims.userId !== undefined && (typeof claims.userId !== 'string' || !isUuid(claims.userId))) {
+    throw new TenantContextError(`userId ${quoted(claims.userId)} is not a uuid: pass the control-plane user id.`);
   }
-  if (!ROLE_PATTERN.test(claims.role)) {
-    throw new TenantContextError(`role ${JSON.stringify(claims.role)} is not a valid role name (lowercase letters, digits, _).`);
+  if (typeof claims.role !== 'string' || !ROLE_PATTERN.test(claims.role)) {
+    throw new TenantContextError(`role ${quoted(claims.role)} is not a valid role name (lowercase letters, digits, _).`);
   }
   const payload = ['v1', claims.tenantId.toLowerCase(), claims.userId?.toLowerCase() ?? '-', claims.role, String(claims.expiresAt)].join('.');
   const signature = createHmac('sha256', key).update(payload, 'utf8').digest('hex');

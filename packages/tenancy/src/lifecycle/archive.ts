@@ -77,7 +77,10 @@ export function tenantArchives(parts: Parts, provisioning: Provisioning) {
    * deployment knows the archive's schema version and tables, and every table's count and checksum.
    */
   async function inspect(file: string): Promise<ArchiveManifest> {
-    if (typeof file !== 'string' || file.length === 0) throw new TenancyConfigError('importTenant needs the path of an archive');
+    // A NUL byte cannot be in a path: the file system calls would throw a TypeError instead.
+    if (typeof file !== 'string' || file.length === 0 || file.includes('\u0000')) {
+      throw new TenancyConfigError('importTenant needs the path of an archive (not empty, no NUL byte)');
+    }
     const manifest = await readManifest(file);
     const known = deployment.migrations.map((m) => m.tag);
     if (manifest.schemaVersion !== null && !known.includes(manifest.schemaVersion)) {

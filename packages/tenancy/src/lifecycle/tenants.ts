@@ -18,12 +18,27 @@ export interface TenantInput {
   strategy: StrategyName;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const tenantInput = z.object({
   id: z.uuid({ error: 'id must be a uuid' }).optional(),
   slug: z.string(),
-  name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(200, 'name must be at most 200 characters')
+    .refine((name) => !name.includes('\u0000'), 'name must not contain a NUL byte (PostgreSQL text cannot hold one)')
+    // A lone surrogate has no UTF-8 form: the driver would store U+FFFD instead, and the name would not come back as given.
+    .refine((name) => !LONE_SURROGATE.test(name), 'name must be valid Unicode (it holds half of a surrogate pair)'),
   strategy: z.enum(STRATEGIES, { error: `strategy must be one of ${STRATEGIES.join(', ')}` }),
 });
+
+/** An issue's message, led by the field it is about unless it names it already ("name must not be empty"). */
+function issueText(issue: z.core.$ZodIssue): string {
+  const field = issue.path.join('.');
+  return field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
+}
 
 /** The steps of bringing a tenant into being, for createTenant and for the imports that fill it before it serves. */
 export type Provisioning = ReturnType<typeof tenantProvisioning>;
@@ -32,7 +47,7 @@ export function tenantProvisioning({ deployment, catalog, strategies }: Parts) {
   function validate(input: TenantInput): TenantInput {
     if (typeof input?.slug !== 'string' || !SLUG_PATTERN.test(input.slug)) throw new InvalidTenantSlugError(input?.slug);
     const parsed = tenantInput.safeParse(input);
-    if (!parsed.success) throw new TenancyConfigError(`Invalid tenant: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) throw new TenancyConfigError(`Invalid tenant: ${parsed.error.issues.map(issueText).join('; ')}`);
     return parsed.data;
   }
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
 import type { PreludeStatement } from '../context/context-query';
 import { TenantSession } from '../context/session';
-import { TenantNotActiveError, TenantPlacementMissingError } from '../errors';
+import { TenantContextError, TenantNotActiveError, TenantPlacementMissingError } from '../errors';
 import type { Parts } from '../parts';
 import { explainPgBouncerLoginError } from '../pgbouncer/login-error';
 import { CONTEXT_SETTING } from '../setup/context-functions';
@@ -73,6 +73,8 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
 
   /** The transaction-local settings that go out with the first statement: signed context, search_path, role. */
   function contextSettings(tenant: Tenant, route: Route, options: ContextOptions, cache?: Map<string, PreludeStatement>): PreludeStatement {
+    if (typeof options !== 'object' || options === null)
+      throw new TenantContextError('The tenant context needs options { role, userId? }: the role the request acts in.');
     const token = deployment.tokens.get({ tenantId: tenant.id, userId: options.userId, role: options.role });
     const hit = cache?.get(token);
     if (hit) return hit;

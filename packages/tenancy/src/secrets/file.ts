@@ -9,7 +9,9 @@ export class FileSecretsProvider implements SecretsProvider {
   constructor(private readonly path: string) {}
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.read())[key];
+    const all = await this.read();
+    // Own keys only: "constructor" is a valid slug, and a plain object's inherited one is a function.
+    return Object.hasOwn(all, key) ? all[key] : undefined;
   }
 
   set(key: string, value: string): Promise<void> {
