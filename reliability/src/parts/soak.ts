@@ -3,7 +3,7 @@ import type { Check, Part, PartContext } from '../part';
 import { createSoakAccounts } from '../soak/accounts';
 import { actionIds } from '../soak/actions';
 import { startSoakApp } from '../soak/app';
-import { connectionGrowth, rssGrowth, thirds } from '../soak/growth';
+import { connectionGrowth, heapGrowth, rssGrowth, thirds } from '../soak/growth';
 import { CONNECTING, Sampler, type Sample } from '../soak/sampler';
 import { soakSettings } from '../soak/settings';
 import { Tally } from '../soak/tally';
@@ -116,7 +116,7 @@ async function run(ctx: PartContext): Promise<Check[]> {
       await load.catch(() => undefined);
       await sampler.stop();
     }
-    return checks(ctx, settings, tally, sampler, measured, orgs.filter((org) => org.strategy === 'database').length);
+    return checks(ctx, settings, tally, sampler, measured, orgs.filter((org) => org.strategy === 'database').length, app.heap.fullGcs);
   } finally {
     await app.stop();
   }
@@ -135,10 +135,12 @@ function checks(
   sampler: Sampler,
   measured: Measured,
   databaseTenants: number,
+  fullGcs: number,
 ): Check[] {
   const samples = sampler.samples;
   const parts = thirds(samples);
   const rss = rssGrowth(parts, settings.rssGrowthShare, settings.rssSlackMiB);
+  const heap = heapGrowth(samples, settings.heapGrowthShare, settings.heapSlackMiB);
   const { capOf, total, how } = connectionCaps(settings.appPoolSize, databaseTenants);
   const connections = connectionGrowth(samples, parts, capOf, total, settings.connectionSlack);
   const ops = [...tally.byOp].map(([op, count]) => `${op} ${count}`).join(', ');
@@ -188,13 +190,27 @@ function checks(
         'first third median MiB': round(rss.firstMedianMiB),
         'last third median MiB': round(rss.lastMedianMiB),
         'allowed growth MiB': round(rss.allowedMiB),
-        'heap after full GC, first MiB': parts.first.find((s) => s.heapAfterFullGcMiB !== undefined)?.heapAfterFullGcMiB ?? '-',
-        'heap after full GC, last MiB': samples.at(-1)!.heapAfterFullGcMiB ?? '-',
       },
       must: `after the warm-up, the last third's median RSS at most max(${settings.rssGrowthShare * 100}%, ${settings.rssSlackMiB} MiB) above the first third's`,
       passed: rss.passed && !sampler.failure,
       ...(sampleNote ? { detail: sampleNote } : {}),
       series: samples.map(flatten),
+    },
+    {
+      name: 'server live heap',
+      figures: {
+        'start MiB': heap.startMiB ?? '-',
+        'end MiB': heap.endMiB ?? '-',
+        'allowed growth MiB': round(heap.allowedMiB),
+        'full GCs': fullGcs,
+      },
+      must: `the heap a full collection leaves (--trace-gc) at the end of the measured load at most max(${settings.heapGrowthShare * 100}%, ${settings.heapSlackMiB} MiB) above its start`,
+      passed: heap.passed && !sampler.failure,
+      ...(heap.startMiB === undefined
+        ? { detail: 'no full collection during the measured load: the live heap was not measured' }
+        : sampleNote
+          ? { detail: sampleNote }
+          : {}),
     },
     {
       name: 'database connections',

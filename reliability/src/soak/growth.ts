@@ -57,3 +57,22 @@ export function connectionGrowth(samples: Sample[], parts: Thirds, capOf: (group
   if (max > total) over.push(`all ${max} > ${total}`);
   return { firstMax, lastMax, max, over, passed: over.length === 0 && lastMax <= firstMax + slack };
 }
+
+export interface HeapGrowth {
+  startMiB: number | undefined;
+  endMiB: number | undefined;
+  allowedMiB: number;
+  passed: boolean;
+}
+
+/**
+ * The live heap (after the latest full collection) at the end of the measured load at most `share` of it, or
+ * `slackMiB`, above its value at the start. Without any full collection nothing was measured: that fails.
+ */
+export function heapGrowth(samples: Sample[], share: number, slackMiB: number): HeapGrowth {
+  const measured = samples.filter((s) => s.phase === 'measured' && s.heapAfterFullGcMiB !== undefined);
+  const startMiB = measured[0]?.heapAfterFullGcMiB;
+  const endMiB = measured.at(-1)?.heapAfterFullGcMiB;
+  const allowedMiB = Math.max((startMiB ?? 0) * share, slackMiB);
+  return { startMiB, endMiB, allowedMiB, passed: startMiB !== undefined && endMiB !== undefined && endMiB - startMiB <= allowedMiB };
+}
