@@ -25,6 +25,8 @@ export interface Check {
   passed: boolean;
   /** Why it failed, or anything a reader of a passing run should know. */
   detail?: string;
+  /** Measurements over time (e.g. the soak's samples of memory and connections), one object per sample: kept in the report, not printed. */
+  series?: Record<string, number | string>[];
 }
 
 /** A tool a part cannot run without. In CI a missing one fails the run; elsewhere the part is skipped, and the run says so at its end. */

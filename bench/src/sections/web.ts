@@ -18,14 +18,15 @@
  *
  * Standalone: `npx tsx bench/src/sections/web.ts [--quick] [--no-build]` prints the rows.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalStack, type LocalStack } from '@repo/db/local';
-import { findFreePort } from '@repo/localdb/cluster';
+import { sessionCookie } from '@repo/e2e/sign-in';
+import { startWebServer, type StartedWebServer } from '@repo/e2e/web-server';
 import { startTestSmtpServer, type TestSmtpServer } from '@repo/mail/test-server';
 import pg from 'pg';
 import { grantConnect } from '../harness/database';
@@ -155,82 +156,18 @@ async function createBaselineRole(stack: LocalStack): Promise<string> {
   return url.toString();
 }
 
-interface Server {
-  origin: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(stack: LocalStack, baselineUrl: string, smtpUrl: string, log: (line: string) => void): Promise<Server> {
-  const port = await findFreePort('127.0.0.1');
-  const origin = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [SERVER_JS], {
-    cwd: path.dirname(SERVER_JS),
-    stdio: ['ignore', 'ignore', 'pipe'],
+/** The copy's standalone server, with the stack's environment and the baseline's connection. */
+function startServer(stack: LocalStack, baselineUrl: string, smtpUrl: string, log: (line: string) => void): Promise<StartedWebServer> {
+  return startWebServer({
+    serverJs: SERVER_JS,
     env: {
-      ...process.env,
       ...stack.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOSTNAME: '127.0.0.1',
-      NEXTAUTH_URL: origin,
-      LOG_LEVEL: 'error',
       BENCH_BASELINE_DATABASE_URL: baselineUrl,
       // The app mails sign-up and invitation links and refuses to start without an SMTP server; nothing is sent here.
       SMTP_URL: smtpUrl,
     },
+    log,
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the web server exited with ${child.exitCode}: ${stderr.trim()}`);
-    try {
-      if ((await fetch(`${origin}/sign-in`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the web server did not answer within 60 s: ${stderr.trim()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  log(`web server on ${origin} (pid ${child.pid})`);
-  return { origin, stop };
-}
-
-/** next-auth's credentials sign-in over HTTP: csrf token, then the callback; returns the Cookie header. */
-async function signIn(origin: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const at = pair!.indexOf('=');
-      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  };
-  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const csrf = await fetch(`${origin}/api/auth/csrf`);
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const callback = await fetch(`${origin}/api/auth/callback/credentials`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
-    body: new URLSearchParams({ csrfToken, email: USER.email, password: USER.password, json: 'true' }),
-    redirect: 'manual',
-  });
-  keep(callback);
-  const session = [...jar.keys()].find((name) => name.endsWith('session-token'));
-  if (!session) throw new Error(`signing in as ${USER.email} failed (HTTP ${callback.status})`);
-  return `${session}=${jar.get(session)}`;
 }
 
 async function get(origin: string, pathname: string, cookie: string): Promise<string> {
@@ -302,14 +239,14 @@ export async function runWebBench(options: WebBenchOptions = {}): Promise<WebBen
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run the web benchmark once with its build.`);
 
   const stack = await startLocalStack();
-  let server: Server | undefined;
+  let server: StartedWebServer | undefined;
   let smtp: TestSmtpServer | undefined;
   try {
     const baselineUrl = await createBaselineRole(stack);
     smtp = await startTestSmtpServer();
     server = await startServer(stack, baselineUrl, smtp.url, log);
     const { origin } = server;
-    const cookie = await signIn(origin);
+    const cookie = await sessionCookie(origin, USER);
 
     // Both API variants must give the same, non-empty answer; the pages must show the tenant's projects.
     const api = await get(origin, PATHS.api, cookie);

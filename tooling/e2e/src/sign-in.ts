@@ -82,3 +82,33 @@ function send(
     request.end(body);
   });
 }
+
+/**
+ * Signs in over plain HTTP with Node's fetch, as the form does (csrf token, then the credentials callback), for the
+ * runs that drive a server without a browser (the web benchmark, the reliability soak). Returns the Cookie header that
+ * carries the session; throws when no session cookie came back.
+ */
+export async function sessionCookie(origin: string, credentials: Credentials): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const csrf = await fetch(`${origin}/api/auth/csrf`);
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const callback = await fetch(`${origin}/api/auth/callback/credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
+    body: new URLSearchParams({ csrfToken, email: credentials.email, password: credentials.password, json: 'true' }),
+    redirect: 'manual',
+  });
+  keep(callback);
+  const session = [...jar.keys()].find((name) => name.endsWith('session-token'));
+  if (!session) throw new Error(`signing in as ${credentials.email} failed (HTTP ${callback.status})`);
+  return `${session}=${jar.get(session)}`;
+}
