@@ -46,9 +46,11 @@ export function builtActions(buildDir: string): BuiltAction[] {
 }
 
 /**
- * Posts a form's action as React does for `useActionState(action)`: the action's arguments are its bound ones, the
- * previous state, then the form (its fields as `1_<name>` parts, the form being argument `$K1`). `url` is a page of
- * the action (its params filled), `origin` the app's (Next.js refuses a server action from another origin).
+ * Posts a form's action as React does for `useActionState(action)` (encodeReply): the action's arguments are its bound
+ * ones, the previous state, then the form, sent as reference `$K1`, its fields as parts named `_1_<name>`, and the
+ * arguments themselves as part `0`, last: the server decodes `0` as soon as it arrives, and a form field sent after it
+ * is not in the form. `url` is a page of the action (its params filled), `origin` the app's (Next.js refuses a server
+ * action from another origin).
  */
 export function postFormAction(
   request: APIRequestContext,
@@ -58,8 +60,9 @@ export function postFormAction(
   fields: Record<string, string>,
   options: { bound?: unknown[]; previous?: unknown } = {},
 ): Promise<APIResponse> {
-  const multipart: Record<string, string> = { '0': JSON.stringify([...(options.bound ?? []), options.previous ?? { status: 'idle' }, '$K1']) };
-  for (const [name, value] of Object.entries(fields)) multipart[`1_${name}`] = value;
+  const multipart = new FormData();
+  for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
+  multipart.append('0', JSON.stringify([...(options.bound ?? []), options.previous ?? { status: 'idle' }, '$K1']));
   return request.post(url, {
     maxRedirects: 0,
     headers: { 'next-action': actionId, accept: 'text/x-component', origin: new URL(origin).origin },

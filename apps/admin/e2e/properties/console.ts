@@ -42,8 +42,16 @@ export async function answerOf(response: APIResponse, label: string): Promise<Ac
 }
 
 /** The action refused with a message of its own (a typed refusal, not the generic failure). */
-export async function expectActionRefused(response: APIResponse, label: string): Promise<ActionAnswer> {
+export async function expectActionRefused(
+  response: APIResponse,
+  label: string,
+  expected: { field?: string; kind?: string; message?: string } = {},
+): Promise<ActionAnswer> {
   const answer = await answerOf(response, label);
+  const seen = `${label}: answered ${JSON.stringify({ ...answer, values: undefined }).slice(0, 400)}`;
+  if (expected.field) expect(answer.fieldErrors?.[expected.field], `${seen}: no message beside ${expected.field}`).toBeDefined();
+  if (expected.kind) expect(answer.kind, seen).toBe(expected.kind);
+  if (expected.message) expect(answer.message, seen).toContain(expected.message);
   expect(answer.status, `${label}: not refused (${JSON.stringify(answer).slice(0, 300)})`).toBe('error');
   expect(answer.message, `${label}: the generic failure, not a refusal`).not.toBe(UNEXPECTED);
   expect(answer.kind, `${label}: kind`).not.toBe('unknown');

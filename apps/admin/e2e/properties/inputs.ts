@@ -113,7 +113,12 @@ export const invalidSlug = fc
 /** Text for a name: hostile pieces and unicode, trimmed, 1 to `max` UTF-16 units, no NUL or other C0 control. */
 export const validName = (max: number) =>
   hostileText(10)
-    .map((s) => [...s].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\u007f').join('').trim())
+    .map((s) =>
+      [...s]
+        .filter((c) => c.charCodeAt(0) > 0x1f && c !== '\u007f')
+        .join('')
+        .trim(),
+    )
     .filter((s) => s.length >= 1 && s.length <= max);
 
 /** Text that is not a name of at most `max` characters: empty, blank, too long, a NUL byte in it. */
