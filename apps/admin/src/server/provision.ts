@@ -15,6 +15,7 @@ import type { Operator } from './session';
 import { onLifecycleStep, tenancy } from './tenancy';
 import { isTenancyError } from './tenancy-errors';
 import type { FieldErrors } from './api';
+import { storedText } from './text';
 
 // Create tenant: the tenant through the tenancy library (owner connection) in the placement of the plan chosen, then
 // its plan, its first admin, a user and an admin membership, written as app_operator. The plan decides the strategy:
@@ -24,10 +25,10 @@ import type { FieldErrors } from './api';
 export const createTenantInput = z
   .object({
     slug: z.string().trim().regex(SLUG_PATTERN, SLUG_RULE_TEXT),
-    name: z.string().trim().min(1, 'Enter a name.').max(200, 'At most 200 characters.'),
+    name: storedText(200, 'Enter a name.'),
     plan: z.enum(PLANS, { error: PLAN_RULE_TEXT }),
     adminEmail: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
-    adminName: z.string().trim().min(1, "Enter the admin's name.").max(200, 'At most 200 characters.'),
+    adminName: storedText(200, "Enter the admin's name."),
     passwordMode: z.enum(['generate', 'set']),
     password: z.string().max(1024, 'At most 1024 characters.').optional(),
   })

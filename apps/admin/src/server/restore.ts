@@ -23,6 +23,7 @@ import {
 import { tenantRows } from './queries/tenant-rows';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { storedText } from './text';
 import { isTenancyError } from './tenancy-errors';
 
 // Restore a tenant from an archive (tenancy.importTenant): one uploaded through the browser (streamed to ARCHIVE_DIR/
@@ -95,7 +96,7 @@ export const restoreTenantInput = z.object({
   source: z.enum(ARCHIVE_SOURCES),
   file: z.string().regex(ARCHIVE_NAME, 'Not an archive name.'),
   slug: z.string().trim().regex(SLUG_PATTERN, SLUG_RULE_TEXT),
-  name: z.string().trim().min(1, 'Enter a name.').max(200, 'At most 200 characters.'),
+  name: storedText(200, 'Enter a name.'),
   strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }),
   /** 'archive': the tenant comes back under the id it had (its members find it again); 'new': a copy beside it. */
   id: z.enum(['archive', 'new'], { error: 'Choose which id the tenant gets.' }),

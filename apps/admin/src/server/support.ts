@@ -8,6 +8,7 @@ import { z } from 'zod';
 
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { storedText } from './text';
 
 // Support access: an operator sees one organisation's data as its users do, read-only, for as long as an owner or
 // admin of it allows (at most an hour). Every call here runs inside that tenant, through tenancy.withTenant on the
@@ -20,7 +21,7 @@ const supportContext = (operator: Operator) => ({ role: SUPPORT_ROLE, userId: op
 
 export const requestSupportInput = z.object({
   slug: z.string().trim().regex(SLUG_PATTERN, 'Not a tenant slug.'),
-  reason: z.string().trim().min(1, 'Say why you need access (the organisation sees it).').max(500, 'At most 500 characters.'),
+  reason: storedText(500, 'Say why you need access (the organisation sees it).'),
 });
 
 export async function requestSupportAccess(input: z.infer<typeof requestSupportInput>, operator: Operator): Promise<void> {

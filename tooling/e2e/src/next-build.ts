@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { APIRequestContext, APIResponse } from '@playwright/test';
+
+// What a Next.js build says it serves, read from the manifests its standalone server serves from, so that a spec can
+// go over every route and every server action of the build instead of a list written by hand; and how to call a
+// server action by its id, as React's client does (encodeReply). Both apps' e2e suites use it.
+
+export interface BuiltRoute {
+  /** '/api/tenants/[slug]' */
+  route: string;
+  kind: 'page' | 'route handler';
+}
+
+export interface BuiltAction {
+  id: string;
+  /** file#export, the file relative to the repository ('apps/web/src/app/sign-up/actions.ts#signUpAction') */
+  name: string;
+  /** A page that posts it, as a route ('/o/[slug]/members'). */
+  page: string;
+}
+
+/** The app's routes (pages and route handlers); `buildDir` is the app's `.next` directory. */
+export function builtRoutes(buildDir: string): BuiltRoute[] {
+  const manifest = JSON.parse(readFileSync(path.join(buildDir, 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>;
+  return Object.entries(manifest).map(([file, route]) => ({ route, kind: file.endsWith('/route') ? 'route handler' : 'page' }));
+}
+
+/** 'app/o/[slug]/projects/(list)/page' -> '/o/[slug]/projects' */
+export const routeOfWorker = (worker: string) =>
+  worker
+    .replace(/^app/, '')
+    .replace(/\/page$/, '')
+    .replace(/\/\([^)]+\)/g, '') || '/';
+
+/** The app's server actions, each with a page it is posted from; `buildDir` is the app's `.next` directory. */
+export function builtActions(buildDir: string): BuiltAction[] {
+  const manifest = JSON.parse(readFileSync(path.join(buildDir, 'server/server-reference-manifest.json'), 'utf8')) as {
+    node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
+  };
+  return Object.entries(manifest.node).map(([id, action]) => ({
+    id,
+    name: `${action.filename}#${action.exportedName}`,
+    page: routeOfWorker(Object.keys(action.workers).find((worker) => worker.endsWith('/page')) ?? Object.keys(action.workers)[0]!),
+  }));
+}
+
+/**
+ * Posts a form's action as React does for `useActionState(action)` (encodeReply): the action's arguments are its bound
+ * ones, the previous state, then the form, sent as reference `$K1`, its fields as parts named `_1_<name>`, and the
+ * arguments themselves as part `0`, last: the server decodes `0` as soon as it arrives, and a form field sent after it
+ * is not in the form. `url` is a page of the action (its params filled), `origin` the app's (Next.js refuses a server
+ * action from another origin).
+ */
+export function postFormAction(
+  request: APIRequestContext,
+  url: string,
+  origin: string,
+  actionId: string,
+  fields: Record<string, string>,
+  options: { bound?: unknown[]; previous?: unknown } = {},
+): Promise<APIResponse> {
+  const multipart = new FormData();
+  for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
+  multipart.append('0', JSON.stringify([...(options.bound ?? []), options.previous ?? { status: 'idle' }, '$K1']));
+  return request.post(url, {
+    maxRedirects: 0,
+    headers: { 'next-action': actionId, accept: 'text/x-component', origin: new URL(origin).origin },
+    multipart,
+  });
+}
+
+/** The value an action returned, from its RSC answer (the row `1:` of the flight stream), or undefined when there is none. */
+export function actionResult<T = unknown>(body: string): T | undefined {
+  for (const line of body.split('\n')) {
+    const match = /^1:(.*)$/.exec(line);
+    if (!match) continue;
+    try {
+      return JSON.parse(match[1]!) as T;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
