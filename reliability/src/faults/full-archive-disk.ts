@@ -159,10 +159,8 @@ async function oneRound(
   const filler = await disk.fill(leave);
   const free = await disk.free();
   const file = path.join(disk.dir, `${victim.slug}.tar.gz`);
-  const error = await tenancy.deleteTenant(victim.slug, { archive: file }).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
+  const error = await settled(tenancy.deleteTenant(victim.slug, { archive: file }));
+  if (error instanceof Hung) return { ...failedRound(victim, stage, rows, free), error };
   const junk = (await readdir(disk.dir)).filter((name) => name !== path.basename(filler));
   const activeAfter = (await tenancy.getTenant(victim.slug).catch(() => undefined))?.status === 'active';
   // A process trusts its cached catalog entry for catalogCacheMs: after that the victim must be served again.
@@ -177,10 +175,7 @@ async function oneRound(
 
   // Space back: the same delete completes, and its archive brings every acknowledged row back.
   await rm(filler);
-  const retryError = await tenancy.deleteTenant(victim.slug, { archive: file }).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
+  const retryError = await settled(tenancy.deleteTenant(victim.slug, { archive: file }));
   const retried = retryError === undefined && existsSync(file);
   let restoredLost = rows;
   let restoredFailed: Error | undefined;
@@ -211,6 +206,48 @@ async function oneRound(
     ...(retryError ? { retryError } : {}),
     restoredLost,
     ...(restoredFailed ? { restoredFailed } : {}),
+  };
+}
+
+/** A delete that neither finished nor failed in DELETE_LIMIT_MS. */
+class Hung extends Error {
+  override readonly name = 'Hung';
+}
+
+const DELETE_LIMIT_MS = 60_000;
+
+/** The call's error, undefined when it succeeded, or Hung when it did neither in time. */
+async function settled(call: Promise<unknown>): Promise<Error | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Hung(`deleteTenant neither finished nor failed in ${DELETE_LIMIT_MS / 1000} s`)), DELETE_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([
+      call.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      ),
+      limit,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failedRound(victim: LoadTenant, stage: Stage, rows: number, free: number): Round {
+  return {
+    strategy: `${victim.strategy} (${stage})`,
+    rows,
+    free,
+    refused: false,
+    clear: false,
+    junk: [],
+    activeAfter: false,
+    servedAfter: false,
+    victimLost: rows,
+    retried: false,
+    restoredLost: rows,
   };
 }
 
