@@ -31,10 +31,12 @@ const ROUNDS: Record<Mode, readonly [LoadTenant['strategy'], Stage][]> = {
   ],
 };
 const WARM_MS: Record<Mode, number> = { short: 1_500, full: 3_000 };
-const DISK_BYTES = 2 * 1024 * 1024;
+const DISK_BYTES = 8 * 1024 * 1024;
 const PAGE = 4096;
 /** Rows a victim has at least, so its archive takes several pages: more than the one left free for the copy stage. */
 const MIN_ROWS = 150;
+/** Rows added to a copy-stage victim: about 1 MB of table files, far more than a socket's buffers hold. */
+const BULK_ROWS = 4_000;
 
 interface Round {
   strategy: string;
@@ -154,6 +156,8 @@ async function oneRound(
   await load.stop();
   load.retire(victim.slug);
   load.start();
+  // Large enough that the disk fills while the server is still sending a table, not after it sent the last row.
+  if (stage === 'copy') await bulkWrite(tenancy, load, victim.slug, BULK_ROWS);
   const rows = load.acked.get(victim.slug)?.size ?? 0;
   const leave = stage === 'copy' ? PAGE : await roomForCopiesOnly(tenancy, victim.slug, workDir);
   const filler = await disk.fill(leave);
@@ -207,6 +211,22 @@ async function oneRound(
     restoredLost,
     ...(restoredFailed ? { restoredFailed } : {}),
   };
+}
+
+/** Markers written in one transaction (projects and their tasks), acknowledged together when it commits. */
+async function bulkWrite(tenancy: FaultDeployment['tenancy'], load: Load, slug: string, count: number): Promise<void> {
+  const prefix = `${slug}:bulk:`;
+  await tenancy.withTenant(
+    slug,
+    (tx) =>
+      tx.query(
+        `WITH p AS (INSERT INTO projects (name) SELECT $1 || g FROM generate_series(1, $2::int) g RETURNING id, name)
+         INSERT INTO tasks (project_id, title) SELECT id, name FROM p`,
+        [prefix, count],
+      ),
+    { role: 'admin' },
+  );
+  for (let g = 1; g <= count; g++) load.record(slug, `${prefix}${g}`, true);
 }
 
 /** A delete that neither finished nor failed in DELETE_LIMIT_MS. */
