@@ -59,12 +59,30 @@ export async function startFaultDeployment(workDir: string, mode: Mode): Promise
       tenants,
       superuser,
       close: async () => {
-        await tenancy.close().catch(() => undefined);
+        await closeWithin(tenancy, CLOSE_LIMIT_MS).catch(() => undefined);
         await server.destroy();
       },
     };
   } catch (error) {
     await server.destroy();
     throw error;
+  }
+}
+
+/** How long tenancy.close() may take: it waits for every checked-out connection, and one a fault left stuck would hold the run. */
+export const CLOSE_LIMIT_MS = 30_000;
+
+/** tenancy.close(), or an error once `ms` have passed without it finishing. */
+export async function closeWithin(tenancy: AppTenancy, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      tenancy.close(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`tenancy.close() did not finish in ${ms / 1000} s: a connection is still checked out`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

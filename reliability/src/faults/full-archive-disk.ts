@@ -31,10 +31,12 @@ const ROUNDS: Record<Mode, readonly [LoadTenant['strategy'], Stage][]> = {
   ],
 };
 const WARM_MS: Record<Mode, number> = { short: 1_500, full: 3_000 };
-const DISK_BYTES = 2 * 1024 * 1024;
+const DISK_BYTES = 8 * 1024 * 1024;
 const PAGE = 4096;
 /** Rows a victim has at least, so its archive takes several pages: more than the one left free for the copy stage. */
 const MIN_ROWS = 150;
+/** Rows added to a copy-stage victim: about 1 MB of table files, far more than a socket's buffers hold. */
+const BULK_ROWS = 4_000;
 
 interface Round {
   strategy: string;
@@ -154,15 +156,15 @@ async function oneRound(
   await load.stop();
   load.retire(victim.slug);
   load.start();
+  // Large enough that the disk fills while the server is still sending a table, not after it sent the last row.
+  if (stage === 'copy') await bulkWrite(tenancy, load, victim.slug, BULK_ROWS);
   const rows = load.acked.get(victim.slug)?.size ?? 0;
   const leave = stage === 'copy' ? PAGE : await roomForCopiesOnly(tenancy, victim.slug, workDir);
   const filler = await disk.fill(leave);
   const free = await disk.free();
   const file = path.join(disk.dir, `${victim.slug}.tar.gz`);
-  const error = await tenancy.deleteTenant(victim.slug, { archive: file }).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
+  const error = await settled(tenancy.deleteTenant(victim.slug, { archive: file }));
+  if (error instanceof Hung) return { ...failedRound(victim, stage, rows, free), error };
   const junk = (await readdir(disk.dir)).filter((name) => name !== path.basename(filler));
   const activeAfter = (await tenancy.getTenant(victim.slug).catch(() => undefined))?.status === 'active';
   // A process trusts its cached catalog entry for catalogCacheMs: after that the victim must be served again.
@@ -177,10 +179,7 @@ async function oneRound(
 
   // Space back: the same delete completes, and its archive brings every acknowledged row back.
   await rm(filler);
-  const retryError = await tenancy.deleteTenant(victim.slug, { archive: file }).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
+  const retryError = await settled(tenancy.deleteTenant(victim.slug, { archive: file }));
   const retried = retryError === undefined && existsSync(file);
   let restoredLost = rows;
   let restoredFailed: Error | undefined;
@@ -211,6 +210,64 @@ async function oneRound(
     ...(retryError ? { retryError } : {}),
     restoredLost,
     ...(restoredFailed ? { restoredFailed } : {}),
+  };
+}
+
+/** Markers written in one transaction (projects and their tasks), acknowledged together when it commits. */
+async function bulkWrite(tenancy: FaultDeployment['tenancy'], load: Load, slug: string, count: number): Promise<void> {
+  const prefix = `${slug}:bulk:`;
+  await tenancy.withTenant(
+    slug,
+    (tx) =>
+      tx.query(
+        `WITH p AS (INSERT INTO projects (name) SELECT $1 || g FROM generate_series(1, $2::int) g RETURNING id, name)
+         INSERT INTO tasks (project_id, title) SELECT id, name FROM p`,
+        [prefix, count],
+      ),
+    { role: 'admin' },
+  );
+  for (let g = 1; g <= count; g++) load.record(slug, `${prefix}${g}`, true);
+}
+
+/** A delete that neither finished nor failed in DELETE_LIMIT_MS. */
+class Hung extends Error {
+  override readonly name = 'Hung';
+}
+
+const DELETE_LIMIT_MS = 60_000;
+
+/** The call's error, undefined when it succeeded, or Hung when it did neither in time. */
+async function settled(call: Promise<unknown>): Promise<Error | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Hung(`deleteTenant neither finished nor failed in ${DELETE_LIMIT_MS / 1000} s`)), DELETE_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([
+      call.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      ),
+      limit,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failedRound(victim: LoadTenant, stage: Stage, rows: number, free: number): Round {
+  return {
+    strategy: `${victim.strategy} (${stage})`,
+    rows,
+    free,
+    refused: false,
+    clear: false,
+    junk: [],
+    activeAfter: false,
+    servedAfter: false,
+    victimLost: rows,
+    retried: false,
+    restoredLost: rows,
   };
 }
 

@@ -40,7 +40,8 @@ export async function mountSmallDisk(dir: string, bytes: number): Promise<SmallD
       return file;
     },
     unmount: async () => {
-      await run('umount', [dir]);
+      // Lazily when busy: a file a failed write left open must not keep the mount behind the run.
+      await run('umount', [dir]).catch(() => run('umount', ['--lazy', dir]));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Check, Part, PartContext } from '../part';
-import { startFaultDeployment, type FaultDeployment } from '../faults/deployment';
+import { CLOSE_LIMIT_MS, closeWithin, startFaultDeployment, type FaultDeployment } from '../faults/deployment';
 import { droppedDatabase } from '../faults/dropped-database';
 import { fullArchiveDisk } from '../faults/full-archive-disk';
 import { killedConnection } from '../faults/killed-connection';
@@ -58,7 +58,10 @@ async function closesClean(deployment: FaultDeployment): Promise<Check> {
   const count = async () =>
     (await deployment.superuser<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = ANY($1::text[])', [roles]))[0]?.n ?? -1;
   const before = await count();
-  await deployment.tenancy.close();
+  const closeError = await closeWithin(deployment.tenancy, CLOSE_LIMIT_MS).then(
+    () => undefined,
+    (error: Error) => error,
+  );
   let after = await count();
   // A closed pool's connections end asynchronously on the server side: give the backends a moment to exit.
   for (let i = 0; i < 40 && after > 0; i++) {
@@ -67,8 +70,9 @@ async function closesClean(deployment: FaultDeployment): Promise<Check> {
   }
   return {
     name: 'closing the tenancy after the faults',
-    figures: { 'app connections before close': before, 'after close': after },
-    must: 'no server connection of the app role or a tenant role left after close()',
-    passed: after === 0,
+    figures: { 'app connections before close': before, 'after close': after, 'close hung': closeError ? 1 : 0 },
+    must: `close() done within ${CLOSE_LIMIT_MS / 1000} s, and no server connection of the app role or a tenant role left after it`,
+    passed: after === 0 && closeError === undefined,
+    ...(closeError ? { detail: closeError.message } : {}),
   };
 }

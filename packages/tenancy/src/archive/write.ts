@@ -66,28 +66,55 @@ export async function writeArchive(
 async function copyTable(client: pg.ClientBase, schema: string, name: string, path: string): Promise<ArchiveTable> {
   const shape = await tableShape(client, schema, name);
   const digest = new RowDigest();
-  await pipeline(client.query(copyTo(copyOutSql(schema, name, shape.columns, shape.orderBy))), digest, createWriteStream(path, { mode: 0o600 }));
+  try {
+    await pipeline(client.query(copyTo(copyOutSql(schema, name, shape.columns, shape.orderBy))), digest, createWriteStream(path, { mode: 0o600 }));
+  } catch (error) {
+    abandonConnection(client);
+    throw error;
+  }
   return { name, file: `tables/${name}.copy`, columns: shape.columns, rows: digest.rows, sha256: digest.sha256() };
+}
+
+/**
+ * A COPY TO given up before its end (the file it went to failed: a full disk) leaves the connection
+ * paused in the middle of the server's rows: nothing more runs on it, not even the ROLLBACK, and the
+ * server waits to send the rest, for ever. Closing the socket fails what is queued and ends the
+ * backend's transaction; the pool drops a client in that state.
+ */
+function abandonConnection(client: pg.ClientBase): void {
+  const socket = (client as Partial<pg.Client>).connection?.stream;
+  if (!socket) return;
+  // The client reports the closed connection as an error event as well: it belongs to the failed COPY.
+  client.on('error', () => undefined);
+  socket.destroy();
 }
 
 async function packArchive(manifest: ArchiveManifest, work: string, file: string): Promise<void> {
   const tar = pack();
-  const written = pipeline(tar, createGzip(), createWriteStream(file, { mode: 0o600 }));
-  const added = addEntries(tar, manifest, work).catch((error: unknown) => {
+  // A write that fails (a full disk) destroys the tar stream, and an entry still being added would
+  // then wait forever, holding its table file open: the abort ends that entry's pipeline too.
+  const abort = new AbortController();
+  const written = pipeline(tar, createGzip(), createWriteStream(file, { mode: 0o600 })).catch((error: unknown) => {
+    abort.abort(error);
+    throw error;
+  });
+  const added = addEntries(tar, manifest, work, abort.signal).catch((error: unknown) => {
     // Ends the writing side too, so `written` settles instead of waiting for an end that never comes.
     tar.destroy(error as Error);
     throw error;
   });
-  // Awaited together: a write that fails (a full disk) fails both, and neither rejection may go unhandled.
-  await Promise.all([written, added]);
+  // Awaited together, so neither rejection goes unhandled; the write's own error (ENOSPC) is the one reported.
+  const [write, add] = await Promise.allSettled([written, added]);
+  if (write.status === 'rejected') throw write.reason;
+  if (add.status === 'rejected') throw add.reason;
 }
 
-async function addEntries(tar: Pack, manifest: ArchiveManifest, work: string): Promise<void> {
+async function addEntries(tar: Pack, manifest: ArchiveManifest, work: string, signal: AbortSignal): Promise<void> {
   tar.entry({ name: MANIFEST_ENTRY, mode: 0o600 }, JSON.stringify(manifest, null, 2));
   for (const table of manifest.tables) {
     const path = join(work, `${table.name}.copy`);
     const entry = tar.entry({ name: table.file, size: (await stat(path)).size, mode: 0o600 });
-    await pipeline(createReadStream(path), entry);
+    await pipeline(createReadStream(path), entry, { signal });
   }
   tar.finalize();
 }

@@ -1,13 +1,16 @@
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { TenancyConfigError, TenantPlacementMissingError } from '../../src/index';
-import { useTenancy } from '../support';
+import { CONTEXT_SECRET, FIXTURE_MIGRATIONS, useTenancy } from '../support';
 
 // Regressions found by the reliability run's faults (npm run test:reliability -- --only faults).
 const suite = useTenancy('reliability_faults');
+const DELETER = fileURLToPath(new URL('../fixtures/processes/deleter.ts', import.meta.url));
 
 const notes = (slug: string) =>
   suite()
@@ -63,4 +66,44 @@ describe('faults from the reliability run', () => {
     await tenancy.importTenant(file);
     expect(await notes('full_disk')).toEqual(['kept']);
   });
+
+  // The disk filling while a large table was being copied out left the COPY half read: its connection
+  // paused, the ROLLBACK queued behind it for ever, and deleteTenant hung with the tenant `deleting`.
+  it('fails, rather than hangs, a delete whose archive runs out of space in the middle of a large table', async () => {
+    const { db, tenancy } = suite();
+    await tenancy.createTenant({ slug: 'big_table', name: 'Big table', strategy: 'schema' });
+    await tenancy.withTenant('big_table', (tx) => tx.query("insert into notes (body) select repeat('x', 200) || g from generate_series(1, 20000) g"), {
+      role: 'admin',
+    });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tenancy-big-table-')), 'big_table.tar.gz');
+    // 512 blocks (of 512 bytes in sh): about a twentieth of the table's rows fit in a file.
+    const child = spawn('sh', ['-c', 'ulimit -f 512 && exec "$0" "$@"', process.execPath, '--import', 'tsx', DELETER, 'big_table', file], {
+      env: {
+        ...process.env,
+        DELETER_CONTEXT_SECRET: CONTEXT_SECRET,
+        DELETER_CONFIG: JSON.stringify({
+          adminUrl: db.url,
+          appUrl: tenancy.config.appUrl,
+          namePrefix: tenancy.config.namePrefix,
+          migrationsFolder: FIXTURE_MIGRATIONS,
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const ended = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 30_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!ended) child.kill('SIGKILL');
+    expect(ended).toBe(true);
+    expect(out).toMatch(/failed: Cannot write the archive .*big_table\.tar\.gz: EFBIG.*tenant "big_table" is active again/);
+    expect(await tenancy.getTenant('big_table')).toMatchObject({ status: 'active' });
+    const { rows } = await tenancy.queryAs<{ n: number }>('big_table', 'select count(*)::int as n from notes');
+    expect(rows[0]!.n).toBe(20000);
+  }, 60_000);
 });
