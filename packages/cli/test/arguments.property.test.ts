@@ -132,7 +132,7 @@ describe('CLI arguments (properties)', () => {
       fc.asyncProperty(spawnable, async (c) => {
         expectRefused(await suite().cli(c.args), c);
       }),
-      propertyParams(5),
+      propertyParams(3),
     );
     expect(await state()).toBe(before);
   });
@@ -160,7 +160,7 @@ describe('CLI arguments (properties)', () => {
         expect(imported.code, imported.stderr).toBe(0);
         expect(await listed(copy)).toMatchObject({ slug: copy, name: given.trim(), strategy });
       }),
-      propertyParams(4),
+      propertyParams(3),
     );
   });
 });
