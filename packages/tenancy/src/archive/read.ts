@@ -94,9 +94,18 @@ export async function forEachTable(file: string, manifest: ArchiveManifest, load
     const table = expected.shift();
     if (!table || entry.header.name !== table.file) throw new ArchiveError(file, `unexpected entry ${JSON.stringify(entry.header.name)}`);
     const digest = new RowDigest();
-    // pipe() does not carry an error downstream: a damaged entry must fail the load that reads it.
-    entry.on('error', (error: Error) => digest.destroy(error));
-    await load(table, (entry as unknown as Readable).pipe(digest));
+    // pipe() does not carry an error downstream: a damaged entry must fail the load that reads it, as an ArchiveError
+    // (a gzip stream cut off inside an entry fails here, in the reader's hands, not in the tar iteration above).
+    let damaged: Error | undefined;
+    entry.on('error', (error: Error) => {
+      damaged = error;
+      digest.destroy(error);
+    });
+    try {
+      await load(table, (entry as unknown as Readable).pipe(digest));
+    } catch (error) {
+      throw damaged ? unreadable(file, damaged) : error;
+    }
     if (digest.rows !== table.rows || digest.sha256() !== table.sha256) {
       throw new ArchiveError(
         file,
