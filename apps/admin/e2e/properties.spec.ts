@@ -165,7 +165,7 @@ test('creating a tenant: valid input round-trips (page, support request, plan ch
   baseURL,
   playwright,
 }) => {
-  const base = sized(2, 60_000);
+  const base = sized(1, 60_000);
   await signIn(page);
   const seeded = new Set((await query<{ slug: string }>('SELECT slug FROM tenancy.tenants')).map((r) => r.slug));
   const run = fc.record({
