@@ -70,13 +70,29 @@ export function postFormAction(
   });
 }
 
-/** The value an action returned, from its RSC answer (the row `1:` of the flight stream), or undefined when there is none. */
+/**
+ * The value an action returned, from its RSC answer (row `1` of the flight stream), or undefined when there is none.
+ * Rows are `<id>:<json>\n`, or `<id>:T<hex byte length>,<text>` for a long string (which may hold newlines, and is
+ * what a long value in the answer refers to as `$<id>`; those references are left as they are).
+ */
 export function actionResult<T = unknown>(body: string): T | undefined {
-  for (const line of body.split('\n')) {
-    const match = /^1:(.*)$/.exec(line);
-    if (!match) continue;
+  const bytes = Buffer.from(body, 'utf8');
+  let at = 0;
+  while (at < bytes.length) {
+    const colon = bytes.indexOf(0x3a, at);
+    if (colon < 0) return undefined;
+    const id = bytes.subarray(at, colon).toString('utf8');
+    if (bytes[colon + 1] === 0x54 /* T */) {
+      const comma = bytes.indexOf(0x2c, colon);
+      at = comma + 1 + parseInt(bytes.subarray(colon + 2, comma).toString('utf8'), 16);
+      continue;
+    }
+    const end = bytes.indexOf(0x0a, colon);
+    const row = bytes.subarray(colon + 1, end < 0 ? bytes.length : end).toString('utf8');
+    at = end < 0 ? bytes.length : end + 1;
+    if (id !== '1') continue;
     try {
-      return JSON.parse(match[1]!) as T;
+      return JSON.parse(row) as T;
     } catch {
       return undefined;
     }

@@ -136,3 +136,6 @@ export const notOneOf = (allowed: readonly string[]) =>
   fc
     .oneof(hostileText(), fc.constantFrom(...allowed.map((a) => a.toUpperCase()), ...allowed.map((a) => ` ${a}`), ...allowed.map((a) => `${a}\0`)), hugeText)
     .filter((s) => !allowed.includes(s));
+
+/** A valid slug of no tenant: no other property makes one with this prefix. */
+export const absentSlug = fc.array(slugChar, { minLength: 1, maxLength: 30 }).map((rest) => `absent_${rest.join('')}`);

@@ -9,6 +9,8 @@ import pg from 'pg';
 
 export interface State {
   catalog: string;
+  /** tenancy.catalog_version: every change of the catalog counts it up. */
+  catalogVersion: string;
   plans: string;
   accounts: string;
   support: string;
@@ -19,7 +21,7 @@ export interface State {
 }
 
 /** What a provision-then-delete leaves different on purpose: the admin account stays, the archive is written. */
-export const LEFT_BEHIND_BY_A_LIFECYCLE: (keyof State)[] = ['accounts', 'archives'];
+export const LEFT_BEHIND_BY_A_LIFECYCLE: (keyof State)[] = ['accounts', 'archives', 'catalogVersion'];
 
 let client: pg.Client | undefined;
 
@@ -74,7 +76,8 @@ export function archiveDir(): string {
 export async function snapshot(): Promise<State> {
   const names = async (sql: string) => (await query<{ n: string }>(sql)).map((r) => r.n).join(',');
   return {
-    catalog: await tablesText(`table_schema = 'tenancy'`),
+    catalog: await tablesText(`table_schema = 'tenancy' AND table_name <> 'catalog_version'`),
+    catalogVersion: await tableText('tenancy.catalog_version'),
     plans: await tableText('public.tenant_plans'),
     accounts: `${await tableText('public.users')}\n${await tableText('public.memberships')}`,
     support: await tablesText(`table_name = 'support_access'`),

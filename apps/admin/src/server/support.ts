@@ -8,6 +8,7 @@ import { z } from 'zod';
 
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
+import { isTenancyError } from './tenancy-errors';
 import { storedText } from './text';
 
 // Support access: an operator sees one organisation's data as its users do, read-only, for as long as an owner or
@@ -28,6 +29,7 @@ export async function requestSupportAccess(input: z.infer<typeof requestSupportI
   try {
     await tenancy().withTenant(input.slug, (tx) => tx.query('SELECT support_access_request($1, $2)', [operator.email, input.reason]), supportContext(operator));
   } catch (error) {
+    if (isTenancyError(error, 'TenantNotFoundError')) throw new UserFacingError('not-found', `Tenant "${input.slug}" does not exist (deleted?).`);
     if ((error as { code?: string }).code === '23505') {
       throw new UserFacingError('conflict', 'You already have an open request for this organisation: wait for an owner or admin to answer it.');
     }
