@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
 import { policyNonce } from '@repo/e2e/security';
 
+import { builtActions, builtRoutes, postAction as postBuiltAction, type Action } from './built-app';
 import { adminQuery, orgApi, signIn, skipWithoutChromium } from './support';
 
 skipWithoutChromium(test);
@@ -15,9 +13,6 @@ skipWithoutChromium(test);
 // other dynamic params filled with real ids of Globex's rows. A new route is covered without anyone adding it here;
 // a route with a param this spec cannot fill, or a route outside the organisations that is not listed below, fails.
 
-const BUILD = new URL('../.next/standalone/apps/web/.next/', import.meta.url);
-const MANIFEST = fileURLToPath(new URL('app-path-routes-manifest.json', BUILD));
-const ACTIONS = fileURLToPath(new URL('server/server-reference-manifest.json', BUILD));
 /** Where the organisations' server actions live (src/server/action.ts, validatedAction: the slug is their first argument). */
 const ORGANISATION_SOURCES = 'apps/web/src/app/o/[slug]/';
 
@@ -117,45 +112,7 @@ const FILL: Record<string, (slug: string, other: OtherOrganisation) => string> =
   taskId: (_, other) => other.taskId,
 };
 
-interface Route {
-  route: string;
-  kind: 'page' | 'route handler';
-}
-
-/** The app's routes (pages and route handlers), as the build listed them. */
-function builtRoutes(): Route[] {
-  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
-  return Object.entries(manifest).map(([file, route]) => ({ route, kind: file.endsWith('/route') ? 'route handler' : 'page' }));
-}
-
 const isOrganisationRoute = (route: string) => route.startsWith('/o/[slug]/') || route.startsWith('/api/o/[slug]/') || route === '/o/[slug]';
-
-interface Action {
-  id: string;
-  /** file#export */
-  name: string;
-  /** A page that posts it, as a route (/o/[slug]/members). */
-  page: string;
-}
-
-/** 'app/o/[slug]/projects/(list)/page' -> '/o/[slug]/projects' */
-const routeOfWorker = (worker: string) =>
-  worker
-    .replace(/^app/, '')
-    .replace(/\/page$/, '')
-    .replace(/\/\([^)]+\)/g, '');
-
-/** The app's server actions, as the build listed them, each with a page it is posted from. */
-function builtActions(): Action[] {
-  const manifest = JSON.parse(readFileSync(ACTIONS, 'utf8')) as {
-    node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
-  };
-  return Object.entries(manifest.node).map(([id, action]) => ({
-    id,
-    name: `${action.filename}#${action.exportedName}`,
-    page: routeOfWorker(Object.keys(action.workers)[0]!),
-  }));
-}
 
 /** `route` with its params filled; throws for a param FILL does not know (a new route needs a way to be filled here). */
 function fill(route: string, slug: string, other: OtherOrganisation): string {
@@ -183,24 +140,19 @@ function comparable(body: string, slug: string, response: APIResponse): string {
  * src/components/use-org-action.ts), the form's fields filled with Globex's ids: what React's encodeReply sends.
  */
 function postAction(page: Page, baseURL: string, action: Action, slug: string, other: OtherOrganisation): Promise<APIResponse> {
-  return page.request.post(fill(action.page, slug, other), {
-    maxRedirects: 0,
-    headers: { 'next-action': action.id, accept: 'text/x-component', origin: new URL(baseURL).origin },
-    multipart: {
-      '0': JSON.stringify([slug, { status: 'idle' }, '$K1']),
-      '1_projectId': other.projectId,
-      '1_taskId': other.taskId,
-      '1_commentId': other.taskId,
-      '1_userId': other.memberId,
-      '1_role': 'viewer',
-      '1_status': 'done',
-      '1_name': 'Forged',
-      '1_title': 'Forged',
-      '1_body': 'Forged',
-      '1_assigneeId': '',
-      '1_dueDate': '',
-      '1_description': '',
-    },
+  return postBuiltAction(page.request, baseURL, fill(action.page, slug, other), action, [slug], {
+    projectId: other.projectId,
+    taskId: other.taskId,
+    commentId: other.taskId,
+    userId: other.memberId,
+    role: 'viewer',
+    status: 'done',
+    name: 'Forged',
+    title: 'Forged',
+    body: 'Forged',
+    assigneeId: '',
+    dueDate: '',
+    description: '',
   });
 }
 
