@@ -55,6 +55,14 @@ export function builtActions(): Action[] {
   }));
 }
 
+/** A value as encodeReply writes it: a string that starts with `$` (React's reference marker) gets a second one. */
+function escaped(value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith('$') ? `$${value}` : value;
+  if (Array.isArray(value)) return value.map(escaped);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escaped(v)]));
+  return value;
+}
+
 /**
  * A post of `action` to `path` as a form's `useActionState` sends it (React's encodeReply): the arguments as JSON in
  * part 0, the bound ones first (an organisation's slug: src/components/use-org-action.ts), then the previous state and
@@ -73,7 +81,7 @@ export function postAction(
   // form's fields must be there by then.
   const multipart = new FormData();
   for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
-  multipart.append('0', JSON.stringify([...bound, { status: 'idle' }, '$K1']));
+  multipart.append('0', JSON.stringify([...bound.map(escaped), { status: 'idle' }, '$K1']));
   return request.post(path, {
     maxRedirects: 0,
     failOnStatusCode: false,

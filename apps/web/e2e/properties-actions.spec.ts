@@ -191,8 +191,9 @@ const taskValues = (v: Record<string, string>, status?: string) => ({
   due_date: v.dueDate?.trim() ? v.dueDate.trim() : null,
 });
 
-const USER_OF_EMAIL = (email: string | undefined) =>
-  superuser('SELECT u.id, u.name FROM public.users u WHERE lower(u.email) = lower($1)', [email ?? '']).then((rows) => rows.length);
+/** Accounts with the address (none can hold a NUL, which PostgreSQL's text cannot). */
+const USER_OF_EMAIL = async (email: string | undefined) =>
+  email === undefined || email.includes('\u0000') ? 0 : (await superuser('SELECT u.id FROM public.users u WHERE lower(u.email) = lower($1)', [email])).length;
 
 // --- every action of the build ---------------------------------------------------------------------------------------
 

@@ -392,37 +392,43 @@ test('@property every operation and organisation route handler of the build has 
   expect(handlers.sort(), 'route handlers of an organisation, each in ORG_ROUTES').toEqual(Object.keys(ORG_ROUTES).sort());
 });
 
+/**
+ * POST `create` to `collection`; if accepted, it reads back as stored, then PATCH `update` reads back too, and DELETE
+ * removes it. Each refusal must be a clear 4xx that changed nothing.
+ */
+async function roundTrip(collection: string, noun: string, create: Case<object>, update: Case<object>): Promise<void> {
+  const auth = await keys.take(6);
+  let created: Record<string, unknown> | undefined;
+  await unchangedIfRefused(
+    async () => {
+      created = await expectCase(await send('POST', collection, auth, create.body), create, `create${noun}`);
+      return created === undefined;
+    },
+    () => briefly(create),
+  );
+  if (!created) return;
+  const path = `${collection}/${String(created.id)}`;
+  if (create.stored) expect(created, `create${noun} answer`).toMatchObject({ ...create.stored });
+  const read = await json<Record<string, unknown>>(await send('GET', path, auth));
+  expect(read, `get${noun} after create${noun}`).toEqual(created);
+  let updated: Record<string, unknown> | undefined;
+  await unchangedIfRefused(
+    async () => {
+      updated = await expectCase(await send('PATCH', path, auth, update.body), update, `update${noun}`);
+      return updated === undefined;
+    },
+    () => briefly(update),
+  );
+  const after = await json<{ updatedAt: string }>(await send('GET', path, auth));
+  if (updated) expect(after, `get${noun} after update${noun}`).toEqual({ ...read, ...update.stored, updatedAt: after.updatedAt });
+  expect((await send('DELETE', path, auth)).status()).toBe(204);
+  expect((await send('GET', path, auth)).status()).toBe(404);
+}
+
 test('@property projects: any body creates a project that reads back byte for byte, or is refused with a 4xx and changes nothing', async () => {
   test.setTimeout(30_000 + propertyRuns(20) * 2_000);
   await fc.assert(
-    fc.asyncProperty(projectCreate(), projectUpdate(), async (create, update) => {
-      const auth = await keys.take(6);
-      let created: Record<string, unknown> | undefined;
-      await unchangedIfRefused(
-        async () => {
-          created = await expectCase(await send('POST', '/api/v1/projects', auth, create.body), create, 'createProject');
-          return created === undefined;
-        },
-        () => briefly(create),
-      );
-      if (!created) return;
-      const path = `/api/v1/projects/${String(created.id)}`;
-      if (create.stored) expect(created, 'createProject answer').toMatchObject({ ...create.stored });
-      const read = await json<Record<string, unknown>>(await send('GET', path, auth));
-      expect(read, 'getProject after createProject').toEqual(created);
-      let updated: Record<string, unknown> | undefined;
-      await unchangedIfRefused(
-        async () => {
-          updated = await expectCase(await send('PATCH', path, auth, update.body), update, 'updateProject');
-          return updated === undefined;
-        },
-        () => briefly(update),
-      );
-      const after = await json<ProjectValues & { updatedAt: string }>(await send('GET', path, auth));
-      if (updated) expect(after, 'getProject after updateProject').toEqual({ ...read, ...update.stored, updatedAt: after.updatedAt });
-      expect((await send('DELETE', path, auth)).status()).toBe(204);
-      expect((await send('GET', path, auth)).status()).toBe(404);
-    }),
+    fc.asyncProperty(projectCreate(), projectUpdate(), (create, update) => roundTrip('/api/v1/projects', 'Project', create, update)),
     propertyParams(20, {
       examples: PROJECT_EXAMPLES.map((c): [Case<ProjectValues>, Case<Partial<ProjectValues>>] => [
         c,
@@ -435,35 +441,9 @@ test('@property projects: any body creates a project that reads back byte for by
 test('@property tasks: any body creates a task that reads back byte for byte, or is refused with a 4xx and changes nothing', async () => {
   test.setTimeout(30_000 + propertyRuns(20) * 2_000);
   await fc.assert(
-    fc.asyncProperty(taskCreate(org.userId), taskUpdate(org.userId), async (create, update) => {
-      const auth = await keys.take(6);
-      const tasks = `/api/v1/projects/${seeded.projectId}/tasks`;
-      let created: Record<string, unknown> | undefined;
-      await unchangedIfRefused(
-        async () => {
-          created = await expectCase(await send('POST', tasks, auth, create.body), create, 'createTask');
-          return created === undefined;
-        },
-        () => briefly(create),
-      );
-      if (!created) return;
-      const path = `${tasks}/${String(created.id)}`;
-      if (create.stored) expect(created, 'createTask answer').toMatchObject({ ...create.stored });
-      const read = await json<Record<string, unknown>>(await send('GET', path, auth));
-      expect(read, 'getTask after createTask').toEqual(created);
-      let updated: Record<string, unknown> | undefined;
-      await unchangedIfRefused(
-        async () => {
-          updated = await expectCase(await send('PATCH', path, auth, update.body), update, 'updateTask');
-          return updated === undefined;
-        },
-        () => briefly(update),
-      );
-      const after = await json<TaskValues & { updatedAt: string }>(await send('GET', path, auth));
-      if (updated) expect(after, 'getTask after updateTask').toEqual({ ...read, ...update.stored, updatedAt: after.updatedAt });
-      expect((await send('DELETE', path, auth)).status()).toBe(204);
-      expect((await send('GET', path, auth)).status()).toBe(404);
-    }),
+    fc.asyncProperty(taskCreate(org.userId), taskUpdate(org.userId), (create, update) =>
+      roundTrip(`/api/v1/projects/${seeded.projectId}/tasks`, 'Task', create, update),
+    ),
     propertyParams(20, {
       examples: TASK_EXAMPLES.map((c): [Case<TaskValues>, Case<Partial<TaskValues>>] => [c, refused({ title: '\u0000' }, 'NUL')]),
     }),
