@@ -127,6 +127,7 @@ const TASK_EXAMPLES = [
   refused({ title: 'x'.repeat(1_000_000) }, 'a megabyte'),
   refused({ title: 'x', dueDate: '2027-02-30' }, 'no such day'),
   refused({ title: 'x', status: 'dоne' }, 'a Cyrillic o'),
+  refused({ title: 'x', dueDate: '2027-01-01T00:00:00Z' }, 'a time, not a day'),
 ];
 
 function projectCreate(): fc.Arbitrary<Case<ProjectValues>> {
@@ -445,7 +446,14 @@ test('@property tasks: any body creates a task that reads back byte for byte, or
       roundTrip(`/api/v1/projects/${seeded.projectId}/tasks`, 'Task', create, update),
     ),
     propertyParams(20, {
-      examples: TASK_EXAMPLES.map((c): [Case<TaskValues>, Case<Partial<TaskValues>>] => [c, refused({ title: '\u0000' }, 'NUL')]),
+      examples: [
+        ...TASK_EXAMPLES.map((c): [Case<TaskValues>, Case<Partial<TaskValues>>] => [c, refused({ title: '\u0000' }, 'NUL')]),
+        // Found at PROPERTY_SCALE=3: a due date that is not a date made the calendar-day check throw (a 500).
+        ...['tomorrow', '2027-1-1'].map((dueDate): [Case<TaskValues>, Case<Partial<TaskValues>>] => [
+          { body: { json: { title: 'x' } }, expect: 'ok', stored: { title: 'x', status: 'todo', assigneeId: null, dueDate: null }, why: 'valid' },
+          refused({ dueDate }, 'not a date'),
+        ]),
+      ],
     }),
   );
 });
