@@ -1,8 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { adminQuery, tenantId } from './support';
 
 // What the API specs share: keys arranged in the database (the UI's own creation has its spec, api-key-page.spec.ts), and
@@ -30,14 +26,7 @@ export async function arrangeKey(tenant: string, email: string, scope: 'read' | 
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-/** The manifest the standalone server serves from (as cross-organisation.spec.ts reads it). */
-const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.next', 'standalone', 'apps', 'web', '.next', 'app-path-routes-manifest.json');
-
-/** Every /api/v1 route of the build, as Next names it (/api/v1/projects/[projectId]). */
-export function builtApiRoutes(): string[] {
-  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
-  return [...new Set(Object.values(manifest).filter((route) => route === '/api/v1' || route.startsWith('/api/v1/')))].sort();
-}
+export { builtApiRoutes } from './built-app';
 
 /** /api/v1/projects/[projectId] -> /api/v1/projects/{projectId}, the OpenAPI form. */
 export const openApiPath = (route: string) => route.replace(/\[([^\]]+)\]/g, '{$1}');

@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
-
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
-import { builtActions as nextBuiltActions, builtRoutes as nextBuiltRoutes, type BuiltAction as Action } from '@repo/e2e/next-build';
 import { policyNonce } from '@repo/e2e/security';
 
+import { builtActions, builtRoutes, postAction as postBuiltAction, type Action } from './built-app';
 import { adminQuery, orgApi, signIn, skipWithoutChromium } from './support';
 
 skipWithoutChromium(test);
@@ -15,9 +13,6 @@ skipWithoutChromium(test);
 // other dynamic params filled with real ids of Globex's rows. A new route is covered without anyone adding it here;
 // a route with a param this spec cannot fill, or a route outside the organisations that is not listed below, fails.
 
-const BUILD = fileURLToPath(new URL('../.next/standalone/apps/web/.next/', import.meta.url));
-const builtRoutes = () => nextBuiltRoutes(BUILD);
-const builtActions = () => nextBuiltActions(BUILD);
 /** Where the organisations' server actions live (src/server/action.ts, validatedAction: the slug is their first argument). */
 const ORGANISATION_SOURCES = 'apps/web/src/app/o/[slug]/';
 
@@ -145,24 +140,19 @@ function comparable(body: string, slug: string, response: APIResponse): string {
  * src/components/use-org-action.ts), the form's fields filled with Globex's ids: what React's encodeReply sends.
  */
 function postAction(page: Page, baseURL: string, action: Action, slug: string, other: OtherOrganisation): Promise<APIResponse> {
-  return page.request.post(fill(action.page, slug, other), {
-    maxRedirects: 0,
-    headers: { 'next-action': action.id, accept: 'text/x-component', origin: new URL(baseURL).origin },
-    multipart: {
-      '0': JSON.stringify([slug, { status: 'idle' }, '$K1']),
-      '1_projectId': other.projectId,
-      '1_taskId': other.taskId,
-      '1_commentId': other.taskId,
-      '1_userId': other.memberId,
-      '1_role': 'viewer',
-      '1_status': 'done',
-      '1_name': 'Forged',
-      '1_title': 'Forged',
-      '1_body': 'Forged',
-      '1_assigneeId': '',
-      '1_dueDate': '',
-      '1_description': '',
-    },
+  return postBuiltAction(page.request, baseURL, fill(action.page, slug, other), action, [slug], {
+    projectId: other.projectId,
+    taskId: other.taskId,
+    commentId: other.taskId,
+    userId: other.memberId,
+    role: 'viewer',
+    status: 'done',
+    name: 'Forged',
+    title: 'Forged',
+    body: 'Forged',
+    assigneeId: '',
+    dueDate: '',
+    description: '',
   });
 }
 

@@ -22,6 +22,13 @@ describe('describeError', () => {
     expect(describeError(pgError('P0002', 'no such member')).message).toMatch(/not a member/);
   });
 
+  it('refuses text with a NUL character as invalid input, not as a failure of ours', () => {
+    // What node-postgres reports for a parameter holding \u0000 (found by e2e/properties-api.spec.ts: a 500 before).
+    const described = describeError(pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'));
+    expect(described).toMatchObject({ kind: 'invalid', expected: true, code: '22021' });
+    expect(described.message).toMatch(/NUL/);
+  });
+
   it('treats unknown failures as unexpected, with a generic message', () => {
     const described = describeError(pgError('42P01', 'relation "projects" does not exist'));
     expect(described).toMatchObject({ kind: 'unknown', expected: false, code: '42P01' });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { actionForm as formOf, builtActions } from '@repo/e2e/next-build';
 import { WEB_BUILD } from './app';
 
 /** The server actions the soak posts, by file and export, as the build's manifest names them. */
@@ -10,30 +10,20 @@ const WANTED = {
 
 export type ActionIds = Record<keyof typeof WANTED, string>;
 
-/** The ids the built app gave those actions (server-reference-manifest.json, as e2e/cross-organisation.spec.ts reads it). */
+/** The ids the built app gave those actions. */
 export function actionIds(): ActionIds {
-  const file = path.join(WEB_BUILD, 'standalone/apps/web/.next/server/server-reference-manifest.json');
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { node: Record<string, { filename: string; exportedName: string }> };
-  const byName = new Map(Object.entries(manifest.node).map(([id, action]) => [`${action.filename}#${action.exportedName}`, id]));
+  const build = path.join(WEB_BUILD, 'standalone/apps/web/.next');
+  const byName = new Map(builtActions(build).map((action) => [action.name, action.id]));
   const ids = {} as ActionIds;
   for (const [key, name] of Object.entries(WANTED) as [keyof typeof WANTED, string][]) {
     const id = byName.get(name);
-    if (!id) throw new Error(`the build has no server action ${name} (${file}): the soak's writes need it`);
+    if (!id) throw new Error(`the build (${build}) has no server action ${name}: the soak's writes need it`);
     ids[key] = id;
   }
   return ids;
 }
 
-/**
- * The body a form of /o/<slug> posts for an action: React's encodeReply of useOrgAction's call (the bound slug, the
- * previous state, then the form's FormData, whose fields it sends as `_<part>_<name>` for the reference `$K<part>`,
- * before the root `0`).
- */
+/** The body a form of /o/<slug> posts for an action (useOrgAction binds the slug first). */
 export function actionForm(slug: string, fields: Record<string, string>): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(`_1_${name}`, value);
-  // The root last, as React writes it: the server decodes the parts as they stream in, and resolves $K1 from the
-  // fields it has seen by the time the root arrives.
-  form.append('0', JSON.stringify([slug, { status: 'idle' }, '$K1']));
-  return form;
+  return formOf(fields, { bound: [slug] });
 }

@@ -1,3 +1,4 @@
+import { actionHeaders } from '@repo/e2e/next-build';
 import type { Random } from '../random';
 import { actionForm, type ActionIds } from './actions';
 import { marker, type SoakOrg, type SoakUser } from './accounts';
@@ -175,7 +176,7 @@ export class VirtualUser {
 
   /** A form's post of a server action: 200, and the action's state says it succeeded (and says what, if `message`). */
   private async action(op: string, slug: string, path: string, id: string, form: FormData, message?: string): Promise<void> {
-    const headers = { cookie: this.cookie, 'next-action': id, accept: 'text/x-component', origin: this.origin };
+    const headers = { cookie: this.cookie, ...actionHeaders(id, this.origin) };
     const answer = await this.request(op, slug, path, { method: 'POST', headers, body: form }, 200);
     if (!answer) return;
     if (!answer.body.includes('"status":"ok"') || answer.body.includes('"status":"error"') || (message && !answer.body.includes(message)))

@@ -45,28 +45,46 @@ export function builtActions(buildDir: string): BuiltAction[] {
   }));
 }
 
+/** A value as encodeReply writes it: a string that starts with `$` (React's reference marker) gets a second one. */
+function escaped(value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith('$') ? `$${value}` : value;
+  if (Array.isArray(value)) return value.map(escaped);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escaped(v)]));
+  return value;
+}
+
 /**
- * Posts a form's action as React does for `useActionState(action)` (encodeReply): the action's arguments are its bound
- * ones, the previous state, then the form, sent as reference `$K1`, its fields as parts named `_1_<name>`, and the
- * arguments themselves as part `0`, last: the server decodes `0` as soon as it arrives, and a form field sent after it
- * is not in the form. `url` is a page of the action (its params filled), `origin` the app's (Next.js refuses a server
- * action from another origin).
+ * The body React sends for `useActionState(action)` (encodeReply): the action's arguments are its bound ones, the
+ * previous state, then the form, sent as reference `$K1`, its fields as parts named `_1_<name>`, and the arguments
+ * themselves as part `0`, last: the server decodes `0` as soon as it arrives, and a form field sent after it is not in
+ * the form.
  */
+export function actionForm(fields: Record<string, string>, options: { bound?: unknown[]; previous?: unknown } = {}): FormData {
+  const multipart = new FormData();
+  for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
+  multipart.append('0', JSON.stringify([...(options.bound ?? []).map(escaped), options.previous ?? { status: 'idle' }, '$K1']));
+  return multipart;
+}
+
+/** The headers of a server action's post; `origin` is the app's (Next.js refuses a server action from another origin). */
+export function actionHeaders(actionId: string, origin: string): Record<string, string> {
+  return { 'next-action': actionId, accept: 'text/x-component', origin: new URL(origin).origin };
+}
+
+/** Posts a form's action as a browser does (see actionForm); `url` is a page of the action, its params filled. */
 export function postFormAction(
   request: APIRequestContext,
   url: string,
   origin: string,
   actionId: string,
   fields: Record<string, string>,
-  options: { bound?: unknown[]; previous?: unknown } = {},
+  options: { bound?: unknown[]; previous?: unknown; headers?: Record<string, string> } = {},
 ): Promise<APIResponse> {
-  const multipart = new FormData();
-  for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
-  multipart.append('0', JSON.stringify([...(options.bound ?? []), options.previous ?? { status: 'idle' }, '$K1']));
   return request.post(url, {
     maxRedirects: 0,
-    headers: { 'next-action': actionId, accept: 'text/x-component', origin: new URL(origin).origin },
-    multipart,
+    failOnStatusCode: false,
+    headers: { ...actionHeaders(actionId, origin), ...options.headers },
+    multipart: actionForm(fields, options),
   });
 }
 

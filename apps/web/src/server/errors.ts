@@ -33,6 +33,11 @@ const MESSAGES: Record<ErrorKind, string> = {
  */
 export const ORGANISATION_NOT_FOUND = 'There is no such workspace, or you are not a member of it.';
 
+/** Text with a NUL character (\u0000): PostgreSQL cannot store it. */
+export const NUL_MESSAGE = 'Text cannot contain NUL characters (\\u0000).';
+/** For a schema whose text goes to the database outside describeError (the sign-up functions): `.refine(withoutNul, NUL_MESSAGE)`. */
+export const withoutNul = (text: string): boolean => !text.includes('\u0000');
+
 /** SQLSTATE -> what the user is told. Codes not listed are unexpected: "something went wrong", logged as errors. */
 const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   // insufficient_privilege: a row-level security WITH CHECK refusal, a missing grant, the member functions' checks.
@@ -43,6 +48,9 @@ const BY_SQLSTATE: Record<string, { kind: ErrorKind; message?: string }> = {
   '23502': { kind: 'invalid' }, // not_null_violation
   '23505': { kind: 'conflict', message: 'An item like that already exists.' },
   '22P02': { kind: 'not-found' }, // invalid_text_representation (a malformed id)
+  // character_not_in_repertoire: text with a NUL character (\u0000), which PostgreSQL's text cannot hold; valid JSON
+  // and form data can carry one, and the schemas count it as a character.
+  '22021': { kind: 'invalid', message: NUL_MESSAGE },
   '22007': { kind: 'invalid', message: 'That date is not valid.' },
   '22008': { kind: 'invalid', message: 'That date is not valid.' },
   '22023': { kind: 'invalid' }, // invalid_parameter_value (set_member_role: unknown role)

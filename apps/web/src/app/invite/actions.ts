@@ -10,6 +10,7 @@ import { logger } from '@/lib/logger';
 import { acceptInvitation, signUpInvited } from '@/server/accounts/invitations';
 import { tokenHash } from '@/server/accounts/token-hash';
 import { forgetMemberships } from '@/server/auth/accounts';
+import { NUL_MESSAGE, withoutNul } from '@/server/errors';
 import { requireSession } from '@/server/session';
 
 const tokenSchema = z.string().min(20).max(200);
@@ -34,7 +35,11 @@ export async function acceptInvitationAction(_previous: ActionState, formData: F
   redirect(organisationHome(outcome.tenantSlug));
 }
 
-const signUpSchema = z.object({ token: tokenSchema, name: z.string().trim().min(1, 'Enter your name').max(200), password: newPasswordSchema });
+const signUpSchema = z.object({
+  token: tokenSchema,
+  name: z.string().trim().min(1, 'Enter your name').max(200).refine(withoutNul, NUL_MESSAGE),
+  password: newPasswordSchema,
+});
 
 /** An invitee without an account makes one with the invited address; they sign in next. */
 export async function signUpInvitedAction(_previous: ActionState, formData: FormData): Promise<ActionState> {

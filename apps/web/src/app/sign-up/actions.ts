@@ -10,15 +10,16 @@ import { accountMailLimiter } from '@/server/accounts/limits';
 import { requestAddress } from '@/server/accounts/request-address';
 import { organisationSlug } from '@/server/accounts/slug';
 import { createAccount } from '@/server/accounts/store';
+import { NUL_MESSAGE, withoutNul } from '@/server/errors';
 import { SIGN_UP_TAKEN_JOB, VERIFY_EMAIL_JOB } from '@/server/jobs/account-mail';
 import { sendJob } from '@/server/jobs/queue';
 import { publicOrigin } from '@/server/public-origin';
 
 const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name').max(200, 'At most 200 characters'),
+  name: z.string().trim().min(1, 'Enter your name').max(200, 'At most 200 characters').refine(withoutNul, NUL_MESSAGE),
   email: z.email('Enter a valid email address').max(320),
   password: newPasswordSchema,
-  organisation: z.string().trim().min(1, 'Name your organisation').max(200, 'At most 200 characters'),
+  organisation: z.string().trim().min(1, 'Name your organisation').max(200, 'At most 200 characters').refine(withoutNul, NUL_MESSAGE),
 });
 
 /**

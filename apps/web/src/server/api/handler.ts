@@ -84,14 +84,28 @@ function errorResponse(status: number, code: ApiErrorCode, message: string, extr
   return NextResponse.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status, headers: { ...NO_STORE, ...extra.headers } });
 }
 
+/** A lone UTF-16 surrogate: JSON's \\ud800 escape makes one, and PostgreSQL would store it as U+FFFD, not as sent. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 async function jsonBody(request: NextRequest): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === '') return undefined;
+  let parsed: unknown;
+  let notUnicode = false;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text, (key, value: unknown) => {
+      if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) notUnicode = true;
+      return value;
+    });
   } catch {
     throw new InvalidRequestError([{ code: 'custom', path: [], message: 'The body is not JSON.', input: undefined } as z.core.$ZodIssue]);
   }
+  if (notUnicode) {
+    throw new InvalidRequestError([
+      { code: 'custom', path: [], message: 'The body holds text that is not Unicode (a lone surrogate).', input: undefined } as z.core.$ZodIssue,
+    ]);
+  }
+  return parsed;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {

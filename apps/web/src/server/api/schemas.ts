@@ -12,7 +12,11 @@ const timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-12-07T1
 /** YYYY-MM-DD naming a real day between 2000 and 2100 (2027-02-30 is not one). */
 const calendarDate = z.iso
   .date()
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value, 'not a calendar day')
+  // zod runs a refinement even after the format check failed: a value that is no date at all must not throw here.
+  .refine((value) => {
+    const day = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+  }, 'not a calendar day')
   .refine((value) => value >= '2000-01-01' && value <= '2100-12-31', 'must be between 2000-01-01 and 2100-12-31')
   .meta({ example: '2027-03-01' });
 
