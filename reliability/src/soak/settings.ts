@@ -45,7 +45,6 @@ export function soakSettings(mode: Mode): SoakSettings {
   const common = {
     users: 50,
     thinkMs: [500, 1500] as [number, number],
-    warmupRequests: 1000,
     rssGrowthShare: 0.15,
     heapGrowthShare: 0.2,
     heapSlackMiB: 32,
@@ -53,6 +52,6 @@ export function soakSettings(mode: Mode): SoakSettings {
     appPoolSize: 10,
   };
   return mode === 'full'
-    ? { ...common, seconds: 600, warmupSeconds: 120, sampleEvery: 5, rssSlackMiB: 64 }
-    : { ...common, seconds: 60, warmupSeconds: 30, sampleEvery: 2, rssSlackMiB: 160 };
+    ? { ...common, seconds: 600, warmupSeconds: 120, warmupRequests: 1000, sampleEvery: 5, rssSlackMiB: 64 }
+    : { ...common, seconds: 60, warmupSeconds: 30, warmupRequests: 500, sampleEvery: 2, rssSlackMiB: 160 };
 }
