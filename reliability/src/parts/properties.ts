@@ -8,8 +8,12 @@ import { propertyFiles, PROPERTY_SUFFIX } from '../properties/files';
 import { built, PROPERTY_TAG, runPlaywright, type PlaywrightSummary } from '../properties/playwright';
 import { runVitest, type VitestSummary } from '../properties/vitest';
 
-/** Runs per property: each test's own base count in the short run, twenty times it in the full run. */
-const SCALE = { short: 1, full: 20 } as const;
+/**
+ * Runs per property: each test's own base count in the short run, ten times it in the full run; the apps' specs, whose
+ * every run is HTTP requests and database snapshots (the admin's at scale 1 take minutes), three times it.
+ */
+const SCALE = { short: 1, full: 10 } as const;
+const E2E_SCALE = 3;
 /** The apps whose Playwright specs tagged @property the full run adds (the API routes and server actions). */
 const APPS = ['web', 'admin'];
 
@@ -26,7 +30,7 @@ export const propertiesPart: Part = {
     const env = { [PROPERTY_SCALE_ENV]: String(scale), [PROPERTY_SEED_ENV]: String(ctx.seed) };
     const workFile = (name: string) => path.join(ctx.workDir, name);
     const checks = [await vitestCheck(ctx, env, scale, workFile)];
-    if (ctx.mode === 'full') checks.push(await playwrightCheck(ctx, env, scale, workFile));
+    if (ctx.mode === 'full') checks.push(await playwrightCheck(ctx, { ...env, [PROPERTY_SCALE_ENV]: String(E2E_SCALE) }, E2E_SCALE, workFile));
     return checks;
   },
 };
