@@ -129,8 +129,8 @@ async function run(ctx: PartContext): Promise<Check[]> {
           'rows left in an old placement': verified.strays,
           "other tenants' rows (init.sql's)": verified.othersRows,
         },
-        must: 'writes acked > 0; lost, doubled and unacknowledged-but-present all 0',
-        passed: ledger.figures.acked > 0 && lost === 0 && verified.doubled === 0 && verified.phantoms === 0,
+        must: 'writes acked > 0; lost, doubled, unacknowledged-but-present and rows left in an old placement all 0',
+        passed: ledger.figures.acked > 0 && lost === 0 && verified.doubled === 0 && verified.phantoms === 0 && verified.strays === 0,
         detail: lost + verified.doubled + verified.phantoms > 0 ? [...tally.lostSamples, ...verified.samples].join('; ') : undefined,
       },
       {

@@ -59,8 +59,8 @@ async function vitestCheck(ctx: PartContext, env: Record<string, string>, scale:
       failures,
       'runs that crashed': crashed,
     },
-    must: 'every property holds (failures 0, no vitest run crashed) and there are property tests to run (> 0)',
-    passed: failures === 0 && crashed === 0 && tests > 0,
+    must: 'every property holds (failures 0, no vitest run crashed) and every package with property files ran some (> 0)',
+    passed: failures === 0 && crashed === 0 && runs.length > 0 && runs.every((r) => r.tests > 0),
     detail:
       failures + crashed > 0 ? `${runs.flatMap((r) => r.failures).join('\n')}\nreplay one with PROPERTY_SEED=${ctx.seed} PROPERTY_SCALE=${scale}` : undefined,
   };

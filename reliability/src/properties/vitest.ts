@@ -15,6 +15,7 @@ export interface VitestSummary {
 
 interface JsonReport {
   numTotalTests: number;
+  numPassedTests: number;
   numFailedTests: number;
   testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
 }
@@ -46,7 +47,8 @@ export async function runVitest(
   const failedFiles = json.testResults.filter((r) => r.status === 'failed' && r.assertionResults.every((a) => a.status !== 'failed'));
   return {
     files: json.testResults.length,
-    tests: json.numTotalTests,
+    // Passed ones only: a skipped or todo test proves nothing.
+    tests: json.numPassedTests,
     failedTests: json.numFailedTests,
     failedFiles: failedFiles.length,
     exitCode: code,

@@ -102,6 +102,7 @@ export function tenantLifecycle(
     // Checked before anything changes: a bad archive path must leave the tenant as it was.
     if (options.archive) await assertWritable(options.archive, 'Nothing was deleted.');
     const resumed = tenant.status === 'deleting';
+    const before = tenant.status;
     if (!resumed) {
       tenant = await catalog.update(tenant.id, { status: 'deleting' });
       // Other processes trust their cached catalog entry for catalogCacheMs: once that has
@@ -113,10 +114,22 @@ export function tenantLifecycle(
       try {
         await archive(tenant, options.archive);
       } catch (error) {
-        // Nothing is deleted before the archive is whole (a full disk, say): this call's tenant serves again as it was.
-        if (!resumed) await catalog.update(tenant.id, { status: 'active' });
+        // Nothing is deleted before the archive is whole (a full disk, say): the tenant gets back the status this call
+        // found (a half-made or moving tenant stays so), and the archive's error is the one reported either way.
+        const restored = resumed
+          ? undefined
+          : await catalog.update(tenant.id, { status: before }).then(
+              () => true,
+              () => false,
+            );
+        const state =
+          restored === undefined
+            ? ''
+            : restored
+              ? `: tenant "${tenant.slug}" is ${before} again`
+              : `; tenant "${tenant.slug}" is still marked deleting (its status could not be put back)`;
         throw new TenancyConfigError(
-          `Cannot write the archive ${options.archive}: ${(error as Error).message}. Nothing was deleted${resumed ? '' : `: tenant "${tenant.slug}" is active again`}; free the space (or pick another path) and run the same call again.`,
+          `Cannot write the archive ${options.archive}: ${(error as Error).message}. Nothing was deleted${state}; free the space (or pick another path) and run the same call again.`,
           { cause: error },
         );
       }

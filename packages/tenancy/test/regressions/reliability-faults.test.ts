@@ -67,6 +67,23 @@ describe('faults from the reliability run', () => {
     expect(await notes('full_disk')).toEqual(['kept']);
   });
 
+  // The failed archive's rollback set every tenant `active`, whatever it was: a half-made tenant would have served.
+  it('gives a tenant back the status it had when its archive cannot be written', async () => {
+    const { tenancy, admin } = suite();
+    await tenancy.createTenant({ slug: 'half_made', name: 'Half made', strategy: 'schema' });
+    await admin.query(`update tenancy.tenants set status = 'provisioning' where slug = 'half_made'`);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tenancy-full-disk-')), 'half_made.tar.gz');
+    symlinkSync('/dev/full', `${file}.partial`);
+    const error = await tenancy.deleteTenant('half_made', { archive: file }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TenancyConfigError);
+    expect((error as Error).message).toMatch(/Nothing was deleted: tenant "half_made" is provisioning again/);
+    expect(await tenancy.getTenant('half_made')).toMatchObject({ status: 'provisioning' });
+    await tenancy.deleteTenant('half_made', { archive: false });
+  });
+
   // The disk filling while a large table was being copied out left the COPY half read: its connection
   // paused, the ROLLBACK queued behind it for ever, and deleteTenant hung with the tenant `deleting`.
   it('fails, rather than hangs, a delete whose archive runs out of space in the middle of a large table', async () => {
