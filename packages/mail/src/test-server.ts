@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -39,7 +39,12 @@ export async function startTestSmtpServer(options: { dir?: string; port?: number
               date: new Date().toISOString(),
             };
             mails.push(mail);
-            if (options.dir) await writeFile(path.join(options.dir, `${mail.id}.json`), JSON.stringify(mail));
+            // Written aside, then renamed: a reader in another process never sees a half-written mail.
+            if (options.dir) {
+              const file = path.join(options.dir, `${mail.id}.json`);
+              await writeFile(`${file}.tmp`, JSON.stringify(mail));
+              await rename(`${file}.tmp`, file);
+            }
           }
           callback();
         })
