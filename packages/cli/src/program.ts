@@ -25,7 +25,11 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   const configure = (command: Command) =>
     command
       .exitOverride()
-      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(shortLines(text)) })
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(shortLines(text)),
+        outputError: (text, write) => write(oneLine(text)),
+      })
       .showHelpAfterError(`(run \`${command.name() === 'tenancy' ? 'tenancy' : `tenancy ${command.name()}`} --help\` for usage)`);
   const program = configure(new Command('tenancy'))
     .description("Operate this app's multi-tenant deployment: the same library and environment as the admin app.")
@@ -51,6 +55,11 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   } finally {
     await close();
   }
+}
+
+/** Commander quotes a refused value as it came: one holding line breaks would break its message over several lines. */
+function oneLine(text: string): string {
+  return `${text.replace(/\n$/, '').replace(/\r/g, '\\r').replace(/\n/g, '\\n')}\n`;
 }
 
 /**
