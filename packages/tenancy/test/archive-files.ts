@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import { extract, pack } from 'tar-stream';
 import type { ArchiveManifest } from '../src/index';
 
@@ -21,4 +21,19 @@ export async function rewriteManifest(from: string, to: string, change: (manifes
   await reading;
   out.finalize();
   await written;
+}
+
+/** A .tar.gz holding exactly `entries`, in order: how a test makes an archive damaged in a chosen way. */
+export async function tarGz(entries: readonly { name: string; body: Buffer | string }[]): Promise<Buffer> {
+  const out = pack();
+  const chunks: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  for (const entry of entries) out.entry({ name: entry.name }, entry.body);
+  out.finalize();
+  await done;
+  return gzipSync(Buffer.concat(chunks));
 }

@@ -1,30 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { readManifest, verifyArchive } from '../src/archive/read';
 import { ARCHIVE_FORMAT } from '../src/archive/manifest';
 import { ArchiveError } from '../src/errors';
+import { tarGz } from './archive-files';
 
 // A damaged archive is refused with an ArchiveError wherever it is damaged: found by the admin's properties
 // (apps/admin/e2e/properties.spec.ts), where an upload cut off inside a table's rows answered 500 (a raw zlib error).
-
-async function tarGz(entries: { name: string; body: Buffer }[]): Promise<Buffer> {
-  const out = pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-    out.on('end', resolve);
-    out.on('error', reject);
-  });
-  for (const entry of entries) out.entry({ name: entry.name }, entry.body);
-  out.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 describe('reading a cut-off archive', () => {
   let dir: string;

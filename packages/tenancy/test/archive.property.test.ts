@@ -2,13 +2,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { databaseState, HUGE, hostileText, hugeText, invalidSlug, longIdentifier, propertyParams } from '@repo/properties';
 import fc from 'fast-check';
-import { pack } from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveError, TenancyError, type ArchiveManifest } from '../src/index';
-import { rewriteManifest } from './archive-files';
+import { rewriteManifest, tarGz } from './archive-files';
 import { useTenancy } from './support';
 
 // importTenant and restore of archives made bad in every way a file can be: cut short, garbage, one byte changed, a
@@ -64,18 +63,6 @@ beforeAll(async () => {
   // The archive's slug is free again: a damaged archive that imported would show as a new tenant.
   await tenancy.deleteTenant(ORIGIN, { archive: false });
 });
-
-/** A .tar.gz holding exactly `entries`, in order. */
-async function tarGz(entries: readonly { name: string; body: Buffer | string }[]): Promise<Buffer> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const done = new Promise<void>((resolve) => tar.on('end', () => resolve()));
-  for (const entry of entries) tar.entry({ name: entry.name }, entry.body);
-  tar.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 /** The base archive's entries, as read. */
 async function baseEntries(): Promise<{ name: string; body: Buffer }[]> {
