@@ -84,6 +84,14 @@ CREATE TABLE IF NOT EXISTS tenancy.tenants (
     updated_at timestamptz NOT NULL DEFAULT now()
   );
 
+ALTER TABLE tenancy.tenants ADD COLUMN IF NOT EXISTS server text CHECK (server ~ '^[a-z][a-z0-9_]{0,30}$');
+
+CREATE TABLE IF NOT EXISTS tenancy.servers (
+    name text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]{0,30}$'),
+    state text NOT NULL CHECK (state IN ('open', 'drained', 'read_only')),
+    updated_at timestamptz NOT NULL DEFAULT now()
+  );
+
 CREATE TABLE IF NOT EXISTS tenancy.catalog_version (
     id int PRIMARY KEY CHECK (id = 1),
     version bigint NOT NULL
@@ -102,6 +110,9 @@ CREATE OR REPLACE FUNCTION tenancy.bump_catalog_version() RETURNS trigger
   $fn$;
 
 CREATE OR REPLACE TRIGGER catalog_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenancy.tenants
+    FOR EACH STATEMENT EXECUTE FUNCTION tenancy.bump_catalog_version();
+
+CREATE OR REPLACE TRIGGER catalog_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenancy.servers
     FOR EACH STATEMENT EXECUTE FUNCTION tenancy.bump_catalog_version();
 
 CREATE TABLE IF NOT EXISTS tenancy.context_key (
@@ -257,7 +268,7 @@ $fn$;
 
 CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text, p_expires bigint, p_signature text)
 RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
-               role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
+               role_name text, server text, server_state text, schema_version text, created_at timestamptz, updated_at timestamptz)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -282,8 +293,9 @@ BEGIN
   END IF;
   RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy,
                       CASE WHEN v_gone_mover AND t.status = 'moving' THEN 'active' ELSE t.status END,
-                      t.schema_name, t.database_name, t.role_name, t.schema_version, t.created_at, t.updated_at
-               FROM tenancy.tenants t WHERE t.id = v_id;
+                      t.schema_name, t.database_name, t.role_name, t.server, coalesce(s.state, 'open'), t.schema_version,
+                      t.created_at, t.updated_at
+               FROM tenancy.tenants t LEFT JOIN tenancy.servers s ON s.name = t.server WHERE t.id = v_id;
 END
 $fn$;
 
@@ -354,7 +366,7 @@ GRANT EXECUTE ON FUNCTION tenancy.get_secret(text, bigint, text) TO app_operator
 
 GRANT EXECUTE ON FUNCTION tenancy.catalog_version(bigint, text) TO app_operator;
 
-GRANT SELECT ON tenancy.tenants TO app_operator;
+GRANT SELECT ON tenancy.tenants, tenancy.servers TO app_operator;
 
 COMMIT;
 
@@ -2102,20 +2114,20 @@ INSERT INTO public.users (id, email, name, password_hash) VALUES ('f3d8d093-c217
 
 INSERT INTO public.users (id, email, name, password_hash) VALUES ('b8f09947-9c9a-4f9f-ae6c-8cccb19e39da', 'chris@umbrella.test', 'Chris Viewer', '$argon2id$v=19$m=19456,t=2,p=1$WEGaZ2jD3tR4cLSdvRGowQ$/FwBWnzNk49NuCOw/0hamScmZgzlK12vrS47oS8HAcY');
 
-INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
-         VALUES (coalesce('ae00c679-0e9e-49df-aa00-f4baa11ef556'::uuid, gen_random_uuid()), 'acme', 'Acme Corp', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name, server)
+         VALUES (coalesce('ae00c679-0e9e-49df-aa00-f4baa11ef556'::uuid, gen_random_uuid()), 'acme', 'Acme Corp', 'rls', 'public', NULL, NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
-        WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
               schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
-        WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = 'ae00c679-0e9e-49df-aa00-f4baa11ef556' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'ae00c679-0e9e-49df-aa00-f4baa11ef556', 'owner') ON CONFLICT DO NOTHING;
 
@@ -2238,20 +2250,20 @@ INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES 
 INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('ae00c679-0e9e-49df-aa00-f4baa11ef556', 'ef29271a-0cf4-48a1-aeec-c43304512e58', '544e12c0-f62f-4402-a8ee-ecf0b35766e2', 'Fix open issues', 'done', 'b07e802d-f4f7-4b8a-a212-4f12109969af', DATE '2027-01-04' + '26'::int, 'fa08b1ec-7506-4607-a82b-79c96a801e67');
 
-INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
-         VALUES (coalesce('fa1cec38-f697-4855-a3b9-a67a2fc06fd1'::uuid, gen_random_uuid()), 'globex', 'Globex', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name, server)
+         VALUES (coalesce('fa1cec38-f697-4855-a3b9-a67a2fc06fd1'::uuid, gen_random_uuid()), 'globex', 'Globex', 'rls', 'public', NULL, NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
-        WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
               schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
-        WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('eb37059a-4998-43a0-a5c1-000d1f29ec52', 'fa1cec38-f697-4855-a3b9-a67a2fc06fd1', 'owner') ON CONFLICT DO NOTHING;
 
@@ -2356,20 +2368,20 @@ INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_i
 
 INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES ('fa1cec38-f697-4855-a3b9-a67a2fc06fd1', '071aa835-7b9c-4a9d-a00d-5556eb663c8d', '96f362c8-da86-4d1b-a0b3-260b47041173', 'Looks good, Gina is on it.', 'eb37059a-4998-43a0-a5c1-000d1f29ec52');
 
-INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
-         VALUES (coalesce('b626ce38-803c-41d3-a8de-ed0833194076'::uuid, gen_random_uuid()), 'initech', 'Initech', 'rls', 'public', NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name, server)
+         VALUES (coalesce('b626ce38-803c-41d3-a8de-ed0833194076'::uuid, gen_random_uuid()), 'initech', 'Initech', 'rls', 'public', NULL, NULL, NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
-        WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
               schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
-        WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = 'b626ce38-803c-41d3-a8de-ed0833194076' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('b07e802d-f4f7-4b8a-a212-4f12109969af', 'b626ce38-803c-41d3-a8de-ed0833194076', 'member') ON CONFLICT DO NOTHING;
 
@@ -2461,8 +2473,8 @@ INSERT INTO "public".comments (tenant_id, id, task_id, body, created_by) VALUES 
 INSERT INTO "public".tasks (tenant_id, id, project_id, title, status, assignee_id, due_date, created_by)
          VALUES ('b626ce38-803c-41d3-a8de-ed0833194076', '549daeb2-2eec-4989-a5e1-a7b133456af3', 'ec8b3129-f0bd-4e25-a214-7cd87a256c28', 'Retrospective', 'done', 'e21a6f2b-d4da-462c-a76a-bf38c541eac4', DATE '2027-01-04' + '38'::int, 'b07e802d-f4f7-4b8a-a212-4f12109969af');
 
-INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
-         VALUES (coalesce('4353177c-9c4c-49b5-a127-82db02582e24'::uuid, gen_random_uuid()), 'hooli', 'Hooli', 'schema', 't_hooli', NULL, 't_hooli') RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name, server)
+         VALUES (coalesce('4353177c-9c4c-49b5-a127-82db02582e24'::uuid, gen_random_uuid()), 'hooli', 'Hooli', 'schema', 't_hooli', NULL, 't_hooli', NULL) RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 DO $tenancy_role$ BEGIN CREATE ROLE t_hooli NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $tenancy_role$;
 
@@ -3290,13 +3302,13 @@ UPDATE tenancy.tenants
           SET status = coalesce(NULL, status),
               schema_version = CASE WHEN true::boolean THEN '0009_support_reads_need_a_grant' ELSE schema_version END,
               updated_at = now()
-        WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 UPDATE tenancy.tenants
           SET status = coalesce('active', status),
               schema_version = CASE WHEN false::boolean THEN NULL ELSE schema_version END,
               updated_at = now()
-        WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at;
+        WHERE id = '4353177c-9c4c-49b5-a127-82db02582e24' RETURNING id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state;
 
 INSERT INTO public.memberships (user_id, tenant_id, role) VALUES ('24b6f705-34cd-41db-affb-25049932e3a2', '4353177c-9c4c-49b5-a127-82db02582e24', 'owner') ON CONFLICT DO NOTHING;
 

@@ -41,6 +41,35 @@ const pooler = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** A server's name: what the catalog records for each tenant (never a URL, which holds a password). */
+export const SERVER_NAME = /^[a-z][a-z0-9_]{0,30}$/;
+const serverName = z.string().regex(SERVER_NAME, 'must be a lowercase name of at most 31 characters (letters, digits, _; a letter first)');
+
+/** Another PostgreSQL server schema and database tenants can be placed on. */
+const server = z.object({
+  name: serverName,
+  /** Owner connection to the server's database for this deployment (direct, not through a pooler); optional for processes that only serve tenants. */
+  adminUrl: postgresUrl.optional(),
+  /** app_user connection to the same database; may point at this server's PgBouncer. */
+  appUrl: postgresUrl,
+  /** The pooler in front of appUrl; the deployment's `pooler` when omitted. */
+  pooler: pooler.optional(),
+  /** Cap on this server's connections across its per-tenant pools; the deployment's `maxConnections` when omitted. */
+  maxConnections: z.number().int().min(1).optional(),
+});
+
+export type ServerConfig = z.output<typeof server>;
+
+/** A server the placement policy may choose, with what it knows of it. */
+export interface PlacementCandidate {
+  name: string;
+  /** Tenants the catalog places there, of every status. */
+  tenants: number;
+}
+
+/** Picks the server for a new schema or database tenant among open servers (never an empty list). */
+export type PlacementPolicy = (candidates: readonly PlacementCandidate[], tenant: { slug: string; strategy: string }) => string | Promise<string>;
+
 const secretsProvider = z.custom<SecretsProvider>(
   (value) => typeof value === 'object' && value !== null && 'get' in value && 'set' in value && 'delete' in value,
   'must be a SecretsProvider (an object with get, set and delete)',
@@ -76,7 +105,30 @@ export const tenancyConfigSchema = z.object({
   ),
   /** Tenant tables, children before parents: the order rows are deleted in when an rls tenant is removed. */
   tenantTables: z.array(identifier).min(1, 'must list at least one tenant table'),
-  /** Cap on server connections across all per-tenant (database strategy) pools. */
+  /** The name the catalog and the API give the server of adminUrl/appUrl: the primary, which holds the catalog and the shared tables. */
+  primaryName: serverName.default('primary'),
+  /**
+   * Other servers for schema and database tenants (rls tenants live in the primary's shared tables). Omitted, every
+   * tenant lives on the primary, as before. Each runs setup()'s objects in its own database.
+   */
+  servers: z.array(server).default([]),
+  /**
+   * Where createTenant places a schema or database tenant that names no server: on the open server with the fewest
+   * tenants ('fewest-tenants', ties to the primary, then the order of `servers`), the fewest bytes ('least-bytes':
+   * the size of its databases), or a function of your own. A drained or read-only server gets no new tenants.
+   */
+  placement: z
+    .union([
+      z.enum(['fewest-tenants', 'least-bytes']),
+      z.custom<PlacementPolicy>((value) => typeof value === 'function', "must be 'fewest-tenants', 'least-bytes' or a function"),
+    ])
+    .default('fewest-tenants'),
+  /**
+   * How long a request may wait for a connection (a new one, or a pool's free one) before it fails; a server that
+   * cannot be reached is ServerUnavailableError. 0, the default: no limit (a stopped server still fails at once).
+   */
+  connectTimeoutMs: z.number().int().min(0).default(0),
+  /** Cap on server connections across all per-tenant (database strategy) pools (per server). */
   maxConnections: z.number().int().min(1).default(20),
   /** Connections one database tenant's pool may hold. */
   perTenantPoolSize: z.number().int().min(1).default(2),
@@ -111,8 +163,16 @@ export const tenancyConfigSchema = z.object({
 export type TenancyConfigInput = z.input<typeof tenancyConfigSchema>;
 export type TenancyConfig = z.output<typeof tenancyConfigSchema>;
 
+const checkedConfig = tenancyConfigSchema.superRefine((config, ctx) => {
+  const names = [config.primaryName, ...config.servers.map((s) => s.name)];
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i)
+      ctx.addIssue({ code: 'custom', path: i === 0 ? ['primaryName'] : ['servers', i - 1, 'name'], message: `names server "${name}" twice` });
+  });
+});
+
 export function parseConfig(input: unknown): TenancyConfig {
-  const parsed = tenancyConfigSchema.safeParse(input);
+  const parsed = checkedConfig.safeParse(input);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
   throw new TenancyConfigError(`Invalid tenancy config:\n${lines.join('\n')}`);

@@ -30,7 +30,14 @@ export class Deployment {
   private adminPool: pg.Pool | undefined;
   private loadedMigrations: TenantMigration[] | undefined;
 
-  constructor(readonly config: TenancyConfig) {
+  /**
+   * @param config this server's view of the configuration: adminUrl, appUrl, pooler and maxConnections are its own.
+   * @param server its name, as the catalog records it.
+   */
+  constructor(
+    readonly config: TenancyConfig,
+    readonly server: string = config.primaryName,
+  ) {
     this.key = deriveKey(config.contextSecret);
     this.tokens = new TokenCache(this.key, config.contextTtlSeconds);
     this.appPoolSearchPath = config.pooler.kind === 'direct' && !hasOptions(config.appUrl) ? searchPath(config.sharedSchema, 'tenancy') : null;
@@ -39,6 +46,7 @@ export class Deployment {
       ...(this.appPoolSearchPath ? { options: startupSetting('search_path', this.appPoolSearchPath) } : {}),
       max: config.appPoolSize,
       idleTimeoutMillis: config.idleTimeoutMs,
+      ...connectTimeout(config),
       Client: config.clientClass,
     });
     // An idle client's connection error must not crash the process; the next checkout reconnects.
@@ -66,7 +74,11 @@ export class Deployment {
   /** The owner connection; only provisioning, migrations and maintenance use it. */
   admin(): pg.Pool {
     if (!this.config.adminUrl) {
-      throw new TenancyConfigError('This operation needs adminUrl (the owner connection, direct to the server): set it in createTenancy().');
+      throw new TenancyConfigError(
+        this.server === this.config.primaryName
+          ? 'This operation needs adminUrl (the owner connection, direct to the server): set it in createTenancy().'
+          : `This operation needs the adminUrl of server "${this.server}" (the owner connection, direct to the server): set it in its entry of \`servers\`.`,
+      );
     }
     this.assertAdminIsDirect(this.config.adminUrl);
     if (!this.adminPool) {
@@ -74,6 +86,7 @@ export class Deployment {
         connectionString: this.config.adminUrl,
         max: 4,
         idleTimeoutMillis: this.config.idleTimeoutMs,
+        ...connectTimeout(this.config),
         Client: this.config.clientClass,
       });
       this.adminPool.on('error', () => undefined);
@@ -120,7 +133,7 @@ export class Deployment {
   async adminClientFor<T>(database: string, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
     this.admin();
     const ClientClass = this.config.clientClass ?? pg.Client;
-    const client = new ClientClass(connectionFor(this.config.adminUrl!, { database }));
+    const client = new ClientClass({ ...connectionFor(this.config.adminUrl!, { database }), ...connectTimeout(this.config) });
     // Dropping a database (WITH FORCE) terminates this connection from the server side; the error then
     // belongs to the statement that was running, not to the process.
     client.on('error', () => undefined);
@@ -198,6 +211,11 @@ export class Deployment {
   async close(): Promise<void> {
     await Promise.all([this.appPool.end(), this.adminPool?.end(), this.tenantPools.closeAll()]);
   }
+}
+
+/** pg's connection time-out, when the deployment sets one (0: none). */
+export function connectTimeout(config: TenancyConfig): { connectionTimeoutMillis?: number } {
+  return config.connectTimeoutMs > 0 ? { connectionTimeoutMillis: config.connectTimeoutMs } : {};
 }
 
 function hasOptions(url: string): boolean {

@@ -73,6 +73,46 @@ export class TenancyConfigError extends TenancyError {
   override readonly name = 'TenancyConfigError';
 }
 
+/** A server name the configuration does not list (in createTenant, moveTenant, setServerState, or the catalog). */
+export class UnknownServerError extends TenancyError {
+  override readonly name = 'UnknownServerError';
+  constructor(
+    readonly server: unknown,
+    known: readonly string[],
+  ) {
+    super(`No server named ${quoted(server)} in this deployment: the configured servers are ${known.map((n) => `"${n}"`).join(', ')}.`);
+  }
+}
+
+/**
+ * A server could not be reached (stopped, unreachable, refusing connections): its tenants cannot be served until it
+ * is back; tenants on the other servers are not affected.
+ */
+export class ServerUnavailableError extends TenancyError {
+  override readonly name = 'ServerUnavailableError';
+  constructor(
+    readonly server: string,
+    options: { cause: unknown },
+  ) {
+    const reason = (options.cause as { message?: string })?.message ?? String(options.cause);
+    super(
+      `Server "${server}" cannot be reached (${reason.slice(0, 120)}): its tenants are unavailable until it is back; the other servers' tenants serve.`,
+      options,
+    );
+  }
+}
+
+/** A server that takes no new tenants (drained, read-only, or unreachable) was asked to take one. */
+export class ServerNotOpenError extends TenancyError {
+  override readonly name = 'ServerNotOpenError';
+  constructor(
+    readonly server: string,
+    readonly state: string,
+  ) {
+    super(`Server "${server}" is ${state.replace('_', '-')}: it takes no new tenants (setServerState("${server}", "open") opens it again).`);
+  }
+}
+
 export class MigrationError extends TenancyError {
   override readonly name = 'MigrationError';
 }

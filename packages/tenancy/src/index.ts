@@ -14,6 +14,7 @@ export type {
   MoveProgress,
   MoveStep,
   MoveSummary,
+  MoveTarget,
   MigrateProgress,
   MigrateOptions,
   MigrateSummary,
@@ -21,9 +22,10 @@ export type {
 } from './tenancy';
 export type { PoolStats, TenantPoolStats } from './pools/tenant-pools';
 export { EnvSecretsProvider, FileSecretsProvider, DatabaseSecretsProvider, type DatabaseSecretsOptions } from './secrets/index';
-export type { TenancyConfig, TenancyConfigInput } from './config';
-export type { Tenant, StrategyName, TenantStatus } from './catalog/types';
-export { STRATEGIES, TENANT_STATUSES } from './catalog/types';
+export type { TenancyConfig, TenancyConfigInput, ServerConfig, PlacementCandidate, PlacementPolicy } from './config';
+export type { Tenant, StrategyName, TenantStatus, ServerState } from './catalog/types';
+export { STRATEGIES, TENANT_STATUSES, SERVER_STATES } from './catalog/types';
+export type { ServerInfo } from './servers/commands';
 export { SLUG_PATTERN, SLUG_RULE_TEXT } from './slug';
 export type { SecretsProvider } from './secrets/provider';
 export { ARCHIVE_FORMAT } from './archive/manifest';
@@ -39,6 +41,9 @@ export {
   TenancyConfigError,
   MigrationError,
   ArchiveError,
+  UnknownServerError,
+  ServerUnavailableError,
+  ServerNotOpenError,
 } from './errors';
 export type { AuditReport, Finding, Severity } from './audit/types';
 export { PgBouncerLoginError } from './pgbouncer/login-error';

@@ -1,16 +1,17 @@
 import type { Catalog } from './catalog/catalog';
-import type { StrategyName } from './catalog/types';
 import type { TenancyConfig } from './config';
 import type { Deployment } from './deployment';
 import type { MigrationTarget } from './migrations/apply';
-import type { Strategy } from './strategies/types';
+import type { Servers } from './servers/servers';
 
 /** What one createTenancy() holds, handed to the request path, the lifecycle, setup and migrate. */
 export interface Parts {
   config: TenancyConfig;
+  /** The primary server's: the catalog, the shared tables, the control plane. */
   deployment: Deployment;
   catalog: Catalog;
-  strategies: Record<StrategyName, Strategy>;
+  /** Every server, each with its own strategies: `servers.strategyOf(tenant)` is where a tenant is served. */
+  servers: Servers;
   /** The shared tables' migration target (rls tenants, the control plane's tenant-scoped tables). */
   sharedTarget: () => MigrationTarget;
 }

@@ -2,7 +2,6 @@ import { audit } from './audit/audit';
 import { Catalog } from './catalog/catalog';
 import type { StrategyName } from './catalog/types';
 import { parseConfig, type TenancyConfigInput } from './config';
-import { Deployment } from './deployment';
 import { migrateAll, type MigrateOptions } from './lifecycle/migrate';
 import { tenantArchives } from './lifecycle/archive';
 import { tenantMoves } from './lifecycle/move';
@@ -11,15 +10,15 @@ import type { Parts } from './parts';
 import type { PoolStats } from './pools/tenant-pools';
 import { tenantRequests } from './request/tenant-requests';
 import { setupCommands } from './setup/commands';
-import { DatabaseStrategy } from './strategies/database';
-import { RlsStrategy } from './strategies/rls';
-import { SchemaStrategy } from './strategies/schema';
+import { serverCommands } from './servers/commands';
+import { Servers } from './servers/servers';
+import type { Strategy } from './strategies/types';
 
 export type { ContextOptions, TenantTx } from './request/tenant-requests';
 export type { DeleteOptions, TenantInput } from './lifecycle/tenants';
 export type { ExportOptions, ExportSummary, ImportOptions } from './lifecycle/archive';
 export type { ArchiveManifest, ArchiveTable } from './archive/manifest';
-export type { MoveOptions, MoveProgress, MoveStep, MoveSummary } from './lifecycle/move';
+export type { MoveOptions, MoveProgress, MoveStep, MoveSummary, MoveTarget } from './lifecycle/move';
 export type { RotateOptions } from './setup/commands';
 export { MAX_OVERLAP_SECONDS } from './setup/commands';
 export type { MigrateProgress, MigrateOptions, MigrateSummary, MigrateFailure } from './lifecycle/migrate';
@@ -30,15 +29,18 @@ export type Tenancy = ReturnType<typeof createTenancy>;
 /** The library: one deployment's strategies, catalog and pools, wired to the request path, the lifecycle, setup and migrate. */
 export function createTenancy(input: TenancyConfigInput) {
   const config = parseConfig(input);
-  const deployment = new Deployment(config);
+  const servers = new Servers(config);
+  const deployment = servers.primary.deployment;
   const parts: Parts = {
     config,
     deployment,
     catalog: new Catalog(deployment),
-    strategies: { rls: new RlsStrategy(deployment), schema: new SchemaStrategy(deployment), database: new DatabaseStrategy(deployment) },
+    servers,
     sharedTarget: () => ({ schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [deployment.appRole] }),
   };
-  const { catalog, strategies } = parts;
+  const { catalog } = parts;
+  // Step names are the same on every server; the primary has every strategy.
+  const strategies = servers.primary.strategies as Record<StrategyName, Strategy>;
   const provisioning = tenantProvisioning(parts);
   const { archive, ...archives } = tenantArchives(parts, provisioning);
 
@@ -53,7 +55,8 @@ export function createTenancy(input: TenancyConfigInput) {
     listTenants: () => catalog.list(),
     migrate: (options: MigrateOptions = {}) => migrateAll(parts, options),
     /** Reads every placement's catalog and reports isolation problems; `findings` is empty when safe. */
-    audit: () => audit(deployment, catalog, strategies),
+    audit: () => audit(parts),
+    ...serverCommands(parts),
     /** Lifecycle step names per strategy, in the order the `beforeStep` hook sees them. */
     lifecycleSteps: (strategy: StrategyName) => ({
       provision: [...strategies[strategy].provisionSteps, 'activate'],
@@ -64,6 +67,6 @@ export function createTenancy(input: TenancyConfigInput) {
     }),
     /** Per-tenant pools (database tenants) and their server connections, for the admin app. */
     poolStats: (): PoolStats => deployment.tenantPools.stats(),
-    close: () => deployment.close(),
+    close: () => servers.close(),
   };
 }

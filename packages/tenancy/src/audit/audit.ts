@@ -1,8 +1,9 @@
 import type pg from 'pg';
-import type { Catalog } from '../catalog/catalog';
-import type { StrategyName, Tenant } from '../catalog/types';
+import type { Tenant } from '../catalog/types';
 import type { Deployment } from '../deployment';
-import type { Strategy } from '../strategies/types';
+import type { Parts } from '../parts';
+import type { Server } from '../servers/servers';
+import { isUnreachable } from '../servers/unreachable';
 import { checkDatabaseAccess, checkDatabaseCreate, checkTempPrivilege, checkTenantConnect, type ServingDatabase } from './database-access-checks';
 import { checkDeployment } from './deployment-checks';
 import { checkContextKey, checkResetFunction, contextKeyFingerprint } from './install-checks';
@@ -44,13 +45,13 @@ interface Scope {
   serving: OwnDatabase[];
 }
 
-function scopeOf(deployment: Deployment, strategies: Record<StrategyName, Strategy>, tenants: Tenant[]): Scope {
-  const appRole = deployment.appRole;
+function scopeOf(server: Server, tenants: Tenant[]): Scope {
+  const appRole = server.deployment.appRole;
   const tenantRoles = tenants.flatMap((t) => (t.roleName ? [{ slug: t.slug, role: t.roleName }] : []));
   const schemas: OwnSchema[] = [];
   const databases: OwnDatabase[] = [];
   for (const tenant of tenants) {
-    const placement = strategies[tenant.strategy].auditPlacement(tenant);
+    const placement = server.strategies[tenant.strategy]?.auditPlacement(tenant) ?? null;
     if (placement?.kind === 'schema') schemas.push({ tenant, schema: placement.schema, role: placement.role });
     if (placement?.kind === 'database') databases.push({ tenant, database: placement.database, role: placement.role });
   }
@@ -71,15 +72,56 @@ function scopeOf(deployment: Deployment, strategies: Record<StrategyName, Strate
  * by every check here. Privileges are asked about the runtime roles (has_*_privilege(role, ...)),
  * never about the admin connection that asks.
  */
-export async function audit(deployment: Deployment, catalog: Catalog, strategies: Record<StrategyName, Strategy>): Promise<AuditReport> {
-  const scope = scopeOf(deployment, strategies, await catalog.list());
-  const here = await deployment.withAdmin((admin) => auditDeploymentDatabase(admin, deployment, scope));
+export async function audit({ servers, catalog, deployment }: Pick<Parts, 'servers' | 'catalog' | 'deployment'>): Promise<AuditReport> {
+  const tenants = await catalog.list();
+  const primary = await auditServer(servers.primary, tenants, null);
+  const findings = [...primary.findings];
+  let placements = primary.placements;
+  // Every other server's databases must hold the primary's key; a server that does not answer is a finding, the rest go on.
+  for (const server of servers.all.filter((s) => !s.primary)) {
+    try {
+      const result = await auditServer(server, tenants, primary.key);
+      findings.push(...result.findings.map((f) => ({ ...f, server: server.name })));
+      placements += result.placements;
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      findings.push({
+        severity: 'high',
+        code: 'server-unreachable',
+        object: server.name,
+        server: server.name,
+        message: `Could not inspect server "${server.name}": ${(error as Error).message}. Its tenants were not checked; run the audit again once it is back.`,
+      });
+    }
+  }
+  findings.push(...lifecycleFindings(tenants, deployment.config.migrationsFolder ? deployment.latestMigration : null));
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.object.localeCompare(b.object));
+  return { findings, checkedAt: new Date().toISOString(), placements };
+}
+
+/**
+ * One server: its database (the catalog and the shared tables on the primary), its template, its tenants' schemas and
+ * databases. `expectedKey`: the primary's key fingerprint, which another server's databases must hold (null on the
+ * primary, whose own key is the reference).
+ */
+async function auditServer(
+  server: Server,
+  all: Tenant[],
+  expectedKey: string | null,
+): Promise<{ findings: Finding[]; placements: number; key: string | null }> {
+  const { deployment } = server;
+  const scope = scopeOf(
+    server,
+    all.filter((t) => t.server === server.name),
+  );
+  const here = await deployment.withAdmin((admin) => auditDeploymentDatabase(admin, server, scope, expectedKey));
+  const key = expectedKey ?? here.key;
   const findings = [...here.findings];
   let placements = 1 + scope.schemas.length;
   if (here.template) {
     // Connecting holds the template busy for a moment: a tenant database created meanwhile retries (createDatabaseOnce).
     const template = { database: here.template, roles: scope.runtimeRoles };
-    findings.push(...(await inspectDatabase(deployment, template, (client) => insideDatabase(client, template, here.key))));
+    findings.push(...(await inspectDatabase(deployment, template, (client) => insideDatabase(client, template, key))));
   }
   for (const { tenant, database, role } of scope.serving) {
     const inside = { database, roles: scope.runtimeRoles, tenant: tenant.slug };
@@ -94,14 +136,12 @@ export async function audit(deployment: Deployment, catalog: Catalog, strategies
           tenant: tenant.slug,
           tenantId: tenant.id,
         })),
-        ...(await insideDatabase(client, inside, here.key)),
+        ...(await insideDatabase(client, inside, key)),
       ])),
     );
     placements++;
   }
-  findings.push(...lifecycleFindings(scope.tenants, deployment.config.migrationsFolder ? deployment.latestMigration : null));
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.object.localeCompare(b.object));
-  return { findings, checkedAt: new Date().toISOString(), placements };
+  return { findings, placements, key };
 }
 
 interface DeploymentResult {
@@ -113,14 +153,18 @@ interface DeploymentResult {
 }
 
 /** Everything asked from the deployment's database: its placements, and what is cluster-wide (roles, databases). */
-async function auditDeploymentDatabase(admin: pg.ClientBase, deployment: Deployment, scope: Scope): Promise<DeploymentResult> {
+async function auditDeploymentDatabase(admin: pg.ClientBase, server: Server, scope: Scope, expectedKey: string | null): Promise<DeploymentResult> {
+  const { deployment } = server;
   const { config } = deployment;
   const { appRole, runtimeRoles, tenantRoles } = scope;
   const tables = config.tenantTables;
   const findings: Finding[] = [];
   findings.push(...(await checkRuntimeRole(admin, appRole)));
-  findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
-  findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
+  // The catalog and the shared tables are the primary's only.
+  if (server.primary) {
+    findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
+    findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
+  }
   for (const own of scope.schemas) {
     findings.push(
       ...(await checkPlacement(admin, {
@@ -155,7 +199,7 @@ async function auditDeploymentDatabase(admin: pg.ClientBase, deployment: Deploym
   findings.push(...(await checkAppRoleInheritance(admin, appRole, tenantRoles)));
   findings.push(...(await checkRoleSettings(admin, runtimeRoles, tenantRoles)));
   findings.push(...(await checkPasswords(admin, runtimeRoles, tenantRoles)));
-  findings.push(...(await insideDatabase(admin, { database, roles: runtimeRoles }, null)));
+  findings.push(...(await insideDatabase(admin, { database, roles: runtimeRoles }, expectedKey)));
   return { findings, template, key: await contextKeyFingerprint(admin) };
 }
 

@@ -9,6 +9,8 @@ export interface Finding {
   object: string;
   /** The tenant concerned, when there is one. */
   tenant?: string;
+  /** The server it was found on, when that is not the primary. */
+  server?: string;
 }
 
 export interface AuditReport {

@@ -5,7 +5,7 @@ import { signProof } from '../context/token';
 import { SLUG_PATTERN, isUuid } from '../sql/ident';
 import { TENANT_COLUMNS } from './sql';
 import { toTenant, type TenantRow } from './row';
-import type { StrategyName, Tenant, TenantStatus } from './types';
+import type { ServerState, StrategyName, Tenant, TenantStatus } from './types';
 import type { Placement } from '../strategies/types';
 
 interface Entry {
@@ -41,6 +41,19 @@ export class Catalog {
   private confirming: Promise<Confirmation | undefined> | undefined;
 
   constructor(private readonly deployment: Deployment) {}
+
+  private get primary(): string {
+    return this.deployment.config.primaryName;
+  }
+
+  private toTenant(row: TenantRow): Tenant {
+    return toTenant(row, this.primary);
+  }
+
+  /** How the catalog stores a server: null for the primary, so rows made before servers existed are the primary's. */
+  private stored(server: string): string | null {
+    return server === this.primary ? null : server;
+  }
 
   /** Resolves a slug or id through the app role's lookup function (the app role cannot read the catalog). */
   async resolve(key: string): Promise<Tenant> {
@@ -109,18 +122,31 @@ export class Catalog {
   }
 
   async list(): Promise<Tenant[]> {
-    const { rows } = await this.deployment.admin().query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenancy.tenants ORDER BY created_at, slug`);
-    return rows.map(toTenant);
+    const { rows } = await this.deployment
+      .admin()
+      .query<TenantRow>(
+        `SELECT ${qualified('t')}, s.state AS server_state FROM tenancy.tenants t LEFT JOIN tenancy.servers s ON s.name = t.server ORDER BY t.created_at, t.slug`,
+      );
+    return rows.map((row) => this.toTenant(row));
   }
 
-  async insert(input: { id?: string | undefined; slug: string; name: string; strategy: StrategyName; placement: Placement }): Promise<Tenant> {
+  async insert(input: { id?: string | undefined; slug: string; name: string; strategy: StrategyName; server: string; placement: Placement }): Promise<Tenant> {
     try {
       const { rows } = await this.deployment.admin().query<TenantRow>(
-        `INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name)
-         VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) RETURNING ${TENANT_COLUMNS}`,
-        [input.id ?? null, input.slug, input.name, input.strategy, input.placement.schemaName, input.placement.databaseName, input.placement.roleName],
+        `INSERT INTO tenancy.tenants (id, slug, name, strategy, schema_name, database_name, role_name, server)
+         VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8) RETURNING ${RETURNED}`,
+        [
+          input.id ?? null,
+          input.slug,
+          input.name,
+          input.strategy,
+          input.placement.schemaName,
+          input.placement.databaseName,
+          input.placement.roleName,
+          this.stored(input.server),
+        ],
       );
-      return toTenant(rows[0]!);
+      return this.toTenant(rows[0]!);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new TenantExistsError(input.slug);
       throw error;
@@ -133,11 +159,11 @@ export class Catalog {
           SET status = coalesce($2, status),
               schema_version = CASE WHEN $3::boolean THEN $4 ELSE schema_version END,
               updated_at = now()
-        WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+        WHERE id = $1 RETURNING ${RETURNED}`,
       [id, change.status ?? null, change.schemaVersion !== undefined, change.schemaVersion ?? null],
     );
     if (!rows[0]) throw new TenantNotFoundError(id);
-    const tenant = toTenant(rows[0]);
+    const tenant = this.toTenant(rows[0]);
     this.forget(tenant);
     return tenant;
   }
@@ -146,15 +172,15 @@ export class Catalog {
    * Points a moving tenant at its new placement and makes it active again, in one statement: the
    * switch of a move. Refused (TenantNotActiveError) unless the tenant is still `moving`.
    */
-  async relocate(id: string, strategy: StrategyName, placement: Placement, schemaVersion: string | null): Promise<Tenant> {
+  async relocate(id: string, strategy: StrategyName, server: string, placement: Placement, schemaVersion: string | null): Promise<Tenant> {
     const { rows } = await this.deployment.admin().query<TenantRow>(
       `UPDATE tenancy.tenants
-          SET strategy = $2, schema_name = $3, database_name = $4, role_name = $5, schema_version = $6, status = 'active', updated_at = now()
-        WHERE id = $1 AND status = 'moving' RETURNING ${TENANT_COLUMNS}`,
-      [id, strategy, placement.schemaName, placement.databaseName, placement.roleName, schemaVersion],
+          SET strategy = $2, schema_name = $3, database_name = $4, role_name = $5, schema_version = $6, server = $7, status = 'active', updated_at = now()
+        WHERE id = $1 AND status = 'moving' RETURNING ${RETURNED}`,
+      [id, strategy, placement.schemaName, placement.databaseName, placement.roleName, schemaVersion, this.stored(server)],
     );
     if (!rows[0]) throw new TenantNotActiveError(id, 'not moving');
-    const tenant = toTenant(rows[0]);
+    const tenant = this.toTenant(rows[0]);
     this.forget(tenant);
     return tenant;
   }
@@ -186,6 +212,32 @@ export class Catalog {
     for (const tenant of stale) this.forget(tenant);
   }
 
+  /** Every server's state that is not open, by name (the primary's under its configured name). */
+  async serverStates(): Promise<Map<string, ServerState>> {
+    const { rows } = await this.deployment.admin().query<{ name: string; state: ServerState }>('SELECT name, state FROM tenancy.servers');
+    return new Map(rows.map((r) => [r.name, r.state]));
+  }
+
+  /** Records a server's state; every process's cached entries renew (the change bumps the catalog's version). */
+  async setServerState(server: string, state: ServerState): Promise<void> {
+    await this.deployment
+      .admin()
+      .query(
+        `INSERT INTO tenancy.servers (name, state) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = now() WHERE tenancy.servers.state IS DISTINCT FROM excluded.state`,
+        [server, state],
+      );
+    this.generation++;
+    this.cache.clear();
+  }
+
+  /** Tenants per server (every status), the primary's under its configured name. */
+  async tenantCounts(): Promise<Map<string, number>> {
+    const { rows } = await this.deployment
+      .admin()
+      .query<{ server: string | null; tenants: number }>('SELECT server, count(*)::int AS tenants FROM tenancy.tenants GROUP BY server');
+    return new Map(rows.map((r) => [r.server ?? this.primary, r.tenants]));
+  }
+
   async remove(tenant: Tenant): Promise<void> {
     await this.deployment.admin().query('DELETE FROM tenancy.tenants WHERE id = $1', [tenant.id]);
     this.forget(tenant);
@@ -210,8 +262,18 @@ export class Catalog {
         throw explainProofRefusal(error);
       });
     if (!rows[0]) throw new TenantNotFoundError(key);
-    return { tenant: toTenant(rows[0]), version: rows[0].catalog_version };
+    return { tenant: this.toTenant(rows[0]), version: rows[0].catalog_version };
   }
+}
+
+/** What a write returns: the row, and its server's state as a lookup reads it. */
+const RETURNED = `${TENANT_COLUMNS}, (SELECT s.state FROM tenancy.servers s WHERE s.name = tenants.server) AS server_state`;
+
+/** The catalog's columns, of the table aliased `alias`. */
+function qualified(alias: string): string {
+  return TENANT_COLUMNS.split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
 }
 
 function assertKey(key: unknown): asserts key is string {

@@ -31,6 +31,14 @@ export const CATALOG_TABLES: readonly string[] = [
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
+  // The server of a schema or database tenant placed outside the primary; null is the primary (which may be renamed).
+  `ALTER TABLE tenancy.tenants ADD COLUMN IF NOT EXISTS server text CHECK (server ~ '^[a-z][a-z0-9_]{0,30}$')`,
+  // A server's state, when not open: names only, never URLs (they hold passwords and live in each process's config).
+  `CREATE TABLE IF NOT EXISTS tenancy.servers (
+    name text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]{0,30}$'),
+    state text NOT NULL CHECK (state IN ('open', 'drained', 'read_only')),
+    updated_at timestamptz NOT NULL DEFAULT now()
+  )`,
   // Bumped in the same transaction as every change to the catalog, so a process can confirm all of
   // its cached entries with one small read instead of looking every tenant up again.
   `CREATE TABLE IF NOT EXISTS tenancy.catalog_version (
@@ -48,6 +56,9 @@ export const CATALOG_TABLES: readonly string[] = [
   END
   $fn$`,
   `CREATE OR REPLACE TRIGGER catalog_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenancy.tenants
+    FOR EACH STATEMENT EXECUTE FUNCTION tenancy.bump_catalog_version()`,
+  // A server made read-only reaches every process's cached entries as a catalog change does.
+  `CREATE OR REPLACE TRIGGER catalog_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenancy.servers
     FOR EACH STATEMENT EXECUTE FUNCTION tenancy.bump_catalog_version()`,
   CONTEXT_KEY_TABLE,
   PREVIOUS_KEY_TABLE,
@@ -80,7 +91,7 @@ BEGIN
 END
 $fn$`;
 
-export const TENANT_COLUMNS = 'id, slug, name, strategy, status, schema_name, database_name, role_name, schema_version, created_at, updated_at';
+export const TENANT_COLUMNS = 'id, slug, name, strategy, status, schema_name, database_name, role_name, server, schema_version, created_at, updated_at';
 
 /**
  * The app role resolves one tenant at a time through this function instead of reading the
@@ -91,10 +102,16 @@ export const TENANT_COLUMNS = 'id, slug, name, strategy, status, schema_name, da
 /** Key of the session advisory lock a move holds on its tenant: `hashtext(prefix || id)`. */
 export const MOVE_LOCK_PREFIX = 'tenancy.move:';
 
+/** Drops resolve_tenant when it returns the columns of before servers: CREATE OR REPLACE cannot change a function's result. */
+export const DROP_OLD_RESOLVE_FUNCTION = `
+SELECT 'DROP FUNCTION ' || p.oid::regprocedure::text AS ddl FROM pg_catalog.pg_proc p
+ WHERE p.oid = to_regprocedure('tenancy.resolve_tenant(text, bigint, text)')
+   AND pg_catalog.pg_get_function_result(p.oid) NOT LIKE '%server_state text%'`;
+
 export const RESOLVE_FUNCTION = `
 CREATE OR REPLACE FUNCTION tenancy.resolve_tenant(p_key text, p_expires bigint, p_signature text)
 RETURNS TABLE (id uuid, slug text, name text, strategy text, status text, schema_name text, database_name text,
-               role_name text, schema_version text, created_at timestamptz, updated_at timestamptz)
+               role_name text, server text, server_state text, schema_version text, created_at timestamptz, updated_at timestamptz)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -119,8 +136,9 @@ BEGIN
   END IF;
   RETURN QUERY SELECT t.id, t.slug, t.name, t.strategy,
                       CASE WHEN v_gone_mover AND t.status = 'moving' THEN 'active' ELSE t.status END,
-                      t.schema_name, t.database_name, t.role_name, t.schema_version, t.created_at, t.updated_at
-               FROM tenancy.tenants t WHERE t.id = v_id;
+                      t.schema_name, t.database_name, t.role_name, t.server, coalesce(s.state, 'open'), t.schema_version,
+                      t.created_at, t.updated_at
+               FROM tenancy.tenants t LEFT JOIN tenancy.servers s ON s.name = t.server WHERE t.id = v_id;
 END
 $fn$`;
 

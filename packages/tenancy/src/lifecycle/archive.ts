@@ -38,11 +38,11 @@ export interface ImportOptions {
 
 /** Export to, and import from, the portable archive (see archive/): the lifecycle's way in and out of the database. */
 export function tenantArchives(parts: Parts, provisioning: Provisioning) {
-  const { config, deployment, catalog, strategies } = parts;
+  const { config, deployment, catalog, servers } = parts;
 
   /** Writes the tenant's rows, read from one snapshot, to `file`. Used by export, delete and move. */
   async function archive(tenant: Tenant, file: string, onTable?: (table: ArchiveTable) => void): Promise<ArchiveManifest> {
-    const strategy = strategies[tenant.strategy];
+    const strategy = servers.strategyOf(tenant);
     return strategy.inPlacement(
       tenant,
       async (client) =>
@@ -113,7 +113,7 @@ export function tenantArchives(parts: Parts, provisioning: Provisioning) {
     const tenant = await provisioning.provision(input);
     await deployment.step('import.load', tenant);
     try {
-      await strategies[tenant.strategy].inPlacement(tenant, async (client) => {
+      await servers.strategyOf(tenant).inPlacement(tenant, async (client) => {
         // A rerun after a crash between the load's commit and the activation finds the rows already there.
         const counts = await countRows(client, tenant.schemaName, config.tenantTables);
         if (Object.values(counts).some((n) => n > 0))

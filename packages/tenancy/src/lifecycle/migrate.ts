@@ -110,8 +110,10 @@ function toFailure(progress: MigrateProgress): MigrateFailure {
   };
 }
 
-function placementOf(tenant: Tenant): string {
-  return tenant.databaseName ?? tenant.schemaName;
+/** The placement as progress names it: the schema or database, after its server when that is not the primary. */
+function placementOf(parts: Parts, tenant: Tenant): string {
+  const name = tenant.databaseName ?? tenant.schemaName;
+  return tenant.server === parts.servers.primary.name ? name : `${tenant.server}:${name}`;
 }
 
 /**
@@ -123,7 +125,7 @@ function placementOf(tenant: Tenant): string {
 export async function migrateAll(parts: Parts, options: MigrateOptions): Promise<MigrateSummary> {
   const canary = canarySize(options.canary);
   const tenants = (await parts.catalog.list()).filter((t) => t.status === 'active');
-  const templates = Object.values(parts.strategies).filter((s) => s.migrateTemplate);
+  const templates = parts.servers.all.flatMap((server) => Object.values(server.strategies).filter((s) => s.migrateTemplate));
   const run = new Run(1 + templates.length + tenants.length, options.onProgress);
 
   const sharedOk = await migrateSharedParts(parts, run, canary > 0);
@@ -155,15 +157,17 @@ async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean
   const targets: [string, () => Promise<string | null>][] = [
     [`shared:${deployment.config.sharedSchema}`, () => deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget()))],
   ];
-  for (const strategy of Object.values(parts.strategies)) {
-    if (!strategy.migrateTemplate) continue;
-    targets.push([
-      `template:${strategy.name}`,
-      async () => {
-        await strategy.migrateTemplate!();
-        return deployment.latestMigration;
-      },
-    ]);
+  for (const server of parts.servers.all) {
+    for (const strategy of Object.values(server.strategies)) {
+      if (!strategy.migrateTemplate) continue;
+      targets.push([
+        server.primary ? `template:${strategy.name}` : `${server.name}:template:${strategy.name}`,
+        async () => {
+          await strategy.migrateTemplate!();
+          return deployment.latestMigration;
+        },
+      ]);
+    }
   }
   let ok = true;
   for (const [placement, work] of targets) {
@@ -181,11 +185,14 @@ async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean
  */
 async function reportConfirmed(parts: Parts, run: Run, tenants: readonly Tenant[], concurrency: number): Promise<Tenant[]> {
   const confirmed = new Map<string, string | null>();
-  for (const strategy of Object.values(parts.strategies)) {
-    if (!strategy.confirmVersions) continue;
-    const own = tenants.filter((t) => t.strategy === strategy.name);
-    const versions = await strategy.confirmVersions(own, concurrency).catch(() => new Map<string, string | null>());
-    for (const [id, version] of versions) confirmed.set(id, version);
+  for (const server of parts.servers.all) {
+    for (const strategy of Object.values(server.strategies)) {
+      if (!strategy.confirmVersions) continue;
+      const own = tenants.filter((t) => t.strategy === strategy.name && t.server === server.name);
+      if (own.length === 0) continue;
+      const versions = await strategy.confirmVersions(own, concurrency).catch(() => new Map<string, string | null>());
+      for (const [id, version] of versions) confirmed.set(id, version);
+    }
   }
   const byVersion = new Map<string | null, Tenant[]>();
   for (const tenant of tenants.filter((t) => confirmed.has(t.id))) {
@@ -198,7 +205,7 @@ async function reportConfirmed(parts: Parts, run: Run, tenants: readonly Tenant[
       () => false,
     );
     for (const tenant of group) {
-      if (recorded) run.report({ tenant, placement: placementOf(tenant), status: 'done', version, upToDate: true });
+      if (recorded) run.report({ tenant, placement: placementOf(parts, tenant), status: 'done', version, upToDate: true });
       else confirmed.delete(tenant.id);
     }
   }
@@ -212,8 +219,8 @@ async function migrateTenants(parts: Parts, run: Run, tenants: readonly Tenant[]
   const worker = async () => {
     for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
       const current = tenant;
-      const done = await run.attempt(current, placementOf(current), async () => {
-        const version = await parts.strategies[current.strategy].migrate(current);
+      const done = await run.attempt(current, placementOf(parts, current), async () => {
+        const version = await parts.servers.strategyOf(current).migrate(current);
         // Written only when it changed: each write bumps the catalog version every process's cache checks.
         await parts.catalog.recordVersion([current], version);
         return version;

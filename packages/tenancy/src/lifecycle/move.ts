@@ -6,8 +6,9 @@ import type { ArchiveManifest } from '../archive/manifest';
 import { countRows, loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
 import { MOVE_LOCK_PREFIX } from '../catalog/sql';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
-import { MigrationError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
+import { MigrationError, ServerNotOpenError, ServerUnavailableError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
 import type { Parts } from '../parts';
+import { explainUnreachable } from '../servers/unreachable';
 import { catchUp } from './catch-up';
 import { quoteIdent } from '../sql/ident';
 
@@ -18,6 +19,9 @@ export interface MoveProgress {
   tenant: string;
   from: StrategyName;
   to: StrategyName;
+  /** The servers it moves from and to (the same for a change of strategy on one server). */
+  fromServer: string;
+  toServer: string;
   /** Rows copied so far (the whole tenant after each copy). */
   rows: number;
   /** Set from the switch on: how long the tenant's requests were held. */
@@ -30,10 +34,18 @@ export interface MoveOptions {
   workDir?: string;
 }
 
+/** Where moveTenant takes a tenant: a strategy, a server, or both (what is left out stays as it is). */
+export interface MoveTarget {
+  strategy?: StrategyName;
+  server?: string;
+}
+
 export interface MoveSummary {
   tenant: Tenant;
   from: StrategyName;
   to: StrategyName;
+  fromServer: string;
+  toServer: string;
   rows: number;
   /** How long the tenant's requests waited: from marking it `moving` to the switch. */
   pauseMs: number;
@@ -63,10 +75,19 @@ export interface MoveSummary {
  * moveTenant(key, <its current strategy>) removes what an abandoned move left.
  */
 export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string) => Promise<ArchiveManifest>) {
-  const { config, deployment, catalog, strategies } = parts;
+  const { config, deployment, catalog, servers } = parts;
+  const strategyOf = (tenant: Tenant) => servers.strategyOf(tenant);
 
-  function placed(tenant: Tenant, strategy: StrategyName): Tenant {
-    return { ...tenant, strategy, ...strategies[strategy].placementFor(tenant.slug) };
+  function placed(tenant: Tenant, strategy: StrategyName, server: string): Tenant {
+    return { ...tenant, strategy, server, ...servers.strategyOf({ strategy, server }).placementFor(tenant.slug) };
+  }
+
+  /** What the old placement's removal keeps: the role when the new placement (same server) uses it, the secret when a database tenant's does. */
+  function keeps(old: Tenant, placement: Tenant): { keepRole: boolean; keepSecret: boolean } {
+    return {
+      keepRole: old.server === placement.server && old.roleName !== null && old.roleName === placement.roleName,
+      keepSecret: placement.strategy === 'database',
+    };
   }
 
   /**
@@ -76,7 +97,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
   async function copy(source: Tenant, target: Tenant, workDir: string): Promise<ArchiveManifest> {
     const file = path.join(workDir, `${source.id}.tar.gz`);
     const manifest = await archive(source, file);
-    await strategies[target.strategy].inPlacement(target, async (client) => {
+    await strategyOf(target).inPlacement(target, async (client) => {
       await clearRows(client, target, config.tenantTables);
       await loadArchive(client, file, manifest, {
         tenantId: target.id,
@@ -92,7 +113,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
 
   /** Per table, the checksum of the tenant's rows over the manifest's columns, and how many rows it has. */
   async function checksumsOf(tenant: Tenant, manifest: ArchiveManifest): Promise<{ sums: string[]; rows: number }> {
-    return strategies[tenant.strategy].inPlacement(
+    return strategyOf(tenant).inPlacement(
       tenant,
       async (client) => {
         const sums: string[] = [];
@@ -120,7 +141,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     now: string[],
   ): Promise<{ rows: number; recopied: boolean }> {
     try {
-      await catchUp((tenant, fn, options) => strategies[tenant.strategy].inPlacement(tenant, fn, options), source, target, manifest);
+      await catchUp((tenant, fn, options) => strategyOf(tenant).inPlacement(tenant, fn, options), source, target, manifest);
       const copied = await checksumsOf(target, manifest);
       if (copied.sums.join() === now.join()) return { rows: copied.rows, recopied: false };
     } catch {
@@ -132,12 +153,14 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
   /**
    * Waits until no transaction that may have routed to the old placement is still open: other
    * processes trust their cached entry for catalogCacheMs after the mark, and a transaction begun
-   * before then may still write. Reads pg_stat_activity of the database the placement is in.
+   * before then may still write. Reads pg_stat_activity of the database the placement is in. `fence`: the source
+   * server's clock just after the mark, which is what its transactions' start times are read against.
    */
-  async function drain(tenant: Tenant, markedAt: number): Promise<void> {
+  async function drain(tenant: Tenant, markedAt: Date): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.catalogCacheMs));
-    const fence = new Date(markedAt + config.catalogCacheMs);
+    const fence = new Date(markedAt.getTime() + config.catalogCacheMs);
     const deadline = Date.now() + config.movePauseLimitMs;
+    const source = servers.get(tenant.server).deployment;
     const database = tenant.databaseName;
     const query = async (client: pg.ClientBase) => {
       const { rows } = await client.query<{ open: number }>(
@@ -148,7 +171,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       return rows[0]!.open;
     };
     for (;;) {
-      const open = database ? await deployment.adminClientFor(database, query) : await deployment.withAdmin(query);
+      const open = database ? await source.adminClientFor(database, query) : await source.withAdmin(query);
       if (open === 0) return;
       if (Date.now() > deadline)
         throw new TenantNotActiveError(
@@ -159,22 +182,36 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     }
   }
 
-  /** moveTenant(key, <current strategy>): removes what an abandoned move to another strategy left behind. */
+  /**
+   * moveTenant(key, <where it is>): removes what an abandoned move to another strategy or server left behind. A server
+   * that cannot be reached is left for later: the others are cleaned, then the call fails naming it.
+   */
   async function undo(tenant: Tenant): Promise<void> {
-    for (const other of STRATEGIES) {
-      if (other === tenant.strategy) continue;
-      const leftover = placed(tenant, other);
-      if (!(await holdsCopy(leftover))) continue;
-      await strategies[other].destroy(leftover, { keepRole: leftover.roleName !== null && leftover.roleName === tenant.roleName });
+    let unreachable: unknown;
+    for (const server of servers.all) {
+      for (const other of STRATEGIES) {
+        if (other === tenant.strategy && server.name === tenant.server) continue;
+        if (!server.strategies[other]) continue;
+        const leftover = placed(tenant, other, server.name);
+        try {
+          if (!(await holdsCopy(leftover))) continue;
+          await strategyOf(leftover).destroy(leftover, keeps(leftover, tenant));
+        } catch (error) {
+          const explained = explainUnreachable(error, server.name);
+          if (!(explained instanceof ServerUnavailableError)) throw error;
+          unreachable ??= explained;
+        }
+      }
     }
+    if (unreachable) throw unreachable;
   }
 
   /** Whether a placement the tenant is not in holds anything of it: shared-table rows, a schema or a database. */
   async function holdsCopy(leftover: Tenant): Promise<boolean> {
-    const admin = deployment.admin();
+    const admin = servers.get(leftover.server).deployment.admin();
     if (leftover.strategy === 'database') return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [leftover.databaseName])).rowCount === 1;
     if (leftover.strategy === 'schema') return (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [leftover.schemaName])).rowCount === 1;
-    return strategies.rls.inPlacement(leftover, async (client) => {
+    return strategyOf(leftover).inPlacement(leftover, async (client) => {
       for (const table of config.tenantTables) {
         const { rowCount } = await client.query(`SELECT 1 FROM ${quoteIdent(leftover.schemaName)}.${quoteIdent(table)} WHERE tenant_id = $1 LIMIT 1`, [
           leftover.id,
@@ -185,8 +222,17 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     });
   }
 
-  async function moveTenant(key: string, to: StrategyName, options: MoveOptions = {}): Promise<MoveSummary> {
-    if (!STRATEGIES.includes(to)) throw new TenancyConfigError(`moveTenant: strategy must be one of ${STRATEGIES.join(', ')}`);
+  /**
+   * Moves a tenant to another strategy (`moveTenant(key, 'database')`), another server (`{ server: 'b' }`), or both
+   * (`{ strategy: 'schema', server: 'b' }`), online.
+   */
+  async function moveTenant(key: string, where: StrategyName | MoveTarget, options: MoveOptions = {}): Promise<MoveSummary> {
+    const target = typeof where === 'string' ? { strategy: where } : where;
+    if (typeof target !== 'object' || target === null) throw new TenancyConfigError('moveTenant: say where to, a strategy or { strategy?, server? }');
+    if (target.strategy !== undefined && !STRATEGIES.includes(target.strategy)) {
+      throw new TenancyConfigError(`moveTenant: strategy must be one of ${STRATEGIES.join(', ')}`);
+    }
+    if (target.server !== undefined) servers.get(target.server);
     const tenant = await catalog.fresh(key, deployment.admin());
     // One move of a tenant at a time, across processes. A session lock: it dies with a killed mover,
     // so whoever holds it next knows any earlier move of the tenant is over.
@@ -195,36 +241,41 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
       if (!rows[0]?.ok) throw new TenantNotActiveError(tenant.slug, 'being moved by another call');
       try {
-        return await move(tenant.id, to, options);
+        return await move(tenant.id, target, options);
       } finally {
         await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
       }
     });
   }
 
-  async function move(key: string, to: StrategyName, options: MoveOptions): Promise<MoveSummary> {
+  async function move(key: string, where: MoveTarget, options: MoveOptions): Promise<MoveSummary> {
     const started = Date.now();
     let tenant = await catalog.fresh(key, deployment.admin());
     // A move that died in its pause left the tenant `moving`: the rerun ends that pause, then starts again.
     if (tenant.status === 'moving') tenant = await catalog.update(tenant.id, { status: 'active' });
     if (tenant.status !== 'active') throw new TenantNotActiveError(tenant.slug, tenant.status);
     const from = tenant.strategy;
+    const to = where.strategy ?? from;
+    const fromServer = tenant.server;
+    const toServer = where.server ?? (to === 'rls' ? servers.primary.name : fromServer);
     const report = (step: MoveStep, rows: number, pauseMs?: number) =>
-      options.onProgress?.({ step, tenant: tenant.slug, from, to, rows, ...(pauseMs === undefined ? {} : { pauseMs }) });
-    if (from === to) {
+      options.onProgress?.({ step, tenant: tenant.slug, from, to, fromServer, toServer, rows, ...(pauseMs === undefined ? {} : { pauseMs }) });
+    const done = { from, to, fromServer, toServer };
+    if (from === to && fromServer === toServer) {
       await undo(tenant);
-      return { tenant, from, to, rows: 0, pauseMs: 0, caughtUp: false, recopied: false, ms: Date.now() - started };
+      return { tenant, ...done, rows: 0, pauseMs: 0, caughtUp: false, recopied: false, ms: Date.now() - started };
     }
-    await assertCanDrain();
+    if (toServer !== fromServer) await assertOpen(toServer);
+    await assertCanDrain(fromServer);
     if (tenant.schemaVersion !== deployment.latestMigration) {
       throw new MigrationError(`Tenant "${tenant.slug}" is at ${tenant.schemaVersion}, not ${deployment.latestMigration}: run migrate() before moving it.`);
     }
-    const target = placed(tenant, to);
+    const target = placed(tenant, to, toServer);
     const workDir = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'tenancy-move-'));
     try {
       await deployment.step('move.copy', tenant);
       report('copy', 0);
-      const version = await strategies[to].provision(target);
+      const version = await strategyOf(target).provision(target);
       const manifest = await copy(tenant, target, workDir);
       let rows = total(manifest);
       report('copy', rows);
@@ -236,7 +287,7 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       let caughtUp = false;
       let recopied = false;
       try {
-        await drain(tenant, markedAt);
+        await drain(tenant, await serverClock(fromServer));
         await deployment.step('move.catch-up', tenant);
         // Nothing writes to the source any more. If it changed since the copy's snapshot, carry the changes over.
         const now = await checksumsOf(tenant, manifest);
@@ -251,24 +302,37 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
         await catalog.update(tenant.id, { status: 'active' });
         throw error;
       }
-      const moved = await catalog.relocate(tenant.id, to, target, version);
+      const moved = await catalog.relocate(tenant.id, to, toServer, target, version);
       const pauseMs = Date.now() - markedAt;
       report('switch', rows, pauseMs);
 
       await deployment.step('move.cleanup', moved);
       report('cleanup', rows, pauseMs);
-      await strategies[from].destroy(tenant, { keepRole: tenant.roleName !== null && tenant.roleName === target.roleName });
+      await strategyOf(tenant).destroy(tenant, keeps(tenant, target));
       report('done', rows, pauseMs);
-      return { tenant: moved, from, to, rows, pauseMs, caughtUp, recopied, ms: Date.now() - started };
+      return { tenant: moved, ...done, rows, pauseMs, caughtUp, recopied, ms: Date.now() - started };
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
   }
 
+  /** A server's clock: a fence its transactions' start times can be compared with. */
+  async function serverClock(server: string): Promise<Date> {
+    const { rows } = await servers.get(server).deployment.admin().query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return rows[0]!.now;
+  }
+
+  /** A drained or read-only server takes no tenant, new or moved. */
+  async function assertOpen(server: string): Promise<void> {
+    const state = (await catalog.serverStates()).get(server) ?? 'open';
+    if (state !== 'open') throw new ServerNotOpenError(server, state);
+  }
+
   /** The drain reads other sessions' transactions: without the right to, it would see none and wait for none. */
-  async function assertCanDrain(): Promise<void> {
-    const { rows } = await deployment
-      .admin()
+  async function assertCanDrain(server: string): Promise<void> {
+    const { rows } = await servers
+      .get(server)
+      .deployment.admin()
       .query<{ ok: boolean }>(`SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS ok FROM pg_roles WHERE rolname = current_user`);
     if (!rows[0]?.ok) {
       throw new StrategyNotSupportedError(

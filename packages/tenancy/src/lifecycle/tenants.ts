@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { archiveExists, assertWritable } from '../archive/files';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
-import { InvalidTenantSlugError, TenantExistsError, TenancyConfigError } from '../errors';
+import { InvalidTenantSlugError, TenantExistsError, TenancyConfigError, TenantNotFoundError } from '../errors';
 import type { Parts } from '../parts';
+import { chooseServer } from '../servers/placement';
 import { SLUG_PATTERN } from '../sql/ident';
 
 export interface DeleteOptions {
@@ -16,6 +17,11 @@ export interface TenantInput {
   slug: string;
   name: string;
   strategy: StrategyName;
+  /**
+   * The server for a schema or database tenant (config `primaryName` or a name in `servers`); omitted, the placement
+   * policy chooses among the open servers. rls tenants are on the primary.
+   */
+  server?: string;
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -32,6 +38,7 @@ const tenantInput = z.object({
     // A lone surrogate has no UTF-8 form: the driver would store U+FFFD instead, and the name would not come back as given.
     .refine((name) => !LONE_SURROGATE.test(name), 'name must be valid Unicode (it holds half of a surrogate pair)'),
   strategy: z.enum(STRATEGIES, { error: `strategy must be one of ${STRATEGIES.join(', ')}` }),
+  server: z.string({ error: 'server must be a server name' }).optional(),
 });
 
 /** An issue's message, led by the field it is about unless it names it already ("name must not be empty"). */
@@ -43,7 +50,7 @@ function issueText(issue: z.core.$ZodIssue): string {
 /** The steps of bringing a tenant into being, for createTenant and for the imports that fill it before it serves. */
 export type Provisioning = ReturnType<typeof tenantProvisioning>;
 
-export function tenantProvisioning({ deployment, catalog, strategies }: Parts) {
+export function tenantProvisioning({ config, deployment, catalog, servers }: Parts) {
   function validate(input: TenantInput): TenantInput {
     if (typeof input?.slug !== 'string' || !SLUG_PATTERN.test(input.slug)) throw new InvalidTenantSlugError(input?.slug);
     const parsed = tenantInput.safeParse(input);
@@ -53,19 +60,34 @@ export function tenantProvisioning({ deployment, catalog, strategies }: Parts) {
 
   /** A catalog entry in `provisioning` and its placement, ready but serving nothing. */
   async function provision(input: TenantInput): Promise<Tenant> {
-    const { id, slug, name, strategy: strategyName } = validate(input);
-    const strategy = strategies[strategyName];
-    let tenant: Tenant;
-    try {
-      tenant = await catalog.insert({ id, slug, name, strategy: strategyName, placement: strategy.placementFor(slug) });
-    } catch (error) {
-      if (!(error instanceof TenantExistsError)) throw error;
-      // The same call finishes a provisioning that stopped half-way; anything else is a real clash.
-      tenant = await catalog.fresh(slug, deployment.admin());
-      if (tenant.status !== 'provisioning' || tenant.strategy !== strategyName || (id && tenant.id !== id)) throw error;
+    const { id, slug, name, strategy: strategyName, server: named } = validate(input);
+    let tenant = await unfinished(slug);
+    if (tenant) {
+      // The same call finishes a provisioning that stopped half-way, where it began; anything else is a real clash.
+      if (tenant.strategy !== strategyName || (id && tenant.id !== id) || (named !== undefined && named !== tenant.server)) throw new TenantExistsError(slug);
+    } else {
+      const server = await chooseServer(config, servers, catalog, { slug, strategy: strategyName, server: named });
+      const placement = servers.strategyOf({ strategy: strategyName, server }).placementFor(slug);
+      try {
+        tenant = await catalog.insert({ id, slug, name, strategy: strategyName, server, placement });
+      } catch (error) {
+        if (!(error instanceof TenantExistsError)) throw error;
+        tenant = await unfinished(slug);
+        if (!tenant || tenant.strategy !== strategyName || (id && tenant.id !== id)) throw error;
+      }
     }
-    const version = await strategy.provision(tenant);
+    const version = await servers.strategyOf(tenant).provision(tenant);
     return catalog.update(tenant.id, { schemaVersion: version });
+  }
+
+  /** The tenant of this slug when a provisioning of it stopped half-way; undefined when there is none (or it is done). */
+  async function unfinished(slug: string): Promise<Tenant | undefined> {
+    const tenant = await catalog.fresh(slug, deployment.admin()).catch((error: unknown) => {
+      if (error instanceof TenantNotFoundError) return undefined;
+      throw error;
+    });
+    if (tenant && tenant.status !== 'provisioning') throw new TenantExistsError(slug);
+    return tenant;
   }
 
   async function activate(tenant: Tenant): Promise<Tenant> {
@@ -75,7 +97,7 @@ export function tenantProvisioning({ deployment, catalog, strategies }: Parts) {
 
   /** Removes a tenant that never served (an import that failed verification), as if it had never been created. */
   async function discard(tenant: Tenant): Promise<void> {
-    await strategies[tenant.strategy].destroy(tenant);
+    await servers.strategyOf(tenant).destroy(tenant);
     deployment.tokens.forgetTenant(tenant.id);
     await catalog.remove(tenant);
   }
@@ -85,7 +107,7 @@ export function tenantProvisioning({ deployment, catalog, strategies }: Parts) {
 
 /** Creating and deleting tenants: the catalog entry, then the strategy's steps, each one safe to run again. */
 export function tenantLifecycle(
-  { config, deployment, catalog, strategies }: Parts,
+  { config, deployment, catalog, servers }: Parts,
   provisioning: Provisioning,
   archive: (tenant: Tenant, file: string) => Promise<unknown>,
 ) {
@@ -98,7 +120,7 @@ export function tenantLifecycle(
       throw new TenancyConfigError('deleteTenant needs { archive: "<file>" } to archive first, or { archive: false } to delete without an archive.');
     }
     let tenant = await catalog.fresh(key, deployment.admin());
-    const strategy = strategies[tenant.strategy];
+    const strategy = servers.strategyOf(tenant);
     // Checked before anything changes: a bad archive path must leave the tenant as it was.
     if (options.archive) await assertWritable(options.archive, 'Nothing was deleted.');
     const resumed = tenant.status === 'deleting';

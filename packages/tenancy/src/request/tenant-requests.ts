@@ -6,6 +6,7 @@ import { TenantSession } from '../context/session';
 import { TenantContextError, TenantNotActiveError, TenantPlacementMissingError } from '../errors';
 import type { Parts } from '../parts';
 import { explainPgBouncerLoginError } from '../pgbouncer/login-error';
+import { explainUnreachable } from '../servers/unreachable';
 import { CONTEXT_SETTING } from '../setup/context-functions';
 import { searchPath } from '../sql/ident';
 import type { Route } from '../strategies/types';
@@ -28,7 +29,7 @@ export interface TenantTx {
 const MOVE_POLL_MS = 25;
 
 /** The request path: a tenant's route, its signed transaction-local context, and the transaction around the caller's statements. */
-export function tenantRequests({ config, deployment, catalog, strategies }: Parts) {
+export function tenantRequests({ config, deployment, catalog, servers }: Parts) {
   async function activeTenant(key: string): Promise<Tenant> {
     let tenant = await catalog.resolve(key);
     if (tenant.status === 'moving') tenant = await afterMove(key);
@@ -64,8 +65,12 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
       // to a database (and, through PgBouncer, with a password) that a move has dropped since: PgBouncer keeps serving
       // those clients with the old password's keys, so if the tenant moved back to a database of its own (a new
       // password), every request through them would wait for a server login that keeps failing.
-      if (tenant.strategy !== 'database') void deployment.tenantPools.close(tenant.id).catch(() => undefined);
-      entry = { route: strategies[tenant.strategy].route(tenant), settings: new Map() };
+      // The same for a tenant moved to another server.
+      for (const server of servers.all) {
+        if (tenant.strategy === 'database' && tenant.server === server.name) continue;
+        void server.deployment.tenantPools.close(tenant.id).catch(() => undefined);
+      }
+      entry = { route: servers.strategyOf(tenant).route(tenant), settings: new Map() };
       prepared.set(tenant, entry);
     }
     return entry;
@@ -80,6 +85,8 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
     if (hit) return hit;
     const settings = settingsStatement([
       [CONTEXT_SETTING, token],
+      // A read-only server (maintenance): once the transaction has run a statement, SQL in it cannot make it read-write again.
+      ...(tenant.serverState === 'read_only' ? [['transaction_read_only', 'on'] as const] : []),
       // A connection starts each transaction on its startup search_path (the reset returns it there): set only another.
       ...(route.searchPath === route.startsWith ? [] : [['search_path', route.searchPath] as const]),
       ...(route.role ? [['role', route.role] as const] : []),
@@ -110,14 +117,16 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
       if (client.listenerCount('error') === 0) client.on('error', ignoreConnectionError);
       return client;
     } catch (error) {
-      if (config.pooler.kind !== 'pgbouncer') throw explainMissingDatabase(error, tenant, route);
+      const unreachable = explainUnreachable(error, route.server);
+      if (unreachable !== error) throw unreachable;
+      if (!route.pgbouncer) throw explainMissingDatabase(error, tenant, route);
       throw explainPgBouncerLoginError(error, route.login);
     }
   }
 
   async function transaction<T>(tenant: Tenant, route: Route, settings: PreludeStatement, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const client = await connect(route, tenant);
-    const session = new TenantSession(client, settings, config.pooler.kind === 'pgbouncer');
+    const session = new TenantSession(client, settings, route.pgbouncer);
     let db: NodePgDatabase | undefined;
     const tx: TenantTx = {
       tenant,
@@ -163,6 +172,8 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
       searchPath: searchPath(config.sharedSchema, 'tenancy'),
       startsWith: deployment.appPoolSearchPath,
       role: null,
+      server: deployment.server,
+      pgbouncer: config.pooler.kind === 'pgbouncer',
     };
     return transaction(tenant, route, contextSettings(tenant, route, options), fn);
   }
@@ -175,7 +186,7 @@ export function tenantRequests({ config, deployment, catalog, strategies }: Part
   ): Promise<pg.QueryResult<R>> {
     const { tenant, route, settings } = await activeRoute(key, options);
     const client = await connect(route, tenant);
-    const session = new TenantSession(client, settings, config.pooler.kind === 'pgbouncer');
+    const session = new TenantSession(client, settings, route.pgbouncer);
     try {
       // No BEGIN: the settings, the statement and the reset share one implicit transaction that ends at the Sync.
       return await session.runOnce<R>({ text, values: params });
@@ -192,11 +203,12 @@ const SETTINGS_TEXT = [
   'SELECT set_config($1, $2, true)',
   'SELECT set_config($1, $2, true), set_config($3, $4, true)',
   'SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true)',
+  'SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true)',
 ] as const;
 
 function settingsStatement(pairs: readonly (readonly [string, string])[]): PreludeStatement {
   const text = SETTINGS_TEXT[pairs.length - 1];
-  if (!text) throw new Error(`${pairs.length} transaction settings: the library makes one to three`);
+  if (!text) throw new Error(`${pairs.length} transaction settings: the library makes one to four`);
   return { text, values: pairs.flat() };
 }
 

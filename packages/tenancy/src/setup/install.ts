@@ -1,5 +1,13 @@
 import type pg from 'pg';
-import { CATALOG_TABLES, CATALOG_VERSION_FUNCTION, CONTEXT_KEY_TABLE, PREVIOUS_KEY_TABLE, RESOLVE_FUNCTION, SECRET_FUNCTION } from '../catalog/sql';
+import {
+  CATALOG_TABLES,
+  CATALOG_VERSION_FUNCTION,
+  CONTEXT_KEY_TABLE,
+  DROP_OLD_RESOLVE_FUNCTION,
+  PREVIOUS_KEY_TABLE,
+  RESOLVE_FUNCTION,
+  SECRET_FUNCTION,
+} from '../catalog/sql';
 import { OWNER_ROLE } from '../migrations/apply';
 import { writeContextKey, type KeyChange } from './context-key';
 import { CONTEXT_FUNCTIONS, CONTEXT_FUNCTION_NAMES, KEY_FUNCTIONS } from './context-functions';
@@ -53,6 +61,7 @@ export async function install(client: pg.ClientBase, options: InstallOptions): P
     const keyChanged = options.key ? await writeContextKey(client, options.key) : false;
     for (const fn of REPLACED_FUNCTIONS) await client.query(`DROP FUNCTION IF EXISTS ${fn}`);
     for (const { ddl } of (await client.query<{ ddl: string }>(DROP_RESET_FUNCTION)).rows) await client.query(ddl);
+    if (options.catalog) for (const { ddl } of (await client.query<{ ddl: string }>(DROP_OLD_RESOLVE_FUNCTION)).rows) await client.query(ddl);
     for (const ddl of [
       ...KEY_FUNCTIONS,
       ...CONTEXT_FUNCTIONS,
@@ -120,7 +129,8 @@ async function grantRuntimeRoles(client: pg.ClientBase, options: InstallOptions)
     ];
     for (const signature of functions) await execFormatted(client, `GRANT EXECUTE ON FUNCTION tenancy.${signature} TO %I`, [role]);
   }
-  if (options.operatorRole && options.catalog) await execFormatted(client, 'GRANT SELECT ON tenancy.tenants TO %I', [options.operatorRole.name]);
+  if (options.operatorRole && options.catalog)
+    await execFormatted(client, 'GRANT SELECT ON tenancy.tenants, tenancy.servers TO %I', [options.operatorRole.name]);
 }
 
 async function currentUser(client: pg.ClientBase): Promise<string> {

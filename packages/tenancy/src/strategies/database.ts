@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Tenant } from '../catalog/types';
-import type { Deployment } from '../deployment';
+import { connectTimeout, type Deployment } from '../deployment';
 import { applyMigrations, OWNER_ROLE } from '../migrations/apply';
 import { generatePassword } from '../secrets/password';
 import { install } from '../setup/install';
@@ -11,7 +11,7 @@ import { connectionFor } from '../sql/urls';
 import { grantTenantRole } from './grants';
 import { pinPlacement } from './pin';
 import { currentVersion, dropRole, ownerTransaction } from './schema';
-import type { AuditPlacement, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
+import type { AuditPlacement, DestroyOptions, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
 
 const BUSY_TEMPLATE = '55006'; // object_in_use: someone is connected to the template
 
@@ -87,7 +87,7 @@ export class DatabaseStrategy implements Strategy {
     return rowCount === 1;
   }
 
-  async destroy(tenant: Tenant, options: { keepRole?: boolean } = {}): Promise<void> {
+  async destroy(tenant: Tenant, options: DestroyOptions = {}): Promise<void> {
     const { databaseName: database, roleName: role } = names(tenant);
     await this.deployment.step('database.pool', tenant);
     await this.deployment.tenantPools.close(tenant.id);
@@ -98,7 +98,7 @@ export class DatabaseStrategy implements Strategy {
     if (options.keepRole) await this.deployment.withAdmin((client) => execFormatted(client, 'ALTER ROLE %I NOLOGIN PASSWORD NULL', [role]));
     else await this.deployment.withAdmin((client) => dropRole(client, role));
     await this.deployment.step('database.secret', tenant);
-    await this.deployment.secrets().delete(tenant.slug);
+    if (!options.keepSecret) await this.deployment.secrets().delete(tenant.slug);
   }
 
   inPlacement<T>(tenant: Tenant, fn: (client: pg.ClientBase) => Promise<T>, options?: OwnerTransactionOptions): Promise<T> {
@@ -114,8 +114,9 @@ export class DatabaseStrategy implements Strategy {
   route(tenant: Tenant): Route {
     const { databaseName: database, roleName: role } = names(tenant);
     const secrets = this.deployment.secrets();
-    const config = () =>
-      connectionFor(this.deployment.config.appUrl, {
+    const config = () => ({
+      ...connectTimeout(this.deployment.config),
+      ...connectionFor(this.deployment.config.appUrl, {
         user: role,
         database,
         // Read at connect time, so a rotated password is picked up by the next connection.
@@ -124,13 +125,16 @@ export class DatabaseStrategy implements Strategy {
           if (!secret) throw new Error(`No password for tenant "${tenant.slug}" in the SecretsProvider: re-run createTenant to restore it.`);
           return secret;
         },
-      });
+      }),
+    });
     return {
       connect: () => this.deployment.tenantPools.connect(tenant.id, config),
       login: { user: role, database },
       searchPath: searchPath('public', 'tenancy'),
       startsWith: null,
       role: null,
+      server: this.deployment.server,
+      pgbouncer: this.deployment.config.pooler.kind === 'pgbouncer',
     };
   }
 

@@ -54,6 +54,8 @@ export class RlsStrategy implements Strategy {
       searchPath: searchPath(tenant.schemaName, 'tenancy'),
       startsWith: this.deployment.appPoolSearchPath,
       role: null,
+      server: this.deployment.server,
+      pgbouncer: this.deployment.config.pooler.kind === 'pgbouncer',
     };
   }
 

@@ -9,7 +9,7 @@ import { quoteIdent, searchPath } from '../sql/ident';
 import { grantTenantRole } from './grants';
 import { PIN_CONSTRAINT, pinPlacement } from './pin';
 import { cloneSchema, unsupportedForClone } from './schema-clone';
-import type { AuditPlacement, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
+import type { AuditPlacement, DestroyOptions, Placement, Route, Strategy, OwnerTransactionOptions } from './types';
 
 /**
  * A schema per tenant in the deployment's database, owned by the owner role, with a group role
@@ -48,7 +48,7 @@ export class SchemaStrategy implements Strategy {
     );
   }
 
-  async destroy(tenant: Tenant, options: { keepRole?: boolean } = {}): Promise<void> {
+  async destroy(tenant: Tenant, options: DestroyOptions = {}): Promise<void> {
     await this.deployment.step('schema.drop', tenant);
     await this.deployment.withAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(tenant.schemaName)} CASCADE`));
     await this.deployment.step('schema.role', tenant);
@@ -72,6 +72,8 @@ export class SchemaStrategy implements Strategy {
       searchPath: searchPath(tenant.schemaName, 'tenancy'),
       startsWith: this.deployment.appPoolSearchPath,
       role: tenant.roleName,
+      server: this.deployment.server,
+      pgbouncer: this.deployment.config.pooler.kind === 'pgbouncer',
     };
   }
 

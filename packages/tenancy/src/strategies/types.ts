@@ -24,6 +24,10 @@ export interface Route {
   startsWith: string | null;
   /** Role to assume for the transaction, when the strategy has one per tenant. */
   role: string | null;
+  /** The server connect() reaches, as the catalog names it. */
+  server: string;
+  /** Whether connect() goes through PgBouncer (whose refusals name a login, not a reason). */
+  pgbouncer: boolean;
 }
 
 /** Names a placement will use, decided before anything is created so every step can be re-run. */
@@ -40,6 +44,13 @@ export interface Placement {
  */
 export type AuditPlacement = { kind: 'schema'; schema: string; role: string } | { kind: 'database'; database: string; role: string };
 
+export interface DestroyOptions {
+  /** Keep the role (stripped of this placement's rights): the new placement of a move on the same server uses it. */
+  keepRole?: boolean;
+  /** Keep the tenant's role password in the SecretsProvider: the new placement of a move is a database too (another server's). */
+  keepSecret?: boolean;
+}
+
 /** One isolation strategy. The rest of the library never asks which one it holds. */
 export interface Strategy {
   readonly name: StrategyName;
@@ -54,7 +65,7 @@ export interface Strategy {
    * schema and database, whose placements share the role's name) the role stays, stripped of what
    * this strategy gave it.
    */
-  destroy(tenant: Tenant, options?: { keepRole?: boolean }): Promise<void>;
+  destroy(tenant: Tenant, options?: DestroyOptions): Promise<void>;
   /**
    * Runs fn in an owner transaction on the tenant's placement that carries the tenant's maintenance
    * context: row-level security shows and accepts that tenant's rows only. Export and import use it.
