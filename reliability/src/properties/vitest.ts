@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PROPERTY_SCALE_ENV } from '@repo/properties';
 import { runCommand } from './command';
+
+/** The packages' vitest testTimeout (60 s), which their property tests are sized for at scale 1. */
+const TEST_TIMEOUT_MS = 60_000;
 
 export interface VitestSummary {
   files: number;
@@ -29,7 +33,9 @@ export async function runVitest(
 ): Promise<VitestSummary> {
   const label = path.basename(dir);
   const report = workFile(`${label}.vitest.json`);
-  const { code, tail } = await runCommand('npx', ['vitest', 'run', '--reporter=json', `--outputFile=${report}`, ...files], {
+  // A test's runs grow with the scale, and so does the time it may take (the packages' own limit is for scale 1).
+  const timeout = TEST_TIMEOUT_MS * Math.max(1, Number(env[PROPERTY_SCALE_ENV] ?? 1));
+  const { code, tail } = await runCommand('npx', ['vitest', 'run', '--reporter=json', `--outputFile=${report}`, `--testTimeout=${timeout}`, ...files], {
     cwd: dir,
     env,
     logFile: workFile(`${label}.vitest.log`),
