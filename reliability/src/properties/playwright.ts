@@ -23,11 +23,15 @@ interface Suite {
   specs?: { title: string; ok: boolean; file: string }[];
 }
 
-/** Runs the app's Playwright specs tagged @property (its own config starts its servers) and reads the JSON report. */
+/**
+ * Runs the app's Playwright specs tagged @property through its e2e runner (`npm run test:e2e`, which starts the
+ * database, PgBouncer and the mail server its config expects, and passes the arguments on to Playwright) and reads
+ * the JSON report.
+ */
 export async function runPlaywright(appDir: string, env: Record<string, string>, workFile: (name: string) => string): Promise<PlaywrightSummary> {
   const label = path.basename(appDir);
   const report = workFile(`${label}.playwright.json`);
-  const { code, tail } = await runCommand('npx', ['playwright', 'test', '--grep', PROPERTY_TAG, '--reporter=json'], {
+  const { code, tail } = await runCommand('npm', ['run', 'test:e2e', '--', '--grep', PROPERTY_TAG, '--reporter=json'], {
     cwd: appDir,
     env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
     logFile: workFile(`${label}.playwright.log`),
