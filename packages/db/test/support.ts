@@ -26,11 +26,16 @@ export interface SuiteServer {
   name: string;
 }
 
+/** The suite's database on the second server, with a superuser pool to it like `admin` on the primary. */
+export interface SecondServerDatabase extends SuiteServer {
+  admin: pg.Pool;
+}
+
 export interface PreparedDatabase {
   /** The primary's database: the catalog, the shared tables, the control plane. */
   db: TestDatabase;
   /** The suite's database on the second server (config name SECOND), when its tenants are placed on two servers. */
-  second?: SuiteServer;
+  second?: SecondServerDatabase;
   urls: DatabaseUrls;
   tenancy: AppTenancy;
   /** Superuser pool: only for arranging fixtures and reading what really landed. */
@@ -70,6 +75,7 @@ export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tena
   afterAll(async () => {
     await prepared?.tenancy.close();
     await prepared?.admin.end();
+    await prepared?.second?.admin.end();
     await prepared?.db.drop();
   });
   return () => {
@@ -79,9 +85,9 @@ export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tena
 }
 
 /** A database of the suite's own on the second cluster (its tenant databases are made beside it). */
-export async function secondServerDatabase(cluster: SecondCluster, label: string): Promise<SuiteServer> {
+export async function secondServerDatabase(cluster: SecondCluster, label: string): Promise<SecondServerDatabase> {
   const name = await cluster.createDatabase(label);
-  return { url: cluster.url(name), serverUrl: (dbName) => cluster.url(dbName), name };
+  return { url: cluster.url(name), serverUrl: (dbName) => cluster.url(dbName), name, admin: suiteAdminPool(cluster.url(name)) };
 }
 
 /** The tenancy config naming the second server: its owner and app_user connections (setup() creates app_user there). */

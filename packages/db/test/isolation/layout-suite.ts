@@ -1,4 +1,5 @@
 import type { StrategyName, Tenant } from '@repo/tenancy';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { PreparedDatabase, SuiteServer } from '../support';
 import type { Fixture } from './fixture';
@@ -40,6 +41,38 @@ export function describeLayout(strategy: StrategyName, prepared: () => PreparedD
       expect(await placementExists(db, canary.tenant)).toBe(true);
       expect(await placementExists(second!, canary.tenant)).toBe(false);
     });
+
+    it(`the catalog and the shared tables are the primary's only: server "${SECOND}" holds neither`, async () => {
+      const probe = `select to_regclass('tenancy.tenants')::text as catalog, to_regclass('public.projects')::text as shared,
+        to_regprocedure('tenancy.current_tenant_id()')::text as context`;
+      expect((await queryAt(prepared().second!.url, probe)).rows).toEqual([{ catalog: null, shared: null, context: 'tenancy.current_tenant_id()' }]);
+      expect((await queryAt(prepared().db.url, probe)).rows).toEqual([
+        { catalog: 'tenancy.tenants', shared: 'projects', context: 'tenancy.current_tenant_id()' },
+      ]);
+    });
+
+    if (strategy === 'schema') {
+      it("from A's transaction the canary's schema and role, on the primary, cannot even be named", async () => {
+        const { a, canary } = fixture();
+        const attempt = (sql: string) =>
+          prepared().tenancy.withTenant(
+            a.tenant.slug,
+            async (tx) => {
+              await tx.query('savepoint probe');
+              const outcome = await tx.query(sql).then(
+                () => 'answered',
+                (e: { code?: string }) => e.code,
+              );
+              await tx.query('rollback to savepoint probe');
+              return outcome;
+            },
+            { role: 'admin', userId: a.admin },
+          );
+        // 42P01: no such table (its schema is not there); 22023: no such role. Neither exists on A's server.
+        expect(await attempt(`select * from ${pg.escapeIdentifier(canary.tenant.schemaName)}.projects`)).toBe('42P01');
+        expect(await attempt(`set local role ${pg.escapeIdentifier(canary.tenant.roleName!)}`)).toBe('22023');
+      });
+    }
   });
 }
 

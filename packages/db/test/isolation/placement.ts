@@ -43,9 +43,9 @@ async function runtimeUrl(prepared: PreparedDatabase, tenant: Tenant): Promise<s
 
 /** A superuser query in the database that holds the tenant's tables, on the tenant's server. */
 export async function superuserQuery(prepared: PreparedDatabase, tenant: Tenant, text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  if (!tenant.databaseName && tenant.server !== SECOND) return prepared.admin.query(text, params);
   const server = serverOf(prepared, tenant);
-  return queryAt(tenant.databaseName ? server.serverUrl(tenant.databaseName) : server.url, text, params);
+  if (tenant.databaseName) return queryAt(server.serverUrl(tenant.databaseName), text, params);
+  return (server === prepared.db ? prepared.admin : prepared.second!.admin).query(text, params);
 }
 
 /** One query on a connection of its own. */

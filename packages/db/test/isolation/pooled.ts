@@ -84,6 +84,7 @@ export function usePooledDatabase(label: string, pooler: Pooler, cluster?: () =>
     await prepared?.bouncer?.stop();
     await prepared?.secondBouncer?.stop();
     await prepared?.admin.end();
+    await prepared?.second?.admin.end();
     await prepared?.db.drop();
   });
   return () => {
