@@ -9,6 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { INIT_SQL_DEFAULTS } from '../src/init-sql/generate';
 import { prepareDatabase, type DatabaseUrls } from '../src/prepare';
 import type { AppTenancy } from '../src/tenancy';
+import { SECOND, type SecondCluster } from './isolation/second-server';
 
 export function roleUrl(databaseUrl: string, role: string, password: string): string {
   const url = new URL(databaseUrl);
@@ -17,8 +18,24 @@ export function roleUrl(databaseUrl: string, role: string, password: string): st
   return url.toString();
 }
 
+/** A server's database of one suite, as the superuser: where its tenants' tables can be read directly. */
+export interface SuiteServer {
+  url: string;
+  /** The same server and credentials, another database (default: the maintenance database). */
+  serverUrl(dbName?: string): string;
+  name: string;
+}
+
+/** The suite's database on the second server, with a superuser pool to it like `admin` on the primary. */
+export interface SecondServerDatabase extends SuiteServer {
+  admin: pg.Pool;
+}
+
 export interface PreparedDatabase {
+  /** The primary's database: the catalog, the shared tables, the control plane. */
   db: TestDatabase;
+  /** The suite's database on the second server (config name SECOND), when its tenants are placed on two servers. */
+  second?: SecondServerDatabase;
   urls: DatabaseUrls;
   tenancy: AppTenancy;
   /** Superuser pool: only for arranging fixtures and reading what really landed. */
@@ -42,24 +59,40 @@ export function suiteUrls(db: TestDatabase, label: string, overrides: DatabaseUr
   };
 }
 
-/** A fresh database with the tenancy schema, tenant tables and control plane, per suite. */
-export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tenancy'] = {}): () => PreparedDatabase {
+/**
+ * A fresh database with the tenancy schema, tenant tables and control plane, per suite. Given a second cluster, the
+ * suite also gets a database there, configured as server SECOND, which setup() prepares like the primary's.
+ */
+export function usePreparedDatabase(label: string, overrides: DatabaseUrls['tenancy'] = {}, cluster?: () => SecondCluster): () => PreparedDatabase {
   let prepared: PreparedDatabase | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase(label);
-    const urls = suiteUrls(db, label, overrides);
+    const second = cluster ? await secondServerDatabase(cluster(), label) : undefined;
+    const urls = suiteUrls(db, label, { ...(second ? secondServerConfig(second.url) : {}), ...overrides });
     const tenancy = await prepareDatabase(urls);
-    prepared = { db, urls, tenancy, admin: suiteAdminPool(db.url) };
+    prepared = { db, urls, tenancy, admin: suiteAdminPool(db.url), ...(second ? { second } : {}) };
   });
   afterAll(async () => {
     await prepared?.tenancy.close();
     await prepared?.admin.end();
+    await prepared?.second?.admin.end();
     await prepared?.db.drop();
   });
   return () => {
     if (!prepared) throw new Error('usePreparedDatabase(): available only after beforeAll');
     return prepared;
   };
+}
+
+/** A database of the suite's own on the second cluster (its tenant databases are made beside it). */
+export async function secondServerDatabase(cluster: SecondCluster, label: string): Promise<SecondServerDatabase> {
+  const name = await cluster.createDatabase(label);
+  return { url: cluster.url(name), serverUrl: (dbName) => cluster.url(dbName), name, admin: suiteAdminPool(cluster.url(name)) };
+}
+
+/** The tenancy config naming the second server: its owner and app_user connections (setup() creates app_user there). */
+export function secondServerConfig(adminUrl: string, appUrl = roleUrl(adminUrl, 'app_user', INIT_SQL_DEFAULTS.appPassword)): DatabaseUrls['tenancy'] {
+  return { servers: [{ name: SECOND, adminUrl, appUrl }] };
 }
 
 /** A short, per-suite prefix for tenant schemas, databases and roles (cluster-wide names). */

@@ -133,11 +133,14 @@ export function describeActivity(strategy: StrategyName, prepared: () => Prepare
       it("a schema tenant's writers are its own, cloned from the template with its tables (not replayed), and name its own tables", async () => {
         const { a } = fixture();
         const template = `${prepared().urls.tenancy!.namePrefix!}_template`;
+        // The template a tenant is cloned from is its server's own: read both where the tenant lives.
         const latest = async (schema: string) =>
-          (await prepared().admin.query(`select max(applied_at) as at from ${schema}.__tenant_migrations`)).rows[0]!.at as Date;
+          (await superuserQuery(prepared(), a.tenant, `select max(applied_at) as at from ${schema}.__tenant_migrations`)).rows[0]!.at as Date;
         // A clone copies the template's migration records; a replay writes its own, later ones.
         expect(await latest(a.tenant.schemaName)).toEqual(await latest(template));
-        const { rows } = await prepared().admin.query(
+        const { rows } = await superuserQuery(
+          prepared(),
+          a.tenant,
           `select c.relname as "table", p.pronamespace::regnamespace::text as "functionSchema", p.proconfig as config
              from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
             where c.relnamespace = $1::regnamespace and not t.tgisinternal order by 1`,

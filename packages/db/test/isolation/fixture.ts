@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StrategyName, Tenant } from '@repo/tenancy';
 import type { PreparedDatabase } from '../support';
+import { SECOND, type SecondCluster } from './second-server';
 
 export interface TenantFixture {
   tenant: Tenant;
@@ -21,10 +22,26 @@ export interface Fixture {
   canary: TenantFixture;
 }
 
+/**
+ * Where a suite's tenants live. 'one-server': all on the primary. 'two-servers': A and B on the second server (so
+ * every attack of A on B, and the connection they share, is on that server), the canary on the primary (so whatever
+ * crosses servers shows up as the canary's rows).
+ */
+export type Layout = 'one-server' | 'two-servers';
+
+const SERVERS: Record<Layout, Partial<Record<keyof Fixture, string>>> = {
+  'one-server': {},
+  'two-servers': { a: SECOND, b: SECOND, canary: 'primary' },
+};
+
+/** A suite given a second cluster places its tenants on two servers. */
+export const layoutOf = (second?: () => SecondCluster): Layout => (second ? 'two-servers' : 'one-server');
+
 /** Three tenants of one strategy, each with one row per table written through the library as a member. */
-export async function buildFixture(prepared: PreparedDatabase, strategy: StrategyName, prefix: string): Promise<Fixture> {
-  const make = async (name: string): Promise<TenantFixture> => {
-    const tenant = await prepared.tenancy.createTenant({ slug: `${prefix}_${name}`, name: `${prefix} ${name}`, strategy });
+export async function buildFixture(prepared: PreparedDatabase, strategy: StrategyName, prefix: string, layout: Layout = 'one-server'): Promise<Fixture> {
+  const make = async (name: keyof Fixture): Promise<TenantFixture> => {
+    const server = SERVERS[layout][name];
+    const tenant = await prepared.tenancy.createTenant({ slug: `${prefix}_${name}`, name: `${prefix} ${name}`, strategy, ...(server ? { server } : {}) });
     const users = { admin: randomUUID(), member: randomUUID(), otherMember: randomUUID(), viewer: randomUUID() };
     const ids = await prepared.tenancy.withTenant(
       tenant.slug,

@@ -2,8 +2,10 @@ import type { SecretsProvider, StrategyName, TenantTx } from '@repo/tenancy';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { roleUrl, usePreparedDatabase } from '../support';
-import { buildFixture, type Fixture, type TenantFixture } from './fixture';
-import { superuserQuery } from './placement';
+import { buildFixture, layoutOf, type Fixture, type TenantFixture } from './fixture';
+import { describeLayout } from './layout-suite';
+import { queryAt, serverOf, superuserQuery } from './placement';
+import { SECOND, type SecondCluster } from './second-server';
 
 /** What a tenant request's role may execute outside the system catalog: nothing that returns another tenant's data. */
 const CONTEXT_FUNCTIONS = [
@@ -53,13 +55,14 @@ const EXECUTABLE = `select n.nspname || '.' || p.proname || '(' || replace(oidve
  * with B's identifiers, B's objects are named by their qualified names, and the statistics that
  * PostgreSQL would show about B are asked for.
  */
-export function describeGrants(strategy: StrategyName): void {
-  const prepared = usePreparedDatabase(`grants_${strategy}`);
+export function describeGrants(strategy: StrategyName, second?: () => SecondCluster): void {
+  const layout = layoutOf(second);
+  const prepared = usePreparedDatabase(`grants_${strategy}`, {}, second);
   let fx: Fixture;
   let emails: { a: string; b: string };
 
   beforeAll(async () => {
-    fx = await buildFixture(prepared(), strategy, `gr_${strategy}`);
+    fx = await buildFixture(prepared(), strategy, `gr_${strategy}`, layout);
     emails = { a: `admin-a-${strategy}@grants.test`, b: `admin-b-${strategy}@grants.test` };
     // Control-plane users and memberships for A's and B's admins: the functions below read them.
     for (const [f, email] of [
@@ -72,6 +75,8 @@ export function describeGrants(strategy: StrategyName): void {
     // An API key of each: B's id and hash are what A's context tries below.
     keys = { a: await createKey(fx.a, 'a'), b: await createKey(fx.b, 'b') };
   });
+
+  if (layout === 'two-servers') describeLayout(strategy, prepared, () => fx);
 
   let keys: { a: { id: string; hash: string }; b: { id: string; hash: string } };
   async function createKey(f: TenantFixture, letter: string): Promise<{ id: string; hash: string }> {
@@ -95,15 +100,26 @@ export function describeGrants(strategy: StrategyName): void {
       const executable = async (role: string, tenant = fx.a.tenant) =>
         (await superuserQuery(prepared(), tenant, EXECUTABLE, [role])).rows.map((r) => r.fn as string);
       // PUBLIC may execute them wherever they are: every tenant schema's and the template's too (a schema's own need
-      // USAGE on it, which only its role has).
-      const schemaFunctions = strategy === 'schema' ? (await admin.query(TENANT_SCHEMAS)).rows.flatMap((r) => placementFunctions(r.nspname as string)) : [];
+      // USAGE on it, which only its role has). Each server has its own: read them where A lives.
+      const schemaFunctions = async (tenant = fx.a.tenant) =>
+        strategy === 'schema' ? (await superuserQuery(prepared(), tenant, TENANT_SCHEMAS)).rows.flatMap((r) => placementFunctions(r.nspname as string)) : [];
+      // public holds a placement's writers where it holds tenant tables: the primary's (the shared tables), a database
+      // tenant's own database; the second server's database holds schema tenants only.
+      const publicFunctions = strategy === 'schema' && fx.a.tenant.server === SECOND ? [] : placementFunctions('public');
       if (strategy === 'database') {
-        expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...placementFunctions('public')].sort());
+        expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...publicFunctions].sort());
       } else {
-        expect((await admin.query(EXECUTABLE, ['app_user'])).rows.map((r) => r.fn)).toEqual([...APP_FUNCTIONS, ...schemaFunctions].sort());
+        expect((await admin.query(EXECUTABLE, ['app_user'])).rows.map((r) => r.fn)).toEqual(
+          [...APP_FUNCTIONS, ...(await schemaFunctions(fx.canary.tenant))].sort(),
+        );
       }
       if (strategy === 'schema')
-        expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...placementFunctions('public'), ...schemaFunctions].sort());
+        expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...publicFunctions, ...(await schemaFunctions())].sort());
+      if (layout === 'two-servers') {
+        // On the second server app_user has the context functions only: no catalog, no control plane, no shared tables.
+        const onSecond = (await queryAt(prepared().second!.url, EXECUTABLE, ['app_user'])).rows;
+        expect(onSecond.map((r) => r.fn)).toEqual([...CONTEXT_FUNCTIONS, ...(await schemaFunctions())].sort());
+      }
     });
 
     it("each, called from A's context with B's identifiers, returns A's data or nothing", async () => {
@@ -230,8 +246,9 @@ export function describeGrants(strategy: StrategyName): void {
     it("A's database role connects to its own database only", async () => {
       const secrets = prepared().urls.tenancy?.secrets as SecretsProvider;
       const password = (await secrets.get(fx.a.tenant.slug))!;
-      const attempt = async (database: string) => {
-        const url = new URL(roleUrl(prepared().db.url, fx.a.tenant.roleName!, password));
+      const home = serverOf(prepared(), fx.a.tenant);
+      const attempt = async (database: string, server = home) => {
+        const url = new URL(roleUrl(server.url, fx.a.tenant.roleName!, password));
         url.pathname = `/${database}`;
         const client = new pg.Client({ connectionString: url.toString() });
         try {
@@ -245,7 +262,12 @@ export function describeGrants(strategy: StrategyName): void {
       };
       expect(await attempt(fx.a.tenant.databaseName!)).toBe('connected');
       expect(await attempt(fx.b.tenant.databaseName!)).toBe('42501');
-      expect(await attempt(prepared().db.name)).toBe('42501');
+      expect(await attempt(home.name)).toBe('42501');
+      if (layout === 'two-servers') {
+        // The role exists on A's server only: on the primary its name and password are nobody's.
+        expect(await attempt(fx.canary.tenant.databaseName!, prepared().db)).toBe('28P01');
+        expect(await attempt(prepared().db.name, prepared().db)).toBe('28P01');
+      }
     });
   }
 }

@@ -3,22 +3,28 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { usePreparedDatabase, type PreparedDatabase } from '../support';
 import { describeActivity } from './activity-suite';
 import { describeSupport } from './support-suite';
-import { buildFixture, TABLES, type Fixture, type TableName, type TenantFixture } from './fixture';
+import { buildFixture, layoutOf, TABLES, type Fixture, type TableName, type TenantFixture } from './fixture';
+import { describeLayout } from './layout-suite';
 import { superuserQuery, withRuntimeClient } from './placement';
+import type { SecondCluster } from './second-server';
 
 type Role = 'admin' | 'member' | 'viewer';
 
 /**
  * Tenant isolation and role rules, written once and run for every strategy. Every check runs as
- * the app role through the library; the superuser pool only takes snapshots of what really landed.
+ * the app role through the library; the superuser pool only takes snapshots of what really landed. Given a second
+ * cluster, A and B live there and the canary on the primary (fixture.ts, Layout).
  */
-export function describeIsolation(strategy: StrategyName): void {
-  const prepared = usePreparedDatabase(`isolation_${strategy}`);
+export function describeIsolation(strategy: StrategyName, second?: () => SecondCluster): void {
+  const layout = layoutOf(second);
+  const prepared = usePreparedDatabase(`isolation_${strategy}`, {}, second);
   let fx: Fixture;
 
   beforeAll(async () => {
-    fx = await buildFixture(prepared(), strategy, `iso_${strategy}`);
+    fx = await buildFixture(prepared(), strategy, `iso_${strategy}`, layout);
   });
+
+  if (layout === 'two-servers') describeLayout(strategy, prepared, () => fx);
 
   const userOf = (f: TenantFixture, role: Role | 'otherMember') => ({ role: role === 'otherMember' ? 'member' : role, userId: f[role] });
   const run = (f: TenantFixture, role: Role | 'otherMember', sql: string, params: unknown[] = []) =>

@@ -1,7 +1,16 @@
 import type { SecretsProvider, Tenant } from '@repo/tenancy';
 import pg from 'pg';
-import type { PreparedDatabase } from '../support';
+import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate';
+import type { PreparedDatabase, SuiteServer } from '../support';
 import { roleUrl } from '../support';
+import { SECOND } from './second-server';
+
+/** The suite's database on the server that holds the tenant: the primary's, or the second server's. */
+export function serverOf(prepared: PreparedDatabase, tenant: Tenant): SuiteServer {
+  if (tenant.server !== SECOND) return prepared.db;
+  if (!prepared.second) throw new Error(`tenant ${tenant.slug} is on server "${SECOND}", which this suite did not start`);
+  return prepared.second;
+}
 
 /**
  * A raw connection as the role that serves the tenant, placed where the tenant's tables live,
@@ -22,17 +31,26 @@ export async function withRuntimeClient<T>(prepared: PreparedDatabase, tenant: T
 }
 
 async function runtimeUrl(prepared: PreparedDatabase, tenant: Tenant): Promise<string> {
-  if (tenant.strategy !== 'database') return prepared.urls.appUrl;
+  const server = serverOf(prepared, tenant);
+  if (tenant.strategy !== 'database') {
+    return server === prepared.db ? prepared.urls.appUrl : roleUrl(server.url, 'app_user', INIT_SQL_DEFAULTS.appPassword);
+  }
   const secrets = prepared.urls.tenancy?.secrets as SecretsProvider;
-  const url = new URL(roleUrl(prepared.db.url, tenant.roleName!, (await secrets.get(tenant.slug))!));
+  const url = new URL(roleUrl(server.url, tenant.roleName!, (await secrets.get(tenant.slug))!));
   url.pathname = `/${tenant.databaseName}`;
   return url.toString();
 }
 
-/** A superuser query in the database that holds the tenant's tables. */
+/** A superuser query in the database that holds the tenant's tables, on the tenant's server. */
 export async function superuserQuery(prepared: PreparedDatabase, tenant: Tenant, text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  if (!tenant.databaseName) return prepared.admin.query(text, params);
-  const client = new pg.Client({ connectionString: prepared.db.serverUrl(tenant.databaseName) });
+  const server = serverOf(prepared, tenant);
+  if (tenant.databaseName) return queryAt(server.serverUrl(tenant.databaseName), text, params);
+  return (server === prepared.db ? prepared.admin : prepared.second!.admin).query(text, params);
+}
+
+/** One query on a connection of its own. */
+export async function queryAt(url: string, text: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await client.query(text, params);

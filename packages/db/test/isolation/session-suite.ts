@@ -1,10 +1,12 @@
 import { requirePgBouncer } from '@repo/localdb/pgbouncer';
-import type { StrategyName, TenantTx } from '@repo/tenancy';
+import type { StrategyName, Tenant, TenantTx } from '@repo/tenancy';
 import type pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, type Fixture, type TenantFixture } from './fixture';
-import { superuserQuery } from './placement';
+import { buildFixture, layoutOf, type Fixture, type TenantFixture } from './fixture';
+import { describeLayout } from './layout-suite';
+import { serverOf, superuserQuery } from './placement';
 import { POOLERS, pooledClientFor, usePooledDatabase, type PooledDatabase, type Pooler } from './pooled';
+import type { SecondCluster } from './second-server';
 import { CASES, plantCase, SETTINGS_SQL, type Case, type PlantOutcome } from './session-cases';
 
 /** Everything a session carries that the library never sets: read on the idle pooled connection, outside any transaction. */
@@ -18,15 +20,17 @@ interface Victim {
   userId: string;
 }
 
-export function describePooledSession(strategy: StrategyName): void {
-  for (const pooler of POOLERS) describeOne(strategy, pooler);
+/** Given a second cluster, A and B (and the connection they share) are there, the canary on the primary (fixture.ts, Layout). */
+export function describePooledSession(strategy: StrategyName, second?: () => SecondCluster): void {
+  for (const pooler of POOLERS) describeOne(strategy, pooler, second);
 }
 
-function describeOne(strategy: StrategyName, pooler: Pooler): void {
+function describeOne(strategy: StrategyName, pooler: Pooler, second?: () => SecondCluster): void {
+  const layout = layoutOf(second);
   // Without pgbouncer a CI run fails here; elsewhere the reason is printed and the PgBouncer half is skipped.
   const runnable = pooler === 'pg.Pool' || requirePgBouncer();
   describe.skipIf(!runnable)(`${strategy} through ${pooler}, one server connection`, () => {
-    const prepared = usePooledDatabase(`session_${strategy}_${pooler.replace(/\W/g, '').toLowerCase()}`, pooler);
+    const prepared = usePooledDatabase(`session_${strategy}_${pooler.replace(/\W/g, '').toLowerCase()}`, pooler, second);
     let fx: Fixture;
     let victim: Victim;
     let baseline: Record<string, unknown>;
@@ -34,7 +38,7 @@ function describeOne(strategy: StrategyName, pooler: Pooler): void {
     let inserted = 0;
 
     beforeAll(async () => {
-      fx = await buildFixture(prepared(), strategy, `ses_${strategy.slice(0, 2)}${POOLERS.indexOf(pooler)}`);
+      fx = await buildFixture(prepared(), strategy, `ses_${strategy.slice(0, 2)}${POOLERS.indexOf(pooler)}`, layout);
       // A database tenant's connection serves only that tenant: there the next caller on it is another user of A.
       victim = strategy === 'database' ? { fixture: fx.a, userId: fx.a.otherMember } : { fixture: fx.b, userId: fx.b.member };
       const before = await victimTransaction(prepared(), victim, (tx) =>
@@ -43,6 +47,8 @@ function describeOne(strategy: StrategyName, pooler: Pooler): void {
       baselineInside = before.rows[0]!;
       baseline = await probe(prepared(), victim);
     });
+
+    if (layout === 'two-servers') describeLayout(strategy, prepared, () => fx);
 
     it("the comparison below is not vacuous: after a tenant transaction the connection carries the app's own application_name", () => {
       // Behind PgBouncer a bare RESET ALL would blank it, and the blank would compare equal before and after.
@@ -70,7 +76,7 @@ function describeOne(strategy: StrategyName, pooler: Pooler): void {
 
     it('where TEMP is granted after all, a temporary view named like a tenant table is searched last and never read', async () => {
       const { tenant } = victim.fixture;
-      const database = tenant.databaseName ?? prepared().db.name;
+      const database = tenant.databaseName ?? serverOf(prepared(), tenant).name;
       // The role A's statements run as: its own login role, the app role, or the schema tenant's role it assumes.
       const login = fx.a.tenant.roleName ?? 'app_user';
       await superuserQuery(prepared(), tenant, `grant temporary on database "${database}" to "${login}"`);
@@ -114,7 +120,7 @@ function describeOne(strategy: StrategyName, pooler: Pooler): void {
         expect(seen.name).toBe(victimName(inserted));
         const after = await probe(prepared(), victim);
         expect({ ...after, pid: undefined }).toEqual({ ...baseline, pid: undefined });
-        expect(await advisoryLocks(prepared(), outcome.pid)).toBe(0);
+        expect(await advisoryLocks(prepared(), victim.fixture.tenant, outcome.pid)).toBe(0);
       });
     });
   });
@@ -171,7 +177,8 @@ async function probe(prepared: PooledDatabase, victim: Victim): Promise<Record<s
   return (await client.query(PROBE_SQL)).rows[0];
 }
 
-async function advisoryLocks(prepared: PooledDatabase, pid: number): Promise<number> {
-  const { rows } = await prepared.admin.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = $1`, [pid]);
-  return rows[0]!.n;
+/** Advisory locks the server connection `pid` still holds, on the server of `tenant` (pg_locks is the whole server's). */
+async function advisoryLocks(prepared: PooledDatabase, tenant: Tenant, pid: number): Promise<number> {
+  const { rows } = await superuserQuery(prepared, tenant, `select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = $1`, [pid]);
+  return (rows[0] as { n: number }).n;
 }

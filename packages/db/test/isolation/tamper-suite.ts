@@ -3,7 +3,9 @@ import type { StrategyName, TenantTx } from '@repo/tenancy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INIT_SQL_DEFAULTS } from '../../src/init-sql/generate';
 import { usePreparedDatabase } from '../support';
-import { buildFixture, type Fixture } from './fixture';
+import { buildFixture, layoutOf, type Fixture } from './fixture';
+import { describeLayout } from './layout-suite';
+import { SECOND, type SecondCluster } from './second-server';
 
 const realKey = deriveKey(INIT_SQL_DEFAULTS.contextSecret);
 const wrongKey = deriveKey('an attacker guessing the secret wrongly, 0123456789');
@@ -77,20 +79,24 @@ const CASES: { name: string; sql: (fx: Fixture) => { text: string; params?: unkn
   },
 ];
 
-export function describeTamper(strategy: StrategyName): void {
-  const prepared = usePreparedDatabase(`tamper_${strategy}`);
+/** Given a second cluster, A and B live there and the canary on the primary (fixture.ts, Layout). */
+export function describeTamper(strategy: StrategyName, second?: () => SecondCluster): void {
+  const layout = layoutOf(second);
+  const prepared = usePreparedDatabase(`tamper_${strategy}`, {}, second);
   let fx: Fixture;
   /** A project of A's created by another member: only an admin of A may edit it. */
   let othersProject: string;
 
   beforeAll(async () => {
-    fx = await buildFixture(prepared(), strategy, `tamper_${strategy}`);
+    fx = await buildFixture(prepared(), strategy, `tamper_${strategy}`, layout);
     const { rows } = await prepared().tenancy.queryAs<{ id: string }>(fx.a.tenant.slug, `insert into projects (name) values ('not yours') returning id`, [], {
       role: 'member',
       userId: fx.a.otherMember,
     });
     othersProject = rows[0]!.id;
   });
+
+  if (layout === 'two-servers') describeLayout(strategy, prepared, () => fx);
 
   /** Rows visible in the (possibly tampered) transaction, across every tenant table. */
   const visibleTenants = async (tx: TenantTx) => {
@@ -139,13 +145,15 @@ export function describeTamper(strategy: StrategyName): void {
             failed = true;
             await tx.query('rollback to savepoint tamper');
           }
-          // A tamper that leaves the transaction unable to read its tables (permission denied) is a refusal too.
+          // A tamper that leaves the transaction unable to read its tables (permission denied) is a refusal too. A search
+          // path sent back to public finds the shared tables on the primary, which A's role may not read, and on another
+          // server no table at all.
           await tx.query('savepoint check_visibility');
           try {
             return { failed, seen: await visibleTenants(tx), ...(await identity(tx)) };
           } catch (error) {
             await tx.query('rollback to savepoint check_visibility');
-            expect(String(error)).toMatch(/permission denied/);
+            expect(String(error)).toMatch(fx.a.tenant.server === SECOND ? /permission denied|relation "projects" does not exist/ : /permission denied/);
             return { failed: true, seen: new Set<string>(), role: null, user: null, edited: 0, inserted: null };
           }
         },
