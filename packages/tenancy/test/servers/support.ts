@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
+import { closeMaintenanceDatabases, findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { createTestDatabase } from '@repo/localdb/harness';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
@@ -99,6 +99,9 @@ async function startServer(name: string): Promise<ExtraServer> {
   } finally {
     await client.end();
   }
+  // As the harness does for the primary's cluster: a fresh cluster lets every role into postgres and template1, which
+  // audit() rightly reports for database tenants' roles.
+  await closeMaintenanceDatabases(cluster.url());
   const adminUrl = cluster.url(SERVER_DATABASE);
   const server: ExtraServer = {
     name,
