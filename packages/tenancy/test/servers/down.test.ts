@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerUnavailableError, type Tenancy } from '../../src/index';
-import { onServer, useServers, type ExtraServer } from './support';
+import { anotherProcess, onServer, useServers, type ExtraServer } from './support';
 
-const CONNECT_TIMEOUT_MS = 3_000;
+const CONNECT_TIMEOUT_MS = 2_000;
 const suite = useServers({ extra: 2, label: 'srv_down', overrides: { connectTimeoutMs: CONNECT_TIMEOUT_MS } });
 
 const TENANTS = [
@@ -34,6 +34,34 @@ async function appCanConnect(run: (sql: string) => Promise<{ ok: boolean }[]>): 
   const rows = await run("select has_database_privilege('app_user', current_database(), 'CONNECT') as ok");
   return rows[0]!.ok;
 }
+
+describe('a server that hangs', () => {
+  it("fails its tenants' new connections with ServerUnavailableError after connectTimeoutMs, instead of waiting for ever", async () => {
+    const s = suite();
+    const c = s.servers[1]!;
+    for (const strategy of ['schema', 'database'] as const) await s.tenancy.createTenant({ slug: `hang_${strategy}`, name: 'Hang', strategy, server: 'c' });
+    await s.tenancy.createTenant({ slug: 'hang_primary', name: 'Hang', strategy: 'schema' });
+    // A process with no connection to c yet: every request of its needs a new one.
+    const fresh = anotherProcess(s);
+    // The kernel still accepts connections for a stopped postmaster; nothing answers them.
+    process.kill(c.cluster.pid, 'SIGSTOP');
+    try {
+      for (const slug of ['hang_schema', 'hang_database']) {
+        const result = await serve(fresh, slug);
+        expect(result.withTenant, slug).toBeInstanceOf(ServerUnavailableError);
+        expect(result.queryAs, slug).toBeInstanceOf(ServerUnavailableError);
+        expect(result.ms, slug).toBeGreaterThanOrEqual(2 * CONNECT_TIMEOUT_MS - 100);
+        expect(result.ms, slug).toBeLessThan(2 * CONNECT_TIMEOUT_MS + 2_000);
+      }
+      // The primary's tenants do not wait on c.
+      expect(await serve(fresh, 'hang_primary'), 'hang_primary').toMatchObject({ withTenant: 0, queryAs: 0 });
+    } finally {
+      process.kill(c.cluster.pid, 'SIGCONT');
+    }
+    for (const slug of ['hang_schema', 'hang_database']) expect(await serve(fresh, slug), slug).toMatchObject({ withTenant: 0, queryAs: 0 });
+    await fresh.close();
+  });
+});
 
 describe('a server that is down', () => {
   let b: ExtraServer;
@@ -72,9 +100,9 @@ describe('a server that is down', () => {
   it('listServers reports b unreachable, the others reachable', async () => {
     const info = await suite().tenancy.listServers();
     expect(info.map((s) => [s.name, s.reachable, s.tenants])).toEqual([
-      ['primary', true, 3],
+      ['primary', true, 4],
       ['b', false, 2],
-      ['c', true, 1],
+      ['c', true, 3],
     ]);
     expect(info[1]!.bytes).toBeNull();
     expect(info[1]!.error).toBeTruthy();
