@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey, signContext } from '../../src/context/token';
-import type { Tenant } from '../../src/index';
+import { ConnectionWaitTimeoutError, type Tenant } from '../../src/index';
 import { CONTEXT_SECRET } from '../support';
-import { onServer, serversHolding, useServers } from './support';
+import { anotherProcess, onServer, serversHolding, useServers } from './support';
 
 /** b serves at most 3 connections across its tenant pools; the primary keeps the deployment's 20. */
 const B_CAP = 3;
@@ -159,4 +159,47 @@ describe('routing and isolation across servers', () => {
     // The primary's pools have the deployment's cap, not b's.
     expect((await s.tenancy.listServers()).find((i) => i.name === 'primary')!.pools.maxConnections).toBe(20);
   });
+
+  it("a request waiting at b's cap gives up after connectTimeoutMs instead of waiting for ever", async () => {
+    const s = suite();
+    const TIMEOUT_MS = 1_000;
+    // Another process whose cap on b is one connection.
+    const tight = anotherProcess(s, {
+      connectTimeoutMs: TIMEOUT_MS,
+      servers: s.config.servers!.map((x) => (x.name === 'b' ? { ...x, maxConnections: 1 } : x)),
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    const holder = tight.withTenant(
+      'b_db',
+      async (tx) => {
+        await tx.query('select 1');
+        started();
+        await held;
+      },
+      { role: 'admin' },
+    );
+    try {
+      await holding;
+      const began = Date.now();
+      const waited = await tight.queryAs('b_db2', 'select 1').then(
+        () => 'served',
+        (e: Error) => e,
+      );
+      const ms = Date.now() - began;
+      // Not ServerUnavailableError: b answers, its connections are busy.
+      expect(waited).toBeInstanceOf(ConnectionWaitTimeoutError);
+      expect(waited).toMatchObject({ server: 'b', waitedMs: TIMEOUT_MS });
+      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+      expect(ms).toBeLessThan(TIMEOUT_MS + 2_000);
+    } finally {
+      release();
+      await holder;
+    }
+    // Freed, the cap serves the other tenant again.
+    expect((await tight.queryAs<{ n: number }>('b_db2', 'select count(*)::int as n from notes')).rows).toEqual([{ n: 2 }]);
+    await tight.close();
+  }, 20_000);
 });
