@@ -142,9 +142,28 @@ describe('a server that is down', () => {
     expect(await appCanConnect((sql) => onServer<{ ok: boolean }>(c, sql))).toBe(true);
   });
 
+  it('createTenant on b fails with ServerUnavailableError (the entry stays, to be finished); the primary still takes tenants', async () => {
+    const { tenancy } = suite();
+    for (const strategy of ['schema', 'database'] as const) {
+      const error = await tenancy.createTenant({ slug: `late_${strategy}`, name: 'Late', strategy, server: 'b' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, strategy).toBeInstanceOf(ServerUnavailableError);
+      expect((await tenancy.getTenant(`late_${strategy}`)).status).toBe('provisioning');
+    }
+    expect((await tenancy.createTenant({ slug: 'late_primary', name: 'Late', strategy: 'database', server: 'primary' })).status).toBe('active');
+  });
+
   it('started again, b serves its tenants again through the same pools, and setup() passes', async () => {
     const { tenancy } = suite();
     await b.start();
+    // The same calls finish the tenants begun while b was down.
+    for (const strategy of ['schema', 'database'] as const) {
+      const late = await tenancy.createTenant({ slug: `late_${strategy}`, name: 'Late', strategy, server: 'b' });
+      expect(late.status).toBe('active');
+      expect((await tenancy.queryAs<{ n: number }>(late.slug, 'select count(*)::int as n from notes')).rows).toEqual([{ n: 0 }]);
+    }
     for (const slug of ON_B) expect(await serve(tenancy, slug), slug).toMatchObject({ withTenant: 1, queryAs: 1 });
     await tenancy.setup();
     expect((await tenancy.listServers()).map((s) => s.reachable)).toEqual([true, true, true]);
