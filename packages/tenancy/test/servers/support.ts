@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { closeMaintenanceDatabases, findFreePort, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
+import { closeMaintenanceDatabases, findFreePort, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { createTestDatabase } from '@repo/localdb/harness';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
@@ -60,7 +60,7 @@ export function useServers(options: UseServersOptions = {}): () => ServersSuite 
     const base: TenancyConfigInput = {
       ...baseConfig(db),
       servers: extras.map((s) => ({ name: s.name, adminUrl: s.adminUrl, appUrl: s.appUrl })),
-      // A stopped server must fail requests at once, not after the OS's connect time-out.
+      // A server that accepts connections and never answers fails requests after this, instead of never.
       connectTimeoutMs: 5_000,
     };
     const overrides = typeof options.overrides === 'function' ? options.overrides(base) : (options.overrides ?? {});
@@ -89,9 +89,18 @@ export function useServers(options: UseServersOptions = {}): () => ServersSuite 
 // Each server keeps its data directory across stop() and start() (persistent), and removeServer deletes it.
 async function startServer(name: string): Promise<ExtraServer> {
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), `tenancy-server-${name}-`)), 'data');
-  const port = await findFreePort('127.0.0.1');
+  let port = await findFreePort('127.0.0.1');
   const open = () => startEmbeddedCluster({ dataDir, port, persistent: true, fsync: false });
-  const cluster = await open();
+  let cluster: EmbeddedCluster | undefined;
+  // Another process may take the free port before the server binds it; start() later reuses the port that worked.
+  for (let attempt = 1; !cluster; attempt++) {
+    try {
+      cluster = await open();
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || attempt === 3) throw error;
+      port = await findFreePort('127.0.0.1');
+    }
+  }
   const client = new pg.Client({ connectionString: cluster.url() });
   await client.connect();
   try {
