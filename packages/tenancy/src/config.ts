@@ -125,7 +125,8 @@ export const tenancyConfigSchema = z.object({
     .default('fewest-tenants'),
   /**
    * How long a request may wait for a connection (a new one, or a pool's free one) before it fails; a server that
-   * cannot be reached is ServerUnavailableError. 0, the default: no limit (a stopped server still fails at once).
+   * cannot be reached is ServerUnavailableError, one whose connections (its maxConnections, the tenant's perTenantPoolSize) all
+   * stay in use is ConnectionWaitTimeoutError. 0, the default: no limit (a stopped server still fails at once).
    */
   connectTimeoutMs: z.number().int().min(0).default(0),
   /** Cap on server connections across all per-tenant (database strategy) pools (per server). */

@@ -55,6 +55,8 @@ export class Deployment {
       maxConnections: config.maxConnections,
       perTenant: config.perTenantPoolSize,
       idleTimeoutMs: config.idleTimeoutMs,
+      connectTimeoutMs: config.connectTimeoutMs,
+      server,
       clientClass: config.clientClass,
     });
   }

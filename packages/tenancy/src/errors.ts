@@ -102,6 +102,22 @@ export class ServerUnavailableError extends TenancyError {
   }
 }
 
+/**
+ * Every connection a request could take stayed in use for connectTimeoutMs (the server's maxConnections across its
+ * tenant pools, or the tenant's own perTenantPoolSize): the request gave up waiting. The server answers; it is busy.
+ */
+export class ConnectionWaitTimeoutError extends TenancyError {
+  override readonly name = 'ConnectionWaitTimeoutError';
+  constructor(
+    readonly server: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `No connection to server "${server}" came free within connectTimeoutMs (${waitedMs} ms): every one its cap (maxConnections) or the tenant's pool (perTenantPoolSize) allows is in use.`,
+    );
+  }
+}
+
 /** A server that takes no new tenants (drained, read-only, or unreachable) was asked to take one. */
 export class ServerNotOpenError extends TenancyError {
   override readonly name = 'ServerNotOpenError';

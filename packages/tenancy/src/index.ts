@@ -44,6 +44,7 @@ export {
   UnknownServerError,
   ServerUnavailableError,
   ServerNotOpenError,
+  ConnectionWaitTimeoutError,
 } from './errors';
 export type { AuditReport, Finding, Severity } from './audit/types';
 export { PgBouncerLoginError } from './pgbouncer/login-error';

@@ -1,6 +1,7 @@
 import type { Tenant } from '../catalog/types';
 import { applyMigrations } from '../migrations/apply';
 import type { Parts } from '../parts';
+import { explainUnreachable } from '../servers/unreachable';
 
 export interface MigrateProgress {
   /** null for the deployment's shared parts (shared tables, templates). */
@@ -75,13 +76,16 @@ class Run {
     this.onProgress?.(progress);
   }
 
-  /** Runs one target's work and reports it; a failure is reported, never thrown, so the others go on. */
-  async attempt(tenant: Tenant | null, placement: string, work: () => Promise<string | null>): Promise<boolean> {
+  /**
+   * Runs one target's work on `server` and reports it; a failure is reported, never thrown, so the others go on. A
+   * server that cannot be reached is reported as such (ServerUnavailableError), as requests report it.
+   */
+  async attempt(tenant: Tenant | null, placement: string, server: string, work: () => Promise<string | null>): Promise<boolean> {
     try {
       this.report({ tenant, placement, status: 'done', version: await work() });
       return true;
     } catch (error) {
-      this.report({ tenant, placement, status: 'failed', version: null, error: error as Error });
+      this.report({ tenant, placement, status: 'failed', version: null, error: explainUnreachable(error, server) as Error });
       return false;
     }
   }
@@ -154,14 +158,19 @@ function canarySize(canary: number | undefined): number {
  */
 async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean): Promise<boolean> {
   const { deployment } = parts;
-  const targets: [string, () => Promise<string | null>][] = [
-    [`shared:${deployment.config.sharedSchema}`, () => deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget()))],
+  const targets: [string, string, () => Promise<string | null>][] = [
+    [
+      `shared:${deployment.config.sharedSchema}`,
+      parts.servers.primary.name,
+      () => deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget())),
+    ],
   ];
   for (const server of parts.servers.all) {
     for (const strategy of Object.values(server.strategies)) {
       if (!strategy.migrateTemplate) continue;
       targets.push([
         server.primary ? `template:${strategy.name}` : `${server.name}:template:${strategy.name}`,
+        server.name,
         async () => {
           await strategy.migrateTemplate!();
           return deployment.latestMigration;
@@ -170,8 +179,8 @@ async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean
     }
   }
   let ok = true;
-  for (const [placement, work] of targets) {
-    ok = (await run.attempt(null, placement, work)) && ok;
+  for (const [placement, server, work] of targets) {
+    ok = (await run.attempt(null, placement, server, work)) && ok;
     if (!ok && stopOnFailure) return false;
   }
   return ok;
@@ -219,7 +228,7 @@ async function migrateTenants(parts: Parts, run: Run, tenants: readonly Tenant[]
   const worker = async () => {
     for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
       const current = tenant;
-      const done = await run.attempt(current, placementOf(parts, current), async () => {
+      const done = await run.attempt(current, placementOf(parts, current), current.server, async () => {
         const version = await parts.servers.strategyOf(current).migrate(current);
         // Written only when it changed: each write bumps the catalog version every process's cache checks.
         await parts.catalog.recordVersion([current], version);

@@ -4,6 +4,7 @@ import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
 import { InvalidTenantSlugError, TenantExistsError, TenancyConfigError, TenantNotFoundError } from '../errors';
 import type { Parts } from '../parts';
 import { chooseServer } from '../servers/placement';
+import { explainUnreachable } from '../servers/unreachable';
 import { SLUG_PATTERN } from '../sql/ident';
 
 export interface DeleteOptions {
@@ -76,7 +77,14 @@ export function tenantProvisioning({ config, deployment, catalog, servers }: Par
         if (!tenant || tenant.strategy !== strategyName || (id && tenant.id !== id)) throw error;
       }
     }
-    const version = await servers.strategyOf(tenant).provision(tenant);
+    const placing = tenant;
+    // Its server down: said so (the entry stays in provisioning, and the same call finishes it once the server is back).
+    const version = await servers
+      .strategyOf(placing)
+      .provision(placing)
+      .catch((error: unknown) => {
+        throw explainUnreachable(error, placing.server);
+      });
     return catalog.update(tenant.id, { schemaVersion: version });
   }
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ConnectionWaitTimeoutError } from '../errors';
 
 export interface TenantPoolStats {
   key: string;
@@ -44,11 +45,24 @@ export class TenantPools {
   private live = 0;
   private readonly Client: typeof pg.Client;
 
-  constructor(private readonly options: { maxConnections: number; perTenant: number; idleTimeoutMs: number; clientClass?: typeof pg.Client | undefined }) {
+  constructor(
+    private readonly options: {
+      maxConnections: number;
+      perTenant: number;
+      idleTimeoutMs: number;
+      /** How long connect() waits for a connection to come free; 0: as long as it takes. */
+      connectTimeoutMs?: number;
+      /** The server's name, for the error when that wait runs out. */
+      server?: string;
+      clientClass?: typeof pg.Client | undefined;
+    },
+  ) {
     this.Client = this.countingClient(options.clientClass ?? pg.Client);
   }
 
   async connect(key: string, config: () => pg.PoolConfig): Promise<pg.PoolClient> {
+    const limit = this.options.connectTimeoutMs ?? 0;
+    const deadline = limit > 0 ? Date.now() + limit : Infinity;
     for (;;) {
       if (this.closed) throw new Error('The tenant pools are closed (tenancy.close() was called).');
       const entry = this.touch(key, config);
@@ -56,12 +70,17 @@ export class TenantPools {
       // synchronously, so no other caller can slip between the check and the checkout.
       if (this.canCheckOut(entry)) return this.checkOut(entry);
       // Registered before anything is freed, so the wake-up of a connection ending meanwhile is not missed.
-      const woken = new Promise<void>((resolve) => this.waiters.push(resolve));
+      let wake!: () => void;
+      const woken = new Promise<void>((resolve) => this.waiters.push((wake = resolve)));
       // Taking a second connection from another tenant would only make it reconnect in turn: with more busy
       // tenants than the cap allows second connections for, that trade churned a new connection per call.
       const holdsNone = entry.pool.totalCount === 0 && entry.checkedOut === 0;
       if (holdsNone && this.live >= this.options.maxConnections) await this.freeSlot(key);
-      await woken;
+      // pg.Pool's own connectionTimeoutMillis never sees this wait (the pool is not asked until a slot is free).
+      if (!(await before(woken, deadline))) {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        throw new ConnectionWaitTimeoutError(this.options.server ?? 'primary', limit);
+      }
     }
   }
 
@@ -173,5 +192,22 @@ export class TenantPools {
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve();
+  }
+}
+
+/** Whether `woken` settles before `deadline` (a Date.now() value; Infinity waits as long as it takes). */
+async function before(woken: Promise<void>, deadline: number): Promise<boolean> {
+  if (deadline === Infinity) {
+    await woken;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([woken.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
