@@ -85,8 +85,9 @@ export function tenantRequests({ config, deployment, catalog, servers }: Parts) 
     if (hit) return hit;
     const settings = settingsStatement([
       [CONTEXT_SETTING, token],
-      // A read-only server (maintenance): once the transaction has run a statement, SQL in it cannot make it read-write again.
-      ...(tenant.serverState === 'read_only' ? [['transaction_read_only', 'on'] as const] : []),
+      // A read-only server (maintenance): once the transaction has run a statement, SQL in it cannot make it read-write
+      // again. Only on that server: the control plane (the primary, never read-only) stays writable for its tenants.
+      ...(tenant.serverState === 'read_only' && route.server === tenant.server ? [['transaction_read_only', 'on'] as const] : []),
       // A connection starts each transaction on its startup search_path (the reset returns it there): set only another.
       ...(route.searchPath === route.startsWith ? [] : [['search_path', route.searchPath] as const]),
       ...(route.role ? [['role', route.role] as const] : []),

@@ -54,6 +54,22 @@ describe('a read-only server', () => {
     }
   });
 
+  it("keeps the control plane writable for b's tenants: withControlPlane runs on the primary, which is not read-only", async () => {
+    const { tenancy, admin } = suite();
+    await tenancy.setServerState('b', 'read_only');
+    try {
+      await afterCache();
+      const tenant = await tenancy.getTenant('ro_db');
+      // The primary's shared tables (here the fixture's notes) are where an app keeps a tenant's memberships, billing...
+      await tenancy.withControlPlane('ro_db', (tx) => tx.query(`insert into notes (body) values ('control plane')`), { role: 'admin' });
+      const { rows } = await admin.query<{ n: number }>(`select count(*)::int as n from notes where tenant_id = $1 and body = 'control plane'`, [tenant.id]);
+      expect(rows[0]!.n).toBe(1);
+      expect(await write(tenancy, 'ro_db', 'withTenant')).toBe('25006');
+    } finally {
+      await tenancy.setServerState('b', 'open');
+    }
+  });
+
   it('SQL inside the transaction cannot make it read-write again', async () => {
     const { tenancy } = suite();
     await tenancy.setServerState('b', 'read_only');
