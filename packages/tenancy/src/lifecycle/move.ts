@@ -265,7 +265,10 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       await undo(tenant);
       return { tenant, ...done, rows: 0, pauseMs: 0, caughtUp: false, recopied: false, ms: Date.now() - started };
     }
-    if (toServer !== fromServer) await assertOpen(toServer);
+    if (toServer !== fromServer) {
+      await assertOpen(toServer);
+      await assertReachable(toServer);
+    }
     await assertCanDrain(fromServer);
     if (tenant.schemaVersion !== deployment.latestMigration) {
       throw new MigrationError(`Tenant "${tenant.slug}" is at ${tenant.schemaVersion}, not ${deployment.latestMigration}: run migrate() before moving it.`);
@@ -328,12 +331,29 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     if (state !== 'open') throw new ServerNotOpenError(server, state);
   }
 
+  /**
+   * A target server that does not answer fails the move before anything is made for it (a database tenant's
+   * provisioning would otherwise store a password first), as ServerUnavailableError naming it.
+   */
+  async function assertReachable(server: string): Promise<void> {
+    await onServer(server, 'SELECT 1');
+  }
+
+  /** A statement on a server's admin connection; a server that does not answer is ServerUnavailableError naming it. */
+  async function onServer<R extends pg.QueryResultRow>(server: string, text: string): Promise<R[]> {
+    try {
+      return (await servers.get(server).deployment.admin().query<R>(text)).rows;
+    } catch (error) {
+      throw explainUnreachable(error, server);
+    }
+  }
+
   /** The drain reads other sessions' transactions: without the right to, it would see none and wait for none. */
   async function assertCanDrain(server: string): Promise<void> {
-    const { rows } = await servers
-      .get(server)
-      .deployment.admin()
-      .query<{ ok: boolean }>(`SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS ok FROM pg_roles WHERE rolname = current_user`);
+    const rows = await onServer<{ ok: boolean }>(
+      server,
+      `SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS ok FROM pg_roles WHERE rolname = current_user`,
+    );
     if (!rows[0]?.ok) {
       throw new StrategyNotSupportedError(
         "moveTenant needs adminUrl's role to see every session's transactions in pg_stat_activity: make it a superuser or grant it pg_read_all_stats.",

@@ -89,27 +89,37 @@ function random(seed: number): () => number {
 }
 
 describe('a cross-server mover killed with SIGKILL', () => {
-  it('database@primary -> database@b, killed before each step: the tenant serves throughout, and the undo or the rerun leaves one copy', { timeout: 300_000 }, async () => {
-    const { tenancy } = suite();
-    const from: Place = { strategy: 'database', server: 'primary' };
-    const to: Place = { strategy: 'database', server: 'b' };
-    const steps = tenancy.lifecycleSteps('database').move;
-    for (const [i, step] of steps.entries()) {
-      const slug = `xk_${step.replace(/\W/g, '_')}`.slice(0, 40);
-      await seeded(slug, from);
-      const kill = async () => {
-        const child = await mover(slug, to, step);
-        await child.waitFor((e) => e.event === 'at' && e.step === step);
-        await child.kill();
-      };
-      await recover(slug, from, to, kill, i % 2 === 0, step);
-    }
-    expect((await tenancy.audit()).findings).toEqual([]);
-  });
+  it(
+    'database@primary -> database@b, killed before each step: the tenant serves throughout, and the undo or the rerun leaves one copy',
+    { timeout: 300_000 },
+    async () => {
+      const { tenancy } = suite();
+      const from: Place = { strategy: 'database', server: 'primary' };
+      const to: Place = { strategy: 'database', server: 'b' };
+      const steps = tenancy.lifecycleSteps('database').move;
+      for (const [i, step] of steps.entries()) {
+        const slug = `xk_${step.replace(/\W/g, '_')}`.slice(0, 40);
+        await seeded(slug, from);
+        const kill = async () => {
+          const child = await mover(slug, to, step);
+          await child.waitFor((e) => e.event === 'at' && e.step === step);
+          await child.kill();
+        };
+        await recover(slug, from, to, kill, i % 2 === 0, step);
+      }
+      expect((await tenancy.audit()).findings).toEqual([]);
+    },
+  );
 
   it.each([
-    [{ strategy: 'rls', server: 'primary' }, { strategy: 'schema', server: 'b' }],
-    [{ strategy: 'schema', server: 'b' }, { strategy: 'rls', server: 'primary' }],
+    [
+      { strategy: 'rls', server: 'primary' },
+      { strategy: 'schema', server: 'b' },
+    ],
+    [
+      { strategy: 'schema', server: 'b' },
+      { strategy: 'rls', server: 'primary' },
+    ],
   ] as [Place, Place][])('%o -> %o, killed at random moments: no copy left behind, no write lost', { timeout: 300_000 }, async (from, to) => {
     const { tenancy } = suite();
     const seed = Number(process.env.KILL_SEED ?? Date.now() % 1_000_000);

@@ -5,9 +5,10 @@ import { heldOn, NOTHING, useServers } from './move-support';
 const suite = useServers('move_refusals', ['b', 'c']);
 
 /** A tenant with a few rows, and what the catalog says of it. */
-async function seeded(slug: string, strategy: Tenant['strategy'], server?: string): Promise<Tenant> {
+async function seeded(slug: string, strategy: Tenant['strategy'], server = 'primary'): Promise<Tenant> {
   const { tenancy } = suite();
-  await tenancy.createTenant({ slug, name: slug, strategy, ...(server ? { server } : {}) });
+  // Named: the placement policy would put it on an emptier server.
+  await tenancy.createTenant({ slug, name: slug, strategy, server });
   await tenancy.withTenant(slug, (tx) => tx.query(`insert into notes (body) select 'n' || g from generate_series(1, 5) g`), { role: 'admin' });
   return tenancy.getTenant(slug);
 }
@@ -57,6 +58,8 @@ describe('moveTenant across servers: refusals', () => {
     await expect(s.tenancy.moveTenant(here.slug, { strategy: 'database', server: 'c' })).rejects.toThrow(ServerUnavailableError);
     expect(await s.tenancy.getTenant(here.slug)).toMatchObject({ strategy: 'schema', server: 'primary', status: 'active' });
     expect((await s.tenancy.queryAs<{ n: number }>(here.slug, 'select count(*)::int as n from notes')).rows[0]!.n).toBe(5);
+    // Nothing was made for the database it would have had: not even its password.
+    expect(await s.tenancy.config.secrets!.get(here.slug)).toBeFalsy();
 
     await expect(s.tenancy.moveTenant(there.slug, { strategy: 'schema', server: 'primary' })).rejects.toThrow(ServerUnavailableError);
     expect(await s.tenancy.getTenant(there.slug)).toMatchObject({ strategy: 'database', server: 'c', status: 'active' });

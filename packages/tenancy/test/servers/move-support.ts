@@ -129,7 +129,11 @@ export const NOTHING: Held = { schema: false, database: false, role: false, shar
  * A writer adding one numbered row (`w<n>`) at a time through `tenancy` while `during` runs, recording those
  * acknowledged. Writes that fail are counted, not recorded: a write is only owed when it was acknowledged.
  */
-export async function whileWriting<T>(tenancy: Tenancy, slug: string, during: () => Promise<T>): Promise<{ result: T; acknowledged: number[]; failed: number }> {
+export async function whileWriting<T>(
+  tenancy: Tenancy,
+  slug: string,
+  during: () => Promise<T>,
+): Promise<{ result: T; acknowledged: number[]; failed: number }> {
   let running = true;
   const acknowledged: number[] = [];
   let failed = 0;

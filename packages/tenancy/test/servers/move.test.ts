@@ -34,7 +34,11 @@ describe('moveTenant across servers', () => {
     // The writer runs in another instance, as another process would: with catalog and pools of its own.
     const other = s.another();
     const steps: string[] = [];
-    const { result: summary, acknowledged, failed } = await whileWriting(other, slug, () =>
+    const {
+      result: summary,
+      acknowledged,
+      failed,
+    } = await whileWriting(other, slug, () =>
       tenancy.moveTenant(slug, { strategy: to.strategy, server: to.server }, { onProgress: (p) => steps.push(p.step) }),
     ).finally(() => other.close());
 
@@ -74,7 +78,7 @@ describe('moveTenant across servers', () => {
     const s = suite();
     const { tenancy } = s;
     const slug = 'xs_pools';
-    await tenancy.createTenant({ slug, name: slug, strategy: 'database' });
+    await tenancy.createTenant({ slug, name: slug, strategy: 'database', server: 'primary' });
     const { id } = await tenancy.getTenant(slug);
     const serving = s.another();
     const count = async () => (await serving.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes')).rows[0]!.n;
