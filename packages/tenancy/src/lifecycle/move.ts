@@ -6,10 +6,11 @@ import type { ArchiveManifest } from '../archive/manifest';
 import { countRows, loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
 import { MOVE_LOCK_PREFIX } from '../catalog/sql';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
-import { MigrationError, ServerNotOpenError, ServerUnavailableError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
+import { MigrationError, ServerNotOpenError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
 import type { Parts } from '../parts';
 import { explainUnreachable } from '../servers/unreachable';
 import { catchUp } from './catch-up';
+import { moveLeftovers } from './move-leftovers';
 import { quoteIdent } from '../sql/ident';
 
 export type MoveStep = 'copy' | 'pause' | 'catch-up' | 'switch' | 'cleanup' | 'done';
@@ -77,18 +78,7 @@ export interface MoveSummary {
 export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string) => Promise<ArchiveManifest>) {
   const { config, deployment, catalog, servers } = parts;
   const strategyOf = (tenant: Tenant) => servers.strategyOf(tenant);
-
-  function placed(tenant: Tenant, strategy: StrategyName, server: string): Tenant {
-    return { ...tenant, strategy, server, ...servers.strategyOf({ strategy, server }).placementFor(tenant.slug) };
-  }
-
-  /** What the old placement's removal keeps: the role when the new placement (same server) uses it, the secret when a database tenant's does. */
-  function keeps(old: Tenant, placement: Tenant): { keepRole: boolean; keepSecret: boolean } {
-    return {
-      keepRole: old.server === placement.server && old.roleName !== null && old.roleName === placement.roleName,
-      keepSecret: placement.strategy === 'database',
-    };
-  }
+  const { placed, keeps, undo } = moveLeftovers(parts);
 
   /**
    * Fills `target` with the source's rows as of one snapshot, replacing whatever an earlier attempt put
@@ -180,46 +170,6 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
         );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-  }
-
-  /**
-   * moveTenant(key, <where it is>): removes what an abandoned move to another strategy or server left behind. A server
-   * that cannot be reached is left for later: the others are cleaned, then the call fails naming it.
-   */
-  async function undo(tenant: Tenant): Promise<void> {
-    let unreachable: unknown;
-    for (const server of servers.all) {
-      for (const other of STRATEGIES) {
-        if (other === tenant.strategy && server.name === tenant.server) continue;
-        if (!server.strategies[other]) continue;
-        const leftover = placed(tenant, other, server.name);
-        try {
-          if (!(await holdsCopy(leftover))) continue;
-          await strategyOf(leftover).destroy(leftover, keeps(leftover, tenant));
-        } catch (error) {
-          const explained = explainUnreachable(error, server.name);
-          if (!(explained instanceof ServerUnavailableError)) throw error;
-          unreachable ??= explained;
-        }
-      }
-    }
-    if (unreachable) throw unreachable;
-  }
-
-  /** Whether a placement the tenant is not in holds anything of it: shared-table rows, a schema or a database. */
-  async function holdsCopy(leftover: Tenant): Promise<boolean> {
-    const admin = servers.get(leftover.server).deployment.admin();
-    if (leftover.strategy === 'database') return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [leftover.databaseName])).rowCount === 1;
-    if (leftover.strategy === 'schema') return (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [leftover.schemaName])).rowCount === 1;
-    return strategyOf(leftover).inPlacement(leftover, async (client) => {
-      for (const table of config.tenantTables) {
-        const { rowCount } = await client.query(`SELECT 1 FROM ${quoteIdent(leftover.schemaName)}.${quoteIdent(table)} WHERE tenant_id = $1 LIMIT 1`, [
-          leftover.id,
-        ]);
-        if (rowCount) return true;
-      }
-      return false;
-    });
   }
 
   /**
