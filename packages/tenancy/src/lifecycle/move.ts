@@ -6,10 +6,11 @@ import type { ArchiveManifest } from '../archive/manifest';
 import { countRows, loadArchive, tableChecksum, verifyLoaded } from '../archive/load';
 import { MOVE_LOCK_PREFIX } from '../catalog/sql';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
-import { MigrationError, ServerNotOpenError, ServerUnavailableError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
+import { MigrationError, ServerNotOpenError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
 import type { Parts } from '../parts';
 import { explainUnreachable } from '../servers/unreachable';
 import { catchUp } from './catch-up';
+import { moveLeftovers } from './move-leftovers';
 import { quoteIdent } from '../sql/ident';
 
 export type MoveStep = 'copy' | 'pause' | 'catch-up' | 'switch' | 'cleanup' | 'done';
@@ -77,18 +78,7 @@ export interface MoveSummary {
 export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string) => Promise<ArchiveManifest>) {
   const { config, deployment, catalog, servers } = parts;
   const strategyOf = (tenant: Tenant) => servers.strategyOf(tenant);
-
-  function placed(tenant: Tenant, strategy: StrategyName, server: string): Tenant {
-    return { ...tenant, strategy, server, ...servers.strategyOf({ strategy, server }).placementFor(tenant.slug) };
-  }
-
-  /** What the old placement's removal keeps: the role when the new placement (same server) uses it, the secret when a database tenant's does. */
-  function keeps(old: Tenant, placement: Tenant): { keepRole: boolean; keepSecret: boolean } {
-    return {
-      keepRole: old.server === placement.server && old.roleName !== null && old.roleName === placement.roleName,
-      keepSecret: placement.strategy === 'database',
-    };
-  }
+  const { placed, keeps, undo } = moveLeftovers(parts);
 
   /**
    * Fills `target` with the source's rows as of one snapshot, replacing whatever an earlier attempt put
@@ -183,46 +173,6 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
   }
 
   /**
-   * moveTenant(key, <where it is>): removes what an abandoned move to another strategy or server left behind. A server
-   * that cannot be reached is left for later: the others are cleaned, then the call fails naming it.
-   */
-  async function undo(tenant: Tenant): Promise<void> {
-    let unreachable: unknown;
-    for (const server of servers.all) {
-      for (const other of STRATEGIES) {
-        if (other === tenant.strategy && server.name === tenant.server) continue;
-        if (!server.strategies[other]) continue;
-        const leftover = placed(tenant, other, server.name);
-        try {
-          if (!(await holdsCopy(leftover))) continue;
-          await strategyOf(leftover).destroy(leftover, keeps(leftover, tenant));
-        } catch (error) {
-          const explained = explainUnreachable(error, server.name);
-          if (!(explained instanceof ServerUnavailableError)) throw error;
-          unreachable ??= explained;
-        }
-      }
-    }
-    if (unreachable) throw unreachable;
-  }
-
-  /** Whether a placement the tenant is not in holds anything of it: shared-table rows, a schema or a database. */
-  async function holdsCopy(leftover: Tenant): Promise<boolean> {
-    const admin = servers.get(leftover.server).deployment.admin();
-    if (leftover.strategy === 'database') return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [leftover.databaseName])).rowCount === 1;
-    if (leftover.strategy === 'schema') return (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [leftover.schemaName])).rowCount === 1;
-    return strategyOf(leftover).inPlacement(leftover, async (client) => {
-      for (const table of config.tenantTables) {
-        const { rowCount } = await client.query(`SELECT 1 FROM ${quoteIdent(leftover.schemaName)}.${quoteIdent(table)} WHERE tenant_id = $1 LIMIT 1`, [
-          leftover.id,
-        ]);
-        if (rowCount) return true;
-      }
-      return false;
-    });
-  }
-
-  /**
    * Moves a tenant to another strategy (`moveTenant(key, 'database')`), another server (`{ server: 'b' }`), or both
    * (`{ strategy: 'schema', server: 'b' }`), online.
    */
@@ -265,7 +215,10 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       await undo(tenant);
       return { tenant, ...done, rows: 0, pauseMs: 0, caughtUp: false, recopied: false, ms: Date.now() - started };
     }
-    if (toServer !== fromServer) await assertOpen(toServer);
+    if (toServer !== fromServer) {
+      await assertOpen(toServer);
+      await assertReachable(toServer);
+    }
     await assertCanDrain(fromServer);
     if (tenant.schemaVersion !== deployment.latestMigration) {
       throw new MigrationError(`Tenant "${tenant.slug}" is at ${tenant.schemaVersion}, not ${deployment.latestMigration}: run migrate() before moving it.`);
@@ -328,12 +281,29 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     if (state !== 'open') throw new ServerNotOpenError(server, state);
   }
 
+  /**
+   * A target server that does not answer fails the move before anything is made for it (a database tenant's
+   * provisioning would otherwise store a password first), as ServerUnavailableError naming it.
+   */
+  async function assertReachable(server: string): Promise<void> {
+    await onServer(server, 'SELECT 1');
+  }
+
+  /** A statement on a server's admin connection; a server that does not answer is ServerUnavailableError naming it. */
+  async function onServer<R extends pg.QueryResultRow>(server: string, text: string): Promise<R[]> {
+    try {
+      return (await servers.get(server).deployment.admin().query<R>(text)).rows;
+    } catch (error) {
+      throw explainUnreachable(error, server);
+    }
+  }
+
   /** The drain reads other sessions' transactions: without the right to, it would see none and wait for none. */
   async function assertCanDrain(server: string): Promise<void> {
-    const { rows } = await servers
-      .get(server)
-      .deployment.admin()
-      .query<{ ok: boolean }>(`SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS ok FROM pg_roles WHERE rolname = current_user`);
+    const rows = await onServer<{ ok: boolean }>(
+      server,
+      `SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS ok FROM pg_roles WHERE rolname = current_user`,
+    );
     if (!rows[0]?.ok) {
       throw new StrategyNotSupportedError(
         "moveTenant needs adminUrl's role to see every session's transactions in pg_stat_activity: make it a superuser or grant it pg_read_all_stats.",
