@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { AppTenancy } from '@repo/db/tenancy';
+import type { MoveSummary } from '@repo/tenancy';
 import { benchTenancy, MemorySecrets } from '../harness/dataset';
 import { withClient } from '../harness/database';
 import { fmt, fmtMs, fmtRatio, type BenchEnv } from '../harness/env';
 import { forDuration, lookupCounter, memoryAfterGc, overAll, shuffled, type Rate } from '../harness/call-loops';
-import { startWriter, verifyWrites } from '../harness/move-writer';
+import { startWriter, verifyWrites, type WriterResult } from '../harness/move-writer';
 import { prose } from '../harness/prose';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { startSecondServer, type SecondServer } from '../harness/second-server';
@@ -269,12 +270,19 @@ async function measureMoves(ctx: Ctx, tenancy: AppTenancy, slug: string, s: Shap
   try {
     for (const [i, to] of [B, 'primary'].entries()) {
       const writer = startWriter(writerTenancy, slug, `srv_mover_${i}`, USER_ID, WRITE_GAP_MS);
-      await writer.warmed(WARM_WRITES);
-      const started = performance.now();
-      const summary = await tenancy.moveTenant(slug, { server: to });
-      const moveMs = performance.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, TAIL_MS));
-      const w = await writer.stop();
+      let moved: { summary: MoveSummary; moveMs: number };
+      let w: WriterResult;
+      try {
+        await writer.warmed(WARM_WRITES);
+        const started = performance.now();
+        const summary = await tenancy.moveTenant(slug, { server: to });
+        moved = { summary, moveMs: performance.now() - started };
+        await new Promise((resolve) => setTimeout(resolve, TAIL_MS));
+      } finally {
+        // Also when the move failed: a writer left running would keep the process from ever exiting.
+        w = await writer.stop();
+      }
+      const { summary, moveMs } = moved;
       check(summary.toServer === to && summary.tenant.server === to, `the move reported ${summary.fromServer} → ${summary.toServer}`);
       await verifyWrites(tenancy, slug, w);
       written += w.acknowledged.length;
