@@ -164,7 +164,7 @@ function bytesPerEntry(runs: CatalogRun[], sizes: Sizes): number {
 function catalogTable(runs: CatalogRun[], sizes: Sizes, quick: boolean): Table {
   const mode = quick
     ? `--quick: ${fmt(sizes.catalog)} tenants, ${fmt(sizes.served)} served, cache ${fmt(sizes.cacheSize)}; the full run: 100,000, 30,000 and 10,000`
-    : 'full run (--quick: 10,000 tenants, 3,000 served, cache 1,000)';
+    : 'full run; --quick: 10,000 tenants, 3,000 served, cache 1,000';
   return {
     id: 'catalog',
     title: `11.1 The catalog at ${fmt(sizes.catalog)} tenants: requests per second, lookups and memory of one process (${mode})`,
@@ -312,7 +312,7 @@ async function measureMoves(ctx: Ctx, tenancy: AppTenancy, slug: string, s: Shap
 function movesTable(runs: MoveRun[], sizes: Sizes, quick: boolean): Table {
   const mode = quick
     ? `--quick: ${fmt(sizes.moveRows)} rows, catalogCacheMs ${fmt(sizes.catalogCacheMs)}; the full run: 100,000 and 5,000`
-    : 'full run (--quick: 10,000 rows)';
+    : 'full run; --quick: 10,000 rows';
   return {
     id: 'moves',
     title: `11.3 moveTenant(slug, { server }) of a schema tenant: ${fmt(sizes.moveRows)} rows of projects, tasks and comments (and the activity log their triggers write), a writer in another process throughout (${mode})`,

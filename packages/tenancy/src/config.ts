@@ -147,7 +147,7 @@ export const tenancyConfigSchema = z.object({
   catalogCacheMs: z.number().int().min(0).default(5000),
   /**
    * How many tenants' catalog entries a process keeps; the least recently used one makes room. Each
-   * holds about 1.4 KB of heap (BENCHMARKS.md, section 11), and a dropped one costs one lookup when next
+   * holds about 1.5 KB of heap (BENCHMARKS.md, section 11.1), and a dropped one costs one lookup when next
    * served: size it to the tenants a process serves within a few catalogCacheMs, not to the whole catalog.
    */
   catalogCacheSize: z.number().int().min(1).default(10_000),
