@@ -11,6 +11,7 @@ export const SECTIONS = [
   'instructions',
   'lifecycle',
   'migrate-scale',
+  'servers',
 ] as const;
 /** Run only when named: it needs a server started under callgrind (bench/scripts/callgrind-postgres.sh). */
 const ON_REQUEST: readonly string[] = ['instructions'];

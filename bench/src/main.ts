@@ -15,6 +15,7 @@ import { plans } from './sections/plans';
 import { pooler } from './sections/pooler';
 import { provisioning } from './sections/provisioning';
 import { roundTrips } from './sections/round-trips';
+import { servers } from './sections/servers';
 import { web } from './sections/web';
 
 const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = {
@@ -28,6 +29,7 @@ const RUNNERS: Record<SectionName, (env: BenchEnv) => Promise<SectionResult>> = 
   instructions,
   lifecycle,
   'migrate-scale': migrateScale,
+  servers,
 };
 
 async function main(): Promise<void> {

@@ -40,6 +40,7 @@ describe('bench prose', () => {
       'provisioning',
       'reset-cost',
       'round-trips',
+      'servers',
       'web',
     ]);
   });

@@ -21,6 +21,10 @@ export interface Writer {
 }
 
 /** The project name a write leaves: `<tag> <seq>`, so every acknowledged write can be looked for afterwards. */
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
 export function writeName(tag: string, seq: number): string {
   return `${tag} ${seq}`;
 }
@@ -73,4 +77,22 @@ export function startWriter(tenancy: AppTenancy, slug: string, tag: string, user
       return result;
     },
   };
+}
+
+/**
+ * Every acknowledged write is in the tenant exactly once, no refused write is there, and nothing
+ * else of the writer's is. Refused writes are counted, not fatal: a request that waits longer than
+ * movePauseLimitMs fails by design, and the table shows it.
+ */
+export async function verifyWrites(tenancy: AppTenancy, slug: string, w: WriterResult): Promise<void> {
+  const { rows } = await tenancy.queryAs<{ name: string; n: number }>(slug, `select name, count(*)::int as n from projects where name like $1 group by name`, [
+    `${w.tag} %`,
+  ]);
+  const found = new Map(rows.map((r) => [r.name, r.n]));
+  for (const write of w.acknowledged) {
+    const n = found.get(writeName(w.tag, write.seq)) ?? 0;
+    check(n === 1, `acknowledged write ${write.seq} of ${w.tag} is there ${n} times after the move`);
+  }
+  for (const write of w.failed) check(!found.has(writeName(w.tag, write.seq)), `refused write ${write.seq} of ${w.tag} is there after the move`);
+  check(found.size === w.acknowledged.length, `${found.size} of the writer's rows are there, ${w.acknowledged.length} were acknowledged`);
 }

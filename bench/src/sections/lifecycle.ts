@@ -8,7 +8,8 @@ import { dataRows, runChild, type ChildReport, type ChildRequest } from '../harn
 import { benchTenancy } from '../harness/dataset';
 import { withClient } from '../harness/database';
 import { fmt, fmtMs, type BenchEnv } from '../harness/env';
-import { startWriter, writeName, type WriterResult } from '../harness/move-writer';
+import { startWriter, verifyWrites } from '../harness/move-writer';
+import { expectRows, fill, shape, type Shape } from '../harness/tenant-rows';
 import { groupedBarChart, type SectionResult, type Table } from '../harness/report';
 import { prose } from '../harness/prose';
 import { dropByPrefix, freshDatabase, type SectionUrls } from '../harness/section-database';
@@ -43,20 +44,6 @@ function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(`lifecycle: ${message}`);
 }
 
-/** A tenant's rows over the app's tables: a project has 12 tasks, a task one comment on average (some several, some none). */
-interface Shape {
-  total: number;
-  projects: number;
-  tasks: number;
-  comments: number;
-}
-
-function shape(total: number): Shape {
-  const projects = Math.round(total / 25);
-  const tasks = projects * 12;
-  return { total, projects, tasks, comments: total - projects - tasks };
-}
-
 interface Ctx {
   env: BenchEnv;
   urls: SectionUrls;
@@ -76,55 +63,6 @@ function makeTenancy(ctx: Omit<Ctx, 'tenancy'>): AppTenancy {
     catalogCacheMs: ctx.catalogCacheMs,
     movePauseLimitMs: PAUSE_LIMIT_MS,
   });
-}
-
-/** The tenant's rows, generated in SQL inside one withTenant transaction as the tenant's admin (policies apply). */
-async function fill(tenancy: AppTenancy, slug: string, s: Shape): Promise<void> {
-  await tenancy.withTenant(
-    slug,
-    async (tx) => {
-      await tx.query(
-        `insert into projects (name, description, created_at)
-         select 'project ' || g, 'Project ' || g || ': ' || repeat('planning notes, ', 1 + g % 8), now() - g * interval '7 minutes'
-         from generate_series(1, $1::int) g`,
-        [s.projects],
-      );
-      await tx.query(
-        `insert into tasks (project_id, title, status, assignee_id, due_date, created_at)
-         select p.id, 'task ' || g || ' of ' || p.name, (array['todo', 'doing', 'done'])[1 + g % 3],
-                case when g % 4 = 0 then null else $2::uuid end, case when g % 5 = 0 then current_date + g % 60 end,
-                p.created_at + g * interval '1 minute'
-         from projects p, generate_series(1, $1::int) g`,
-        [s.tasks / s.projects, USER_ID],
-      );
-      // Comment g goes to task 1 + g² mod n: some tasks get several, many none.
-      await tx.query(
-        `insert into comments (task_id, body, created_at)
-         select t.id, 'comment ' || g || ': ' || repeat('looks good to me, ', 1 + g % 12), t.created_at + interval '1 hour'
-         from (select id, created_at, row_number() over (order by created_at, id) as rn from tasks) t
-         join generate_series(1, $1::int) g on t.rn = 1 + (g::bigint * g) % $2::int`,
-        [s.comments, s.tasks],
-      );
-    },
-    { role: 'admin', userId: USER_ID },
-  );
-}
-
-/** Rows per table as the tenant sees them, through its own route and role. */
-async function counts(tenancy: AppTenancy, slug: string): Promise<{ projects: number; tasks: number; comments: number }> {
-  const { rows } = await tenancy.queryAs<{ projects: number; tasks: number; comments: number }>(
-    slug,
-    `select (select count(*) from projects)::int as projects, (select count(*) from tasks)::int as tasks, (select count(*) from comments)::int as comments`,
-  );
-  return rows[0]!;
-}
-
-async function expectRows(tenancy: AppTenancy, slug: string, s: Shape, extraProjects = 0): Promise<void> {
-  const got = await counts(tenancy, slug);
-  check(
-    got.projects === s.projects + extraProjects && got.tasks === s.tasks && got.comments === s.comments,
-    `${slug} holds ${JSON.stringify(got)}, expected ${s.projects + extraProjects} projects, ${s.tasks} tasks, ${s.comments} comments`,
-  );
 }
 
 function median(values: number[]): number {
@@ -229,26 +167,6 @@ interface MoveRun {
   longestStatements: { query: string; seconds: number }[];
 }
 
-/**
- * Every acknowledged write is in the tenant exactly once, no refused write is there, and nothing
- * else of the writer's is. Refused writes are counted, not fatal: a request that waits longer than
- * movePauseLimitMs fails by design, and the table shows it.
- */
-async function verifyWrites(ctx: Ctx, slug: string, w: WriterResult): Promise<void> {
-  const { rows } = await ctx.tenancy.queryAs<{ name: string; n: number }>(
-    slug,
-    `select name, count(*)::int as n from projects where name like $1 group by name`,
-    [`${w.tag} %`],
-  );
-  const found = new Map(rows.map((r) => [r.name, r.n]));
-  for (const write of w.acknowledged) {
-    const n = found.get(writeName(w.tag, write.seq)) ?? 0;
-    check(n === 1, `acknowledged write ${write.seq} of ${w.tag} is there ${n} times after the move`);
-  }
-  for (const write of w.failed) check(!found.has(writeName(w.tag, write.seq)), `refused write ${write.seq} of ${w.tag} is there after the move`);
-  check(found.size === w.acknowledged.length, `${found.size} of the writer's rows are there, ${w.acknowledged.length} were acknowledged`);
-}
-
 /** Samples pg_stat_activity of the section's database: the statements that ran longest while the move ran. */
 function sampleStatements(adminUrl: string): { stop(): Promise<{ query: string; seconds: number }[]> } {
   const longest = new Map<string, number>();
@@ -294,7 +212,7 @@ async function measureMoves(ctx: Ctx, slug: string, s: Shape): Promise<MoveRun[]
       const w = await writer.stop();
       const longestStatements = await sampler.stop();
       check(summary.from === from && summary.to === to && summary.tenant.strategy === to, `the move reported ${summary.from} → ${summary.to}`);
-      await verifyWrites(ctx, slug, w);
+      await verifyWrites(ctx.tenancy, slug, w);
       written += w.acknowledged.length;
       await expectRows(ctx.tenancy, slug, s, written);
       const during = w.acknowledged.filter((x) => x.at >= started && x.at <= started + moveMs);
@@ -450,7 +368,7 @@ export async function lifecycle(env: BenchEnv): Promise<SectionResult> {
       const started = performance.now();
       for (const { key, shape: s } of sizes) {
         await ctx.tenancy.createTenant({ slug: `${key}_src`, name: `Lifecycle bench ${key}`, strategy: 'rls' });
-        await fill(ctx.tenancy, `${key}_src`, s);
+        await fill(ctx.tenancy, `${key}_src`, s, USER_ID);
         await expectRows(ctx.tenancy, `${key}_src`, s);
       }
       fillMs = performance.now() - started;

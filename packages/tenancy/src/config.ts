@@ -146,6 +146,12 @@ export const tenancyConfigSchema = z.object({
    * this long after marking the tenant, so no process still serves it when its data goes.
    */
   catalogCacheMs: z.number().int().min(0).default(5000),
+  /**
+   * How many tenants' catalog entries a process keeps; the least recently used one makes room. Each
+   * holds about 1.5 KB of heap (BENCHMARKS.md, section 11.1), and a dropped one costs one lookup when next
+   * served: size it to the tenants a process serves within a few catalogCacheMs, not to the whole catalog.
+   */
+  catalogCacheSize: z.number().int().min(1).default(10_000),
   idleTimeoutMs: z.number().int().min(100).default(30_000),
   /**
    * How long a request waits for a moving tenant's pause to end (see moveTenant) before it fails

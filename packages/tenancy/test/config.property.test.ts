@@ -63,6 +63,7 @@ const BAD: Record<string, fc.Arbitrary<unknown>> = {
   appPoolSize: intBelow(1),
   contextTtlSeconds: fc.oneof(intBelow(10), fc.integer({ min: 86_401 })),
   catalogCacheMs: intBelow(0),
+  catalogCacheSize: intBelow(1),
   idleTimeoutMs: intBelow(100),
   movePauseLimitMs: intBelow(100),
   contextRoles: fc.oneof(
@@ -132,6 +133,7 @@ describe('createTenancy config (properties)', () => {
       appPoolSize: fc.integer({ min: 1, max: 1000 }),
       contextTtlSeconds: fc.integer({ min: 10, max: 86_400 }),
       catalogCacheMs: fc.integer({ min: 0, max: 1_000_000 }),
+      catalogCacheSize: fc.integer({ min: 1, max: 10_000_000 }),
       idleTimeoutMs: fc.integer({ min: 100, max: 10_000_000 }),
       namePrefix: fc.stringMatching(/^[a-z][a-z0-9_]{0,14}$/),
       sharedSchema: fc.stringMatching(/^[a-z_][a-z0-9_]{0,30}$/),

@@ -38,7 +38,7 @@ type Options = z.infer<typeof options>;
 export const pgbouncerConfigCommand: CommandFactory = (context) =>
   new Command('pgbouncer-config')
     .description(
-      "Print (or write) the pgbouncer.ini the library generates for this deployment: a wildcard database entry routing every tenant database, and auth_query so new tenant roles log in without a config edit. With --userlist, also the auth file with PgBouncer's auth role (PGBOUNCER_AUTH_PASSWORD).",
+      "Print (or write) the pgbouncer.ini the library generates for this deployment: a wildcard database entry routing every tenant database, and auth_query so new tenant roles log in without a config edit. With --userlist, also the auth file with PgBouncer's auth role (PGBOUNCER_AUTH_PASSWORD). A deployment with servers runs one PgBouncer per server: run this once per server, with its --server-host, --server-port and --listen-port.",
     )
     .addOption(new Option('--pool-mode <mode>', 'session or transaction (default: from TENANCY_POOLER)').choices(POOL_MODES))
     .option('--listen-addr <addr>', 'address PgBouncer listens on (default 127.0.0.1; * for all)')

@@ -3,6 +3,7 @@ import type { Deployment } from '../deployment';
 import { explainProofRefusal, InvalidTenantSlugError, TenantExistsError, TenantNotActiveError, TenantNotFoundError } from '../errors';
 import { signProof } from '../context/token';
 import { SLUG_PATTERN, isUuid } from '../sql/ident';
+import { TenantCache } from './cache';
 import { TENANT_COLUMNS } from './sql';
 import { toTenant, type TenantRow } from './row';
 import type { ServerState, StrategyName, Tenant, TenantStatus } from './types';
@@ -23,7 +24,8 @@ interface Confirmation {
 }
 
 /**
- * Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`.
+ * Reads and writes the tenant catalog; hot-path lookups are cached for `catalogCacheMs`, for at most
+ * `catalogCacheSize` tenants (the least recently used make room).
  *
  * An entry that has expired is confirmed, not looked up again, when the catalog's version (bumped
  * by every change to it) is still the one the entry was read at: one small read renews every entry
@@ -32,7 +34,7 @@ interface Confirmation {
  * lifecycle change waits for after marking a tenant.
  */
 export class Catalog {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache: TenantCache<Entry>;
   /** Lookups in flight by key: when an entry expires under load, the callers share one query. */
   private readonly pending = new Map<string, Promise<Tenant>>();
   /** Bumped by every change: a lookup that was in flight across one must not cache what it read. */
@@ -40,7 +42,9 @@ export class Catalog {
   private confirmed: Confirmation | undefined;
   private confirming: Promise<Confirmation | undefined> | undefined;
 
-  constructor(private readonly deployment: Deployment) {}
+  constructor(private readonly deployment: Deployment) {
+    this.cache = new TenantCache(deployment.config.catalogCacheSize);
+  }
 
   private get primary(): string {
     return this.deployment.config.primaryName;
@@ -110,8 +114,7 @@ export class Catalog {
     const { tenant, version } = await this.lookup(this.deployment.appPool, key);
     if (generation !== this.generation) return tenant;
     const entry: Entry = { tenant, version, until: at + this.deployment.config.catalogCacheMs };
-    this.cache.set(tenant.id, entry);
-    this.cache.set(tenant.slug, entry);
+    this.cache.set(entry);
     return tenant;
   }
 
@@ -245,8 +248,7 @@ export class Catalog {
 
   forget(tenant: Tenant): void {
     this.generation++;
-    this.cache.delete(tenant.id);
-    this.cache.delete(tenant.slug);
+    this.cache.delete(tenant);
   }
 
   /** The row and the catalog's version, read by one statement and so from one snapshot. */

@@ -6,6 +6,7 @@ import { signContext, type ContextClaims } from './token';
  * weaker, since it only ever travels as a bind parameter inside its own transaction.
  */
 export class TokenCache {
+  /** Tokens by `tenant|user|role`, the oldest signed first. */
   private readonly tokens = new Map<string, { token: string; renewAt: number }>();
 
   constructor(
@@ -21,7 +22,11 @@ export class TokenCache {
     if (hit && hit.renewAt > now) return hit.token;
     const expiresAt = Math.floor(now) + this.ttlSeconds;
     const token = signContext({ ...claims, expiresAt }, this.key);
-    if (this.tokens.size >= this.maxEntries) this.tokens.clear();
+    // Re-inserted, so the Map's order is the order of signing and the first key the oldest token.
+    this.tokens.delete(cacheKey);
+    // Oldest first, one at a time: clearing all at once made every caller re-sign together. The oldest
+    // is the nearest to its renewal anyway, so dropping it costs at most one early signature.
+    while (this.tokens.size >= this.maxEntries) this.tokens.delete(this.tokens.keys().next().value!);
     this.tokens.set(cacheKey, { token, renewAt: now + this.ttlSeconds * 0.8 });
     return token;
   }

@@ -143,20 +143,21 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
   /**
    * Waits until no transaction that may have routed to the old placement is still open: other
    * processes trust their cached entry for catalogCacheMs after the mark, and a transaction begun
-   * before then may still write. Reads pg_stat_activity of the database the placement is in. `fence`: the source
-   * server's clock just after the mark, which is what its transactions' start times are read against.
+   * before then may still write. Reads pg_stat_activity of the database the placement is in. `markedAt`: the source
+   * server's clock just after the mark (its text); the fence, catalogCacheMs later, is computed there too, on the clock
+   * its transactions' start times are read against.
    */
-  async function drain(tenant: Tenant, markedAt: Date): Promise<void> {
+  async function drain(tenant: Tenant, markedAt: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.catalogCacheMs));
-    const fence = new Date(markedAt.getTime() + config.catalogCacheMs);
     const deadline = Date.now() + config.movePauseLimitMs;
     const source = servers.get(tenant.server).deployment;
     const database = tenant.databaseName;
     const query = async (client: pg.ClientBase) => {
       const { rows } = await client.query<{ open: number }>(
         `SELECT count(*)::int AS open FROM pg_catalog.pg_stat_activity
-          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND xact_start < $1`,
-        [fence],
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+            AND xact_start < $1::timestamptz + $2 * interval '1 millisecond'`,
+        [markedAt, config.catalogCacheMs],
       );
       return rows[0]!.open;
     };
@@ -270,8 +271,9 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
   }
 
   /** A server's clock: a fence its transactions' start times can be compared with. */
-  async function serverClock(server: string): Promise<Date> {
-    const { rows } = await servers.get(server).deployment.admin().query<{ now: Date }>('SELECT clock_timestamp() AS now');
+  async function serverClock(server: string): Promise<string> {
+    // As text, which no type parser the app sets for timestamptz (pg.types is global) can turn into something else.
+    const { rows } = await servers.get(server).deployment.admin().query<{ now: string }>('SELECT clock_timestamp()::text AS now');
     return rows[0]!.now;
   }
 

@@ -96,6 +96,38 @@ export const pgbouncerInputSchema = z.object({
 
 const withPasswordSchema = pgbouncerInputSchema.extend({ authPassword });
 
+/**
+ * The servers of a deployment with `servers`, one PgBouncer each: its name (as in the tenancy config), its
+ * PostgreSQL and the port its PgBouncer listens on (distinct where they share a host).
+ */
+export const pgbouncerServersSchema = z
+  .array(
+    z.object({
+      name: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'must be a server name as the tenancy config spells it'),
+      serverHost: host,
+      serverPort: port,
+      listenPort: port,
+    }),
+  )
+  .min(1, 'must list at least one server')
+  .superRefine((servers, ctx) => {
+    servers.forEach((server, i) => {
+      if (servers.findIndex((s) => s.name === server.name) !== i)
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `names server "${server.name}" twice` });
+      if (servers.findIndex((s) => s.listenPort === server.listenPort) !== i)
+        ctx.addIssue({ code: 'custom', path: [i, 'listenPort'], message: `is ${server.listenPort} again: two PgBouncers cannot listen on one port` });
+    });
+  });
+
+export type PgBouncerServers = z.input<typeof pgbouncerServersSchema>;
+
+/** Validates the servers list; throws PgBouncerConfigError naming every bad field (under "servers"). */
+export function parsePgBouncerServers(servers: PgBouncerServers): z.output<typeof pgbouncerServersSchema> {
+  const parsed = pgbouncerServersSchema.safeParse(servers);
+  if (!parsed.success) throw new PgBouncerConfigError(parsed.error.issues.map((issue) => ({ ...issue, path: ['servers', ...issue.path] })));
+  return parsed.data;
+}
+
 export type PgBouncerInput = z.input<typeof pgbouncerInputSchema>;
 export type PgBouncerConfig = z.output<typeof pgbouncerInputSchema>;
 
