@@ -4,7 +4,7 @@ import { builtActions, builtRoutes } from '@repo/e2e/next-build';
 import { postSignIn } from '@repo/e2e/sign-in';
 import { propertyParams, propertyRuns } from '@repo/properties';
 import { PLAN_STRATEGY, PLANS } from '@repo/db/plans';
-import { STRATEGIES } from '@repo/tenancy';
+import { SERVER_STATES, STRATEGIES } from '@repo/tenancy';
 import { expect, test, type Page } from '@playwright/test';
 
 import { damage, untar } from './properties/archives';
@@ -34,6 +34,7 @@ const COVERED: Record<string, string> = {
   'POST /api/tenants/export': 'exporting',
   'POST /api/archives': 'uploading',
   'POST /api/migrate': 'migrating',
+  'POST /api/servers/state': 'servers',
   '/api/auth/[...nextauth]': 'signing in',
   'GET /favicon.ico': 'a static file: takes no input',
   'GET /icon.svg': 'a static file: takes no input',
@@ -458,6 +459,38 @@ test('moving a tenant and changing its plan: a bad slug, strategy or plan, no su
       const before = await snapshot();
       const label = `POST ${url} ${JSON.stringify(body).slice(0, 300)}`;
       await expectRouteRefused(await postJson(page, baseURL!, url, body), label, [404, 409, 422]);
+      await expectUnchanged(before, label);
+    }),
+    propertyParams(base),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------- servers
+
+test('a server state change: a bad or unknown name, a bad state, the primary made read-only: a 4xx, nothing changed @property', async ({ page, baseURL }) => {
+  const base = sized(12, 1_500);
+  await signIn(page);
+  const known = ['primary', ...(JSON.parse(process.env.TENANCY_SERVERS ?? '[]') as { name: string }[]).map((s) => s.name)];
+  const name = fc.constantFrom(...known);
+  const change = fc.oneof(
+    fc.tuple(invalidSlug, fc.constantFrom(...SERVER_STATES)).map(([n, state]) => ({ name: n, state })),
+    fc
+      .tuple(
+        fc.oneof(validSlug, fc.constantFrom('a', 'nowhere', 'b2')).filter((n) => !known.includes(n)),
+        fc.constantFrom(...SERVER_STATES),
+      )
+      .map(([n, state]) => ({ name: n, state })),
+    fc.tuple(name, notOneOf(SERVER_STATES)).map(([n, state]) => ({ name: n, state })),
+    fc.tuple(name, wrongType).map(([n, state]) => ({ name: n, state })),
+    fc.tuple(wrongType, fc.constantFrom(...SERVER_STATES)).map(([n, state]) => ({ name: n, state })),
+    fc.constant({ name: 'primary', state: 'read_only' }),
+    name.map((n) => ({ name: n })),
+  );
+  await fc.assert(
+    fc.asyncProperty(change, async (body) => {
+      const before = await snapshot();
+      const label = `POST /api/servers/state ${JSON.stringify(body).slice(0, 300)}`;
+      await expectRouteRefused(await postJson(page, baseURL!, '/api/servers/state', body), label, [404, 422]);
       await expectUnchanged(before, label);
     }),
     propertyParams(base),
