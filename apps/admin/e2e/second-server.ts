@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,14 @@ export const SECOND_SERVER = 'b';
  */
 export async function startSecondServer(stack: LocalStack): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'admin-e2e-server-b-'));
-  const cluster = await startEmbeddedCluster({ dataDir: path.join(dir, 'pg'), port: await findFreePort('127.0.0.1'), persistent: false, fsync: false });
+  // The apps run in production mode here: a published or short password in a URL of TENANCY_SERVERS is refused.
+  const cluster = await startEmbeddedCluster({
+    dataDir: path.join(dir, 'pg'),
+    port: await findFreePort('127.0.0.1'),
+    password: randomBytes(32).toString('hex'),
+    persistent: false,
+    fsync: false,
+  });
   const stop = async () => {
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });
