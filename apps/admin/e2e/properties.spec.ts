@@ -425,7 +425,7 @@ test('restoring: an uploaded export restores under any valid slug and name, whic
 
 // ---------------------------------------------------------------------------------------------------------- moving, plans
 
-test('moving a tenant and changing its plan: a bad slug, strategy or plan, no such tenant, already there: a 4xx, nothing changed @property', async ({
+test('moving a tenant and changing its plan: a bad slug, strategy, server or plan, no such tenant or server, already there, a drained server: a 4xx, nothing changed @property', async ({
   page,
   baseURL,
 }) => {
@@ -442,6 +442,21 @@ test('moving a tenant and changing its plan: a bad slug, strategy or plan, no su
     fc.tuple(tenant, wrongType).map(([t, strategy]) => ({ slug: t.slug, strategy })),
     tenant.map((t) => ({ slug: t.slug, strategy: t.strategy })),
     absentSlug.map((slug) => ({ slug, strategy: 'rls' })),
+    // The server: not a name, no such server, the one it is on, rls off the primary, a drained server (b, until servers.spec).
+    fc
+      .tuple(
+        tenant,
+        fc.oneof(
+          invalidSlug.filter((n) => !/^[a-z][a-z0-9_]{0,30}$/.test(n.trim())),
+          wrongType,
+        ),
+      )
+      .map(([t, server]) => ({ slug: t.slug, server })),
+    tenant.map((t) => ({ slug: t.slug, server: 'nowhere' })),
+    tenant.map((t) => ({ slug: t.slug, server: 'primary' })),
+    tenant.filter((t) => t.strategy === 'rls').map((t) => ({ slug: t.slug, strategy: 'rls', server: 'b' })),
+    tenant.filter((t) => t.strategy !== 'rls').map((t) => ({ slug: t.slug, server: 'b' })),
+    tenant.map((t) => ({ slug: t.slug })),
   );
   const planChange = fc.oneof(
     fc.tuple(invalidSlug, plan).map(([slug, p]) => ({ slug, plan: p })),
