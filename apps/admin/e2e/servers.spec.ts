@@ -89,7 +89,7 @@ test('opening b, moving hooli there and back from its page (its rows read throug
   const panel = page.getByTestId('server-panel');
   await expect(panel.getByLabel('Server')).toHaveValue(SECOND_SERVER);
   await expect(panel.getByLabel('Strategy there')).toHaveValue('schema');
-  await panel.getByRole('button', { name: `Move to ${SECOND_SERVER}` }).click();
+  await panel.getByRole('button', { name: `Move the tenant to ${SECOND_SERVER}` }).click();
   await expect(panel.getByTestId('move-result')).toBeVisible({ timeout: 120_000 });
   await expect(panel.getByTestId('move-to-server')).toHaveText(SECOND_SERVER);
   expect(await catalogServer()).toBe(SECOND_SERVER);
@@ -106,7 +106,7 @@ test('opening b, moving hooli there and back from its page (its rows read throug
   await page.goto(`/tenants/${SLUG}`);
   await hydrated(page);
   await expect(panel.getByLabel('Server')).toHaveValue('primary');
-  await panel.getByRole('button', { name: 'Move to primary' }).click();
+  await panel.getByRole('button', { name: 'Move the tenant to primary' }).click();
   await expect(panel.getByTestId('move-to-server')).toHaveText('primary', { timeout: 120_000 });
   expect(await catalogServer()).toBeNull();
   await expect(page.getByTestId('tenant-rows')).toContainText('4');

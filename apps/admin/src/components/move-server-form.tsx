@@ -105,7 +105,8 @@ export function MoveServerForm({
             </select>
           </div>
         </fieldset>
-        {(blocked ?? closed) && <p className="alert alert-warn">{blocked ?? closed}</p>}
+        {/* A block (not active, behind on migrations) is said once, in the strategy move above; only the target's state here. */}
+        {blocked === undefined && closed && <p className="alert alert-warn">{closed}</p>}
         {phase.kind === 'editing' && phase.error && (
           <p className="alert alert-error" role="alert">
             {phase.error}
@@ -113,7 +114,7 @@ export function MoveServerForm({
         )}
         <div className="form-actions">
           <button className="button button-primary" type="submit" disabled={running || blocked !== undefined || closed !== undefined || !target}>
-            {running ? 'Moving…' : `Move to ${target?.name ?? '…'}`}
+            {running ? 'Moving…' : `Move the tenant to ${target?.name ?? '…'}`}
           </button>
         </div>
       </form>
