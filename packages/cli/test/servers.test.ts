@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { INIT_SQL_DEFAULTS } from '@repo/db/init-sql';
@@ -13,10 +13,12 @@ import { json, roleUrl, useCliSuite, type CliResult } from './support';
 
 const suite = useCliSuite('servers');
 let b: EmbeddedCluster | undefined;
+let scratch: string | undefined;
 let servers: Record<string, string> = {};
 
 beforeAll(async () => {
-  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'cli-server-b-')), 'pg');
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'cli-server-b-'));
+  const dataDir = path.join(scratch, 'pg');
   b = await startEmbeddedCluster({ dataDir, port: await findFreePort('127.0.0.1'), persistent: false, fsync: false });
   await query(b.url(), 'CREATE DATABASE app_b');
   const adminUrl = b.url('app_b');
@@ -31,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await b?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 function cli(args: readonly string[], extra: Record<string, string> = {}): Promise<CliResult> {
