@@ -4,7 +4,7 @@ import { builtActions, builtRoutes } from '@repo/e2e/next-build';
 import { postSignIn } from '@repo/e2e/sign-in';
 import { propertyParams, propertyRuns } from '@repo/properties';
 import { PLAN_STRATEGY, PLANS } from '@repo/db/plans';
-import { STRATEGIES } from '@repo/tenancy';
+import { SERVER_STATES, STRATEGIES } from '@repo/tenancy';
 import { expect, test, type Page } from '@playwright/test';
 
 import { damage, untar } from './properties/archives';
@@ -34,6 +34,7 @@ const COVERED: Record<string, string> = {
   'POST /api/tenants/export': 'exporting',
   'POST /api/archives': 'uploading',
   'POST /api/migrate': 'migrating',
+  'POST /api/servers/state': 'servers',
   '/api/auth/[...nextauth]': 'signing in',
   'GET /favicon.ico': 'a static file: takes no input',
   'GET /icon.svg': 'a static file: takes no input',
@@ -424,7 +425,7 @@ test('restoring: an uploaded export restores under any valid slug and name, whic
 
 // ---------------------------------------------------------------------------------------------------------- moving, plans
 
-test('moving a tenant and changing its plan: a bad slug, strategy or plan, no such tenant, already there: a 4xx, nothing changed @property', async ({
+test('moving a tenant and changing its plan: a bad slug, strategy, server or plan, no such tenant or server, already there, a drained server: a 4xx, nothing changed @property', async ({
   page,
   baseURL,
 }) => {
@@ -441,6 +442,21 @@ test('moving a tenant and changing its plan: a bad slug, strategy or plan, no su
     fc.tuple(tenant, wrongType).map(([t, strategy]) => ({ slug: t.slug, strategy })),
     tenant.map((t) => ({ slug: t.slug, strategy: t.strategy })),
     absentSlug.map((slug) => ({ slug, strategy: 'rls' })),
+    // The server: not a name, no such server, the one it is on, rls off the primary, a drained server (b, until servers.spec).
+    fc
+      .tuple(
+        tenant,
+        fc.oneof(
+          invalidSlug.filter((n) => !/^[a-z][a-z0-9_]{0,30}$/.test(n.trim())),
+          wrongType,
+        ),
+      )
+      .map(([t, server]) => ({ slug: t.slug, server })),
+    tenant.map((t) => ({ slug: t.slug, server: 'nowhere' })),
+    tenant.map((t) => ({ slug: t.slug, server: 'primary' })),
+    tenant.filter((t) => t.strategy === 'rls').map((t) => ({ slug: t.slug, strategy: 'rls', server: 'b' })),
+    tenant.filter((t) => t.strategy !== 'rls').map((t) => ({ slug: t.slug, server: 'b' })),
+    tenant.map((t) => ({ slug: t.slug })),
   );
   const planChange = fc.oneof(
     fc.tuple(invalidSlug, plan).map(([slug, p]) => ({ slug, plan: p })),
@@ -458,6 +474,38 @@ test('moving a tenant and changing its plan: a bad slug, strategy or plan, no su
       const before = await snapshot();
       const label = `POST ${url} ${JSON.stringify(body).slice(0, 300)}`;
       await expectRouteRefused(await postJson(page, baseURL!, url, body), label, [404, 409, 422]);
+      await expectUnchanged(before, label);
+    }),
+    propertyParams(base),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------- servers
+
+test('a server state change: a bad or unknown name, a bad state, the primary made read-only: a 4xx, nothing changed @property', async ({ page, baseURL }) => {
+  const base = sized(12, 1_500);
+  await signIn(page);
+  const known = ['primary', ...(JSON.parse(process.env.TENANCY_SERVERS ?? '[]') as { name: string }[]).map((s) => s.name)];
+  const name = fc.constantFrom(...known);
+  const change = fc.oneof(
+    fc.tuple(invalidSlug, fc.constantFrom(...SERVER_STATES)).map(([n, state]) => ({ name: n, state })),
+    fc
+      .tuple(
+        fc.oneof(validSlug, fc.constantFrom('a', 'nowhere', 'b2')).filter((n) => !known.includes(n)),
+        fc.constantFrom(...SERVER_STATES),
+      )
+      .map(([n, state]) => ({ name: n, state })),
+    fc.tuple(name, notOneOf(SERVER_STATES)).map(([n, state]) => ({ name: n, state })),
+    fc.tuple(name, wrongType).map(([n, state]) => ({ name: n, state })),
+    fc.tuple(wrongType, fc.constantFrom(...SERVER_STATES)).map(([n, state]) => ({ name: n, state })),
+    fc.constant({ name: 'primary', state: 'read_only' }),
+    name.map((n) => ({ name: n })),
+  );
+  await fc.assert(
+    fc.asyncProperty(change, async (body) => {
+      const before = await snapshot();
+      const label = `POST /api/servers/state ${JSON.stringify(body).slice(0, 300)}`;
+      await expectRouteRefused(await postJson(page, baseURL!, '/api/servers/state', body), label, [404, 422]);
       await expectUnchanged(before, label);
     }),
     propertyParams(base),

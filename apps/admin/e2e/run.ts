@@ -22,6 +22,8 @@ import { e2eSkipReason } from '@repo/e2e/chromium';
 import { findFreePort } from '@repo/localdb/cluster';
 import { startTestSmtpServer } from '@repo/mail/test-server';
 
+import { startSecondServer } from './second-server';
+
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const standalone = (app: string) => path.join(ROOT, `apps/${app}/.next/standalone`);
 const WEB_SERVER = path.join(standalone('web'), 'apps/web/server.js');
@@ -80,6 +82,11 @@ async function main(): Promise<number> {
   const archives = path.join(work, 'archives');
   const servers = await snapshotServers(work);
   const stack = await startLocalStack();
+  // A second PostgreSQL server (drained until e2e/servers.spec.ts opens it), in TENANCY_SERVERS for both apps.
+  const second = await startSecondServer(stack).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
   // The web server these specs start mails sign-up and invitation links: it needs a real SMTP server to send to.
   const smtp = await startTestSmtpServer({ dir: path.join(work, 'mailbox') });
   try {
@@ -88,6 +95,7 @@ async function main(): Promise<number> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...stack.env,
+      ...second.env,
       ARCHIVE_DIR: archives,
       E2E_ADMIN_DATABASE_URL: stack.urls.adminDatabaseUrl,
       E2E_ADMIN_PORT: String(adminPort),
@@ -105,6 +113,7 @@ async function main(): Promise<number> {
     return await run('npx', ['playwright', 'test', ...process.argv.slice(2)], { env });
   } finally {
     await smtp.close();
+    await second.stop();
     await stack.stop();
     await rm(work, { recursive: true, force: true });
   }

@@ -20,10 +20,19 @@ export const PAGE_ROUTES = [
   '/support/acme',
   '/migrate',
   '/pools',
+  '/servers',
   '/audit',
 ];
 /** The API routes that do work; they answer 401 instead of redirecting. */
-export const API_ROUTES = ['/api/tenants', '/api/migrate', '/api/tenants/move', '/api/tenants/plan', '/api/tenants/export', '/api/archives'];
+export const API_ROUTES = [
+  '/api/tenants',
+  '/api/migrate',
+  '/api/tenants/move',
+  '/api/tenants/plan',
+  '/api/tenants/export',
+  '/api/archives',
+  '/api/servers/state',
+];
 
 /**
  * Waits until React has hydrated the page (its interactive parts carry data-ready then): a click before that

@@ -5,10 +5,14 @@ import {
   nodeEnvSetting,
   parseEnv,
   passwordSetting,
+  placementSetting,
   poolerSetting,
+  primaryNameDistinct,
+  primaryNameSetting,
   secretSetting,
   sessionIdleSetting,
   sessionLifetimeConsistent,
+  serversSetting,
   sessionMaxAgeSetting,
   signInFailuresPerAccountSetting,
   signInFailuresPerAddressSetting,
@@ -86,6 +90,18 @@ const serverSchema = z
       .default(path.resolve('..', '..', 'packages', 'db', 'migrations', 'tenant')),
     /** Cap on server connections across this process's per-tenant (database strategy) pools. */
     TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
+    /**
+     * The deployment's other PostgreSQL servers, a JSON array of { name, adminUrl, appUrl, maxConnections? }; unset, every
+     * tenant lives on the primary (the server of ADMIN_DATABASE_URL / DATABASE_URL, named TENANCY_PRIMARY_NAME).
+     */
+    TENANCY_SERVERS: serversSetting,
+    TENANCY_PRIMARY_NAME: primaryNameSetting,
+    /** Where a new schema or database tenant that names no server goes: `fewest-tenants` or `least-bytes`. */
+    TENANCY_PLACEMENT: placementSetting,
+  })
+  .refine(primaryNameDistinct, {
+    path: ['TENANCY_PRIMARY_NAME'],
+    message: 'must not also be the name of one of TENANCY_SERVERS (the primary is the server of ADMIN_DATABASE_URL / DATABASE_URL)',
   })
   .refine((value) => value.TENANCY_POOLER === 'direct' || value.PGBOUNCER_AUTH_PASSWORD !== undefined, {
     path: ['PGBOUNCER_AUTH_PASSWORD'],

@@ -60,10 +60,13 @@ const GATES: Record<string, AllowedModule> = {
       'server/plan.ts': ['tenancy'],
       'server/provision.ts': ['onLifecycleStep', 'tenancy'],
       'server/queries/audit.ts': ['tenancy'],
+      // The primary's name (config), for catalog rows whose server is null.
+      'server/queries/catalog.ts': ['tenancy'],
       'server/queries/pools.ts': ['tenancy'],
       'server/queries/tenant-overview.ts': ['tenancy'],
       'server/queries/tenant-rows.ts': ['tenancy'],
       'server/restore.ts': ['tenancy'],
+      'server/servers.ts': ['tenancy'],
       'server/support.ts': ['tenancy'],
     },
   },

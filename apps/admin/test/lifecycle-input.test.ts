@@ -17,16 +17,21 @@ const issues = (result: { success: boolean; error?: { issues: { path: PropertyKe
   Object.fromEntries((result.error?.issues ?? []).map((issue) => [String(issue.path[0]), issue.message]));
 
 describe('moveTenantInput', () => {
-  it('takes a slug and one of the strategies', () => {
+  it('takes a slug and a strategy, a server, or both', () => {
     expect(moveTenantInput.parse({ slug: ' acme ', strategy: 'database' })).toEqual({ slug: 'acme', strategy: 'database' });
+    expect(moveTenantInput.parse({ slug: 'acme', server: ' b ' })).toEqual({ slug: 'acme', server: 'b' });
+    expect(moveTenantInput.parse({ slug: 'acme', server: 'b', strategy: 'schema' })).toEqual({ slug: 'acme', server: 'b', strategy: 'schema' });
   });
 
   it('refuses anything else, field by field', () => {
-    expect(issues(moveTenantInput.safeParse({ slug: 'acme; drop table x', strategy: 'cloud' }))).toEqual({
+    expect(issues(moveTenantInput.safeParse({ slug: 'acme; drop table x', strategy: 'cloud', server: 'B; drop' }))).toEqual({
       slug: 'Not a tenant slug.',
       strategy: 'Choose a strategy.',
+      server: 'Not a server name.',
     });
-    expect(issues(moveTenantInput.safeParse({}))).toMatchObject({ slug: expect.any(String), strategy: 'Choose a strategy.' });
+    expect(issues(moveTenantInput.safeParse({}))).toMatchObject({ slug: expect.any(String) });
+    // Neither a strategy nor a server: nowhere to go.
+    expect(issues(moveTenantInput.safeParse({ slug: 'acme' }))).toEqual({ strategy: 'Choose a strategy or a server.' });
   });
 });
 

@@ -4,7 +4,10 @@ import {
   nodeEnvSetting,
   parseEnv,
   poolerSetting,
+  primaryNameDistinct,
+  primaryNameSetting,
   secretSetting,
+  serversSetting,
   sessionIdleSetting,
   sessionLifetimeConsistent,
   sessionMaxAgeSetting,
@@ -41,6 +44,12 @@ const serverSchema = z
     TENANCY_POOLER: poolerSetting,
     /** Connections this process opens to the deployment's database for tenant requests. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * The deployment's other PostgreSQL servers (the admin app's variable): this app reads each one's name, appUrl and
+     * maxConnections, and never its adminUrl. Unset, every tenant lives on the primary, named TENANCY_PRIMARY_NAME.
+     */
+    TENANCY_SERVERS: serversSetting,
+    TENANCY_PRIMARY_NAME: primaryNameSetting,
     TENANCY_CONTEXT_SECRET: secretSetting('the HMAC key of the tenant context'),
     TENANCY_SECRETS_KEY: secretSetting("the key that decrypts database tenants' role passwords"),
     NEXTAUTH_SECRET: secretSetting('the key that signs session cookies'),
@@ -91,6 +100,10 @@ const serverSchema = z
     /** Sign-ups and password-reset requests allowed per email address, and per client address, per hour. */
     SIGN_UP_MAX_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(3),
     SIGN_UP_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
+  })
+  .refine(primaryNameDistinct, {
+    path: ['TENANCY_PRIMARY_NAME'],
+    message: 'must not also be the name of one of TENANCY_SERVERS (the primary is the server of DATABASE_URL)',
   })
   .refine(sessionLifetimeConsistent, {
     path: ['SESSION_IDLE_SECONDS'],

@@ -1,5 +1,6 @@
 import { deploymentSecrets } from '@repo/db/secrets';
 import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
+import { serversConfig } from '@repo/env';
 import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 import type { DeploymentEnv } from './env';
 
@@ -24,6 +25,7 @@ export function openDeployment(env: DeploymentEnv): Deployment {
     secrets,
     migrationsFolder: env.TENANT_MIGRATIONS_DIR,
     maxConnections: env.TENANCY_MAX_CONNECTIONS,
+    ...serversConfig(env, { withAdmin: true }),
   });
   return {
     tenancy,

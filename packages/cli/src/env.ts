@@ -1,5 +1,15 @@
 import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
-import { deploymentUrl, parseEnv, passwordSetting, poolerSetting, secretSetting } from '@repo/env';
+import {
+  deploymentUrl,
+  parseEnv,
+  passwordSetting,
+  placementSetting,
+  poolerSetting,
+  primaryNameDistinct,
+  primaryNameSetting,
+  secretSetting,
+  serversSetting,
+} from '@repo/env';
 import { z } from 'zod';
 import { UsageError } from './exit-codes';
 
@@ -24,6 +34,14 @@ const deploymentSchema = z
     TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
     /** Where `delete` writes archives when --archive is not given. */
     ARCHIVE_DIR: z.string().min(1).optional(),
+    /** The deployment's other servers: a JSON array of { name, adminUrl, appUrl, maxConnections? }. */
+    TENANCY_SERVERS: serversSetting,
+    TENANCY_PRIMARY_NAME: primaryNameSetting,
+    TENANCY_PLACEMENT: placementSetting,
+  })
+  .refine(primaryNameDistinct, {
+    path: ['TENANCY_PRIMARY_NAME'],
+    message: 'must not also be the name of one of TENANCY_SERVERS (the primary is the server of ADMIN_DATABASE_URL / DATABASE_URL)',
   })
   .refine((value) => value.TENANCY_POOLER === 'direct' || value.PGBOUNCER_AUTH_PASSWORD !== undefined, {
     path: ['PGBOUNCER_AUTH_PASSWORD'],

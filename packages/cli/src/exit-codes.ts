@@ -17,7 +17,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `Exit codes:
   0  done
   1  the operation failed (database error, tenant not found or already there, a tenant failed to migrate)
-  2  usage or invalid input (unknown option, bad slug/strategy/plan/number, missing or bad environment variable, damaged or newer archive): nothing changed
+  2  usage or invalid input (unknown option, bad slug/strategy/plan/number/server, missing or bad environment variable, damaged or newer archive): nothing changed
   3  audit found problems
   4  delete not confirmed (no --yes when not interactive, or the typed slug did not match): nothing changed`;
 
@@ -56,7 +56,7 @@ export class NotConfirmedError extends CliError {
 export async function exitCodeFor(error: unknown): Promise<ExitCode> {
   if (error instanceof CliError) return error.exitCode;
   // Loaded here, not at the top: a library error means the library is loaded already, and a usage error needs none.
-  const [{ ArchiveError, InvalidTenantSlugError, TenancyConfigError }, { PgBouncerConfigError }] = await Promise.all([
+  const [{ ArchiveError, InvalidTenantSlugError, TenancyConfigError, UnknownServerError }, { PgBouncerConfigError }] = await Promise.all([
     import('@repo/tenancy'),
     import('@repo/tenancy/pgbouncer'),
   ]);
@@ -67,7 +67,9 @@ export async function exitCodeFor(error: unknown): Promise<ExitCode> {
     error instanceof InvalidTenantSlugError ||
     error instanceof TenancyConfigError ||
     error instanceof PgBouncerConfigError ||
-    error instanceof ArchiveError
+    error instanceof ArchiveError ||
+    // A server name TENANCY_SERVERS does not list (create, move, servers): refused before anything is read.
+    error instanceof UnknownServerError
   ) {
     return EXIT.usage;
   }

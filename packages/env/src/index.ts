@@ -88,3 +88,98 @@ export const sessionMaxAgeSetting = seconds(12 * 60 * 60, 30 * 24 * 60 * 60);
 /** For a `.refine` on the app's schema: an idle timeout longer than the absolute lifetime would never apply. */
 export const sessionLifetimeConsistent = (value: { SESSION_IDLE_SECONDS: number; SESSION_MAX_AGE_SECONDS: number }): boolean =>
   value.SESSION_IDLE_SECONDS <= value.SESSION_MAX_AGE_SECONDS;
+
+// Servers (TENANCY_SERVERS, TENANCY_PRIMARY_NAME, TENANCY_PLACEMENT): the deployment's PostgreSQL servers besides the
+// primary (the server of ADMIN_DATABASE_URL / DATABASE_URL), as createTenancy's `servers`, `primaryName`, `placement`.
+// The library checks them again; here a bad value fails at start-up naming the entry and the field, never a URL.
+
+/** The name the catalog records for a server (the library's SERVER_NAME). */
+const SERVER_NAME = /^[a-z][a-z0-9_]{0,30}$/;
+const serverName = z.string().regex(SERVER_NAME, 'must be a lowercase name of at most 31 characters (letters, digits, _; a letter first)');
+
+/** TENANCY_PRIMARY_NAME: the name of the server of ADMIN_DATABASE_URL / DATABASE_URL, which holds the catalog. */
+export const primaryNameSetting = serverName.default('primary');
+
+/** TENANCY_PLACEMENT: where a new schema or database tenant that names no server goes, among the open servers. */
+export const PLACEMENTS = ['fewest-tenants', 'least-bytes'] as const;
+export const placementSetting = z.enum(PLACEMENTS).default('fewest-tenants');
+
+const serverEntry = z.strictObject({
+  name: serverName,
+  /** Owner connection to the deployment's database on that server (direct). Only the admin app and the CLI use it. */
+  adminUrl: deploymentUrl.optional(),
+  /** app_user connection to the same database; may point at that server's PgBouncer (of TENANCY_POOLER's mode). */
+  appUrl: deploymentUrl,
+  maxConnections: z.number().int().min(1).max(10_000).optional(),
+});
+
+export type ServerSetting = z.infer<typeof serverEntry>;
+
+/**
+ * TENANCY_SERVERS: a JSON array of `{ name, adminUrl?, appUrl, maxConnections? }`. Unset, every tenant lives on the
+ * primary. A problem is reported as one message naming the entry and the field; the text of the value never appears
+ * (JSON.parse's own message quotes the input, and the URLs hold passwords).
+ */
+export const serversSetting = z
+  .string()
+  .transform((text, ctx): ServerSetting[] => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not valid JSON: it must be a JSON array such as [{"name":"b","adminUrl":"postgres://…","appUrl":"postgres://…"}]',
+      });
+      return z.NEVER;
+    }
+    if (!Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of servers ({ name, adminUrl?, appUrl, maxConnections? })' });
+      return z.NEVER;
+    }
+    const problems: string[] = [];
+    const servers: ServerSetting[] = [];
+    value.forEach((entry, i) => {
+      const parsed = serverEntry.safeParse(entry);
+      if (parsed.success) servers.push(parsed.data);
+      else problems.push(...parsed.error.issues.map((issue) => `entry ${i + 1}: ${issue.path.length ? `${issue.path.join('.')} ` : ''}${serverIssue(issue)}`));
+    });
+    const seen = new Set<string>();
+    for (const server of servers) {
+      if (seen.has(server.name)) problems.push(`names server "${server.name}" twice`);
+      seen.add(server.name);
+    }
+    if (problems.length === 0) return servers;
+    ctx.addIssue({ code: 'custom', message: `is invalid: ${problems.join('; ')}` });
+    return z.NEVER;
+  })
+  .optional();
+
+/** A zod issue inside an entry, in words; an unknown key is named (a typo such as "appURL"), a value never is. */
+function serverIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys')
+    return `has unknown keys ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')} (allowed: name, adminUrl, appUrl, maxConnections)`;
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'must be an object { name, adminUrl?, appUrl, maxConnections? }';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is missing';
+  return issue.message;
+}
+
+/** For a `.refine` on the app's schema: the primary's name is not also one of TENANCY_SERVERS. */
+export const primaryNameDistinct = (value: { TENANCY_SERVERS?: readonly ServerSetting[]; TENANCY_PRIMARY_NAME: string }): boolean =>
+  !(value.TENANCY_SERVERS ?? []).some((server) => server.name === value.TENANCY_PRIMARY_NAME);
+
+/**
+ * createTenancy's `primaryName`, `servers` and `placement` from the settings. `withAdmin: false` (a process that only
+ * serves tenants, the web app, which creates none and reads no TENANCY_PLACEMENT) leaves every owner connection out,
+ * so that process never holds one.
+ */
+export function serversConfig(
+  value: { TENANCY_SERVERS?: readonly ServerSetting[]; TENANCY_PRIMARY_NAME: string; TENANCY_PLACEMENT?: (typeof PLACEMENTS)[number] },
+  { withAdmin }: { withAdmin: boolean },
+) {
+  return {
+    primaryName: value.TENANCY_PRIMARY_NAME,
+    ...(value.TENANCY_PLACEMENT === undefined ? {} : { placement: value.TENANCY_PLACEMENT }),
+    servers: (value.TENANCY_SERVERS ?? []).map(({ adminUrl, ...server }) => (withAdmin && adminUrl !== undefined ? { ...server, adminUrl } : server)),
+  };
+}

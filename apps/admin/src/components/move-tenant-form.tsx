@@ -18,6 +18,9 @@ export interface Done {
   pauseMs: number;
   caughtUp: boolean;
   ms: number;
+  /** The servers it moved from and to (the same for a change of strategy). */
+  fromServer?: string;
+  toServer?: string;
 }
 
 export type Phase =

@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/tenants/new', label: 'Create', exact: true },
   { href: '/tenants/restore', label: 'Restore', exact: true },
   { href: '/migrate', label: 'Migrate', exact: false },
+  { href: '/servers', label: 'Servers', exact: false },
   { href: '/pools', label: 'Pools', exact: false },
   { href: '/audit', label: 'Audit', exact: false },
 ] as const;

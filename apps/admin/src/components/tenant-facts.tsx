@@ -23,6 +23,11 @@ export function TenantFacts({ tenant, children }: { tenant: Tenant; children?: R
       </dd>
       <dt>Created</dt>
       <dd>{formatDate(tenant.createdAt)}</dd>
+      <dt>Server</dt>
+      <dd data-testid="tenant-server">
+        <code>{tenant.server}</code>
+        {tenant.serverState !== 'open' && <span className="muted"> ({tenant.serverState.replace('_', '-')})</span>}
+      </dd>
       <dt>Placement</dt>
       <dd>
         {tenant.strategy === 'database' ? (

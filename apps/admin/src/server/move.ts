@@ -7,21 +7,33 @@ import { logger } from '@/lib/logger';
 import { MOVE_STEPS } from '@/lib/labels';
 import type { FieldErrors } from './api';
 import type { Send } from './ndjson';
-import { findTenant } from './queries/catalog';
+import { findTenant, serverStates } from './queries/catalog';
 import { tenantMigrationTags } from './queries/migrations';
+import { primaryName, SERVER_NAME, serverNames } from './servers';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
 import { isTenancyError } from './tenancy-errors';
 
-// Move a tenant to another strategy: tenancy.moveTenant (copy while serving, a short pause, the switch, the cleanup)
-// with each step sent to the browser as it happens, and the write pause it cost at the end.
+// Move a tenant to another strategy, another server, or both: tenancy.moveTenant (copy while serving, a short pause,
+// the switch, the cleanup) with each step sent to the browser as it happens, and the write pause it cost at the end.
 
-export const moveTenantInput = z.object({
-  slug: z.string().trim().regex(SLUG_PATTERN, 'Not a tenant slug.'),
-  strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }),
-});
+export const moveTenantInput = z
+  .object({
+    slug: z.string().trim().regex(SLUG_PATTERN, 'Not a tenant slug.'),
+    /** Left out: the strategy it has. */
+    strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }).optional(),
+    /** Left out: the server it is on (the primary for rls). */
+    server: z.string().trim().regex(SERVER_NAME, 'Not a server name.').optional(),
+  })
+  .refine((input) => input.strategy !== undefined || input.server !== undefined, { path: ['strategy'], message: 'Choose a strategy or a server.' });
 
 export type MoveTenantInput = z.infer<typeof moveTenantInput>;
+
+/** Where a move takes the tenant: what the input leaves out stays as it is (an rls tenant lives on the primary). */
+function targetOf(tenant: Tenant, input: MoveTenantInput): { strategy: Tenant['strategy']; server: string } {
+  const strategy = input.strategy ?? tenant.strategy;
+  return { strategy, server: input.server ?? (strategy === 'rls' ? primaryName() : tenant.server) };
+}
 
 export interface MoveRefusal {
   status: number;
@@ -43,9 +55,25 @@ export async function precheck(input: MoveTenantInput): Promise<{ tenant: Tenant
       error: `Tenant "${tenant.slug}" is ${tenant.status}, not active: only an active tenant can be moved. Wait for its ${tenant.status} to finish (or finish it), then try again.`,
     };
   }
-  if (tenant.strategy === input.strategy) {
-    const message = `Tenant "${tenant.slug}" is already in ${tenant.strategy}: choose another strategy.`;
+  if (input.server !== undefined && !serverNames().includes(input.server)) {
+    const message = `No server named "${input.server}" in this deployment: choose one of ${serverNames().join(', ')}.`;
+    return { status: 422, error: message, fieldErrors: { server: message } };
+  }
+  const target = targetOf(tenant, input);
+  if (target.strategy === 'rls' && target.server !== primaryName()) {
+    const message = `rls tenants live in the shared tables of the primary ("${primaryName()}"): choose schema or database to move to "${target.server}".`;
     return { status: 422, error: message, fieldErrors: { strategy: message } };
+  }
+  if (tenant.strategy === target.strategy && tenant.server === target.server) {
+    const message =
+      input.server === undefined
+        ? `Tenant "${tenant.slug}" is already in ${tenant.strategy}: choose another strategy.`
+        : `Tenant "${tenant.slug}" is already in ${tenant.strategy} on "${tenant.server}": choose another strategy or server.`;
+    return { status: 422, error: message, fieldErrors: { [input.server === undefined ? 'strategy' : 'server']: message } };
+  }
+  const targetState = target.server === tenant.server ? 'open' : ((await serverStates()).get(target.server) ?? 'open');
+  if (targetState !== 'open') {
+    return { status: 409, error: `Server "${target.server}" is ${targetState.replace('_', '-')}: it takes no tenants. Open it on the Servers page first.` };
   }
   const latest = tenantMigrationTags().at(-1) ?? null;
   if (tenant.schemaVersion !== latest) {
@@ -62,20 +90,40 @@ function event(progress: MoveProgress): Record<string, unknown> {
 }
 
 export async function moveTenant(tenant: Tenant, input: MoveTenantInput, operator: Operator, send: Send): Promise<void> {
-  send({ type: 'start', tenant: tenant.slug, from: tenant.strategy, to: input.strategy, steps: MOVE_STEPS });
+  const target = targetOf(tenant, input);
+  send({
+    type: 'start',
+    tenant: tenant.slug,
+    from: tenant.strategy,
+    to: target.strategy,
+    fromServer: tenant.server,
+    toServer: target.server,
+    steps: MOVE_STEPS,
+  });
   try {
-    const summary = await tenancy().moveTenant(tenant.slug, input.strategy, { onProgress: (progress) => send(event(progress)) });
-    const { from, to, rows, pauseMs, caughtUp, ms } = summary;
-    logger.info({ operator: operator.email, slug: tenant.slug, from, to, rows, pauseMs, caughtUp, ms }, 'tenant moved');
-    send({ type: 'done', tenant: { slug: summary.tenant.slug, strategy: summary.tenant.strategy }, from, to, rows, pauseMs, caughtUp, ms });
+    const summary = await tenancy().moveTenant(tenant.slug, target, { onProgress: (progress) => send(event(progress)) });
+    const { from, to, fromServer, toServer, rows, pauseMs, caughtUp, ms } = summary;
+    logger.info({ operator: operator.email, slug: tenant.slug, from, to, fromServer, toServer, rows, pauseMs, caughtUp, ms }, 'tenant moved');
+    send({
+      type: 'done',
+      tenant: { slug: summary.tenant.slug, strategy: summary.tenant.strategy, server: summary.tenant.server },
+      from,
+      to,
+      fromServer,
+      toServer,
+      rows,
+      pauseMs,
+      caughtUp,
+      ms,
+    });
   } catch (error) {
     // The library's errors say what happened and what to do; anything else is logged, not shown.
     if (isTenancyError(error)) {
-      logger.warn({ operator: operator.email, slug: tenant.slug, to: input.strategy, err: error }, 'tenant move refused');
+      logger.warn({ operator: operator.email, slug: tenant.slug, to: target, err: error }, 'tenant move refused');
       send({ type: 'error', message: error.message });
       return;
     }
-    logger.error({ operator: operator.email, slug: tenant.slug, to: input.strategy, err: error }, 'tenant move failed');
+    logger.error({ operator: operator.email, slug: tenant.slug, to: target, err: error }, 'tenant move failed');
     send({
       type: 'error',
       message: `Moving "${tenant.slug}" failed on the server (logged). Until its switch a tenant stays where it was and serves from there; moving it again starts over.`,

@@ -5,6 +5,8 @@ import type {
   InvalidTenantSlugError,
   MigrationError,
   PgBouncerLoginError,
+  ServerNotOpenError,
+  ServerUnavailableError,
   StrategyNotSupportedError,
   TenancyConfigError,
   TenancyError,
@@ -12,6 +14,7 @@ import type {
   TenantExistsError,
   TenantNotActiveError,
   TenantNotFoundError,
+  UnknownServerError,
 } from '@repo/tenancy';
 
 // Which of the tenancy library's errors a caught error is, told by its name, never by instanceof. Next bundles the
@@ -32,6 +35,9 @@ interface Named {
   MigrationError: MigrationError;
   ArchiveError: ArchiveError;
   PgBouncerLoginError: PgBouncerLoginError;
+  UnknownServerError: UnknownServerError;
+  ServerUnavailableError: ServerUnavailableError;
+  ServerNotOpenError: ServerNotOpenError;
 }
 
 const NAMES = new Set<string>([
@@ -46,6 +52,9 @@ const NAMES = new Set<string>([
   'MigrationError',
   'ArchiveError',
   'PgBouncerLoginError',
+  'UnknownServerError',
+  'ServerUnavailableError',
+  'ServerNotOpenError',
 ] satisfies (keyof Named)[]);
 
 /** Whether `error` is the library's error named `name`, or with no name given any of its errors. */

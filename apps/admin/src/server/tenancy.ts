@@ -2,6 +2,7 @@ import 'server-only';
 
 import { deploymentSecrets } from '@repo/db/secrets';
 import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
+import { serversConfig } from '@repo/env';
 import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 import { serverEnv } from '@/env';
@@ -37,6 +38,8 @@ export function tenancy(): AppTenancy {
       secrets: deploymentSecrets(env.ADMIN_DATABASE_URL, env.TENANCY_SECRETS_KEY, env.TENANCY_CONTEXT_SECRET),
       migrationsFolder: env.TENANT_MIGRATIONS_DIR,
       maxConnections: env.TENANCY_MAX_CONNECTIONS,
+      // The other servers (TENANCY_SERVERS), with their owner URLs: provisioning, moves and migrations reach them.
+      ...serversConfig(env, { withAdmin: true }),
       beforeStep: (step, tenant) => {
         for (const listener of holder.listeners.get(tenant.slug) ?? []) {
           // A listener only reports progress: its failure must never abort a lifecycle step.

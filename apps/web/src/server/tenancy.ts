@@ -2,6 +2,7 @@ import 'server-only';
 
 import { deploymentSecrets } from '@repo/db/secrets';
 import { createAppTenancy, type AppTenancy } from '@repo/db/tenancy';
+import { serversConfig } from '@repo/env';
 import { poolerFromSetting } from '@repo/tenancy/pgbouncer';
 
 import { serverEnv } from '@/env';
@@ -24,6 +25,8 @@ export function tenancy(): AppTenancy {
       // Database tenants' role passwords, encrypted in the deployment's database; app_user reads the
       // ciphertext through tenancy.get_secret() and only this process holds the key.
       secrets: deploymentSecrets(env.DATABASE_URL, env.TENANCY_SECRETS_KEY, env.TENANCY_CONTEXT_SECRET),
+      // Requests go to each tenant's server (the catalog names it); this process creates no tenant and holds no owner URL.
+      ...serversConfig(env, { withAdmin: false }),
     });
   }
   return holder.__webTenancy;

@@ -10,6 +10,7 @@ import { moveCommand } from './move';
 import { pgbouncerConfigCommand } from './pgbouncer-config';
 import { planCommand } from './plan';
 import { rotateSecretCommand } from './rotate-secret';
+import { serversCommand } from './servers';
 import { setupCommand } from './setup';
 
 /** Every command, in the order `tenancy --help` lists them. A new command is one file here and one line below. */
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   exportCommand,
   importCommand,
   moveCommand,
+  serversCommand,
   planCommand,
   deleteCommand,
   migrateCommand,

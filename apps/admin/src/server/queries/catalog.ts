@@ -60,3 +60,9 @@ export async function findTenantById(id: string): Promise<Tenant | null> {
   const rows = await operatorQuery<CatalogRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE t.id = $1`, [id]);
   return rows[0] ? toTenant(rows[0]) : null;
 }
+
+/** Each server's state; a server without a row is open. */
+export async function serverStates(): Promise<Map<string, ServerState>> {
+  const rows = await operatorQuery<{ name: string; state: ServerState }>('SELECT name, state FROM tenancy.servers');
+  return new Map(rows.map((r) => [r.name, r.state]));
+}

@@ -10,7 +10,7 @@ import { planStatuses } from './plans';
 import { currentDatabase, serverConnections, storageFacts } from './storage';
 import { allTenantRows, type TenantRows } from './tenant-rows';
 
-export const SORT_KEYS = ['slug', 'plan', 'strategy', 'status', 'created', 'version', 'size', 'rows', 'connections'] as const;
+export const SORT_KEYS = ['slug', 'plan', 'strategy', 'server', 'status', 'created', 'version', 'size', 'rows', 'connections'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** How a tenant's size was measured; the page explains each. */
@@ -110,6 +110,7 @@ const SORT_VALUE: Record<SortKey, (row: TenantOverviewRow) => string | number | 
   status: (r) => r.tenant.status,
   created: (r) => r.tenant.createdAt.getTime(),
   version: (r) => r.tenant.schemaVersion,
+  server: (r) => r.tenant.server,
   size: (r) => r.sizeBytes,
   rows: (r) => r.rows?.total ?? null,
   connections: (r) => r.connections,

@@ -51,6 +51,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'slug', label: 'Tenant' },
   { key: 'plan', label: 'Plan' },
   { key: 'strategy', label: 'Strategy' },
+  { key: 'server', label: 'Server' },
   { key: 'status', label: 'Status' },
   { key: 'created', label: 'Created' },
   { key: 'version', label: 'Schema version' },
@@ -273,6 +274,10 @@ function TenantRow({ row }: { row: TenantOverviewRow }) {
       </td>
       <td>
         <span className={`pill strategy-${tenant.strategy}`}>{tenant.strategy}</span>
+      </td>
+      <td data-col="server">
+        <code>{tenant.server}</code>
+        {tenant.serverState !== 'open' && <div className="sub">{tenant.serverState.replace('_', '-')}</div>}
       </td>
       <td>
         <span className={`status status-${tenant.status}`}>{tenant.status}</span>

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { SLUG_PATTERN } from '@repo/tenancy/slug';
 
 import { ChangePlanForm } from '@/components/change-plan-form';
+import { MoveServerForm } from '@/components/move-server-form';
 import { MoveTenantForm } from '@/components/move-tenant-form';
 import { PlanBadge } from '@/components/plan-badge';
 import { TenantFacts } from '@/components/tenant-facts';
@@ -13,6 +14,7 @@ import { findTenant } from '@/server/queries/catalog';
 import { tenantMigrationTags } from '@/server/queries/migrations';
 import { tenantPlanStatus } from '@/server/queries/plans';
 import { tenantRows, type TenantRows } from '@/server/queries/tenant-rows';
+import { serverChoices } from '@/server/servers';
 import { requireOperator } from '@/server/session';
 
 export const metadata: Metadata = { title: 'Tenant · Tenancy Operator Console' };
@@ -36,7 +38,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
       rowsError = error instanceof Error ? error.message : String(error);
     }
   }
-  const plan = await tenantPlanStatus(tenant);
+  const [plan, servers] = await Promise.all([tenantPlanStatus(tenant), serverChoices()]);
   const latest = tenantMigrationTags().at(-1) ?? null;
   // A plan change is a move, or (to where the tenant already is) the cleanup of one: a `moving` tenant is one whose
   // move died in its pause, which the change finishes.
@@ -135,6 +137,16 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
             plan as it is: the Plan panel then shows that the two differ.
           </p>
           <MoveTenantForm slug={tenant.slug} strategy={tenant.strategy} blocked={moveBlocked} />
+        </section>
+
+        <section className="panel" data-testid="server-panel">
+          <h2>Move to another server</h2>
+          <p className="muted">
+            The same online move, to another PostgreSQL server of this deployment (see <Link href="/servers">Servers</Link>): copied while it serves, then a
+            short write pause and the switch. A schema or database tenant keeps its strategy unless you choose another; an rls tenant takes a schema or a
+            database of its own there.
+          </p>
+          <MoveServerForm slug={tenant.slug} strategy={tenant.strategy} server={tenant.server} servers={servers} blocked={moveBlocked} />
         </section>
 
         <section className="panel">
