@@ -25,7 +25,9 @@ async function main(): Promise<void> {
       outcomes.push(await runPart(part, { mode: config.mode, seed: config.seed, workDir, log }));
     }
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    // A failed run keeps its parts' logs (the Playwright and vitest output behind a failed check) for reading.
+    if (outcomes.every((o) => o.checks.every((c) => c.passed))) await rm(workDir, { recursive: true, force: true });
+    else log(`the parts' logs are kept in ${workDir}`);
   }
   // A skipped part (outside CI only) does not fail the run; the summary's last lines name it.
   const passed = outcomes.every((o) => o.skipped !== undefined || (o.checks.length > 0 && o.checks.every((c) => c.passed)));
