@@ -152,6 +152,12 @@ export class ArchiveError extends TenancyError {
     readonly file: string,
     readonly reason: string,
   ) {
-    super(`Archive ${file}: ${reason}. Nothing was created.`);
+    super(`Archive ${pathText(file)}: ${reason}. Nothing was created.`);
   }
+}
+
+/** A path as a message shows it: as it is, unless a control character (a line break) or its length would break the line. */
+function pathText(file: string): string {
+  const control = [...file].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  return control || file.length > 200 ? quoted(file) : file;
 }

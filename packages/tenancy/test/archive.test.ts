@@ -139,6 +139,9 @@ describe('export and import', () => {
       /this version of the library reads tenancy-archive\/2 only/,
     );
     await expect(tenancy.importTenant(path.join(tmp, 'missing.tar.gz'))).rejects.toThrow(/no such file/);
+    // A path with line breaks is named on one line (the CLI prints an error as one line; found by its property test).
+    const broken = await tenancy.importTenant(path.join(tmp, 'missing', '\n\n')).catch((error: Error) => error);
+    expect((broken as Error).message).toMatch(/^Archive ".*missing\/\\n\\n": no such file/);
     expect(await footprint()).toEqual(before);
   });
 
