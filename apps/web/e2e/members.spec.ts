@@ -88,6 +88,8 @@ test('each role sees what it may do on the members page, and the database refuse
   browser,
   baseURL,
 }, testInfo) => {
+  // Six browser contexts sign in one after another: about 30 s alone, past the default minute on a busy CI machine.
+  test.setTimeout(150_000);
   const owner = await member('olga', 'owner');
   const admin = await member('adam', 'admin');
   const worker = await member('mia', 'member');
