@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PgBouncerLoginError } from '@repo/tenancy';
+import { PgBouncerLoginError, ServerUnavailableError } from '@repo/tenancy';
 import type { LoadError, Load } from './load';
 
 /** The longest a restarted server or pooler may take before every tenant is served again. */
@@ -24,6 +24,8 @@ const OUTAGE_MESSAGES = [
 export function isOutageError(e: LoadError): boolean {
   // The library's own word for a PgBouncer it cannot reach: names the role and database, says what to check.
   if (e.error instanceof PgBouncerLoginError) return e.error.reason === 'unreachable' || e.error.reason === 'timeout';
+  // And for a server (or the pooler in front of it) that refuses or drops the connection: names the server.
+  if (e.error instanceof ServerUnavailableError) return true;
   return (e.code !== undefined && OUTAGE_CODES.has(e.code)) || OUTAGE_MESSAGES.some((re) => re.test(e.message));
 }
 
