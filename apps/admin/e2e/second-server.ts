@@ -41,7 +41,8 @@ export async function startSecondServer(stack: LocalStack): Promise<{ env: Recor
     const primaryApp = new URL(stack.urls.databaseUrl);
     appUrl.username = primaryApp.username;
     appUrl.password = primaryApp.password;
-    const servers = [{ name: SECOND_SERVER, adminUrl, appUrl: appUrl.toString() }];
+    // A shard of the shared tables: it takes rls tenants too.
+    const servers = [{ name: SECOND_SERVER, adminUrl, appUrl: appUrl.toString(), sharedTables: true }];
     const tenancy = createAppTenancy({
       adminUrl: stack.urls.adminDatabaseUrl,
       appUrl: stack.urls.databaseUrl,

@@ -10,9 +10,10 @@ import { hydrated, screenshot, signIn, sql } from './support';
 skipWithoutChromium(test);
 
 // Issue #21: the deployment's servers in the console. e2e/run.ts adds a second embedded PostgreSQL ("b", drained, so the
-// other specs' tenants stay on the primary). The Servers page lists both; the primary cannot be made read-only; b is
-// opened, the seeded schema tenant hooli moved to it and back through its page (its rows still read through b), and b
-// drained again. afterAll puts hooli and b back however a test ended.
+// other specs' tenants stay on the primary; it holds a shard of the shared tables). The Servers page lists both; the
+// primary cannot be made read-only; b is opened, the seeded schema tenant hooli moved to it (into b's shared tables, as
+// rls) and back to a schema on the primary through its page (its rows read through b meanwhile), and b drained again.
+// afterAll puts hooli and b back however a test ended.
 test.describe.configure({ mode: 'serial' });
 
 const SLUG = 'hooli';
@@ -22,11 +23,12 @@ function row(page: Page, server: string) {
 }
 
 const catalogServer = async () => (await sql<{ server: string | null }>('SELECT server FROM tenancy.tenants WHERE slug = $1', [SLUG]))[0]?.server;
+const catalogStrategy = async () => (await sql<{ strategy: string }>('SELECT strategy FROM tenancy.tenants WHERE slug = $1', [SLUG]))[0]?.strategy;
 const serverStates = async () =>
   (await sql<{ name: string; state: string }>('SELECT name, state FROM tenancy.servers ORDER BY name')).map((r) => `${r.name}:${r.state}`);
 
 test.afterAll(async () => {
-  if ((await catalogServer()) === null && (await serverStates()).includes(`${SECOND_SERVER}:drained`)) return;
+  if ((await catalogServer()) === null && (await catalogStrategy()) === 'schema' && (await serverStates()).includes(`${SECOND_SERVER}:drained`)) return;
   // A test stopped half-way: the library, configured as the console is, puts things back.
   const env = (name: string) => process.env[name] ?? '';
   const secrets = deploymentSecrets(env('E2E_ADMIN_DATABASE_URL'), env('TENANCY_SECRETS_KEY'), env('TENANCY_CONTEXT_SECRET'));
@@ -39,7 +41,7 @@ test.afterAll(async () => {
     servers: JSON.parse(env('TENANCY_SERVERS')) as [],
   });
   try {
-    if ((await catalogServer()) !== null) await tenancy.moveTenant(SLUG, { server: 'primary', strategy: 'schema' });
+    if ((await catalogServer()) !== null || (await catalogStrategy()) !== 'schema') await tenancy.moveTenant(SLUG, { server: 'primary', strategy: 'schema' });
     await tenancy.setServerState(SECOND_SERVER, 'drained');
   } finally {
     await tenancy.close();
@@ -59,6 +61,9 @@ test('the Servers page lists the primary and b; the primary cannot be made read-
   await expect(primary.locator('[data-col="pools"]')).toHaveText(/^\d+ \/ 20$/);
   await expect(row(page, SECOND_SERVER).locator('[data-col="state"]')).toContainText('drained');
   await expect(row(page, SECOND_SERVER).locator('[data-col="reachable"]')).toHaveText('yes');
+  // Both hold shared tables: the primary always, b as a shard (TENANCY_SERVERS says so).
+  await expect(primary.locator('[data-col="holds"]')).toContainText('shared tables');
+  await expect(row(page, SECOND_SERVER).locator('[data-col="holds"]')).toContainText('shared tables');
   await hydrated(page);
   await expect(page.getByRole('button', { name: 'Read-only primary' })).toBeDisabled();
   await screenshot(page, testInfo, 'servers');
@@ -75,7 +80,7 @@ test('the Servers page lists the primary and b; the primary cannot be made read-
   expect(await serverStates()).toEqual(before);
 });
 
-test('opening b, moving hooli there and back from its page (its rows read through b), draining b', async ({ page }, testInfo) => {
+test('opening b, moving hooli into its shared tables and back from its page (its rows read through b), draining b', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   await signIn(page);
   await page.goto('/servers');
@@ -89,10 +94,13 @@ test('opening b, moving hooli there and back from its page (its rows read throug
   const panel = page.getByTestId('server-panel');
   await expect(panel.getByLabel('Server')).toHaveValue(SECOND_SERVER);
   await expect(panel.getByLabel('Strategy there')).toHaveValue('schema');
+  // b is a shard: rls is one of the strategies it offers.
+  await panel.getByLabel('Strategy there').selectOption('rls');
   await panel.getByRole('button', { name: `Move the tenant to ${SECOND_SERVER}` }).click();
   await expect(panel.getByTestId('move-result')).toBeVisible({ timeout: 120_000 });
   await expect(panel.getByTestId('move-to-server')).toHaveText(SECOND_SERVER);
   expect(await catalogServer()).toBe(SECOND_SERVER);
+  expect(await catalogStrategy()).toBe('rls');
   // The page is read again: the facts name b, and the rows are counted inside the tenant's context, on b.
   await expect(page.getByTestId('tenant-server')).toContainText(SECOND_SERVER);
   await expect(page.getByTestId('tenant-rows')).toContainText('4');
@@ -106,9 +114,11 @@ test('opening b, moving hooli there and back from its page (its rows read throug
   await page.goto(`/tenants/${SLUG}`);
   await hydrated(page);
   await expect(panel.getByLabel('Server')).toHaveValue('primary');
+  await panel.getByLabel('Strategy there').selectOption('schema');
   await panel.getByRole('button', { name: 'Move the tenant to primary' }).click();
   await expect(panel.getByTestId('move-to-server')).toHaveText('primary', { timeout: 120_000 });
   expect(await catalogServer()).toBeNull();
+  expect(await catalogStrategy()).toBe('schema');
   await expect(page.getByTestId('tenant-rows')).toContainText('4');
 
   await page.goto('/servers');

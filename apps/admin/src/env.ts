@@ -91,12 +91,12 @@ const serverSchema = z
     /** Cap on server connections across this process's per-tenant (database strategy) pools. */
     TENANCY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(20),
     /**
-     * The deployment's other PostgreSQL servers, a JSON array of { name, adminUrl, appUrl, maxConnections? }; unset, every
+     * The deployment's other PostgreSQL servers, a JSON array of { name, adminUrl, appUrl, maxConnections?, sharedTables? }; unset, every
      * tenant lives on the primary (the server of ADMIN_DATABASE_URL / DATABASE_URL, named TENANCY_PRIMARY_NAME).
      */
     TENANCY_SERVERS: serversSetting,
     TENANCY_PRIMARY_NAME: primaryNameSetting,
-    /** Where a new schema or database tenant that names no server goes: `fewest-tenants` or `least-bytes`. */
+    /** Where a new tenant that names no server goes: `fewest-tenants` or `least-bytes`. */
     TENANCY_PLACEMENT: placementSetting,
   })
   .refine(primaryNameDistinct, {

@@ -45,8 +45,8 @@ const serverSchema = z
     /** Connections this process opens to the deployment's database for tenant requests. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /**
-     * The deployment's other PostgreSQL servers (the admin app's variable): this app reads each one's name, appUrl and
-     * maxConnections, and never its adminUrl. Unset, every tenant lives on the primary, named TENANCY_PRIMARY_NAME.
+     * The deployment's other PostgreSQL servers (the admin app's variable): this app reads each one's name, appUrl,
+     * maxConnections and sharedTables (it serves the rls tenants of a shard there), and never its adminUrl. Unset, every tenant lives on the primary, named TENANCY_PRIMARY_NAME.
      */
     TENANCY_SERVERS: serversSetting,
     TENANCY_PRIMARY_NAME: primaryNameSetting,

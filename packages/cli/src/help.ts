@@ -11,6 +11,6 @@ export const ENV_HELP = `Environment (the admin app's variables, same names and 
   TENANT_MIGRATIONS_DIR    tenant-table migrations (default: packages/db/migrations/tenant)
   TENANCY_MAX_CONNECTIONS  cap on per-tenant pool connections (default 20)
   ARCHIVE_DIR              where delete writes archives when --archive is not given
-  TENANCY_SERVERS          other PostgreSQL servers, a JSON array of {name, adminUrl, appUrl, maxConnections?} (default: none)
+  TENANCY_SERVERS          other PostgreSQL servers, a JSON array of {name, adminUrl, appUrl, maxConnections?, sharedTables?} (default: none)
   TENANCY_PRIMARY_NAME     name of the server of ADMIN_DATABASE_URL, which holds the catalog (default primary)
   TENANCY_PLACEMENT        where a new tenant naming no server goes: fewest-tenants (default) or least-bytes`;

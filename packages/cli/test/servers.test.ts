@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, roleUrl, useCliSuite, type CliResult } from './support';
 
 // `tenancy servers`, `create --server`, `move --server` against two real servers: the suite's database (the primary)
-// and a second embedded cluster ("b"), named in TENANCY_SERVERS as an operator would.
+// and a second embedded cluster ("b", which holds a shard of the shared tables), named in TENANCY_SERVERS as an operator
+// would.
 
 const suite = useCliSuite('servers');
 let b: EmbeddedCluster | undefined;
@@ -23,7 +24,9 @@ beforeAll(async () => {
   await query(b.url(), 'CREATE DATABASE app_b');
   const adminUrl = b.url('app_b');
   servers = {
-    TENANCY_SERVERS: JSON.stringify([{ name: 'b', adminUrl, appUrl: roleUrl(adminUrl, 'app_user', INIT_SQL_DEFAULTS.appPassword), maxConnections: 4 }]),
+    TENANCY_SERVERS: JSON.stringify([
+      { name: 'b', adminUrl, appUrl: roleUrl(adminUrl, 'app_user', INIT_SQL_DEFAULTS.appPassword), maxConnections: 4, sharedTables: true },
+    ]),
   };
   // The second server gets setup()'s objects in its database: the same command, now that it is configured.
   const setup = await cli(['setup']);
@@ -59,16 +62,32 @@ async function catalogServer(slug: string): Promise<string | null | undefined> {
 const schemaOnB = async (schema: string) => (await query(b!.url('app_b'), 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).length === 1;
 
 describe('tenancy servers', () => {
-  it('lists both servers: primary, state, tenants, reachable, pool cap', async () => {
+  it('lists both servers: primary, shared tables, state, tenants, reachable, pool cap', async () => {
     const listed = json<ServerInfo[]>(await cli(['servers', '--json']));
-    expect(listed.map((s) => [s.name, s.primary, s.state, s.reachable, s.pools.maxConnections])).toEqual([
-      ['primary', true, 'open', true, 20],
-      ['b', false, 'open', true, 4],
+    expect(listed.map((s) => [s.name, s.primary, s.sharedTables, s.state, s.reachable, s.pools.maxConnections])).toEqual([
+      ['primary', true, true, 'open', true, 20],
+      ['b', false, true, 'open', true, 4],
     ]);
     const table = await cli(['servers']);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+PRIMARY\s+STATE\s+TENANTS\s+SIZE\s+REACHABLE\s+POOL$/);
-    expect(table.stdout).toMatch(/^b\s+open\s+0\s+\d+(\.\d)? [kMG]?B\s+yes\s+0\/4$/m);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+PRIMARY\s+SHARED\s+STATE\s+TENANTS\s+SIZE\s+REACHABLE\s+POOL$/);
+    expect(table.stdout).toMatch(/^b\s+yes\s+open\s+0\s+\d+(\.\d)? [kMG]?B\s+yes\s+0\/4$/m);
+  });
+
+  it('an rls tenant goes on the shard b with create --server b, and moves between the shards with move --server', { timeout: 240_000 }, async () => {
+    const s = suite().slug('sharded');
+    const created = json<Tenant>(await cli(['create', '--slug', s, '--name', 'Sharded', '--strategy', 'rls', '--server', 'b', '--json']));
+    expect(created).toMatchObject({ slug: s, strategy: 'rls', server: 'b', status: 'active' });
+    expect(await catalogServer(s)).toBe('b');
+    const home = await cli(['move', s, '--server', 'primary']);
+    expect(home.code, home.stderr).toBe(0);
+    expect(home.stdout).toMatch(new RegExp(`^Moved ${s} from rls on b to rls on primary: 0 rows in \\d+ ms`));
+    expect(await catalogServer(s)).toBeNull();
+    const out = json<{ fromServer: string; toServer: string }>(await cli(['move', s, '--server', 'b', '--json']));
+    expect(out).toMatchObject({ fromServer: 'primary', toServer: 'b' });
+    expect(await catalogServer(s)).toBe('b');
+    // Home again: the next test counts b's tenants.
+    expect(json<{ toServer: string }>(await cli(['move', s, '--server', 'primary', '--json'])).toServer).toBe('primary');
   });
 
   it('create --server b places the tenant there; move --server takes it back to the primary and out again, online', { timeout: 240_000 }, async () => {
@@ -155,6 +174,6 @@ describe('tenancy servers', () => {
       ['b', false, true],
     ]);
     const table = await cli(['servers']);
-    expect(table.stdout).toMatch(/^b\s+open\s+\d+\s+-\s+NO \(/m);
+    expect(table.stdout).toMatch(/^b\s+yes\s+open\s+\d+\s+-\s+NO \(/m);
   });
 });

@@ -6,5 +6,6 @@ import { describePooledSession } from './isolation/session-suite';
 // each server behind its own PgBouncer in the PgBouncer runs; the canary is on the primary.
 const second = useSecondCluster();
 
+describe('rls tenants on a shard of the shared tables', () => describePooledSession('rls', second));
 describe('schema tenants on two servers', () => describePooledSession('schema', second));
 describe('database tenants on two servers', () => describePooledSession('database', second));

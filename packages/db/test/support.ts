@@ -90,9 +90,12 @@ export async function secondServerDatabase(cluster: SecondCluster, label: string
   return { url: cluster.url(name), serverUrl: (dbName) => cluster.url(dbName), name, admin: suiteAdminPool(cluster.url(name)) };
 }
 
-/** The tenancy config naming the second server: its owner and app_user connections (setup() creates app_user there). */
+/**
+ * The tenancy config naming the second server: its owner and app_user connections (setup() creates app_user there). It
+ * holds a shard of the shared tables, so the suites place rls tenants on it too.
+ */
 export function secondServerConfig(adminUrl: string, appUrl = roleUrl(adminUrl, 'app_user', INIT_SQL_DEFAULTS.appPassword)): DatabaseUrls['tenancy'] {
-  return { servers: [{ name: SECOND, adminUrl, appUrl }] };
+  return { servers: [{ name: SECOND, adminUrl, appUrl, sharedTables: true }] };
 }
 
 /** A short, per-suite prefix for tenant schemas, databases and roles (cluster-wide names). */

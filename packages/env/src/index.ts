@@ -100,7 +100,7 @@ const serverName = z.string().regex(SERVER_NAME, 'must be a lowercase name of at
 /** TENANCY_PRIMARY_NAME: the name of the server of ADMIN_DATABASE_URL / DATABASE_URL, which holds the catalog. */
 export const primaryNameSetting = serverName.default('primary');
 
-/** TENANCY_PLACEMENT: where a new schema or database tenant that names no server goes, among the open servers. */
+/** TENANCY_PLACEMENT: where a new tenant that names no server goes, among the open servers that can hold it. */
 export const PLACEMENTS = ['fewest-tenants', 'least-bytes'] as const;
 export const placementSetting = z.enum(PLACEMENTS).default('fewest-tenants');
 
@@ -111,12 +111,14 @@ const serverEntry = z.strictObject({
   /** app_user connection to the same database; may point at that server's PgBouncer (of TENANCY_POOLER's mode). */
   appUrl: deploymentUrl,
   maxConnections: z.number().int().min(1).max(10_000).optional(),
+  /** The server holds a shard of the shared tables: rls tenants can be placed there. Every process must say the same. */
+  sharedTables: z.boolean().optional(),
 });
 
 export type ServerSetting = z.infer<typeof serverEntry>;
 
 /**
- * TENANCY_SERVERS: a JSON array of `{ name, adminUrl?, appUrl, maxConnections? }`. Unset, every tenant lives on the
+ * TENANCY_SERVERS: a JSON array of `{ name, adminUrl?, appUrl, maxConnections?, sharedTables? }`. Unset, every tenant lives on the
  * primary. A problem is reported as one message naming the entry and the field; the text of the value never appears
  * (JSON.parse's own message quotes the input, and the URLs hold passwords).
  */
@@ -134,7 +136,7 @@ export const serversSetting = z
       return z.NEVER;
     }
     if (!Array.isArray(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of servers ({ name, adminUrl?, appUrl, maxConnections? })' });
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of servers ({ name, adminUrl?, appUrl, maxConnections?, sharedTables? })' });
       return z.NEVER;
     }
     const problems: string[] = [];
@@ -158,8 +160,8 @@ export const serversSetting = z
 /** A zod issue inside an entry, in words; an unknown key is named (a typo such as "appURL"), a value never is. */
 function serverIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
-    return `has unknown keys ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')} (allowed: name, adminUrl, appUrl, maxConnections)`;
-  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'must be an object { name, adminUrl?, appUrl, maxConnections? }';
+    return `has unknown keys ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')} (allowed: name, adminUrl, appUrl, maxConnections, sharedTables)`;
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'must be an object { name, adminUrl?, appUrl, maxConnections?, sharedTables? }';
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is missing';
   return issue.message;
 }

@@ -30,18 +30,22 @@ describe('TENANCY_SERVERS', () => {
   });
 
   it('reads the servers, and leaves every adminUrl out for a process that only serves tenants', () => {
-    const parsed = parse([b, { name: 'c', appUrl: 'postgres://app_user@c/app' }], { TENANCY_PRIMARY_NAME: 'a', TENANCY_PLACEMENT: 'least-bytes' });
+    const parsed = parse([b, { name: 'c', appUrl: 'postgres://app_user@c/app', sharedTables: true }], {
+      TENANCY_PRIMARY_NAME: 'a',
+      TENANCY_PLACEMENT: 'least-bytes',
+    });
     expect(serversConfig(parsed, { withAdmin: true })).toEqual({
       primaryName: 'a',
       placement: 'least-bytes',
-      servers: [b, { name: 'c', appUrl: 'postgres://app_user@c/app' }],
+      servers: [b, { name: 'c', appUrl: 'postgres://app_user@c/app', sharedTables: true }],
     });
     const serving = serversConfig({ ...parsed, TENANCY_PLACEMENT: undefined }, { withAdmin: false });
     expect(serving).toEqual({
       primaryName: 'a',
       servers: [
         { name: 'b', appUrl: b.appUrl, maxConnections: 5 },
-        { name: 'c', appUrl: 'postgres://app_user@c/app' },
+        // A shard of the shared tables is one for every process: the web app serves its rls tenants there.
+        { name: 'c', appUrl: 'postgres://app_user@c/app', sharedTables: true },
       ],
     });
   });
@@ -54,6 +58,7 @@ describe('TENANCY_SERVERS', () => {
         { name: 'c', adminUrl: b.adminUrl },
         { name: 'd', appUrl: b.appUrl, appURL: b.appUrl, maxConnections: 0 },
         `postgres://x:${secret}@e/app`,
+        { name: 'f', appUrl: b.appUrl, sharedTables: 'yes' },
       ]),
     );
     expect(message).toMatch(/TENANCY_SERVERS is invalid: entry 1: appUrl must be a postgres:\/\/ or postgresql:\/\/ connection URL/);
@@ -62,6 +67,7 @@ describe('TENANCY_SERVERS', () => {
     expect(message).toMatch(/entry 4: has unknown keys "appURL"/);
     expect(message).toMatch(/entry 4: maxConnections /);
     expect(message).toMatch(/entry 5: must be an object/);
+    expect(message).toMatch(/entry 6: sharedTables /);
     expect(message).not.toContain(secret);
   });
 

@@ -45,7 +45,7 @@ const pooler = z.discriminatedUnion('kind', [
 export const SERVER_NAME = /^[a-z][a-z0-9_]{0,30}$/;
 const serverName = z.string().regex(SERVER_NAME, 'must be a lowercase name of at most 31 characters (letters, digits, _; a letter first)');
 
-/** Another PostgreSQL server schema and database tenants can be placed on. */
+/** Another PostgreSQL server tenants can be placed on: schema and database tenants, and rls tenants when it holds a shard of the shared tables. */
 const server = z.object({
   name: serverName,
   /** Owner connection to the server's database for this deployment (direct, not through a pooler); optional for processes that only serve tenants. */
@@ -56,6 +56,12 @@ const server = z.object({
   pooler: pooler.optional(),
   /** Cap on this server's connections across its per-tenant pools; the deployment's `maxConnections` when omitted. */
   maxConnections: z.number().int().min(1).optional(),
+  /**
+   * The server holds a shard of the shared tables: setup() and migrate() make and migrate them in its database, the
+   * audit checks them, and rls tenants can be placed there. Its rls tenants' rows live there alone; the catalog and
+   * the control plane stay on the primary.
+   */
+  sharedTables: z.boolean().default(false),
 });
 
 export type ServerConfig = z.output<typeof server>;
@@ -67,7 +73,7 @@ export interface PlacementCandidate {
   tenants: number;
 }
 
-/** Picks the server for a new schema or database tenant among open servers (never an empty list). */
+/** Picks the server for a new tenant among the open servers that can hold it (never an empty list). */
 export type PlacementPolicy = (candidates: readonly PlacementCandidate[], tenant: { slug: string; strategy: string }) => string | Promise<string>;
 
 const secretsProvider = z.custom<SecretsProvider>(
@@ -105,17 +111,19 @@ export const tenancyConfigSchema = z.object({
   ),
   /** Tenant tables, children before parents: the order rows are deleted in when an rls tenant is removed. */
   tenantTables: z.array(identifier).min(1, 'must list at least one tenant table'),
-  /** The name the catalog and the API give the server of adminUrl/appUrl: the primary, which holds the catalog and the shared tables. */
+  /** The name the catalog and the API give the server of adminUrl/appUrl: the primary, which holds the catalog and the first shard of shared tables. */
   primaryName: serverName.default('primary'),
   /**
-   * Other servers for schema and database tenants (rls tenants live in the primary's shared tables). Omitted, every
-   * tenant lives on the primary, as before. Each runs setup()'s objects in its own database.
+   * Other servers for schema and database tenants, and for rls tenants on those with `sharedTables` (otherwise rls
+   * tenants live in the primary's shared tables). Omitted, every tenant lives on the primary, as before. Each runs
+   * setup()'s objects in its own database.
    */
   servers: z.array(server).default([]),
   /**
-   * Where createTenant places a schema or database tenant that names no server: on the open server with the fewest
-   * tenants ('fewest-tenants', ties to the primary, then the order of `servers`), the fewest bytes ('least-bytes':
-   * the size of its databases), or a function of your own. A drained or read-only server gets no new tenants.
+   * Where createTenant places a tenant that names no server: on the open server with the fewest tenants
+   * ('fewest-tenants', ties to the primary, then the order of `servers`), the fewest bytes ('least-bytes': the size of
+   * its databases), or a function of your own. rls tenants choose among the servers with shared tables (just the
+   * primary, unless shards are configured). A drained or read-only server gets no new tenants.
    */
   placement: z
     .union([

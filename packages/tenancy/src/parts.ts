@@ -2,7 +2,7 @@ import type { Catalog } from './catalog/catalog';
 import type { TenancyConfig } from './config';
 import type { Deployment } from './deployment';
 import type { MigrationTarget } from './migrations/apply';
-import type { Servers } from './servers/servers';
+import type { Server, Servers } from './servers/servers';
 
 /** What one createTenancy() holds, handed to the request path, the lifecycle, setup and migrate. */
 export interface Parts {
@@ -12,6 +12,6 @@ export interface Parts {
   catalog: Catalog;
   /** Every server, each with its own strategies: `servers.strategyOf(tenant)` is where a tenant is served. */
   servers: Servers;
-  /** The shared tables' migration target (rls tenants, the control plane's tenant-scoped tables). */
-  sharedTarget: () => MigrationTarget;
+  /** The shared tables' migration target on a server that holds them (the primary, or a shard). */
+  sharedTarget: (server: Server) => MigrationTarget;
 }

@@ -36,7 +36,7 @@ export function createTenancy(input: TenancyConfigInput) {
     deployment,
     catalog: new Catalog(deployment),
     servers,
-    sharedTarget: () => ({ schema: config.sharedSchema, migrations: deployment.migrations, tables: config.tenantTables, grantees: [deployment.appRole] }),
+    sharedTarget: ({ deployment: on }) => ({ schema: config.sharedSchema, migrations: on.migrations, tables: config.tenantTables, grantees: [on.appRole] }),
   };
   const { catalog } = parts;
   // Step names are the same on every server; the primary has every strategy.

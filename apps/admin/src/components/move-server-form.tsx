@@ -11,13 +11,15 @@ import { MoveProgress, MoveResult, streamMove, type Phase, type Strategy } from 
 export interface ServerChoice {
   name: string;
   primary: boolean;
+  /** It holds shared tables (the primary, or a shard): rls tenants can live there. */
+  sharedTables: boolean;
   state: 'open' | 'drained' | 'read_only';
 }
 
 /**
  * Moving a tenant to another server (tenancy.moveTenant(slug, { server, strategy })), online as any move. An rls tenant
- * lives in the primary's shared tables, so to leave the primary it takes a schema or a database of its own there; only
- * an open server takes a tenant.
+ * lives in shared tables, so on a server without them (not a shard) it takes a schema or a database of its own; only an
+ * open server takes a tenant.
  */
 export function MoveServerForm({
   slug,
@@ -36,8 +38,8 @@ export function MoveServerForm({
   const firstOpen = others.find((s) => s.state === 'open')?.name ?? others[0]?.name ?? '';
   const [choice, setChoice] = useState(firstOpen);
   const target = others.find((s) => s.name === choice) ?? others.find((s) => s.name === firstOpen);
-  // Strategies the target server can hold: every one on the primary, schema and database elsewhere.
-  const strategies = (Object.keys(STRATEGY_INFO) as Strategy[]).filter((s) => s !== 'rls' || target?.primary);
+  // Strategies the target server can hold: every one where there are shared tables, schema and database elsewhere.
+  const strategies = (Object.keys(STRATEGY_INFO) as Strategy[]).filter((s) => s !== 'rls' || target?.sharedTables);
   const [strategyChoice, setStrategy] = useState<Strategy>(strategy);
   const to = strategies.includes(strategyChoice) ? strategyChoice : (strategies.find((s) => s === 'schema') ?? strategies[0]!);
   const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
@@ -87,7 +89,7 @@ export function MoveServerForm({
               {others.map((s) => (
                 <option key={s.name} value={s.name}>
                   {s.name}
-                  {s.primary ? ' (primary)' : ''}
+                  {s.primary ? ' (primary)' : s.sharedTables ? ' (shared tables)' : ''}
                   {s.state === 'open' ? '' : ` (${s.state.replace('_', '-')})`}
                 </option>
               ))}

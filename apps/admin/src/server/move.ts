@@ -9,7 +9,7 @@ import type { FieldErrors } from './api';
 import type { Send } from './ndjson';
 import { findTenant, serverStates } from './queries/catalog';
 import { tenantMigrationTags } from './queries/migrations';
-import { primaryName, SERVER_NAME, serverNames } from './servers';
+import { holdsSharedTables, primaryName, SERVER_NAME, serverNames } from './servers';
 import type { Operator } from './session';
 import { tenancy } from './tenancy';
 import { isTenancyError } from './tenancy-errors';
@@ -22,17 +22,20 @@ export const moveTenantInput = z
     slug: z.string().trim().regex(SLUG_PATTERN, 'Not a tenant slug.'),
     /** Left out: the strategy it has. */
     strategy: z.enum(STRATEGIES, { error: 'Choose a strategy.' }).optional(),
-    /** Left out: the server it is on (the primary for rls). */
+    /** Left out: the server it is on (for rls, the primary when that server holds no shared tables). */
     server: z.string().trim().regex(SERVER_NAME, 'Not a server name.').optional(),
   })
   .refine((input) => input.strategy !== undefined || input.server !== undefined, { path: ['strategy'], message: 'Choose a strategy or a server.' });
 
 export type MoveTenantInput = z.infer<typeof moveTenantInput>;
 
-/** Where a move takes the tenant: what the input leaves out stays as it is (an rls tenant lives on the primary). */
+/**
+ * Where a move takes the tenant: what the input leaves out stays as it is, as the library does (an rls tenant-to-be
+ * leaves a server without shared tables for the primary).
+ */
 function targetOf(tenant: Tenant, input: MoveTenantInput): { strategy: Tenant['strategy']; server: string } {
   const strategy = input.strategy ?? tenant.strategy;
-  return { strategy, server: input.server ?? (strategy === 'rls' ? primaryName() : tenant.server) };
+  return { strategy, server: input.server ?? (strategy === 'rls' && !holdsSharedTables(tenant.server) ? primaryName() : tenant.server) };
 }
 
 export interface MoveRefusal {
@@ -60,8 +63,8 @@ export async function precheck(input: MoveTenantInput): Promise<{ tenant: Tenant
     return { status: 422, error: message, fieldErrors: { server: message } };
   }
   const target = targetOf(tenant, input);
-  if (target.strategy === 'rls' && target.server !== primaryName()) {
-    const message = `rls tenants live in the shared tables of the primary ("${primaryName()}"): choose schema or database to move to "${target.server}".`;
+  if (target.strategy === 'rls' && !holdsSharedTables(target.server)) {
+    const message = `Server "${target.server}" holds no shared tables, so no rls tenant: choose schema or database to move there, or a server with shared tables.`;
     return { status: 422, error: message, fieldErrors: { strategy: message } };
   }
   if (tenant.strategy === target.strategy && tenant.server === target.server) {

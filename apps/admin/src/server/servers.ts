@@ -34,9 +34,15 @@ export function serverNames(): string[] {
 }
 
 /** The servers a move may name, with their states, from the configuration and the catalog (no server is contacted). */
-export async function serverChoices(): Promise<{ name: string; primary: boolean; state: ServerState }[]> {
+export async function serverChoices(): Promise<{ name: string; primary: boolean; sharedTables: boolean; state: ServerState }[]> {
   const states = await serverStates();
-  return serverNames().map((name) => ({ name, primary: name === primaryName(), state: states.get(name) ?? 'open' }));
+  return serverNames().map((name) => ({ name, primary: name === primaryName(), sharedTables: holdsSharedTables(name), state: states.get(name) ?? 'open' }));
+}
+
+/** Whether rls tenants can live on the server: the primary, or a server configured with `sharedTables` (a shard). */
+export function holdsSharedTables(name: string): boolean {
+  const { primaryName: primary, servers } = tenancy().config;
+  return name === primary || servers.some((s) => s.name === name && s.sharedTables);
 }
 
 export function primaryName(): string {

@@ -21,7 +21,10 @@ export const createCommand: CommandFactory = (context) =>
     .requiredOption('--slug <slug>', 'the tenant slug: 2-48 characters, a lowercase letter first, then lowercase letters, digits or _')
     .requiredOption('--name <name>', 'display name')
     .addOption(new Option('--strategy <strategy>', 'where its rows live').choices(STRATEGIES).makeOptionMandatory())
-    .option('--server <name>', 'the server it goes on (schema and database tenants; default: TENANCY_PLACEMENT chooses among the open servers)')
+    .option(
+      '--server <name>',
+      'the server it goes on (rls tenants: one with shared tables; default: TENANCY_PLACEMENT chooses among the open servers that can hold it)',
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',

@@ -18,7 +18,7 @@ const options = z.object({ json: z.boolean().default(false) });
 export const serversCommand: CommandFactory = (context) =>
   new Command('servers')
     .description(
-      "List the deployment's PostgreSQL servers (name, primary, state, tenants, size, whether it answers, this process's pool connections against the cap), or set one's state: `drain` (it serves its tenants, takes no new ones), `read-only` (its tenants' transactions are read-only; not the primary), `open`.",
+      "List the deployment's PostgreSQL servers (name, primary, whether it holds shared tables for rls tenants, state, tenants, size, whether it answers, this process's pool connections against the cap), or set one's state: `drain` (it serves its tenants, takes no new ones), `read-only` (its tenants' transactions are read-only; not the primary), `open`.",
     )
     .addArgument(new Argument('[action]', 'what to do').choices(ACTION_NAMES).default('list'))
     .argument('[name]', 'the server, for drain, open and read-only')
@@ -54,6 +54,7 @@ async function list(context: Parameters<CommandFactory>[0], json: boolean): Prom
     table<ServerInfo>(servers, [
       { header: 'NAME', cell: (s) => s.name },
       { header: 'PRIMARY', cell: (s) => (s.primary ? 'yes' : '') },
+      { header: 'SHARED', cell: (s) => (s.sharedTables ? 'yes' : '') },
       { header: 'STATE', cell: (s) => s.state.replace('_', '-') },
       { header: 'TENANTS', cell: (s) => String(s.tenants) },
       { header: 'SIZE', cell: (s) => (s.bytes === null ? '-' : size(s.bytes)) },

@@ -5,7 +5,7 @@ import { roleUrl, usePreparedDatabase } from '../support';
 import { buildFixture, layoutOf, type Fixture, type TenantFixture } from './fixture';
 import { describeLayout } from './layout-suite';
 import { queryAt, serverOf, superuserQuery } from './placement';
-import { SECOND, type SecondCluster } from './second-server';
+import type { SecondCluster } from './second-server';
 
 /** What a tenant request's role may execute outside the system catalog: nothing that returns another tenant's data. */
 const CONTEXT_FUNCTIONS = [
@@ -103,9 +103,9 @@ export function describeGrants(strategy: StrategyName, second?: () => SecondClus
       // USAGE on it, which only its role has). Each server has its own: read them where A lives.
       const schemaFunctions = async (tenant = fx.a.tenant) =>
         strategy === 'schema' ? (await superuserQuery(prepared(), tenant, TENANT_SCHEMAS)).rows.flatMap((r) => placementFunctions(r.nspname as string)) : [];
-      // public holds a placement's writers where it holds tenant tables: the primary's (the shared tables), a database
-      // tenant's own database; the second server's database holds schema tenants only.
-      const publicFunctions = strategy === 'schema' && fx.a.tenant.server === SECOND ? [] : placementFunctions('public');
+      // public holds a placement's writers where it holds tenant tables: the primary's and the second server's (each
+      // holds shared tables: the second one as a shard), a database tenant's own database.
+      const publicFunctions = placementFunctions('public');
       if (strategy === 'database') {
         expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...publicFunctions].sort());
       } else {
@@ -116,9 +116,9 @@ export function describeGrants(strategy: StrategyName, second?: () => SecondClus
       if (strategy === 'schema')
         expect(await executable(fx.a.tenant.roleName!)).toEqual([...CONTEXT_FUNCTIONS, ...publicFunctions, ...(await schemaFunctions())].sort());
       if (layout === 'two-servers') {
-        // On the second server app_user has the context functions only: no catalog, no control plane, no shared tables.
+        // On the second server app_user has the context functions and its shard's writers only: no catalog, no control plane.
         const onSecond = (await queryAt(prepared().second!.url, EXECUTABLE, ['app_user'])).rows;
-        expect(onSecond.map((r) => r.fn)).toEqual([...CONTEXT_FUNCTIONS, ...(await schemaFunctions())].sort());
+        expect(onSecond.map((r) => r.fn)).toEqual([...CONTEXT_FUNCTIONS, ...placementFunctions('public'), ...(await schemaFunctions())].sort());
       }
     });
 

@@ -31,7 +31,7 @@ export function describeLayout(strategy: StrategyName, prepared: () => PreparedD
       ]);
     });
 
-    it(`the placements of A and B exist on server "${SECOND}" and not on the primary; the canary's the other way round`, async () => {
+    it(`the placements (for rls: the rows) of A and B exist on server "${SECOND}" and not on the primary; the canary's the other way round`, async () => {
       const { a, b, canary } = fixture();
       const { db, second } = prepared();
       for (const f of [a, b]) {
@@ -42,12 +42,15 @@ export function describeLayout(strategy: StrategyName, prepared: () => PreparedD
       expect(await placementExists(second!, canary.tenant)).toBe(false);
     });
 
-    it(`the catalog and the shared tables are the primary's only: server "${SECOND}" holds neither`, async () => {
+    it(`the catalog is the primary's only; server "${SECOND}" holds a shard of the shared tables, its RLS forced`, async () => {
       const probe = `select to_regclass('tenancy.tenants')::text as catalog, to_regclass('public.projects')::text as shared,
-        to_regprocedure('tenancy.current_tenant_id()')::text as context`;
-      expect((await queryAt(prepared().second!.url, probe)).rows).toEqual([{ catalog: null, shared: null, context: 'tenancy.current_tenant_id()' }]);
+        to_regprocedure('tenancy.current_tenant_id()')::text as context,
+        (select relrowsecurity and relforcerowsecurity from pg_class where oid = to_regclass('public.projects')) as forced`;
+      expect((await queryAt(prepared().second!.url, probe)).rows).toEqual([
+        { catalog: null, shared: 'projects', context: 'tenancy.current_tenant_id()', forced: true },
+      ]);
       expect((await queryAt(prepared().db.url, probe)).rows).toEqual([
-        { catalog: 'tenancy.tenants', shared: 'projects', context: 'tenancy.current_tenant_id()' },
+        { catalog: 'tenancy.tenants', shared: 'projects', context: 'tenancy.current_tenant_id()', forced: true },
       ]);
     });
 
@@ -76,8 +79,15 @@ export function describeLayout(strategy: StrategyName, prepared: () => PreparedD
   });
 }
 
-/** Whether the tenant's database (database strategy) or schema (schema strategy) exists on the server, as its catalog says. */
+/**
+ * Whether the tenant's placement is on the server, as its catalog says: its database (database strategy), its schema
+ * (schema strategy), or its rows in the shared tables (rls, counted by the superuser, whom RLS does not filter here).
+ */
 async function placementExists(server: SuiteServer, tenant: Tenant): Promise<boolean> {
+  if (tenant.strategy === 'rls') {
+    const { rows } = await queryAt(server.url, 'select count(*)::int as n from public.projects where tenant_id = $1', [tenant.id]);
+    return rows[0]!.n > 0;
+  }
   const { rows } = tenant.databaseName
     ? await queryAt(server.url, 'select 1 from pg_database where datname = $1', [tenant.databaseName])
     : await queryAt(server.url, 'select 1 from pg_namespace where nspname = $1', [tenant.schemaName]);

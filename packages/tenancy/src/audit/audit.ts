@@ -100,7 +100,7 @@ export async function audit({ servers, catalog, deployment }: Pick<Parts, 'serve
 }
 
 /**
- * One server: its database (the catalog and the shared tables on the primary), its template, its tenants' schemas and
+ * One server: its database (the catalog on the primary, the shared tables where they are), its template, its tenants' schemas and
  * databases. `expectedKey`: the primary's key fingerprint, which another server's databases must hold (null on the
  * primary, whose own key is the reference).
  */
@@ -160,9 +160,9 @@ async function auditDeploymentDatabase(admin: pg.ClientBase, server: Server, sco
   const tables = config.tenantTables;
   const findings: Finding[] = [];
   findings.push(...(await checkRuntimeRole(admin, appRole)));
-  // The catalog and the shared tables are the primary's only.
-  if (server.primary) {
-    findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
+  // The catalog is the primary's only; the shared tables are wherever they are configured (the primary, the shards).
+  if (server.primary) findings.push(...(await checkDeployment(admin, { appRole, sharedSchema: config.sharedSchema })));
+  if (server.sharedTables) {
     findings.push(...(await checkPlacement(admin, { schema: config.sharedSchema, tables, runtimeRoles: [appRole], label: config.sharedSchema })));
   }
   for (const own of scope.schemas) {

@@ -31,7 +31,7 @@ export const CATALOG_TABLES: readonly string[] = [
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
-  // The server of a schema or database tenant placed outside the primary; null is the primary (which may be renamed).
+  // The server of a tenant placed outside the primary; null is the primary (which may be renamed).
   `ALTER TABLE tenancy.tenants ADD COLUMN IF NOT EXISTS server text CHECK (server ~ '^[a-z][a-z0-9_]{0,30}$')`,
   // A server's state, when not open: names only, never URLs (they hold passwords and live in each process's config).
   `CREATE TABLE IF NOT EXISTS tenancy.servers (

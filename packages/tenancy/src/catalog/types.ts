@@ -21,7 +21,7 @@ export interface Tenant {
   databaseName: string | null;
   /** Per-tenant login or group role; null for rls tenants, which run as the app role. */
   roleName: string | null;
-  /** The server its placement is on (config `primaryName` or a name in `servers`); rls tenants are on the primary. */
+  /** The server its placement is on (config `primaryName` or a name in `servers`); rls tenants on one with shared tables. */
   server: string;
   /** That server's state when the entry was read: a read_only server's tenants run read-only transactions. */
   serverState: ServerState;

@@ -130,7 +130,7 @@ export async function migrateAll(parts: Parts, options: MigrateOptions): Promise
   const canary = canarySize(options.canary);
   const tenants = (await parts.catalog.list()).filter((t) => t.status === 'active');
   const templates = parts.servers.all.flatMap((server) => Object.values(server.strategies).filter((s) => s.migrateTemplate));
-  const run = new Run(1 + templates.length + tenants.length, options.onProgress);
+  const run = new Run(parts.servers.withSharedTables.length + templates.length + tenants.length, options.onProgress);
 
   const sharedOk = await migrateSharedParts(parts, run, canary > 0);
   if (canary > 0 && !sharedOk) return run.summary({ after: true, notAttempted: tenants });
@@ -158,13 +158,13 @@ function canarySize(canary: number | undefined): number {
  */
 async function migrateSharedParts(parts: Parts, run: Run, stopOnFailure: boolean): Promise<boolean> {
   const { deployment } = parts;
-  const targets: [string, string, () => Promise<string | null>][] = [
-    [
-      `shared:${deployment.config.sharedSchema}`,
-      parts.servers.primary.name,
-      () => deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget())),
-    ],
-  ];
+  const { sharedSchema } = deployment.config;
+  // The shared tables on every server that holds them: the primary's, then each shard's.
+  const targets: [string, string, () => Promise<string | null>][] = parts.servers.withSharedTables.map((server) => [
+    server.primary ? `shared:${sharedSchema}` : `${server.name}:shared:${sharedSchema}`,
+    server.name,
+    () => server.deployment.withAdmin((client) => applyMigrations(client, parts.sharedTarget(server))),
+  ]);
   for (const server of parts.servers.all) {
     for (const strategy of Object.values(server.strategies)) {
       if (!strategy.migrateTemplate) continue;

@@ -208,7 +208,8 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
     const from = tenant.strategy;
     const to = where.strategy ?? from;
     const fromServer = tenant.server;
-    const toServer = where.server ?? (to === 'rls' ? servers.primary.name : fromServer);
+    // Left out, the server stays; an rls tenant-to-be leaves one without shared tables for the primary.
+    const toServer = where.server ?? (to === 'rls' && !servers.get(fromServer).sharedTables ? servers.primary.name : fromServer);
     const report = (step: MoveStep, rows: number, pauseMs?: number) =>
       options.onProgress?.({ step, tenant: tenant.slug, from, to, fromServer, toServer, rows, ...(pauseMs === undefined ? {} : { pauseMs }) });
     const done = { from, to, fromServer, toServer };

@@ -19,8 +19,8 @@ export interface TenantInput {
   name: string;
   strategy: StrategyName;
   /**
-   * The server for a schema or database tenant (config `primaryName` or a name in `servers`); omitted, the placement
-   * policy chooses among the open servers. rls tenants are on the primary.
+   * The server for the tenant (config `primaryName` or a name in `servers`); omitted, the placement
+   * policy chooses among the open servers (for rls, those with shared tables: the primary unless shards are configured).
    */
   server?: string;
 }

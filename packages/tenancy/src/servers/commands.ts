@@ -7,8 +7,10 @@ import { isUnreachable } from './unreachable';
 
 export interface ServerInfo {
   name: string;
-  /** The primary holds the catalog and the shared tables (every rls tenant). */
+  /** The primary holds the catalog and the control plane. */
   primary: boolean;
+  /** Whether it holds (a shard of) the shared tables, so rls tenants can be placed there. */
+  sharedTables: boolean;
   state: ServerState;
   /** Tenants the catalog places there, of every status. */
   tenants: number;
@@ -31,6 +33,7 @@ export function serverCommands({ servers, catalog }: Parts) {
         const base = {
           name: server.name,
           primary: server.primary,
+          sharedTables: server.sharedTables,
           state: states.get(server.name) ?? 'open',
           tenants: counts.get(server.name) ?? 0,
           pools: server.deployment.tenantPools.stats(),

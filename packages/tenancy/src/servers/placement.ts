@@ -1,12 +1,13 @@
 import type { Catalog } from '../catalog/catalog';
 import type { StrategyName } from '../catalog/types';
 import type { PlacementCandidate, TenancyConfig } from '../config';
-import { ServerNotOpenError, StrategyNotSupportedError, TenancyConfigError } from '../errors';
+import { ServerNotOpenError, TenancyConfigError } from '../errors';
 import type { Server, Servers } from './servers';
 
 /**
- * The server a new tenant goes to: the one it names, else the placement policy's choice among the open servers.
- * rls tenants go to the primary (its shared tables). A drained or read-only server takes no new tenant, named or not.
+ * The server a new tenant goes to: the one it names, else the placement policy's choice among the open servers that
+ * can hold it (for rls, those with shared tables: the primary unless shards are configured). A drained or read-only
+ * server takes no new tenant, named or not.
  */
 export async function chooseServer(
   config: TenancyConfig,
@@ -14,23 +15,18 @@ export async function chooseServer(
   catalog: Catalog,
   tenant: { slug: string; strategy: StrategyName; server?: string | undefined },
 ): Promise<string> {
-  if (tenant.server !== undefined) servers.get(tenant.server);
-  if (tenant.strategy === 'rls') {
-    if (tenant.server !== undefined && tenant.server !== servers.primary.name) {
-      throw new StrategyNotSupportedError(`rls tenants live in the primary server's shared tables ("${servers.primary.name}"), not on "${tenant.server}".`);
-    }
-    return servers.primary.name;
-  }
-  // One server: nothing to choose, and nothing to read.
-  if (tenant.server === undefined && servers.all.length === 1) return servers.primary.name;
+  const eligible = tenant.strategy === 'rls' ? servers.withSharedTables : servers.all;
+  if (tenant.server !== undefined && !eligible.includes(servers.get(tenant.server))) throw servers.noSharedTables(tenant.server);
+  // One server it can go to: nothing to choose, and nothing to read.
+  if (tenant.server === undefined && eligible.length === 1) return eligible[0]!.name;
   const states = await catalog.serverStates();
   const stateOf = (name: string) => states.get(name) ?? 'open';
   if (tenant.server !== undefined) {
     if (stateOf(tenant.server) !== 'open') throw new ServerNotOpenError(tenant.server, stateOf(tenant.server));
     return tenant.server;
   }
-  const open = servers.all.filter((s) => stateOf(s.name) === 'open');
-  if (open.length === 0) throw new ServerNotOpenError(servers.names.join('", "'), 'drained or read-only (every one of them)');
+  const open = eligible.filter((s) => stateOf(s.name) === 'open');
+  if (open.length === 0) throw new ServerNotOpenError(eligible.map((s) => s.name).join('", "'), 'drained or read-only (every one of them)');
   const counts = await catalog.tenantCounts();
   const candidates: PlacementCandidate[] = open.map((s) => ({ name: s.name, tenants: counts.get(s.name) ?? 0 }));
   const { placement } = config;

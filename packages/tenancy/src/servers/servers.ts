@@ -10,10 +10,12 @@ import type { Strategy } from '../strategies/types';
 /** One PostgreSQL server of the deployment: its connections (and connection cap) and the strategies that place tenants there. */
 export interface Server {
   name: string;
-  /** The primary holds the catalog and the shared tables (every rls tenant). */
+  /** The primary holds the catalog and the control plane. */
   primary: boolean;
+  /** Whether it holds (a shard of) the shared tables, and so rls tenants: the primary always, another server when configured so. */
+  sharedTables: boolean;
   deployment: Deployment;
-  /** rls only on the primary. */
+  /** rls only where the shared tables are. */
   strategies: Partial<Record<StrategyName, Strategy>>;
 }
 
@@ -35,7 +37,7 @@ export class Servers {
 
   constructor(config: TenancyConfig) {
     const primary = new Deployment(config, config.primaryName);
-    this.primary = { name: config.primaryName, primary: true, deployment: primary, strategies: strategiesOn(primary, true) };
+    this.primary = { name: config.primaryName, primary: true, sharedTables: true, deployment: primary, strategies: strategiesOn(primary, true) };
     const others = config.servers.map((server): Server => {
       const deployment = new Deployment(
         {
@@ -49,7 +51,13 @@ export class Servers {
         },
         server.name,
       );
-      return { name: server.name, primary: false, deployment, strategies: strategiesOn(deployment, false) };
+      return {
+        name: server.name,
+        primary: false,
+        sharedTables: server.sharedTables,
+        deployment,
+        strategies: strategiesOn(deployment, server.sharedTables),
+      };
     });
     this.all = [this.primary, ...others];
     this.byName = new Map(this.all.map((s) => [s.name, s]));
@@ -57,6 +65,19 @@ export class Servers {
 
   get names(): string[] {
     return this.all.map((s) => s.name);
+  }
+
+  /** The servers rls tenants can live on: the primary, then the shards of shared tables in the order of `servers`. */
+  get withSharedTables(): Server[] {
+    return this.all.filter((s) => s.sharedTables);
+  }
+
+  /** Why an rls tenant cannot be on `server`: it holds no shared tables. */
+  noSharedTables(server: string): StrategyNotSupportedError {
+    const holders = this.withSharedTables.map((s) => `"${s.name}"`).join(', ');
+    return new StrategyNotSupportedError(
+      `Server "${server}" holds no shared tables, so no rls tenant (set sharedTables on its entry in \`servers\` to make it a shard): rls tenants live on ${holders}.`,
+    );
   }
 
   get(name: string): Server {
@@ -69,11 +90,7 @@ export class Servers {
   strategyOf(located: Located): Strategy {
     const server = this.get(located.server);
     const strategy = server.strategies[located.strategy];
-    if (!strategy) {
-      throw new StrategyNotSupportedError(
-        `rls tenants live in the primary server's shared tables ("${this.primary.name}"), not on "${server.name}": place them on the primary.`,
-      );
-    }
+    if (!strategy) throw this.noSharedTables(server.name);
     return strategy;
   }
 
@@ -82,9 +99,9 @@ export class Servers {
   }
 }
 
-function strategiesOn(deployment: Deployment, primary: boolean): Partial<Record<StrategyName, Strategy>> {
+function strategiesOn(deployment: Deployment, sharedTables: boolean): Partial<Record<StrategyName, Strategy>> {
   return {
-    ...(primary ? { rls: new RlsStrategy(deployment) } : {}),
+    ...(sharedTables ? { rls: new RlsStrategy(deployment) } : {}),
     schema: new SchemaStrategy(deployment),
     database: new DatabaseStrategy(deployment),
   };

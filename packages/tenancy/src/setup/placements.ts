@@ -47,7 +47,7 @@ export async function installEverywhere(parts: Placements, key: KeyChange): Prom
   return { databases };
 }
 
-/** A server's database for the deployment: the tenancy objects, and on the primary the catalog and the shared tables. */
+/** A server's database for the deployment: the tenancy objects, the catalog on the primary, the shared tables where they are. */
 async function installDatabase(parts: Placements, server: Server, key: KeyChange): Promise<void> {
   const { deployment } = server;
   const { config } = deployment;
@@ -63,7 +63,7 @@ async function installDatabase(parts: Placements, server: Server, key: KeyChange
       // The primary's key goes last (above); another server's database serves its schema tenants at once.
       ...(server.primary ? {} : { key }),
     });
-    if (server.primary) await applyMigrations(client, parts.sharedTarget());
+    if (server.sharedTables) await applyMigrations(client, parts.sharedTarget(server));
     await deployment.installPoolerAuth(client);
   });
 }

@@ -22,8 +22,9 @@ export default async function ServersPage() {
         <div>
           <h1>Servers</h1>
           <p className="muted">
-            The deployment&apos;s PostgreSQL servers: the primary holds the catalog and every rls tenant; schema and database tenants are placed on the open
-            server with the fewest tenants (TENANCY_PLACEMENT) unless one is named. Move a tenant between servers from its page.
+            The deployment&apos;s PostgreSQL servers: the primary holds the catalog and shared tables; a server with shared tables (a shard) holds rls tenants
+            too. New tenants are placed on the open server with the fewest tenants that can hold them (TENANCY_PLACEMENT) unless one is named. Move a tenant
+            between servers from its page.
           </p>
         </div>
       </div>
@@ -33,6 +34,7 @@ export default async function ServersPage() {
           <thead>
             <tr>
               <th>Server</th>
+              <th>Holds</th>
               <th>State</th>
               <th className="num">Tenants</th>
               <th className="num">Size</th>
@@ -49,6 +51,10 @@ export default async function ServersPage() {
                 <td>
                   <code>{s.name}</code>
                   {s.primary && <div className="sub">primary</div>}
+                </td>
+                <td data-col="holds" title="rls tenants need shared tables; schema and database tenants go on any server">
+                  {s.sharedTables ? 'every strategy' : 'schema, database'}
+                  {s.sharedTables && <div className="sub">shared tables</div>}
                 </td>
                 <td data-col="state">
                   <span className={`status server-${s.state}`}>{s.state.replace('_', '-')}</span>
@@ -77,7 +83,7 @@ export default async function ServersPage() {
         <h2>States</h2>
         <ul>
           <li>
-            <strong>open</strong> — new schema and database tenants may be placed here.
+            <strong>open</strong> — new tenants may be placed here (rls tenants only where there are shared tables).
           </li>
           <li>
             <strong>drained</strong> — its tenants keep serving; no new tenant is placed here and no move targets it. Move its tenants away, then retire it.
