@@ -86,6 +86,15 @@ describe('tenancy servers', () => {
     const out = json<{ fromServer: string; toServer: string }>(await cli(['move', s, '--server', 'b', '--json']));
     expect(out).toMatchObject({ fromServer: 'primary', toServer: 'b' });
     expect(await catalogServer(s)).toBe('b');
+    // Exported, and imported again as a copy on the shard named.
+    const file = path.join(suite().dir, `${s}.tar.gz`);
+    expect((await cli(['export', s, '--out', file])).code).toBe(0);
+    const copy = suite().slug('sharded_copy');
+    const imported = await cli(['import', file, '--slug', copy, '--new-id', '--server', 'b']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(new RegExp(`^Imported .* as tenant ${copy} \\(rls on b, id `));
+    expect(await catalogServer(copy)).toBe('b');
+    expect((await cli(['delete', copy, '--no-archive', '--yes'])).code).toBe(0);
     // Home again: the next test counts b's tenants.
     expect(json<{ toServer: string }>(await cli(['move', s, '--server', 'primary', '--json'])).toServer).toBe('primary');
   });

@@ -28,6 +28,8 @@ export interface ImportOptions {
   name?: string;
   /** Where the new tenant lives; the archive's strategy by default. */
   strategy?: StrategyName;
+  /** The server it goes on; the placement policy chooses among the open servers that can hold it by default. */
+  server?: string;
   /**
    * 'archive' (default) restores the tenant under the id it had, so whatever refers to it (members,
    * billing) finds it again; 'new' gives it a fresh id, for a copy beside the original.
@@ -107,6 +109,7 @@ export function tenantArchives(parts: Parts, provisioning: Provisioning) {
       slug: options.slug ?? manifest.tenant.slug,
       name: options.name ?? manifest.tenant.name,
       strategy: options.strategy ?? manifest.tenant.strategy,
+      ...(options.server === undefined ? {} : { server: options.server }),
     };
     provisioning.validate(input);
     await refuseClash(input);

@@ -7,8 +7,8 @@ import { startLifecycleProcess, type LifecycleProcess } from '../fixtures/proces
 import { heldOn, NOTHING, useServers, whileWriting, written, type Held } from './move-support';
 
 const SECRETS = path.join(mkdtempSync(path.join(os.tmpdir(), 'xs-kill-secrets-')), 'secrets.json');
-// The processes and this one share the database tenants' passwords.
-const suite = useServers('move_servers_kill', ['b'], { secrets: new FileSecretsProvider(SECRETS) });
+// The processes and this one share the database tenants' passwords. b holds a shard of the shared tables.
+const suite = useServers('move_servers_kill', ['b'], { secrets: new FileSecretsProvider(SECRETS) }, ['b']);
 
 type Place = { strategy: StrategyName; server: string };
 
@@ -135,6 +135,7 @@ describe('a cross-server mover killed with SIGKILL', () => {
   it.each([
     ['rls@primary', 'schema@b'],
     ['schema@b', 'rls@primary'],
+    ['rls@primary', 'rls@b'],
   ])('%s -> %s, killed at random moments: no copy left behind, no write lost', { timeout: 300_000 }, async (fromText, toText) => {
     const [from, to] = [place(fromText), place(toText)];
     const { tenancy } = suite();

@@ -72,9 +72,14 @@ export interface ServersSuite extends Suite {
 
 /**
  * useTenancy() over the suite's primary test database plus one extra embedded cluster per name in `names`, listed in
- * `servers`; setup() creates app_user and the tenancy objects on each.
+ * `servers` (those in `shards` with shared tables); setup() creates app_user and the tenancy objects on each.
  */
-export function useServers(label: string, names: readonly string[], overrides: Partial<TenancyConfigInput> = {}): () => ServersSuite {
+export function useServers(
+  label: string,
+  names: readonly string[],
+  overrides: Partial<TenancyConfigInput> = {},
+  shards: readonly string[] = [],
+): () => ServersSuite {
   const extra: Record<string, ExtraServer> = {};
   // Registered before useTenancy's hooks: the servers exist when its setup() runs, and (hooks after run in reverse) are
   // stopped after its tenancy has closed.
@@ -86,7 +91,8 @@ export function useServers(label: string, names: readonly string[], overrides: P
   });
   let config: TenancyConfigInput | undefined;
   const suite = useTenancy(label, (base) => {
-    config = { ...base, ...overrides, servers: Object.values(extra).map(({ name, adminUrl, appUrl }) => ({ name, adminUrl, appUrl })) };
+    const servers = Object.values(extra).map(({ name, adminUrl, appUrl }) => ({ name, adminUrl, appUrl, sharedTables: shards.includes(name) }));
+    config = { ...base, ...overrides, servers };
     return config;
   });
   return () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -171,14 +174,32 @@ describe('shards of shared tables', () => {
       }
     });
 
-    it('deleting a tenant on the shard removes its rows there and nothing of the others', async () => {
+    it('deleting a tenant on the shard archives and removes its rows there, nothing of the others; the archive restores it there', async () => {
       const s = suite();
       const doomed = await s.tenancy.createTenant({ slug: 'sh_doomed', name: 'Doomed', strategy: 'rls', server: 'b' });
       await s.tenancy.withTenant('sh_doomed', (tx) => tx.query("insert into notes (body) values ('x'), ('y'), ('z')"), { role: 'admin' });
       expect(await sharedRowsBy(s, doomed.id)).toEqual({ primary: 0, b: 3, c: null });
-      await s.tenancy.deleteTenant('sh_doomed', { archive: false });
+      const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'shard-archive-')), 'doomed.tar.gz');
+      await s.tenancy.deleteTenant('sh_doomed', { archive: file });
       expect(await sharedRowsBy(s, doomed.id)).toEqual({ primary: 0, b: 0, c: null });
       expect(await sharedRowsBy(s, tenants.get('sh_b')!.id)).toEqual({ primary: 0, b: 2, c: null });
+      // Restored from its archive onto the shard it names, under its old id.
+      const restored = await s.tenancy.importTenant(file, { server: 'b' });
+      expect(restored).toMatchObject({ id: doomed.id, strategy: 'rls', server: 'b', status: 'active' });
+      expect(await sharedRowsBy(s, doomed.id)).toEqual({ primary: 0, b: 3, c: null });
+      await s.tenancy.deleteTenant('sh_doomed', { archive: false });
+      await rm(path.dirname(file), { recursive: true, force: true });
+    });
+
+    it('moveTenant(key, { server: <where it is> }) removes the rows an abandoned move left on another shard', async () => {
+      const s = suite();
+      const canary = tenants.get('sh_canary')!;
+      // What a move to b killed after its copy leaves: the canary's rows in b's shared tables, the catalog still on the primary.
+      await onServer(s.servers[0]!, "insert into public.notes (tenant_id, body) values ($1, 'left over'), ($1, 'left over')", [canary.id]);
+      expect(await sharedRowsBy(s, canary.id)).toEqual({ primary: 2, b: 2, c: null });
+      await s.tenancy.moveTenant('sh_canary', { server: 'primary' });
+      expect(await sharedRowsBy(s, canary.id)).toEqual({ primary: 2, b: 0, c: null });
+      expect(bodies((await s.tenancy.queryAs<{ body: string }>('sh_canary', 'select body from notes')).rows)).toEqual(['sh_canary 1', 'sh_canary 2']);
     });
   });
 
