@@ -4,11 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSecretsProvider, TenantNotActiveError, type StrategyName } from '../../src/index';
 import { startLifecycleProcess, type LifecycleProcess } from '../fixtures/processes/lifecycle-process';
-import { heldOn, NOTHING, useServers, whileWriting, written, type Held } from './move-support';
+import { heldOn, NOTHING, whileWriting, written, type Held } from './move-checks';
+import { anotherProcess, useServers } from './support';
 
 const SECRETS = path.join(mkdtempSync(path.join(os.tmpdir(), 'xs-kill-secrets-')), 'secrets.json');
 // The processes and this one share the database tenants' passwords. b holds a shard of the shared tables.
-const suite = useServers('move_servers_kill', ['b'], { secrets: new FileSecretsProvider(SECRETS) }, ['b']);
+const suite = useServers({ label: 'move_servers_kill', overrides: { secrets: new FileSecretsProvider(SECRETS) }, shards: ['b'] });
 
 type Place = { strategy: StrategyName; server: string };
 
@@ -30,7 +31,7 @@ async function mover(slug: string, to: Place, stopAt?: string): Promise<Lifecycl
 
 function pool(server: string) {
   const s = suite();
-  return server === 'b' ? s.servers.b!.admin : s.admin;
+  return server === 'b' ? s.server('b').admin : s.admin;
 }
 
 const HELD: Record<StrategyName, Held> = {
@@ -49,7 +50,7 @@ async function recover(slug: string, from: Place, to: Place, kill: () => Promise
   const { tenancy } = s;
   const { id } = await tenancy.getTenant(slug);
   const name = `${tenancy.config.namePrefix}${slug}`;
-  const other = s.another();
+  const other = anotherProcess(s);
   const { acknowledged } = await whileWriting(other, slug, async () => {
     await kill();
     const there = await tenancy.getTenant(slug);

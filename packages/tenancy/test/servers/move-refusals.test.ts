@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ServerNotOpenError, ServerUnavailableError, StrategyNotSupportedError, UnknownServerError, type Tenant } from '../../src/index';
-import { heldOn, NOTHING, useServers } from './move-support';
+import { heldOn, NOTHING } from './move-checks';
+import { useServers } from './support';
 
-const suite = useServers('move_refusals', ['b', 'c']);
+const suite = useServers({ label: 'move_refusals', extra: 2 });
 
 /** A tenant with a few rows, and what the catalog says of it. */
 async function seeded(slug: string, strategy: Tenant['strategy'], server = 'primary'): Promise<Tenant> {
@@ -18,7 +19,7 @@ async function unchanged(before: Tenant, server: 'b' | 'c'): Promise<void> {
   const s = suite();
   expect(await s.tenancy.getTenant(before.slug)).toMatchObject({ strategy: before.strategy, server: before.server, status: 'active' });
   expect((await s.tenancy.queryAs<{ n: number }>(before.slug, 'select count(*)::int as n from notes')).rows[0]!.n).toBe(5);
-  expect(await heldOn(s.servers[server]!.admin, `${s.tenancy.config.namePrefix}${before.slug}`, before.id)).toEqual(NOTHING);
+  expect(await heldOn(s.server(server).admin, `${s.tenancy.config.namePrefix}${before.slug}`, before.id)).toEqual(NOTHING);
 }
 
 describe('moveTenant across servers: refusals', () => {
@@ -53,7 +54,7 @@ describe('moveTenant across servers: refusals', () => {
     const s = suite();
     const here = await seeded('ref_down_here', 'schema');
     const there = await seeded('ref_down_there', 'database', 'c');
-    await s.servers.c!.stop();
+    await s.server('c').stop();
 
     await expect(s.tenancy.moveTenant(here.slug, { strategy: 'database', server: 'c' })).rejects.toThrow(ServerUnavailableError);
     expect(await s.tenancy.getTenant(here.slug)).toMatchObject({ strategy: 'schema', server: 'primary', status: 'active' });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StrategyName } from '../../src/index';
-import { heldOn, NOTHING, useServers, whileWriting, written, type Held } from './move-support';
+import { heldOn, NOTHING, whileWriting, written, type Held } from './move-checks';
+import { anotherProcess, useServers } from './support';
 
-const suite = useServers('move_servers', ['b']);
+const suite = useServers({ label: 'move_servers' });
 
 type Place = { strategy: StrategyName; server: string };
 
@@ -32,7 +33,7 @@ describe('moveTenant across servers', () => {
     const secret = await tenancy.config.secrets!.get(slug);
 
     // The writer runs in another instance, as another process would: with catalog and pools of its own.
-    const other = s.another();
+    const other = anotherProcess(s);
     const steps: string[] = [];
     const {
       result: summary,
@@ -51,7 +52,7 @@ describe('moveTenant across servers', () => {
     const { rows } = await tenancy.queryAs<{ n: number }>(slug, `select count(*)::int as n from notes where body like 'seed %'`);
     expect(rows[0]!.n).toBe(100);
 
-    const pools = { primary: s.admin, b: s.servers.b!.admin };
+    const pools = { primary: s.admin, b: s.server('b').admin };
     const name = `${tenancy.config.namePrefix}${slug}`;
     const total = 100 + acknowledged.length;
     expect(await heldOn(pools[to.server as 'primary' | 'b'], name, id)).toEqual(HELD[to.strategy](total));
@@ -65,7 +66,7 @@ describe('moveTenant across servers', () => {
       expect(await tenancy.config.secrets!.get(slug)).toBeFalsy();
     }
     // A fresh instance (no pools, no cache) serves it too.
-    const fresh = s.another();
+    const fresh = anotherProcess(s);
     try {
       expect((await fresh.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes')).rows[0]!.n).toBe(total);
     } finally {
@@ -80,7 +81,7 @@ describe('moveTenant across servers', () => {
     const slug = 'xs_pools';
     await tenancy.createTenant({ slug, name: slug, strategy: 'database', server: 'primary' });
     const { id } = await tenancy.getTenant(slug);
-    const serving = s.another();
+    const serving = anotherProcess(s);
     const count = async () => (await serving.queryAs<{ n: number }>(slug, 'select count(*)::int as n from notes')).rows[0]!.n;
     /** The servers where `serving` holds a pool of the tenant's database, once pools closed in passing have gone. */
     const poolsOn = async () => {

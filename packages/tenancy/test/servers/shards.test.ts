@@ -5,17 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServerNotOpenError, StrategyNotSupportedError, type StrategyName, type Tenant } from '../../src/index';
-import { whileWriting, written } from './move-support';
+import { whileWriting, written } from './move-checks';
 import { anotherProcess, onServer, useServers, type ServersSuite } from './support';
 
 const V2 = fileURLToPath(new URL('../fixtures/migrations-v2', import.meta.url));
 
 // b holds a shard of the shared tables; c does not (schema and database tenants only).
-const suite = useServers({
-  label: 'srv_shard',
-  extra: 2,
-  overrides: (base) => ({ servers: base.servers!.map((s) => (s.name === 'b' ? { ...s, sharedTables: true } : s)) }),
-});
+const suite = useServers({ label: 'srv_shard', extra: 2, shards: ['b'] });
 
 /** The rows of a tenant in the shared `notes` table of each server (null: it has none), counted as the superuser sees them. */
 async function sharedRowsBy(s: ServersSuite, tenantId: string): Promise<Record<string, number | null>> {

@@ -24,6 +24,8 @@ export interface ExtraServer {
   appUrl: string;
   /** Superuser URL to another database of that cluster (default: postgres), to look at what it holds. */
   url(db?: string): string;
+  /** A superuser pool to the deployment's database there, for the tests' own look (it reconnects after a restart). */
+  admin: pg.Pool;
   /** Stops the cluster (fast shutdown); its data stays for start(). */
   stop(): Promise<void>;
   /** Starts the cluster again on the same data directory and port. */
@@ -34,6 +36,8 @@ export interface ServersSuite extends Suite {
   /** The primary's name in the config (`primaryName`). */
   primary: string;
   servers: ExtraServer[];
+  /** An extra server by name. */
+  server(name: string): ExtraServer;
   /** The config the suite's tenancy was made with: another process of the same deployment spreads it and overrides. */
   config: TenancyConfigInput;
 }
@@ -41,6 +45,8 @@ export interface ServersSuite extends Suite {
 export interface UseServersOptions {
   /** Extra servers besides the primary (named b, c). Default 1. */
   extra?: 1 | 2;
+  /** The extra servers that hold a shard of the shared tables (rls tenants). Default none. */
+  shards?: readonly string[];
   label?: string;
   /** Over the base config, which already names the extra servers; may be computed from it. */
   overrides?: Partial<TenancyConfigInput> | ((base: TenancyConfigInput) => Partial<TenancyConfigInput>);
@@ -59,7 +65,7 @@ export function useServers(options: UseServersOptions = {}): () => ServersSuite 
     extras.push(...(await Promise.all(SERVER_NAMES.slice(0, options.extra ?? 1).map((name) => startServer(name)))));
     const base: TenancyConfigInput = {
       ...baseConfig(db),
-      servers: extras.map((s) => ({ name: s.name, adminUrl: s.adminUrl, appUrl: s.appUrl })),
+      servers: extras.map((s) => ({ name: s.name, adminUrl: s.adminUrl, appUrl: s.appUrl, sharedTables: (options.shards ?? []).includes(s.name) })),
       // A server that accepts connections and never answers fails requests after this, instead of never.
       connectTimeoutMs: 5_000,
     };
@@ -69,7 +75,12 @@ export function useServers(options: UseServersOptions = {}): () => ServersSuite 
     await tenancy.setup();
     const admin = new pg.Pool({ connectionString: db.url, max: 2 });
     admin.on('error', () => undefined);
-    suite = { db, tenancy, admin, primary: tenancy.config.primaryName, servers: extras, config };
+    const server = (name: string) => {
+      const found = extras.find((s) => s.name === name);
+      if (!found) throw new Error(`useServers(): no extra server named ${name}`);
+      return found;
+    };
+    suite = { db, tenancy, admin, primary: tenancy.config.primaryName, servers: extras, server, config };
   });
   afterAll(async () => {
     if (suite) {
@@ -90,7 +101,8 @@ export function useServers(options: UseServersOptions = {}): () => ServersSuite 
 async function startServer(name: string): Promise<ExtraServer> {
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), `tenancy-server-${name}-`)), 'data');
   let port = await findFreePort('127.0.0.1');
-  const open = () => startEmbeddedCluster({ dataDir, port, persistent: true, fsync: false });
+  // More connections than the default 100: the move and pool tests hold many per-tenant pools at once.
+  const open = () => startEmbeddedCluster({ dataDir, port, persistent: true, fsync: false, settings: { max_connections: 200 } });
   let cluster: EmbeddedCluster | undefined;
   // Another process may take the free port before the server binds it; start() later reuses the port that worked.
   for (let attempt = 1; !cluster; attempt++) {
@@ -112,12 +124,16 @@ async function startServer(name: string): Promise<ExtraServer> {
   // audit() rightly reports for database tenants' roles.
   await closeMaintenanceDatabases(cluster.url());
   const adminUrl = cluster.url(SERVER_DATABASE);
+  const admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  // A stopped server ends the pool's idle connections: not an error of the test.
+  admin.on('error', () => undefined);
   const server: ExtraServer = {
     name,
     cluster,
     adminUrl,
     appUrl: roleUrl(adminUrl, 'app_user', APP_PASSWORD),
     url: (db) => server.cluster.url(db),
+    admin,
     stop: () => server.cluster.stop(),
     start: async () => {
       server.cluster = await open();
@@ -127,6 +143,7 @@ async function startServer(name: string): Promise<ExtraServer> {
 }
 
 async function removeServer(server: ExtraServer): Promise<void> {
+  await server.admin.end();
   await server.cluster.stop();
   await rm(path.dirname(server.cluster.dataDir), { recursive: true, force: true });
 }
