@@ -122,7 +122,7 @@ export const tenancyConfigSchema = z.object({
   /**
    * Where createTenant places a tenant that names no server: on the open server with the fewest tenants
    * ('fewest-tenants', ties to the primary, then the order of `servers`), the fewest bytes ('least-bytes': the size of
-   * its databases), or a function of your own. rls tenants choose among the servers with shared tables (just the
+   * its databases), or a function of your own (both built-in policies skip a server that does not answer). rls tenants choose among the servers with shared tables (just the
    * primary, unless shards are configured). A drained or read-only server gets no new tenants.
    */
   placement: z

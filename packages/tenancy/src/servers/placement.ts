@@ -3,6 +3,7 @@ import type { StrategyName } from '../catalog/types';
 import type { PlacementCandidate, TenancyConfig } from '../config';
 import { ServerNotOpenError, TenancyConfigError } from '../errors';
 import type { Server, Servers } from './servers';
+import { isUnreachable } from './unreachable';
 
 /**
  * The server a new tenant goes to: the one it names, else the placement policy's choice among the open servers that
@@ -30,7 +31,7 @@ export async function chooseServer(
   const counts = await catalog.tenantCounts();
   const candidates: PlacementCandidate[] = open.map((s) => ({ name: s.name, tenants: counts.get(s.name) ?? 0 }));
   const { placement } = config;
-  if (placement === 'fewest-tenants') return fewest(candidates, (c) => c.tenants);
+  if (placement === 'fewest-tenants') return fewestTenants(open, candidates);
   if (placement === 'least-bytes') return leastBytes(open);
   const chosen = await placement(candidates, { slug: tenant.slug, strategy: tenant.strategy });
   if (!candidates.some((c) => c.name === chosen)) {
@@ -39,6 +40,28 @@ export async function chooseServer(
     );
   }
   return chosen;
+}
+
+/**
+ * The open server with the fewest tenants that answers; ties go to the earlier one. A server that is down is no
+ * candidate: the new tenant's provisioning there would fail until it is back.
+ */
+async function fewestTenants(open: readonly Server[], candidates: readonly PlacementCandidate[]): Promise<string> {
+  // sort() is stable: among ties the primary, then the order of `servers`, stays first.
+  for (const candidate of [...candidates].sort((a, b) => a.tenants - b.tenants)) {
+    if (await answers(open.find((s) => s.name === candidate.name)!)) return candidate.name;
+  }
+  throw new ServerNotOpenError(open.map((s) => s.name).join('", "'), 'unreachable (every open one)');
+}
+
+async function answers(server: Server): Promise<boolean> {
+  try {
+    await server.deployment.admin().query('SELECT 1');
+    return true;
+  } catch (error) {
+    if (isUnreachable(error)) return false;
+    throw error;
+  }
 }
 
 /** The candidate with the smallest measure; ties go to the earlier one (the primary, then the order of `servers`). */

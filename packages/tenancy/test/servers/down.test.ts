@@ -142,6 +142,16 @@ describe('a server that is down', () => {
     expect(await appCanConnect((sql) => onServer<{ ok: boolean }>(c, sql))).toBe(true);
   });
 
+  it('fewest-tenants places no tenant on b while it is down, though it has the fewest among the open servers', async () => {
+    const { tenancy } = suite();
+    // The primary has 4 tenants, b 2, c 3: b would take both; c, then the primary (tied with c, listed first) do.
+    const placed: string[] = [];
+    for (const n of [1, 2]) placed.push((await tenancy.createTenant({ slug: `skip_${n}`, name: 'Skip', strategy: 'schema' })).server);
+    expect(placed).toEqual(['c', 'primary']);
+    const counts = Object.fromEntries((await tenancy.listServers()).map((s) => [s.name, s.tenants]));
+    expect(counts).toEqual({ primary: 5, b: 2, c: 4 });
+  });
+
   it('createTenant on b fails with ServerUnavailableError (the entry stays, to be finished); the primary still takes tenants', async () => {
     const { tenancy } = suite();
     for (const strategy of ['schema', 'database'] as const) {
