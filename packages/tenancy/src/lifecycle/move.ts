@@ -8,7 +8,7 @@ import { MOVE_LOCK_PREFIX } from '../catalog/sql';
 import { STRATEGIES, type StrategyName, type Tenant } from '../catalog/types';
 import { MigrationError, ServerNotOpenError, StrategyNotSupportedError, TenancyConfigError, TenantNotActiveError } from '../errors';
 import type { Parts } from '../parts';
-import { explainUnreachable } from '../servers/unreachable';
+import { explainUnreachable, nameUnreachable } from '../servers/unreachable';
 import { catchUp } from './catch-up';
 import { moveLeftovers } from './move-leftovers';
 import { quoteIdent } from '../sql/ident';
@@ -193,6 +193,10 @@ export function tenantMoves(parts: Parts, archive: (tenant: Tenant, file: string
       if (!rows[0]?.ok) throw new TenantNotActiveError(tenant.slug, 'being moved by another call');
       try {
         return await move(tenant.id, target, options);
+      } catch (error) {
+        // A server that died in the middle (the checks at the start name one that was down already): named.
+        const involved = [...new Set([tenant.server, target.server ?? tenant.server, servers.primary.name])].map((name) => servers.get(name));
+        throw await nameUnreachable(error, involved);
       } finally {
         await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
       }

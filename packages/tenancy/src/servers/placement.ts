@@ -3,7 +3,7 @@ import type { StrategyName } from '../catalog/types';
 import type { PlacementCandidate, TenancyConfig } from '../config';
 import { ServerNotOpenError, TenancyConfigError } from '../errors';
 import type { Server, Servers } from './servers';
-import { isUnreachable } from './unreachable';
+import { answers } from './unreachable';
 
 /**
  * The server a new tenant goes to: the one it names, else the placement policy's choice among the open servers that
@@ -52,16 +52,6 @@ async function fewestTenants(open: readonly Server[], candidates: readonly Place
     if (await answers(open.find((s) => s.name === candidate.name)!)) return candidate.name;
   }
   throw new ServerNotOpenError(open.map((s) => s.name).join('", "'), 'unreachable (every open one)');
-}
-
-async function answers(server: Server): Promise<boolean> {
-  try {
-    await server.deployment.admin().query('SELECT 1');
-    return true;
-  } catch (error) {
-    if (isUnreachable(error)) return false;
-    throw error;
-  }
 }
 
 /** The candidate with the smallest measure; ties go to the earlier one (the primary, then the order of `servers`). */

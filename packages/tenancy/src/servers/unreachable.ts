@@ -1,4 +1,5 @@
 import { ServerUnavailableError } from '../errors';
+import type { Server } from './servers';
 
 /** Errors of a connection that never reached a serving PostgreSQL: the server is down, unreachable, or not taking connections. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
@@ -17,4 +18,25 @@ export function isUnreachable(error: unknown): boolean {
 export function explainUnreachable(error: unknown, server: string): unknown {
   if (error instanceof ServerUnavailableError || !isUnreachable(error)) return error;
   return new ServerUnavailableError(server, { cause: error });
+}
+
+/** Whether the server answers on its owner connection; an error other than not reaching it is thrown. */
+export async function answers(server: Server): Promise<boolean> {
+  try {
+    await server.deployment.admin().query('SELECT 1');
+    return true;
+  } catch (error) {
+    if (isUnreachable(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * An error of work that spans servers (a move) as ServerUnavailableError naming the first of `servers` that no longer
+ * answers, when the error is one of not reaching a server; otherwise, or when every one answers again, unchanged.
+ */
+export async function nameUnreachable(error: unknown, servers: readonly Server[]): Promise<unknown> {
+  if (error instanceof ServerUnavailableError || !isUnreachable(error)) return error;
+  for (const server of servers) if (!(await answers(server).catch(() => true))) return new ServerUnavailableError(server.name, { cause: error });
+  return error;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServerNotOpenError, ServerUnavailableError, StrategyNotSupportedError, UnknownServerError, type Tenant } from '../../src/index';
 import { heldOn, NOTHING } from './move-checks';
-import { useServers } from './support';
+import { anotherProcess, useServers } from './support';
 
 const suite = useServers({ label: 'move_refusals', extra: 2 });
 
@@ -47,6 +47,33 @@ describe('moveTenant across servers: refusals', () => {
     await expect(suite().tenancy.moveTenant(before.slug, { server: 'b' })).rejects.toThrow(StrategyNotSupportedError);
     await unchanged(before, 'b');
     expect((await suite().tenancy.audit()).findings).toEqual([]);
+  });
+
+  it('a target server that dies during the move: ServerUnavailableError naming it; the tenant serves where it was, and the move finishes once it is back', async () => {
+    const s = suite();
+    const before = await seeded('ref_dies', 'schema');
+    const c = s.server('c');
+    // The checks at the start pass; the server goes just before the copy, as a crash would take it.
+    const mover = anotherProcess(s, {
+      beforeStep: async (step) => {
+        if (step === 'move.copy') await c.stop();
+      },
+    });
+    try {
+      const error = await mover.moveTenant(before.slug, { server: 'c' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ServerUnavailableError);
+      expect((error as Error).message).toMatch(/Server "c" cannot be reached/);
+    } finally {
+      await mover.close();
+      await c.start();
+    }
+    expect(await s.tenancy.getTenant(before.slug)).toMatchObject({ strategy: 'schema', server: 'primary', status: 'active' });
+    expect((await s.tenancy.queryAs<{ n: number }>(before.slug, 'select count(*)::int as n from notes')).rows[0]!.n).toBe(5);
+    expect((await s.tenancy.moveTenant(before.slug, { server: 'c' })).toServer).toBe('c');
+    expect((await s.tenancy.queryAs<{ n: number }>(before.slug, 'select count(*)::int as n from notes')).rows[0]!.n).toBe(5);
   });
 
   // Last: server c does not come back.
