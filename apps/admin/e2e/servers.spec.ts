@@ -2,7 +2,7 @@ import { TENANT_MIGRATIONS_FOLDER } from '@repo/db/migrations';
 import { deploymentSecrets } from '@repo/db/secrets';
 import { createAppTenancy } from '@repo/db/tenancy';
 import { skipWithoutChromium } from '@repo/e2e/chromium';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
 import { SECOND_SERVER } from './second-server';
 import { hydrated, screenshot, signIn, sql } from './support';
@@ -11,8 +11,9 @@ skipWithoutChromium(test);
 
 // Issue #21: the deployment's servers in the console. e2e/run.ts adds a second embedded PostgreSQL ("b", drained, so the
 // other specs' tenants stay on the primary; it holds a shard of the shared tables). The Servers page lists both; the
-// primary cannot be made read-only; b is opened, the seeded schema tenant hooli moved to it (into b's shared tables, as
-// rls) and back to a schema on the primary through its page (its rows read through b meanwhile), and b drained again.
+// primary cannot be made read-only; b is opened, the seeded schema tenant hooli moved to it (as a schema, then into b's
+// shared tables as rls) and back to a schema on the primary through its page (its rows read through b meanwhile), and
+// b drained again.
 // afterAll puts hooli and b back however a test ended.
 test.describe.configure({ mode: 'serial' });
 
@@ -80,34 +81,34 @@ test('the Servers page lists the primary and b; the primary cannot be made read-
   expect(await serverStates()).toEqual(before);
 });
 
-test('opening b, moving hooli into its shared tables and back from its page (its rows read through b), draining b', async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
-  await signIn(page);
-  await page.goto('/servers');
-  await hydrated(page);
-  await page.getByRole('button', { name: `Open ${SECOND_SERVER}` }).click();
-  await expect(row(page, SECOND_SERVER).locator('[data-col="state"]')).toContainText('open');
-  expect(await serverStates()).toContain(`${SECOND_SERVER}:open`);
-
+/**
+ * Moves hooli to b as `strategy` and back to a schema on the primary through its page's server panel, checking on the
+ * way where the catalog, the tenant's page, the tenant list and the Servers page say it is.
+ */
+async function roundTrip(page: Page, testInfo: TestInfo, strategy: 'schema' | 'rls'): Promise<void> {
   await page.goto(`/tenants/${SLUG}`);
   await hydrated(page);
   const panel = page.getByTestId('server-panel');
   await expect(panel.getByLabel('Server')).toHaveValue(SECOND_SERVER);
   await expect(panel.getByLabel('Strategy there')).toHaveValue('schema');
-  // b is a shard: rls is one of the strategies it offers.
-  await panel.getByLabel('Strategy there').selectOption('rls');
+  // b is a shard of the shared tables: rls is one of the strategies it offers.
+  await panel.getByLabel('Strategy there').selectOption(strategy);
   await panel.getByRole('button', { name: `Move the tenant to ${SECOND_SERVER}` }).click();
   await expect(panel.getByTestId('move-result')).toBeVisible({ timeout: 120_000 });
   await expect(panel.getByTestId('move-to-server')).toHaveText(SECOND_SERVER);
   expect(await catalogServer()).toBe(SECOND_SERVER);
-  expect(await catalogStrategy()).toBe('rls');
+  expect(await catalogStrategy()).toBe(strategy);
   // The page is read again: the facts name b, and the rows are counted inside the tenant's context, on b.
   await expect(page.getByTestId('tenant-server')).toContainText(SECOND_SERVER);
   await expect(page.getByTestId('tenant-rows')).toContainText('4');
-  await screenshot(page, testInfo, 'moved-to-b');
+  await screenshot(page, testInfo, `moved-to-b-${strategy}`);
 
   await page.goto('/tenants');
-  await expect(page.locator(`tr[data-slug="${SLUG}"] [data-col="server"]`)).toContainText(SECOND_SERVER);
+  const listed = page.locator(`tr[data-slug="${SLUG}"]`);
+  await expect(listed.locator('[data-col="server"]')).toContainText(SECOND_SERVER);
+  // A schema on b is not measured from the primary: the list says where it is. rls rows are measured in its context.
+  if (strategy === 'schema') await expect(listed.locator('[data-col="size"]')).toContainText(`on ${SECOND_SERVER}`);
+  else await expect(listed.locator('[data-col="size"]')).toContainText('row data');
   await page.goto('/servers');
   await expect(row(page, SECOND_SERVER).locator('[data-col="tenants"]')).toHaveText('1');
 
@@ -120,6 +121,23 @@ test('opening b, moving hooli into its shared tables and back from its page (its
   expect(await catalogServer()).toBeNull();
   expect(await catalogStrategy()).toBe('schema');
   await expect(page.getByTestId('tenant-rows')).toContainText('4');
+}
+
+test('opening b, moving hooli there and back from its page (its rows read through b)', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await signIn(page);
+  await page.goto('/servers');
+  await hydrated(page);
+  await page.getByRole('button', { name: `Open ${SECOND_SERVER}` }).click();
+  await expect(row(page, SECOND_SERVER).locator('[data-col="state"]')).toContainText('open');
+  expect(await serverStates()).toContain(`${SECOND_SERVER}:open`);
+  await roundTrip(page, testInfo, 'schema');
+});
+
+test("moving hooli into b's shared tables (rls) and back, then draining b", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await signIn(page);
+  await roundTrip(page, testInfo, 'rls');
 
   await page.goto('/servers');
   await hydrated(page);

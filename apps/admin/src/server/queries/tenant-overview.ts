@@ -27,6 +27,12 @@ export interface TenantOverviewRow {
   rowsError: string | null;
   /** Server connections to the tenant's own database; null for tenants served by the shared app_user pool. */
   connections: number | null;
+  /**
+   * A schema or database tenant on another server than the primary: the statistics read here (the primary's, as
+   * app_operator) do not see its schema or database, so its size and connections are left out (the Servers page
+   * measures that server). Its rows are counted in its own context, on its server, as every tenant's are.
+   */
+  elsewhere: boolean;
 }
 
 export interface TenantOverview {
@@ -49,7 +55,7 @@ export interface OverviewQuery {
 
 export async function tenantOverview(query: OverviewQuery): Promise<TenantOverview> {
   const tenants = await listTenants();
-  const { sharedSchema, tenantTables } = tenancy().config;
+  const { sharedSchema, tenantTables, primaryName } = tenancy().config;
   // Row counts first: they open this process's pools to database tenants, which the connection count then sees.
   const rowStats = await allTenantRows(tenants);
   const [storage, connections, deploymentDatabase, plans] = await Promise.all([
@@ -68,6 +74,9 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
     const stats = rowStats.get(tenant.id);
     const rows = stats && !('error' in stats) ? stats : null;
     const rowsError = stats && 'error' in stats ? stats.error : null;
+    if (tenant.strategy !== 'rls' && tenant.server !== primaryName) {
+      return { tenant, sizeBytes: null, sizeBasis: tenant.strategy, rows, rowsError, connections: null, elsewhere: true };
+    }
     if (tenant.strategy === 'database') {
       const db = tenant.databaseName ?? '';
       return {
@@ -77,12 +86,21 @@ export async function tenantOverview(query: OverviewQuery): Promise<TenantOvervi
         rows,
         rowsError,
         connections: connections.byDatabase.get(db) ?? 0,
+        elsewhere: false,
       };
     }
     if (tenant.strategy === 'schema') {
-      return { tenant, sizeBytes: storage.schemaBytes.get(tenant.schemaName) ?? null, sizeBasis: 'schema', rows, rowsError, connections: null };
+      return {
+        tenant,
+        sizeBytes: storage.schemaBytes.get(tenant.schemaName) ?? null,
+        sizeBasis: 'schema',
+        rows,
+        rowsError,
+        connections: null,
+        elsewhere: false,
+      };
     }
-    return { tenant, sizeBytes: rows?.rowBytes ?? null, sizeBasis: 'rows', rows, rowsError, connections: null };
+    return { tenant, sizeBytes: rows?.rowBytes ?? null, sizeBasis: 'rows', rows, rowsError, connections: null, elsewhere: false };
   }
   const all = tenants.map((tenant): TenantOverviewRow => ({ ...measure(tenant), plan: plans.get(tenant.id)! }));
 

@@ -251,11 +251,17 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
             <strong>Connections</strong> — database tenants: server connections to their database. rls and schema tenants are served by the shared app_user
             pool: <em>shared</em>.
           </li>
+          <li>
+            <strong>On another server</strong> — a schema or database tenant placed on a server other than the primary shows <em>on &lt;server&gt;</em>: its
+            size and connections are that server&apos;s, on the Servers page.
+          </li>
         </ul>
       </section>
     </>
   );
 }
+
+const ELSEWHERE_NOTE = "Its schema or database is on another server: that server's sizes and connections are on the Servers page";
 
 function TenantRow({ row }: { row: TenantOverviewRow }) {
   const { tenant } = row;
@@ -289,8 +295,8 @@ function TenantRow({ row }: { row: TenantOverviewRow }) {
       <td>
         <code>{tenant.schemaVersion ?? '—'}</code>
       </td>
-      <td className="num" data-col="size" title={SIZE_NOTE[row.sizeBasis]}>
-        {formatBytes(row.sizeBytes)}
+      <td className="num" data-col="size" title={row.elsewhere ? ELSEWHERE_NOTE : SIZE_NOTE[row.sizeBasis]}>
+        {row.elsewhere ? <span className="muted">on {tenant.server}</span> : formatBytes(row.sizeBytes)}
         <div className="sub">{row.sizeBasis === 'rows' ? 'row data' : row.sizeBasis}</div>
       </td>
       <td className="num" data-col="rows" title={row.rowsError ?? undefined}>
@@ -298,7 +304,11 @@ function TenantRow({ row }: { row: TenantOverviewRow }) {
         {row.rows && <div className="sub wrap">{tables.map(([t, n]) => `${n} ${t}`).join(' · ')}</div>}
       </td>
       <td className="num" data-col="connections">
-        {row.connections === null ? (
+        {row.elsewhere ? (
+          <span className="muted" title={ELSEWHERE_NOTE}>
+            on {tenant.server}
+          </span>
+        ) : row.connections === null ? (
           <span className="muted" title="Served by the shared app_user pool">
             shared
           </span>
