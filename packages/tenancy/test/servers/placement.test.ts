@@ -1,29 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ServerNotOpenError,
-  StrategyNotSupportedError,
-  TenancyConfigError,
-  TenantNotFoundError,
-  UnknownServerError,
-  type PlacementCandidate,
-  type Tenancy,
-} from '../../src/index';
-import { anotherProcess, onServer, placementsBy, serversHolding, useServers, type ServersSuite } from './support';
+import { ServerNotOpenError, StrategyNotSupportedError, TenancyConfigError, UnknownServerError, type PlacementCandidate, type Tenancy } from '../../src/index';
+import { anotherProcess, onServer, recordingPolicy, refusedAndNothingMade, serversHolding, useServers } from './support';
 
 const suite = useServers({ extra: 2, label: 'srv_place' });
-
-/** Every name the deployment's prefix has made on every server, to show a refused createTenant made nothing. */
-async function everything(s: ServersSuite) {
-  return { catalog: (await s.tenancy.listTenants()).map((t) => t.slug).sort(), placed: await placementsBy(s) };
-}
-
-/** A refused createTenant: the error, and neither a catalog row nor a schema or database on any server. */
-async function refusedAndNothingMade(s: ServersSuite, attempt: () => Promise<unknown>, error: new (...args: never[]) => Error, slug: string) {
-  const before = await everything(s);
-  await expect(attempt()).rejects.toThrow(error);
-  await expect(s.tenancy.getTenant(slug)).rejects.toThrow(TenantNotFoundError);
-  expect(await everything(s)).toEqual(before);
-}
 
 describe('placement across servers', () => {
   const processes: Tenancy[] = [];
@@ -128,12 +107,7 @@ describe('placement across servers', () => {
   it('drained and read-only servers take no new tenant, chosen or named; with none open, none is made', async () => {
     const s = suite();
     const seen: string[][] = [];
-    const custom = anotherProcess(s, {
-      placement: (candidates) => {
-        seen.push(candidates.map((c) => c.name));
-        return candidates.at(-1)!.name;
-      },
-    });
+    const custom = anotherProcess(s, { placement: recordingPolicy(seen) });
     processes.push(custom);
     await s.tenancy.setServerState('b', 'drained');
     await s.tenancy.setServerState('c', 'read_only');

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServerNotOpenError, StrategyNotSupportedError, type StrategyName, type Tenant } from '../../src/index';
 import { whileWriting, written } from './move-checks';
-import { anotherProcess, onServer, useServers, type ServersSuite } from './support';
+import { anotherProcess, onServer, recordingPolicy, refusedAndNothingMade, useServers, type ServersSuite } from './support';
 
 const V2 = fileURLToPath(new URL('../fixtures/migrations-v2', import.meta.url));
 
@@ -25,9 +25,14 @@ async function sharedRowsBy(s: ServersSuite, tenantId: string): Promise<Record<s
   return result;
 }
 
-async function refusedAndNothingMade(s: ServersSuite, attempt: () => Promise<unknown>, error: new (...args: never[]) => Error, slug: string) {
-  await expect(attempt()).rejects.toBeInstanceOf(error);
-  expect((await s.admin.query('select 1 from tenancy.tenants where slug = $1', [slug])).rowCount).toBe(0);
+/** The SQLSTATE of a statement run inside `slug`'s transaction, or 'ok'. */
+async function outcome(slug: string, sql: string): Promise<string> {
+  return suite()
+    .tenancy.withTenant(slug, (tx) => tx.query(sql), { role: 'admin' })
+    .then(
+      () => 'ok',
+      (error: { code?: string }) => error.code ?? String(error),
+    );
 }
 
 const bodies = (rows: { body: string }[]) => rows.map((r) => r.body).sort();
@@ -53,12 +58,7 @@ describe('shards of shared tables', () => {
   it('rls tenants are placed by the policy among the servers with shared tables, or on the one named; c is refused and nothing is made', async () => {
     const s = suite();
     const seen: string[][] = [];
-    const custom = anotherProcess(s, {
-      placement: (candidates) => {
-        seen.push(candidates.map((c) => c.name));
-        return candidates.at(-1)!.name;
-      },
-    });
+    const custom = anotherProcess(s, { placement: recordingPolicy(seen) });
     try {
       expect((await custom.createTenant({ slug: 'pl_policy', name: 'Policy', strategy: 'rls' })).server).toBe('b');
       expect((await custom.createTenant({ slug: 'pl_policy_schema', name: 'Policy', strategy: 'schema' })).server).toBe('c');
@@ -140,20 +140,8 @@ describe('shards of shared tables', () => {
       );
       expect(seen).toEqual({ byId: 0, all: ['sh_a 1', 'sh_a 2'], write: '42501' });
       // The shard has no catalog to read (the catalog is the primary's) and its app role cannot lift the policy.
-      const catalog = await s.tenancy
-        .withTenant('sh_a', (tx) => tx.query('select * from tenancy.tenants'), { role: 'admin' })
-        .then(
-          () => 'ok',
-          (e: { code?: string }) => e.code,
-        );
-      expect(catalog).toBe('42P01');
-      const lift = await s.tenancy
-        .withTenant('sh_a', (tx) => tx.query('alter table notes no force row level security'), { role: 'admin' })
-        .then(
-          () => 'ok',
-          (e: { code?: string }) => e.code,
-        );
-      expect(lift).toBe('42501');
+      expect(await outcome('sh_a', 'select * from tenancy.tenants')).toBe('42P01');
+      expect(await outcome('sh_a', 'alter table notes no force row level security')).toBe('42501');
       expect(await sharedRowsBy(s, b.id)).toEqual({ primary: 0, b: 2, c: null });
       expect(await sharedRowsBy(s, a.id)).toEqual({ primary: 0, b: 2, c: null });
     });

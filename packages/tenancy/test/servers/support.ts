@@ -5,8 +5,8 @@ import path from 'node:path';
 import { closeMaintenanceDatabases, findFreePort, PortInUseError, startEmbeddedCluster, type EmbeddedCluster } from '@repo/localdb/cluster';
 import { createTestDatabase } from '@repo/localdb/harness';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
-import { createTenancy, type Tenancy, type TenancyConfigInput, type Tenant } from '../../src/index';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createTenancy, TenantNotFoundError, type PlacementPolicy, type Tenancy, type TenancyConfigInput, type Tenant } from '../../src/index';
 import { APP_PASSWORD, baseConfig, dropClusterObjects, roleUrl, type Suite } from '../support';
 
 /** The database each extra server holds for the suite's deployment (each cluster is the suite's own). */
@@ -195,4 +195,25 @@ export async function serversHolding(suite: ServersSuite, tenant: Tenant): Promi
   return [...all]
     .filter(([, held]) => (tenant.databaseName ? held.databases.includes(tenant.databaseName) : held.schemas.includes(tenant.schemaName)))
     .map(([name]) => name);
+}
+
+/** Every name the deployment's prefix has made on every server, to show a refused createTenant made nothing. */
+async function everything(s: ServersSuite) {
+  return { catalog: (await s.tenancy.listTenants()).map((t) => t.slug).sort(), placed: await placementsBy(s) };
+}
+
+/** A refused createTenant: the error, and neither a catalog row nor a schema or database on any server. */
+export async function refusedAndNothingMade(s: ServersSuite, attempt: () => Promise<unknown>, error: new (...args: never[]) => Error, slug: string) {
+  const before = await everything(s);
+  await expect(attempt()).rejects.toThrow(error);
+  await expect(s.tenancy.getTenant(slug)).rejects.toThrow(TenantNotFoundError);
+  expect(await everything(s)).toEqual(before);
+}
+
+/** A placement policy that records the candidates it is offered (by name) and picks the last. */
+export function recordingPolicy(seen: string[][]): PlacementPolicy {
+  return (candidates) => {
+    seen.push(candidates.map((c) => c.name));
+    return candidates.at(-1)!.name;
+  };
 }
