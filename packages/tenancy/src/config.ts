@@ -45,7 +45,7 @@ const pooler = z.discriminatedUnion('kind', [
 export const SERVER_NAME = /^[a-z][a-z0-9_]{0,30}$/;
 const serverName = z.string().regex(SERVER_NAME, 'must be a lowercase name of at most 31 characters (letters, digits, _; a letter first)');
 
-/** Another PostgreSQL server tenants can be placed on: schema and database tenants, and rls tenants when it holds a shard of the shared tables. */
+/** Another PostgreSQL server: for schema and database tenants, and rls tenants when it holds a shard of the shared tables. */
 const server = z.object({
   name: serverName,
   /** Owner connection to the server's database for this deployment (direct, not through a pooler); optional for processes that only serve tenants. */
@@ -111,7 +111,7 @@ export const tenancyConfigSchema = z.object({
   ),
   /** Tenant tables, children before parents: the order rows are deleted in when an rls tenant is removed. */
   tenantTables: z.array(identifier).min(1, 'must list at least one tenant table'),
-  /** The name the catalog and the API give the server of adminUrl/appUrl: the primary, which holds the catalog and the first shard of shared tables. */
+  /** The name the catalog and the API give the server of adminUrl/appUrl: the primary (the catalog, the first shared tables). */
   primaryName: serverName.default('primary'),
   /**
    * Other servers for schema and database tenants, and for rls tenants on those with `sharedTables` (otherwise rls
@@ -122,8 +122,9 @@ export const tenancyConfigSchema = z.object({
   /**
    * Where createTenant places a tenant that names no server: on the open server with the fewest tenants
    * ('fewest-tenants', ties to the primary, then the order of `servers`), the fewest bytes ('least-bytes': the size of
-   * its databases), or a function of your own (both built-in policies skip a server that does not answer). rls tenants choose among the servers with shared tables (just the
-   * primary, unless shards are configured). A drained or read-only server gets no new tenants.
+   * its databases), or a function of your own; both built-in policies skip a server that does not answer. rls tenants
+   * choose among the servers with shared tables (just the primary, unless shards are configured). A drained or
+   * read-only server gets no new tenants.
    */
   placement: z
     .union([

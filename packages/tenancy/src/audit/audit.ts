@@ -100,8 +100,8 @@ export async function audit({ servers, catalog, deployment }: Pick<Parts, 'serve
 }
 
 /**
- * One server: its database (the catalog on the primary, the shared tables where they are), its template, its tenants' schemas and
- * databases. `expectedKey`: the primary's key fingerprint, which another server's databases must hold (null on the
+ * One server: its database (the catalog on the primary, the shared tables where they are), its template, its tenants'
+ * schemas and databases. `expectedKey`: the primary's key fingerprint, which another server's databases must hold (null on the
  * primary, whose own key is the reference).
  */
 async function auditServer(

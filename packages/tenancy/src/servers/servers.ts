@@ -12,7 +12,7 @@ export interface Server {
   name: string;
   /** The primary holds the catalog and the control plane. */
   primary: boolean;
-  /** Whether it holds (a shard of) the shared tables, and so rls tenants: the primary always, another server when configured so. */
+  /** Whether it holds (a shard of) the shared tables, so rls tenants: the primary always, another server when configured. */
   sharedTables: boolean;
   deployment: Deployment;
   /** rls only where the shared tables are. */
